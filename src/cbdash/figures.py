@@ -1,0 +1,266 @@
+"""Figure builders: DataFrames in, plotly figures or pydeck decks out, never displayed here.
+
+Colours: one sequential ColorBrewer scale (YlGnBu, readable by colour-blind viewers and on
+a projector) for every count; zero is a separate light grey so that "none" stands out.
+Cell numbers are black or white, whichever contrasts with the cell colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+from plotly.colors import hex_to_rgb, sample_colorscale
+
+SCALE = [
+    "#ffffd9",
+    "#edf8b1",
+    "#c7e9b4",
+    "#7fcdbb",
+    "#41b6c4",
+    "#1d91c0",
+    "#225ea8",
+    "#253494",
+    "#081d58",
+]
+PLOTLY_SCALE = [[i / (len(SCALE) - 1), c] for i, c in enumerate(SCALE)]
+ZERO_RGB = (225, 225, 225)
+NO_SHAPE_RGB = (200, 200, 200)
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
+
+
+def _luminance(rgb: Sequence[float]) -> float:
+    r, g, b = (c / 255 for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_colour(rgb: Sequence[float]) -> str:
+    """Black on light cells, white on dark cells."""
+    return "black" if _luminance(rgb) > 0.45 else "white"
+
+
+def scale_rgb(fraction: float) -> tuple[int, int, int]:
+    """RGB on the sequential scale for a fraction in [0, 1]."""
+    colour = sample_colorscale(PLOTLY_SCALE, [min(max(fraction, 0.0), 1.0)])[0]
+    parts = colour[colour.index("(") + 1 : colour.index(")")].split(",")
+    return tuple(int(round(float(p))) for p in parts[:3])  # type: ignore[return-value]
+
+
+def annotated_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str = "",
+    y_title: str = "",
+    number_format: str = "{:.0f}",
+    zmax: float | None = None,
+    x_labels: dict[str, str] | None = None,
+    y_labels: dict[str, str] | None = None,
+) -> go.Figure:
+    """Heatmap with the value printed in each cell (blank for NaN), text colour for contrast."""
+    if matrix.empty:
+        raise ValueError("annotated_heatmap needs a non-empty matrix")
+    values = matrix.to_numpy(dtype=float)
+    top = zmax if zmax is not None else (np.nanmax(values) if np.isfinite(values).any() else 1.0)
+    top = top or 1.0
+    xs = [str((x_labels or {}).get(c, c)) for c in matrix.columns]
+    ys = [str((y_labels or {}).get(r, r)) for r in matrix.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=xs,
+            y=ys,
+            zmin=0,
+            zmax=top,
+            colorscale=PLOTLY_SCALE,
+            xgap=1,
+            ygap=1,
+            hovertemplate=f"{y_title or 'row'}: %{{y}}<br>{x_title or 'column'}: %{{x}}"
+            "<br>value: %{z}<extra></extra>",
+            colorbar=dict(title=dict(text="")),
+        )
+    )
+    annotations = []
+    if values.size <= 2500:
+        for i, y in enumerate(ys):
+            for j, x in enumerate(xs):
+                v = values[i, j]
+                if np.isnan(v):
+                    continue
+                annotations.append(
+                    dict(
+                        x=x,
+                        y=y,
+                        text=number_format.format(v),
+                        showarrow=False,
+                        font=dict(color=text_colour(scale_rgb(v / top)), size=13),
+                    )
+                )
+    n_rows = len(ys)
+    fig.update_layout(
+        title=dict(text=title),
+        annotations=annotations,
+        font=FONT,
+        xaxis=dict(title=x_title, side="bottom", tickangle=-35),
+        yaxis=dict(title=y_title, autorange="reversed"),
+        height=max(320, 140 + 28 * n_rows),
+        margin=dict(l=10, r=10, t=60, b=10),
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def bar_chart(
+    series: pd.Series, *, title: str, x_title: str, labels: dict[str, str] | None = None
+) -> go.Figure:
+    """Horizontal bars, largest at the top, with the value at the end of each bar."""
+    if series.empty:
+        raise ValueError("bar_chart needs at least one value")
+    s = series.sort_values(ascending=True)
+    names = [str((labels or {}).get(i, i)) for i in s.index]
+    fig = go.Figure(
+        go.Bar(
+            x=s.values,
+            y=names,
+            orientation="h",
+            text=s.values,
+            textposition="outside",
+            marker_color=SCALE[6],
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title),
+        font=FONT,
+        xaxis=dict(title=x_title),
+        height=max(300, 120 + 30 * len(s)),
+        margin=dict(l=10, r=40, t=60, b=10),
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def colour_bins(vmax: int, n: int = 6) -> list[tuple[int, int, tuple[int, int, int]]]:
+    """Class breaks for a count map: (low, high, rgb), zero in its own grey class."""
+    bins: list[tuple[int, int, tuple[int, int, int]]] = [(0, 0, ZERO_RGB)]
+    if vmax <= 0:
+        return bins
+    n = min(n, vmax)
+    edges = np.unique(np.ceil(np.linspace(0, vmax, n + 1)).astype(int))
+    for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        fraction = 0.15 + 0.85 * (k / max(1, len(edges) - 2))
+        bins.append((int(lo) + 1, int(hi), scale_rgb(fraction)))
+    return bins
+
+
+def bin_colour(value: float, bins: list[tuple[int, int, tuple[int, int, int]]]) -> list[int]:
+    """RGB list for a value given the class breaks."""
+    for lo, hi, rgb in bins:
+        if lo <= value <= hi:
+            return list(rgb)
+    return list(bins[-1][2])
+
+
+def world_coverage_map(
+    shapes: pd.DataFrame,
+    points: pd.DataFrame,
+    values: pd.Series,
+    value_label: str,
+    highlight: str | None = None,
+    height_zoom: float = 0.9,
+) -> pdk.Deck:
+    """Offline world map: country polygons coloured by `values` (index iso3) plus a marker for
+    each small state. No basemap (`map_provider=None`), so nothing is fetched from the web.
+
+    Layers have ids "countries" and "small_states"; their objects carry iso3 and name, so a
+    click selection names the country.
+    """
+    vmax = int(values.max()) if len(values) else 0
+    bins = colour_bins(vmax)
+    counts = values.reindex(shapes["iso3"]).fillna(0).astype(int).to_numpy()
+    polys = shapes.assign(value=counts)
+    polys["fill"] = [bin_colour(v, bins) for v in counts]
+    polys.loc[polys["iso3"] == "", "fill"] = pd.Series([list(NO_SHAPE_RGB)] * len(polys))
+    polys["line"] = [[0, 0, 0] if c == highlight else [255, 255, 255] for c in polys["iso3"]]
+    small = points[points["small"]].copy()
+    small_counts = values.reindex(small["iso3"]).fillna(0).astype(int).to_numpy()
+    small["value"] = small_counts
+    small["fill"] = [bin_colour(v, bins) for v in small_counts]
+    small["line"] = [[0, 0, 0] if c == highlight else [60, 60, 60] for c in small["iso3"]]
+    layers = [
+        pdk.Layer(
+            "PolygonLayer",
+            data=polys[["iso3", "name", "value", "polygon", "fill", "line"]],
+            id="countries",
+            get_polygon="polygon",
+            get_fill_color="fill",
+            get_line_color="line",
+            line_width_min_pixels=0.6,
+            stroked=True,
+            filled=True,
+            pickable=True,
+            auto_highlight=True,
+            highlight_color=[255, 140, 0, 200],
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=small[["iso3", "name", "value", "lon", "lat", "fill", "line"]],
+            id="small_states",
+            get_position=["lon", "lat"],
+            get_fill_color="fill",
+            get_line_color="line",
+            stroked=True,
+            line_width_min_pixels=1.2,
+            radius_min_pixels=5,
+            radius_max_pixels=9,
+            get_radius=30000,
+            pickable=True,
+            auto_highlight=True,
+            highlight_color=[255, 140, 0, 220],
+        ),
+    ]
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(
+            latitude=20, longitude=10, zoom=height_zoom, min_zoom=0.3, max_zoom=8
+        ),
+        map_provider=None,
+        map_style=None,
+        tooltip={"text": "{name}\n" + value_label + ": {value}"},
+        views=[pdk.View(type="MapView", controller=True)],
+    )
+
+
+def map_legend(vmax: int, value_label: str) -> go.Figure:
+    """A one-row legend for `world_coverage_map`: one coloured box per class."""
+    bins = colour_bins(vmax)
+    labels = [f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi, _ in bins]
+    colours = [f"rgb{rgb}" for _, _, rgb in bins]
+    fig = go.Figure(
+        go.Bar(
+            x=[1] * len(bins),
+            y=[""] * len(bins),
+            orientation="h",
+            marker_color=colours,
+            text=labels,
+            textposition="inside",
+            insidetextanchor="middle",
+            hoverinfo="skip",
+            textfont=dict(color=[text_colour(rgb) for *_, rgb in bins]),
+        )
+    )
+    fig.update_layout(
+        barmode="stack",
+        height=90,
+        showlegend=False,
+        font=FONT,
+        margin=dict(l=10, r=10, t=30, b=5),
+        title=dict(text=value_label, font=dict(size=14)),
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        plot_bgcolor="white",
+    )
+    return fig

@@ -1,0 +1,317 @@
+"""Load and validate the consolidated inventory in `data/` into typed frames.
+
+`load_inventory(data_dir)` never raises on bad content: it returns the good rows and a
+`Report` naming file, row and field of every problem. List cells become tuples, years
+become nullable integers, and each frame keeps `source_row` (the row in its file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pycountry
+
+from cbdash import countries
+from cbdash.files import read_csv, read_yaml
+from cbdash.schema import Column, check_columns, validate_records
+from cbdash.taxonomy import VOCABULARIES, term_index, vocabulary_frame
+from cbdash.validation import Report
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+CONFIDENCE = ("high", "medium", "low")
+ACCESS = ("open", "registration", "restricted")
+EXPORT = ("csv", "api", "download", "none", "unknown")
+
+MAPPING_COLUMNS = [
+    Column("id", "id"),
+    Column("name", "text", required=True),
+    Column("owners", "list", required=True),
+    Column("url", "url"),
+    Column("kind", "ref", required=True, ref="mapping_kinds"),
+    Column("launched", "year"),
+    Column("last_update", "year"),
+    Column("scope", "text"),
+    Column("scope_groups", "ref", ref="groups", is_list=True),
+    Column("scope_countries", "ref", ref="iso3", is_list=True),
+    Column("countries_stated", "int"),
+    Column("topics", "ref", ref="topics", is_list=True),
+    Column("target_users", "ref", ref="target_users", is_list=True),
+    Column("content_types", "ref", ref="content_types", is_list=True),
+    Column("native_categories", "list"),
+    Column("languages", "list"),
+    Column("access", "choice", choices=ACCESS),
+    Column("data_export", "choice", choices=EXPORT),
+    Column("licence", "text"),
+    Column("sources", "urls", required=True),
+    Column("confidence", "choice", required=True, choices=CONFIDENCE),
+    Column("note", "text"),
+]
+
+PROJECT_COLUMNS = [
+    Column("project_id", "id"),
+    Column("title", "text", required=True),
+    Column("aliases", "list"),
+    Column("funders", "list"),
+    Column("implementers", "list"),
+    Column("beneficiary_countries", "ref", ref="iso3", is_list=True),
+    Column("beneficiary_regions", "list"),
+    Column("topics", "ref", ref="topics", is_list=True),
+    Column("target_users", "ref", ref="target_users", is_list=True),
+    Column("start_year", "year"),
+    Column("end_year", "year"),
+    Column("budget", "text"),
+    Column("listed_in", "ref", ref="mappings", is_list=True),
+    Column("sources", "urls", required=True),
+]
+
+COOPERATION_COLUMNS = [
+    Column("link_id", "id"),
+    Column("mapping_a", "ref", required=True, ref="mappings"),
+    Column("mapping_b", "ref", required=True, ref="mappings"),
+    Column("kind", "ref", required=True, ref="link_kinds"),
+    Column("year", "year"),
+    Column("summary", "text", required=True),
+    Column("sources", "urls", required=True),
+]
+
+CROSSWALK_COLUMNS = [
+    Column("framework", "text", required=True),
+    Column("category", "text", required=True),
+    Column("topic", "ref", required=True, ref="topics"),
+    Column("relation", "text"),
+    Column("note", "text"),
+    Column("source", "url"),
+]
+
+GROUP_COLUMNS = [
+    Column("group_id", "id"),
+    Column("name", "text", required=True),
+    Column("group_type", "text", required=True),
+    Column("parent_id", "text"),
+    Column("source_url", "url", required=True),
+    Column("as_of", "text"),
+]
+
+COUNTRY_GROUP_COLUMNS = [
+    Column("group_id", "ref", required=True, ref="groups"),
+    Column("iso3", "ref", required=True, ref="iso3"),
+]
+
+REGION_ALIAS_COLUMNS = [
+    Column("alias", "text", required=True),
+    Column("group_ids", "ref", ref="groups", is_list=True, required=True),
+    Column("note", "text"),
+]
+
+ORIGIN_FIELDS = ("producer", "title", "url_main", "date_accessed", "licence")
+DATA_FILES = (
+    "taxonomies.yaml",
+    "groups.csv",
+    "country_groups.csv",
+    "region_aliases.csv",
+    "mappings.yaml",
+    "projects.csv",
+    "cooperation.csv",
+    "crosswalk.csv",
+)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """The validated inventory: one frame per data file, plus the validation report."""
+
+    mappings: pd.DataFrame
+    projects: pd.DataFrame
+    cooperation: pd.DataFrame
+    vocabularies: dict[str, pd.DataFrame]
+    crosswalk: pd.DataFrame
+    groups: pd.DataFrame
+    country_groups: pd.DataFrame
+    region_aliases: pd.DataFrame
+    origins: pd.DataFrame
+    report: Report = field(default_factory=Report)
+
+    def vocabulary(self, name: str) -> pd.DataFrame:
+        """One vocabulary (topics, target_users, mapping_kinds, content_types, link_kinds)."""
+        return self.vocabularies.get(name, vocabulary_frame([]))
+
+
+def _finish(df: pd.DataFrame, year_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    for col in year_columns:
+        if col in df:
+            df[col] = pd.array(df[col].tolist(), dtype="Int64")
+    return df.reset_index(drop=True)
+
+
+def load_csv_file(
+    path: Path,
+    columns: list[Column],
+    report: Report,
+    known: dict[str, set[str]],
+    year_columns: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Read and validate one CSV data file; an empty frame with the right columns if unusable."""
+    empty = pd.DataFrame(columns=[c.name for c in columns] + ["source_row"])
+    df = read_csv(path, report)
+    if df is None:
+        return empty
+    usable = check_columns(df, columns, path.name, report)
+    if any(c.kind == "id" for c in columns) and not any(c.kind == "id" for c in usable):
+        return empty
+    records = df.to_dict("records")
+    out = validate_records(
+        records, usable, path.name, report, known, suggest={"iso3": countries.to_iso3}
+    )
+    for col in columns:
+        if col not in usable:
+            out[col.name] = [() if col.is_list or col.kind in {"list", "urls"} else None] * len(out)
+    return _finish(out, year_columns)
+
+
+def load_taxonomies(path: Path, report: Report) -> dict[str, pd.DataFrame]:
+    """Read the vocabularies; an entry without an id is reported and skipped."""
+    data = read_yaml(path, report)
+    vocabularies: dict[str, pd.DataFrame] = {}
+    if not isinstance(data, dict):
+        if data is not None:
+            report.add(path.name, None, None, "expected a mapping of vocabulary name -> list")
+        return {name: vocabulary_frame([]) for name in VOCABULARIES}
+    for name in VOCABULARIES:
+        entries = data.get(name)
+        if not isinstance(entries, list):
+            report.add(path.name, None, name, "vocabulary missing or not a list")
+            entries = []
+        good = []
+        seen: set[str] = set()
+        for i, e in enumerate(entries, start=1):
+            if not isinstance(e, dict) or not str(e.get("id") or "").strip():
+                report.add(path.name, i, f"{name}.id", "entry without id; skipped")
+            elif e["id"] in seen:
+                report.add(path.name, i, f"{name}.id", f"duplicate id '{e['id']}'; skipped")
+            else:
+                seen.add(e["id"])
+                good.append(e)
+        vocabularies[name] = vocabulary_frame(good)
+    return vocabularies
+
+
+def load_mappings(path: Path, report: Report, known: dict[str, set[str]]) -> pd.DataFrame:
+    """Read and validate mappings.yaml (top-level key `mappings`, a list of entries)."""
+    data = read_yaml(path, report)
+    entries: list[Any] = []
+    if isinstance(data, dict) and isinstance(data.get("mappings"), list):
+        entries = data["mappings"]
+    elif data is not None:
+        report.add(path.name, None, "mappings", "expected a top-level list under 'mappings:'")
+    records = []
+    for i, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            report.add(path.name, i, None, "entry is not a mapping of fields; skipped")
+            records.append({})
+            continue
+        records.append(entry)
+    out = validate_records(
+        records,
+        MAPPING_COLUMNS,
+        path.name,
+        report,
+        known,
+        row_number=lambda i: i + 1,
+        suggest={"iso3": countries.to_iso3},
+    )
+    out["entries"] = [tuple(_entries(r.get("entries"))) for r in records if _kept(r, out)]
+    return _finish(out, ("launched", "last_update", "countries_stated"))
+
+
+def _kept(record: dict[str, Any], out: pd.DataFrame) -> bool:
+    return str(record.get("id", "")).strip() in set(out["id"])
+
+
+def _entries(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [e for e in value if isinstance(e, dict) and e.get("value") is not None]
+
+
+def load_origins(data_dir: Path, report: Report) -> pd.DataFrame:
+    """Read each data file's provenance sidecar (`<stem>.meta.yaml`); report missing ones."""
+    rows = []
+    for name in (*DATA_FILES, "geo/countries.geojson", "geo/points.csv"):
+        data_path = data_dir / name
+        meta = data_path.with_name(data_path.name.split(".")[0] + ".meta.yaml")
+        if not data_path.exists():
+            continue
+        if not meta.exists():
+            report.add(name, None, None, f"no provenance sidecar {meta.name}")
+            continue
+        info = read_yaml(meta, report) or {}
+        if not isinstance(info, dict):
+            report.add(meta.name, None, None, "expected a mapping of fields")
+            continue
+        for key in ORIGIN_FIELDS:
+            if not info.get(key):
+                report.add(meta.name, None, key, "provenance field is missing")
+        rows.append(
+            {"file": name, **{k: str(v) for k, v in info.items() if not isinstance(v, dict | list)}}
+        )
+    return pd.DataFrame(rows)
+
+
+def load_inventory(data_dir: Path | str = DEFAULT_DATA_DIR) -> Inventory:
+    """Load every data file from `data_dir`, validated; problems are in `.report`."""
+    data_dir = Path(data_dir)
+    report = Report()
+    vocabularies = load_taxonomies(data_dir / "taxonomies.yaml", report)
+    known: dict[str, set[str]] = {name: set(v["id"]) for name, v in vocabularies.items()}
+    known["iso3"] = {c.alpha_3 for c in pycountry.countries} | {"XKX"}
+    groups = load_csv_file(data_dir / "groups.csv", GROUP_COLUMNS, report, known)
+    known["groups"] = set(groups["group_id"])
+    country_groups = load_csv_file(
+        data_dir / "country_groups.csv", COUNTRY_GROUP_COLUMNS, report, known
+    ).dropna(subset=["group_id", "iso3"])
+    region_aliases = load_csv_file(
+        data_dir / "region_aliases.csv", REGION_ALIAS_COLUMNS, report, known
+    )
+    mappings = load_mappings(data_dir / "mappings.yaml", report, known)
+    known["mappings"] = set(mappings["id"])
+    projects = load_csv_file(
+        data_dir / "projects.csv", PROJECT_COLUMNS, report, known, ("start_year", "end_year")
+    )
+    _check_year_order(projects, "projects.csv", report)
+    cooperation = load_csv_file(
+        data_dir / "cooperation.csv", COOPERATION_COLUMNS, report, known, ("year",)
+    )
+    crosswalk = load_csv_file(data_dir / "crosswalk.csv", CROSSWALK_COLUMNS, report, known)
+    origins = load_origins(data_dir, report)
+    return Inventory(
+        mappings=mappings,
+        projects=projects,
+        cooperation=cooperation.dropna(subset=["mapping_a", "mapping_b"]).reset_index(drop=True),
+        vocabularies=vocabularies,
+        crosswalk=crosswalk,
+        groups=groups,
+        country_groups=country_groups.reset_index(drop=True),
+        region_aliases=region_aliases,
+        origins=origins,
+        report=report,
+    )
+
+
+def _check_year_order(projects: pd.DataFrame, file: str, report: Report) -> None:
+    both = projects.dropna(subset=["start_year", "end_year"])
+    for row in both.loc[both["start_year"] > both["end_year"]].itertuples():
+        report.add(
+            file,
+            row.source_row,
+            "end_year",
+            f"ends ({row.end_year}) before it starts ({row.start_year})",
+        )
+
+
+def vocabulary_indexes(inventory: Inventory) -> dict[str, dict[str, str]]:
+    """Normalised term -> id, per vocabulary (for matching free text)."""
+    return {name: term_index(v) for name, v in inventory.vocabularies.items()}
