@@ -29,7 +29,7 @@ EXPORT = ("csv", "api", "download", "none", "unknown")
 MAPPING_COLUMNS = [
     Column("id", "id"),
     Column("name", "text", required=True),
-    Column("owners", "list", required=True),
+    Column("owners", "list"),
     Column("url", "url"),
     Column("kind", "ref", required=True, ref="mapping_kinds"),
     Column("launched", "year"),

@@ -1,0 +1,106 @@
+"""Coverage map: which countries each mapping covers; where coverage is thin."""
+
+import streamlit as st
+
+from cbdash import coverage, figures, takeaways, ui
+from cbdash.tables import mapping_table, project_table
+
+model, filters = ui.page_context()
+inv = model.inventory
+mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
+projects = filters.apply_projects(inv.projects, model.project_regions)
+cov = model.coverage[model.coverage["mapping_id"].isin(mappings["id"])]
+summary = coverage.country_summary(cov, projects, model.countries)
+
+st.title("Where do the mappings look?")
+st.markdown(takeaways.where(summary, mappings, cov))
+
+left, right = st.columns([1, 2])
+measure = left.radio(
+    "Colour countries by",
+    ["mappings", "projects"],
+    horizontal=True,
+    key="map_measure",
+    format_func={"mappings": "Mappings covering", "projects": "Projects"}.get,
+)
+chosen = right.multiselect(
+    "Show the footprint of these mappings only",
+    list(mappings["id"]),
+    format_func=model.mapping_names.get,
+    key="map_mappings",
+    placeholder="All mappings that pass the filters",
+)
+if measure == "mappings" and chosen:
+    values = coverage.mapping_footprint(cov, chosen)
+    label = "selected mappings covering"
+else:
+    values = summary.set_index("iso3")[measure]
+    label = "mappings covering" if measure == "mappings" else "projects naming it"
+
+selected = st.session_state.get("map_country")
+event = st.pydeck_chart(
+    figures.world_coverage_map(model.shapes, model.points, values, label, selected),
+    on_select="rerun",
+    selection_mode="single-object",
+    key="world_map",
+    height=520,
+)
+st.plotly_chart(
+    figures.map_legend(int(values.max()) if len(values) else 0, label),
+    key="map_legend",
+    config={"displayModeBar": False},
+)
+ui.caption(
+    f"Countries coloured by {label}; small states drawn as circles. Coverage is derived "
+    "from each mapping's stated scope (a global mapping covers every UN member state).",
+    filters,
+    model,
+)
+
+clicked = (
+    [o for objs in (event.selection.get("objects") or {}).values() for o in objs]
+    if (event and event.selection)
+    else []
+)
+names = dict(zip(model.countries["iso3"], model.countries["name"], strict=True))
+click = clicked[0].get("iso3") if clicked else None
+if click in names and click != st.session_state.get("map_last_click"):
+    st.session_state["map_country"] = click  # a new click wins; the list can still override
+st.session_state["map_last_click"] = click
+iso3 = st.selectbox(
+    "Country",
+    list(names),
+    format_func=names.get,
+    key="map_country",
+    index=None,
+    placeholder="Click the map or pick a country",
+)
+ui.download_csv(summary, "coverage by country", "dl_country_summary")
+
+if iso3:
+    st.subheader(names[iso3])
+    here = coverage.country_mappings(cov, mappings, iso3)
+    there = coverage.country_projects(projects, iso3)
+    a, b = st.columns(2)
+    a.metric("Mappings covering it", len(here))
+    b.metric("Projects naming it", len(there))
+    st.dataframe(
+        mapping_table(here, model.labels)[["name", "kind", "scope", "topics"]],
+        hide_index=True,
+        key="panel_mappings",
+    )
+    if there.empty:
+        st.info("No listed project names this country as a beneficiary.")
+    else:
+        st.dataframe(
+            project_table(there, model.labels, model.mapping_names)[
+                ["title", "topics", "funders", "start", "end", "listed in"]
+            ],
+            hide_index=True,
+            key="panel_projects",
+        )
+        ui.download_csv(
+            project_table(there, model.labels, model.mapping_names),
+            f"projects in {names[iso3]}",
+            "dl_panel_projects",
+        )

@@ -1,0 +1,89 @@
+"""Explore & download: every mapping and project, searchable, with sources."""
+
+import streamlit as st
+
+from cbdash import ui
+from cbdash.tables import mapping_table, project_table, search
+
+model, filters = ui.page_context()
+inv = model.inventory
+mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
+projects = filters.apply_projects(inv.projects, model.project_regions)
+covered = model.coverage.groupby("mapping_id")["iso3"].nunique()
+
+st.title("Explore & download")
+st.markdown(
+    f"{len(mappings)} mapping efforts and {len(projects)} projects pass the filters. "
+    "Search, choose columns, and download exactly the rows shown."
+)
+links = {c: st.column_config.LinkColumn(c) for c in ("url",)}
+
+
+def table_view(table, name: str, default_columns: list[str]) -> None:
+    """Search box, column picker, table and download for one table."""
+    text = st.text_input(f"Search {name}", key=f"search_{name}", placeholder="any word")
+    columns = st.multiselect(
+        "Columns", list(table.columns), default=default_columns, key=f"columns_{name}"
+    )
+    shown = search(table, text)[columns or list(table.columns)]
+    if shown.empty:
+        ui.empty_state(f"No {name} match the search and filters.")
+        return
+    st.dataframe(shown, hide_index=True, key=f"table_{name}", column_config=links)
+    st.caption(
+        f"{len(shown)} of {len(table)} {name}. Sources are the pages each fact was "
+        f"taken from. {filters.describe(model.labels)}"
+    )
+    ui.download_csv(shown, name, f"dl_{name}")
+
+
+tab_m, tab_p, tab_c = st.tabs(["Mappings", "Projects", "Compare mappings"])
+with tab_m:
+    table_view(
+        mapping_table(mappings, model.labels, covered),
+        "mappings",
+        [
+            "name",
+            "owners",
+            "kind",
+            "scope",
+            "countries covered (derived)",
+            "countries stated by source",
+            "topics",
+            "target users",
+            "confidence",
+            "url",
+            "sources",
+        ],
+    )
+with tab_p:
+    table_view(
+        project_table(projects, model.labels, model.mapping_names),
+        "projects",
+        [
+            "title",
+            "funders",
+            "implementers",
+            "beneficiary countries",
+            "topics",
+            "start",
+            "end",
+            "listed in",
+            "sources",
+        ],
+    )
+with tab_c:
+    chosen = st.multiselect(
+        "Choose up to 3 mappings",
+        list(mappings["id"]),
+        format_func=model.mapping_names.get,
+        max_selections=3,
+        key="compare",
+    )
+    if not chosen:
+        st.info("Pick two or three mappings to see them side by side.")
+    else:
+        side = mapping_table(mappings[mappings["id"].isin(chosen)], model.labels, covered)
+        side = side.set_index("name").drop(columns=["id"]).T.astype(str)
+        st.dataframe(side, key="compare_table")
+        ui.download_csv(side.reset_index(names="field"), "mapping comparison", "dl_compare")

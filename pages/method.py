@@ -1,0 +1,71 @@
+"""Data & method: provenance, taxonomy definitions, validation report, full downloads."""
+
+import streamlit as st
+
+from cbdash import ui
+
+model, filters = ui.page_context()
+inv = model.inventory
+report = inv.report
+
+st.title("Data & method")
+st.markdown(
+    f"The inventory holds {len(inv.mappings)} mapping efforts, {len(inv.projects)} projects "
+    f"and {len(inv.cooperation)} cooperation links, compiled from public web pages; every "
+    "record lists the pages its facts come from. Unknown values stay empty."
+)
+
+st.subheader("How the numbers are computed")
+st.markdown(
+    "- **Coverage**: a mapping covers the member countries of the groups its scope names "
+    "(a global mapping: every UN member state; a regional one: the members of that "
+    "organisation or UN region) plus any countries named explicitly. A count stated by a "
+    "source (e.g. an index scoring 154 countries) is shown beside it, never turned into a "
+    "list of countries. A mapping with neither has unknown coverage.\n"
+    "- **Projects per country**: only beneficiary countries a source names.\n"
+    "- **Regions**: UN M49 regions; a project reaches a region through a named country or a "
+    "region name matched to a reviewed alias.\n"
+    "- **Overlap** between two mappings A and B: shared count |A∩B|, Jaccard |A∩B|/|A∪B|, "
+    "overlap coefficient |A∩B|/min(|A|,|B|).\n"
+    "- **Filters**: values within one filter are alternatives; different filters must all "
+    "hold. Kind, access, export and confidence filter mappings only."
+)
+
+st.subheader("Sources of each data file")
+st.dataframe(
+    inv.origins,
+    hide_index=True,
+    key="origins",
+    column_config={"url_main": st.column_config.LinkColumn("url_main")},
+)
+ui.download_csv(inv.origins, "data sources", "dl_origins")
+
+st.subheader("Taxonomies")
+vocab = st.selectbox(
+    "Vocabulary",
+    list(inv.vocabularies),
+    key="vocab",
+    format_func=lambda v: v.replace("_", " ").capitalize(),
+)
+terms = inv.vocabulary(vocab).assign(synonyms=lambda d: d["synonyms"].map("; ".join))
+st.dataframe(terms, hide_index=True, key="terms")
+ui.download_csv(terms, f"taxonomy {vocab}", "dl_terms")
+
+st.subheader("Validation report")
+if report.issues:
+    st.warning(
+        f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s). "
+        "Rows with errors are kept where possible; bad values are left out."
+    )
+    st.dataframe(report.to_frame(), hide_index=True, key="report")
+    ui.download_csv(report.to_frame(), "validation report", "dl_report")
+else:
+    st.success("All data files passed validation.")
+
+st.subheader("The full inventory")
+for name, frame in {
+    "mappings": inv.mappings,
+    "projects": inv.projects,
+    "cooperation links": inv.cooperation,
+}.items():
+    ui.download_csv(frame.drop(columns=["source_row"]), f"full {name}", f"dl_full_{name}")

@@ -1,0 +1,103 @@
+"""Overlap: how much two mapping efforts cover the same countries, topics, users or projects."""
+
+import streamlit as st
+
+from cbdash import figures, takeaways, ui
+from cbdash.membership import explode, membership_matrix
+from cbdash.overlap import METRICS, ordered, overlap_matrix, pair_detail, pair_summary, top_pairs
+from cbdash.tables import matrix_long
+
+DIMENSIONS = {
+    "countries": "Countries",
+    "topics": "Topics",
+    "target_users": "Target users",
+    "projects": "Shared projects",
+}
+METRIC_NAMES = {
+    "count": "Shared count",
+    "jaccard": "Jaccard (shared / union)",
+    "overlap": "Overlap coefficient (shared / smaller)",
+}
+
+model, filters = ui.page_context()
+inv = model.inventory
+mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
+names = model.mapping_names
+
+st.title("How much do the mappings overlap?")
+st.markdown(takeaways.overlap(mappings, names))
+if len(mappings) < 2:
+    ui.empty_state("Overlap needs at least two mappings. Widen or reset the filters.")
+    st.stop()
+
+a, b = st.columns(2)
+dim = a.selectbox("Compare by", list(DIMENSIONS), format_func=DIMENSIONS.get, key="ov_dim")
+metric = b.selectbox("Metric", METRICS, format_func=METRIC_NAMES.get, key="ov_metric")
+ids = list(mappings["id"])
+if dim == "countries":
+    long = model.coverage.rename(columns={"mapping_id": "id", "iso3": "value"})
+elif dim == "projects":
+    long = explode(inv.projects, "project_id", "listed_in", "id").rename(
+        columns={"project_id": "value"}
+    )
+else:
+    long = explode(mappings, "id", dim, "value")
+membership = membership_matrix(long[long["id"].isin(ids)], "id", "value", rows=ids)
+membership = membership[membership.any(axis=1)]
+if len(membership) < 2:
+    ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.")
+    st.stop()
+matrix = ordered(overlap_matrix(membership, metric))
+fmt = "{:.0f}" if metric == "count" else "{:.2f}"
+st.plotly_chart(
+    figures.annotated_heatmap(
+        matrix,
+        title=f"{METRIC_NAMES[metric]} by {DIMENSIONS[dim].lower()}",
+        number_format=fmt,
+        x_labels=names,
+        y_labels=names,
+    ),
+    key="overlap_matrix",
+)
+left_out = len(ids) - len(membership)
+ui.caption(
+    f"{len(membership)} mappings with known {DIMENSIONS[dim].lower()}"
+    + (f" ({left_out} without are left out)" if left_out else "")
+    + "; ordered so that similar mappings sit together.",
+    filters,
+    model,
+)
+ui.download_csv(
+    matrix_long(matrix, "mapping_a", "mapping_b", metric), f"overlap {dim} {metric}", "dl_overlap"
+)
+
+st.subheader("Most overlapping pairs")
+pairs = top_pairs(matrix, 10).assign(
+    mapping_a=lambda d: d["mapping_a"].map(names), mapping_b=lambda d: d["mapping_b"].map(names)
+)
+st.dataframe(pairs, hide_index=True, key="top_pairs")
+
+st.subheader("Compare two mappings")
+c1, c2 = st.columns(2)
+options = list(membership.index)
+pa = c1.selectbox("Mapping A", options, format_func=names.get, key="pair_a", index=0)
+pb = c2.selectbox("Mapping B", options, format_func=names.get, key="pair_b", index=1)
+if pa == pb:
+    st.info("Pick two different mappings.")
+else:
+    s = pair_summary(membership, pa, pb)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("In both", s["both"])
+    m2.metric(f"Only in {names[pa]}", s["only_a"])
+    m3.metric(f"Only in {names[pb]}", s["only_b"])
+    detail = pair_detail(membership, pa, pb)
+    value_names = {
+        **model.labels["topics"],
+        **model.labels["users"],
+        **dict(zip(model.countries["iso3"], model.countries["name"], strict=True)),
+        **dict(zip(inv.projects["project_id"], inv.projects["title"], strict=True)),
+    }
+    detail["name"] = detail["value"].map(lambda v: value_names.get(v, v))
+    detail["status"] = detail["status"].str.replace(pa, names[pa]).str.replace(pb, names[pb])
+    st.dataframe(detail[["name", "status"]], hide_index=True, key="pair_detail")
+    ui.download_csv(detail[["value", "name", "status"]], f"pair {pa} {pb} {dim}", "dl_pair")

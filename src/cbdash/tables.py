@@ -1,0 +1,119 @@
+"""Readable tables for display and download: ids become labels, lists become text.
+
+The same frame feeds the on-screen table and its CSV download, so both hold exactly
+the same rows and columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cbdash.countries import country_name
+
+
+def join(
+    values: tuple[str, ...] | list[str] | None,
+    labels: Mapping[str, str] | None = None,
+    sep: str = "; ",
+) -> str:
+    """List cell as text, each value replaced by its label when known."""
+    if not values:
+        return ""
+    return sep.join(str((labels or {}).get(v, v)) for v in values)
+
+
+def _entries_text(entries: tuple[dict, ...]) -> str:
+    parts = []
+    for e in entries or ():
+        approx = "~" if e.get("approx") else ""
+        unit = str(e.get("unit", "")).replace("_", " ")
+        when = f" ({e['as_of']})" if e.get("as_of") else ""
+        parts.append(f"{approx}{e.get('value')} {unit}{when}")
+    return "; ".join(parts)
+
+
+def mapping_table(
+    mappings: pd.DataFrame,
+    labels: Mapping[str, Mapping[str, str]],
+    covered: pd.Series | None = None,
+) -> pd.DataFrame:
+    """One readable row per mapping; `covered` (index id) adds the derived country count."""
+    t = pd.DataFrame(
+        {
+            "id": mappings["id"],
+            "name": mappings["name"],
+            "owners": mappings["owners"].map(join),
+            "kind": mappings["kind"].map(lambda k: labels.get("kinds", {}).get(k, k)),
+            "scope": mappings["scope"].fillna(""),
+            "countries covered (derived)": (
+                mappings["id"].map(covered).fillna(0).astype(int) if covered is not None else None
+            ),
+            "countries stated by source": mappings["countries_stated"],
+            "topics": mappings["topics"].map(lambda v: join(v, labels.get("topics"))),
+            "target users": mappings["target_users"].map(lambda v: join(v, labels.get("users"))),
+            "content": mappings["content_types"].map(
+                lambda v: join(v, labels.get("content_types"))
+            ),
+            "entries": mappings["entries"].map(_entries_text),
+            "launched": mappings["launched"],
+            "last update": mappings["last_update"],
+            "access": mappings["access"].fillna("unknown"),
+            "data export": mappings["data_export"].fillna("unknown"),
+            "licence": mappings["licence"].fillna(""),
+            "confidence": mappings["confidence"],
+            "url": mappings["url"].fillna(""),
+            "sources": mappings["sources"].map(lambda v: join(v, sep=" ")),
+            "note": mappings["note"].fillna(""),
+        }
+    )
+    if covered is None:
+        t = t.drop(columns=["countries covered (derived)"])
+    return t.reset_index(drop=True)
+
+
+def project_table(
+    projects: pd.DataFrame,
+    labels: Mapping[str, Mapping[str, str]],
+    mapping_names: Mapping[str, str],
+) -> pd.DataFrame:
+    """One readable row per project, with the mappings that list it by name."""
+    return pd.DataFrame(
+        {
+            "project_id": projects["project_id"],
+            "title": projects["title"],
+            "aliases": projects["aliases"].map(join),
+            "funders": projects["funders"].map(join),
+            "implementers": projects["implementers"].map(join),
+            "beneficiary countries": projects["beneficiary_countries"].map(
+                lambda v: join([country_name(c) for c in v])
+            ),
+            "beneficiary regions": projects["beneficiary_regions"].map(join),
+            "topics": projects["topics"].map(lambda v: join(v, labels.get("topics"))),
+            "target users": projects["target_users"].map(lambda v: join(v, labels.get("users"))),
+            "start": projects["start_year"],
+            "end": projects["end_year"],
+            "budget": projects["budget"].fillna(""),
+            "listed in": projects["listed_in"].map(lambda v: join(v, mapping_names)),
+            "mappings listing it": projects["listed_in"].map(len),
+            "sources": projects["sources"].map(lambda v: join(v, sep=" ")),
+        }
+    ).reset_index(drop=True)
+
+
+def search(df: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows where any text cell contains `text` (case-insensitive, plain text, no regex)."""
+    needle = text.strip().casefold()
+    if not needle:
+        return df
+    hay = df.astype(str).apply(lambda col: col.str.casefold().str.contains(needle, regex=False))
+    return df[hay.any(axis=1)]
+
+
+def matrix_long(
+    matrix: pd.DataFrame, row_name: str, col_name: str, value_name: str = "value"
+) -> pd.DataFrame:
+    """A matrix as a long table (row, column, value) for CSV download."""
+    m = matrix.rename_axis(index=row_name, columns=col_name)
+    return m.stack(future_stack=True).rename(value_name).reset_index()

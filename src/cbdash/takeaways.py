@@ -1,0 +1,153 @@
+"""One-sentence answers computed from the data, for page headers and the guided story.
+
+Nothing here is hard-coded prose about the inventory: every number and name comes from
+the frames passed in, so adding a mapping changes the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cbdash.membership import explode, membership_matrix
+from cbdash.overlap import overlap_matrix, top_pairs
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _names(values: list[str], limit: int = 3) -> str:
+    shown = values[:limit]
+    text = ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1] if shown else ""
+    return text + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def who_maps(mappings: pd.DataFrame, kind_labels: Mapping[str, str]) -> str:
+    """How many mappings, by how many owners, and the most common kind."""
+    if mappings.empty:
+        return "No mapping effort matches the filters."
+    owners = {o for os_ in mappings["owners"] for o in os_}
+    kinds = mappings["kind"].value_counts()
+    top = kinds.index[0]
+    return (
+        f"{_plural(len(mappings), 'mapping effort')} run by "
+        f"{_plural(len(owners), 'organisation')}; the most common kind is "
+        f"{kind_labels.get(top, top).lower()} ({kinds.iloc[0]} of {len(mappings)})."
+    )
+
+
+def where(summary: pd.DataFrame, mappings: pd.DataFrame, coverage: pd.DataFrame) -> str:
+    """Spread of coverage over countries: most and least covered, and unknown coverage."""
+    if summary.empty or mappings.empty:
+        return "No mapping effort matches the filters."
+    known = coverage["mapping_id"].nunique()
+    unknown = len(mappings) - known
+    lo = int(summary["mappings"].min())
+    hi = int(summary["mappings"].max())
+    least = summary.loc[summary["mappings"] == lo].sort_values("name")["name"].tolist()
+    text = (
+        f"Countries are covered by {lo} to {hi} of {len(mappings)} mappings; "
+        f"the least covered ({lo}): {_names(least)}."
+    )
+    if unknown:
+        text += f" Coverage of {_plural(unknown, 'mapping')} is unknown."
+    return text
+
+
+def on_what(
+    items: pd.DataFrame, id_col: str, topic_labels: Mapping[str, str], noun: str = "mappings"
+) -> str:
+    """The most and least addressed topics."""
+    counts = explode(items, id_col, "topics", "topic")["topic"].value_counts()
+    if counts.empty:
+        return f"No {noun} with a known topic match the filters."
+    top, low = counts.index[0], counts.index[-1]
+    return (
+        f"{topic_labels.get(top, top)} is the most covered topic ({counts.iloc[0]} of "
+        f"{len(items)} {noun}); {topic_labels.get(low, low)} the least ({counts.iloc[-1]})."
+    )
+
+
+def for_whom(
+    items: pd.DataFrame, id_col: str, user_labels: Mapping[str, str], noun: str = "mappings"
+) -> str:
+    """The most and least served target users."""
+    counts = explode(items, id_col, "target_users", "user")["user"].value_counts()
+    if counts.empty:
+        return f"No {noun} with known target users match the filters."
+    top, low = counts.index[0], counts.index[-1]
+    return (
+        f"{user_labels.get(top, top)} are served by {counts.iloc[0]} of {len(items)} {noun}; "
+        f"{user_labels.get(low, low)} by {counts.iloc[-1]}."
+    )
+
+
+def overlap(mappings: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """The pair of mappings most alike by topics and target users (Jaccard)."""
+    if len(mappings) < 2:
+        return "Overlap needs at least two mappings."
+    long = pd.concat(
+        [
+            explode(mappings, "id", "topics", "value").assign(value=lambda d: "t:" + d["value"]),
+            explode(mappings, "id", "target_users", "value").assign(
+                value=lambda d: "u:" + d["value"]
+            ),
+        ]
+    )
+    matrix = overlap_matrix(
+        membership_matrix(long, "id", "value", rows=list(mappings["id"])), "jaccard"
+    )
+    pairs = top_pairs(matrix, n=len(mappings) ** 2)
+    if pairs.empty:
+        return "No two mappings share a topic or target user."
+    best = pairs.iloc[0]
+    identical = int((pairs["value"] >= 1.0).sum())
+    text = (
+        f"{names.get(best.mapping_a, best.mapping_a)} and "
+        f"{names.get(best.mapping_b, best.mapping_b)} are the most alike by topics and "
+        f"target users (Jaccard {best.value:.2f})"
+    )
+    if identical > 1:
+        text += f"; {identical} pairs have identical profiles"
+    return text + "."
+
+
+def duplicates(projects: pd.DataFrame) -> str:
+    """How many projects are listed by more than one mapping."""
+    if projects.empty:
+        return "No project matches the filters."
+    listed = projects["listed_in"].map(len)
+    multi = int((listed >= 2).sum())
+    none = int((listed == 0).sum())
+    return (
+        f"{_plural(multi, 'project')} of {len(projects)} are listed by two or more mappings; "
+        f"{none} are listed by none (found only on implementer, donor or news pages)."
+    )
+
+
+def cooperation(links: pd.DataFrame, mappings: pd.DataFrame) -> str:
+    """How many links join how many mappings, and how many stand alone."""
+    ids = set(mappings["id"])
+    inside = links[links["mapping_a"].isin(ids) & links["mapping_b"].isin(ids)]
+    joined = set(inside["mapping_a"]) | set(inside["mapping_b"])
+    alone = len(ids - joined)
+    return (
+        f"{_plural(len(inside), 'known cooperation link')} join {len(joined)} mappings; "
+        f"{alone} of {len(ids)} stand alone with no known link."
+    )
+
+
+def gaps(summary: pd.DataFrame, max_mappings: int = 2) -> str:
+    """Countries few mappings cover and no project names."""
+    thin = summary[(summary["mappings"] <= max_mappings) & (summary["projects"] == 0)]
+    if thin.empty:
+        return (
+            f"Every country is covered by more than {max_mappings} mappings or named by a project."
+        )
+    names = thin.sort_values(["mappings", "name"])["name"].tolist()
+    return (
+        f"{_plural(len(thin), 'country', 'countries')} are covered by at most {max_mappings} "
+        f"mappings and named by no listed project, e.g. {_names(names)}."
+    )

@@ -1,0 +1,162 @@
+"""The only module that imports Streamlit: cached model, sidebar filters, downloads.
+
+Filters live in widget state while a session runs and are mirrored into readable URL
+query parameters on every run, so a copied link reproduces the view on any page.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from cbdash.export import file_name, to_csv
+from cbdash.filters import Filters
+from cbdash.inventory import DEFAULT_DATA_DIR
+from cbdash.model import Model, build_model
+from cbdash.topics import value_counts
+
+DATA_DIR_ENV = "CBDASH_DATA_DIR"
+FRAME_FILTERS = "frame_filters"
+FILTER_LABELS = {
+    "users": "Target users",
+    "topics": "Topics",
+    "kinds": "Kind of mapping",
+    "regions": "Regions covered",
+    "access": "Access",
+    "export": "Data export",
+    "confidence": "Confidence of the record",
+}
+
+
+def data_dir() -> Path:
+    """The data directory: $CBDASH_DATA_DIR or the shipped `data/`."""
+    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+
+
+def _stamp(path: Path) -> float:
+    """Latest modification time of the files under `path` (cache key)."""
+    times = [p.stat().st_mtime for p in path.rglob("*") if p.is_file()]
+    return max(times, default=0.0)
+
+
+@st.cache_resource(show_spinner="Loading the inventory…", max_entries=2)
+def _cached_model(path: str, stamp: float) -> Model:
+    return build_model(Path(path))
+
+
+def get_model() -> Model:
+    """The model for the current data directory, loaded once per change of its files."""
+    path = data_dir()
+    return _cached_model(str(path), _stamp(path))
+
+
+def _key(name: str) -> str:
+    return f"filter_{name}"
+
+
+def _reset() -> None:
+    for name in Filters.names():
+        st.session_state[_key(name)] = []
+
+
+def _option_counts(model: Model) -> dict[str, pd.Series]:
+    m = model.inventory.mappings
+    regions = model.mapping_regions.groupby("region_id")["mapping_id"].nunique()
+    return {
+        "users": value_counts(m, "id", "target_users"),
+        "topics": value_counts(m, "id", "topics"),
+        "kinds": m["kind"].value_counts(),
+        "regions": regions,
+        "access": m["access"].fillna("unknown").value_counts(),
+        "export": m["data_export"].fillna("unknown").value_counts(),
+        "confidence": m["confidence"].value_counts(),
+    }
+
+
+def sidebar_filters(model: Model) -> Filters:
+    """Draw the filters in the sidebar and return the chosen Filters (synced with the URL)."""
+    options = model.filter_options()
+    if "filters_initialised" not in st.session_state:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        allowed = {n: set(v) for n, v in options.items()}
+        chosen, problems = Filters.from_query(params, allowed)
+        for name in Filters.names():
+            st.session_state[_key(name)] = list(getattr(chosen, name))
+        st.session_state["filters_initialised"] = True
+        st.session_state["link_problems"] = problems
+    counts = _option_counts(model)
+    with st.sidebar:
+        st.header("Filters")
+        st.caption("Counts are mappings. Within a filter: any of the values; across: all.")
+        for name in Filters.names():
+            labels = model.labels.get(name, {})
+            n = counts[name]
+            st.multiselect(
+                FILTER_LABELS[name],
+                options[name],
+                key=_key(name),
+                format_func=lambda v, labels=labels, n=n: f"{labels.get(v, v)} ({n.get(v, 0)})",
+                placeholder="All",
+            )
+        st.button(
+            "Reset filters", on_click=_reset, key="reset_filters", icon=":material/restart_alt:"
+        )
+        for problem in st.session_state.get("link_problems", []):
+            st.warning(problem)
+    filters = Filters(**{n: tuple(st.session_state[_key(n)]) for n in Filters.names()})
+    sync_query_params(filters)
+    return filters
+
+
+def sync_query_params(filters: Filters) -> None:
+    """Write the filters into the URL, leaving other parameters as they are."""
+    wanted = filters.to_query()
+    for name in Filters.names():
+        if name in wanted:
+            if st.query_params.get(name) != wanted[name]:
+                st.query_params[name] = wanted[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def download_csv(df: pd.DataFrame, what: str, key: str) -> None:
+    """A CSV download of exactly `df`, named after what it holds and today's date."""
+    st.download_button(
+        f"Download CSV: {what} ({len(df)} rows)",
+        data=to_csv(df),
+        file_name=file_name(what),
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def caption(what: str, filters: Filters, model: Model) -> None:
+    """Chart caption: what it shows, from what data, under which filters."""
+    st.caption(f"{what} {filters.describe(model.labels)}")
+
+
+def empty_state(message: str) -> None:
+    """Say in words that nothing matches (never a blank chart)."""
+    st.info(message, icon=":material/filter_alt_off:")
+
+
+def page_context() -> tuple[Model, Filters]:
+    """The model and the filters for a page. app.py draws the filters first on every run;
+    a page run on its own (as in a page test) draws them itself."""
+    model = get_model()
+    filters = st.session_state.get(FRAME_FILTERS)
+    if not isinstance(filters, Filters):
+        filters = sidebar_filters(model)
+    return model, filters
+
+
+def frame_filters(model: Model) -> Filters:
+    """Called by app.py on every run: draw the sidebar filters and hand them to the page."""
+    filters = sidebar_filters(model)
+    st.session_state[FRAME_FILTERS] = filters
+    return filters
