@@ -1,0 +1,131 @@
+"""Command line: validate data files, import external tables, find duplicate projects.
+
+    python -m cbdash validate PATH...
+    python -m cbdash import FILE --kind mappings|projects [--out PATH] [--force]
+    python -m cbdash dedupe PROJECTS_CSV --out CLUSTERS_CSV
+    python -m cbdash dedupe --evaluate [--data DIR]
+
+Exit codes: 0 success, 1 data errors found, 2 usage or input problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from cbdash.importer import import_file
+from cbdash.inventory import DEFAULT_DATA_DIR, load_inventory, vocabulary_indexes
+from cbdash.validation import Report
+
+
+def cmd_validate(paths: list[str]) -> int:
+    """Validate data directories or single data files; print the report."""
+    report = Report()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            report.extend(load_inventory(path).report.issues)
+        elif path.is_file():
+            issues = load_inventory(path.parent).report.issues
+            report.extend(i for i in issues if i.file in {path.name, path.stem + ".meta.yaml"})
+        else:
+            report.add(raw, None, None, "no such file or directory")
+    print(report.text())
+    return 0 if report.ok else 1
+
+
+def cmd_import(file: str, kind: str, out: str | None, force: bool, data_dir: str) -> int:
+    """Normalise an external CSV/XLSX into the data format; write it; report what failed."""
+    src = Path(file)
+    suffix = ".yaml" if kind == "mappings" else ".csv"
+    target = Path(out) if out else src.with_name(f"{src.stem}.normalised{suffix}")
+    if target.exists() and not force:
+        print(f"{target} exists; not overwritten (use --force to replace it).", file=sys.stderr)
+        return 2
+    report = Report()
+    inventory = load_inventory(data_dir)
+    table = import_file(src, kind, vocabulary_indexes(inventory), report)
+    if table.empty:
+        print(report.text())
+        print("Nothing imported.", file=sys.stderr)
+        return 2
+    if kind == "projects":
+        table = _mark_existing(table, inventory.projects)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "mappings":
+        records = [
+            {k: (v.split(";") if ";" in str(v) or k in _LISTS else v) for k, v in r.items()}
+            for r in table.to_dict("records")
+        ]
+        target.write_text(
+            yaml.safe_dump({"mappings": records}, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+    else:
+        table.to_csv(target, index=False)
+    print(report.text())
+    print(f"Wrote {len(table)} {kind} to {target}.")
+    return 0
+
+
+_LISTS = {
+    "owners",
+    "scope_countries",
+    "topics",
+    "target_users",
+    "content_types",
+    "languages",
+    "sources",
+}
+
+
+def _mark_existing(table, existing):
+    """Add matches_existing/match_score: the existing project each imported row matches."""
+    from cbdash.dedupe import match_existing
+
+    return match_existing(table, existing)
+
+
+def cmd_dedupe(projects_csv: str | None, out: str | None, evaluate: bool, data_dir: str) -> int:
+    """Cluster duplicate projects, or print the evaluation on the shipped labels."""
+    from cbdash import dedupe
+
+    if evaluate:
+        return dedupe.run_evaluate_cli(Path(data_dir))
+    if not projects_csv or not out:
+        print("dedupe needs PROJECTS_CSV and --out CLUSTERS_CSV (or --evaluate)", file=sys.stderr)
+        return 2
+    return dedupe.run_dedupe_cli(Path(projects_csv), Path(out))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-command per task."""
+    parser = argparse.ArgumentParser(prog="python -m cbdash", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="validate data files or directories")
+    v.add_argument("paths", nargs="+")
+    i = sub.add_parser("import", help="normalise an external CSV/XLSX into the data format")
+    i.add_argument("file")
+    i.add_argument("--kind", choices=["mappings", "projects"], required=True)
+    i.add_argument("--out")
+    i.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    i.add_argument("--data", default=str(DEFAULT_DATA_DIR), help="data dir with the taxonomies")
+    d = sub.add_parser("dedupe", help="group project rows that are the same project")
+    d.add_argument("projects_csv", nargs="?")
+    d.add_argument("--out")
+    d.add_argument("--evaluate", action="store_true", help="precision/recall on shipped labels")
+    d.add_argument("--data", default=str(DEFAULT_DATA_DIR))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    if args.command == "validate":
+        return cmd_validate(args.paths)
+    if args.command == "import":
+        return cmd_import(args.file, args.kind, args.out, args.force, args.data)
+    return cmd_dedupe(args.projects_csv, args.out, args.evaluate, args.data)
