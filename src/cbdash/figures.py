@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
-from plotly.colors import hex_to_rgb, sample_colorscale
+from plotly.colors import sample_colorscale
 
 SCALE = [
     "#ffffd9",
@@ -262,5 +262,39 @@ def map_legend(vmax: int, value_label: str) -> go.Figure:
         xaxis=dict(visible=False),
         yaxis=dict(visible=False),
         plot_bgcolor="white",
+    )
+    return fig
+
+
+def flow_sankey(flows: pd.DataFrame, *, title: str) -> go.Figure:
+    """Sankey from sources (left) to regions (right); link width = number of projects."""
+    if flows.empty:
+        raise ValueError("flow_sankey needs at least one flow")
+    sources = list(dict.fromkeys(flows["source"]))
+    regions = sorted(set(flows["region"]))
+    nodes = sources + regions
+    index = {n: i for i, n in enumerate(nodes)}
+    fig = go.Figure(
+        go.Sankey(
+            node=dict(
+                label=nodes,
+                pad=12,
+                thickness=16,
+                color=[SCALE[6]] * len(sources) + [SCALE[4]] * len(regions),
+            ),
+            link=dict(
+                source=[index[s] for s in flows["source"]],
+                target=[index[r] for r in flows["region"]],
+                value=flows["projects"].tolist(),
+                color="rgba(65,182,196,0.35)",
+                hovertemplate="%{source.label} → %{target.label}: %{value} projects<extra></extra>",
+            ),
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title),
+        font=FONT,
+        height=max(420, 26 * len(nodes)),
+        margin=dict(l=10, r=10, t=60, b=10),
     )
     return fig

@@ -17,6 +17,7 @@ from cbdash.countries import country_name
 from cbdash.inventory import Inventory, load_inventory
 from cbdash.taxonomy import labels
 
+UN_GROUPS = ("un_members", "un_observers")
 LABELLED_CHOICES = {
     "access": {
         "open": "Open",
@@ -104,11 +105,14 @@ def build_model(data_dir: Path) -> Model:
 
 
 def _country_table(points: pd.DataFrame, shapes: pd.DataFrame, inv: Inventory) -> pd.DataFrame:
-    """Every country the app knows (points, shapes, coverage groups): iso3, name, small."""
+    """Every country or territory the app knows (points, shapes, groups): iso3, name,
+    small_state, un_member (UN member or observer state)."""
     codes = set(points["iso3"]) | set(shapes.loc[shapes["iso3"] != "", "iso3"])
     codes |= set(inv.country_groups["iso3"])
     table = pd.DataFrame({"iso3": sorted(codes)})
     table["name"] = [country_name(c) for c in table["iso3"]]
     small = set(points.loc[points["small"], "iso3"])
     table["small_state"] = table["iso3"].isin(small)
+    un = inv.country_groups.loc[inv.country_groups["group_id"].isin(UN_GROUPS), "iso3"]
+    table["un_member"] = table["iso3"].isin(set(un))
     return table.sort_values("name").reset_index(drop=True)

@@ -24,22 +24,37 @@ def _names(values: list[str], limit: int = 3) -> str:
     return text + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
+def _lower_first(label: str) -> str:
+    """'Cybercrime' -> 'cybercrime', but 'CIIP' and 'EU' stay as they are."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
 def who_maps(mappings: pd.DataFrame, kind_labels: Mapping[str, str]) -> str:
-    """How many mappings, by how many owners, and the most common kind."""
+    """How many mappings, by how many owners, and the most common kind (besides "other")."""
     if mappings.empty:
         return "No mapping effort matches the filters."
     owners = {o for os_ in mappings["owners"] for o in os_}
     kinds = mappings["kind"].value_counts()
-    top = kinds.index[0]
-    return (
-        f"{_plural(len(mappings), 'mapping effort')} run by "
-        f"{_plural(len(owners), 'organisation')}; the most common kind is "
-        f"{kind_labels.get(top, top).lower()} ({kinds.iloc[0]} of {len(mappings)})."
+    named = kinds.drop("other", errors="ignore")
+    text = (
+        f"{_plural(len(mappings), 'mapping effort')} run by {_plural(len(owners), 'organisation')}"
     )
+    if not named.empty:
+        top = named.index[0]
+        text += (
+            f"; the most common kind is {kind_labels.get(top, top).lower()} "
+            f"({named.iloc[0]} of {len(mappings)})"
+        )
+    if "other" in kinds:
+        text += f"; {kinds['other']} more are classed as other"
+    return text + "."
 
 
 def where(summary: pd.DataFrame, mappings: pd.DataFrame, coverage: pd.DataFrame) -> str:
-    """Spread of coverage over countries: most and least covered, and unknown coverage."""
+    """Spread of coverage over UN member and observer states (column `un_member` when
+    present): most and least covered, and how many mappings have unknown coverage."""
+    if "un_member" in summary:
+        summary = summary[summary["un_member"]]
     if summary.empty or mappings.empty:
         return "No mapping effort matches the filters."
     known = coverage["mapping_id"].nunique()
@@ -48,7 +63,8 @@ def where(summary: pd.DataFrame, mappings: pd.DataFrame, coverage: pd.DataFrame)
     hi = int(summary["mappings"].max())
     least = summary.loc[summary["mappings"] == lo].sort_values("name")["name"].tolist()
     text = (
-        f"Countries are covered by {lo} to {hi} of {len(mappings)} mappings; "
+        f"UN member and observer states are covered by {lo} to {hi} of {len(mappings)} "
+        "mappings; "
         f"the least covered ({lo}): {_names(least)}."
     )
     if unknown:
@@ -84,10 +100,9 @@ def for_whom(
     )
 
 
-def overlap(mappings: pd.DataFrame, names: Mapping[str, str]) -> str:
-    """The pair of mappings most alike by topics and target users (Jaccard)."""
-    if len(mappings) < 2:
-        return "Overlap needs at least two mappings."
+def profile_pairs(mappings: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of mappings (mapping_a, mapping_b, value) by Jaccard similarity of their
+    topics and target users together, most alike first."""
     long = pd.concat(
         [
             explode(mappings, "id", "topics", "value").assign(value=lambda d: "t:" + d["value"]),
@@ -99,7 +114,14 @@ def overlap(mappings: pd.DataFrame, names: Mapping[str, str]) -> str:
     matrix = overlap_matrix(
         membership_matrix(long, "id", "value", rows=list(mappings["id"])), "jaccard"
     )
-    pairs = top_pairs(matrix, n=len(mappings) ** 2)
+    return top_pairs(matrix, n=len(mappings) ** 2)
+
+
+def overlap(mappings: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """The pair of mappings most alike by topics and target users (Jaccard)."""
+    if len(mappings) < 2:
+        return "Overlap needs at least two mappings."
+    pairs = profile_pairs(mappings)
     if pairs.empty:
         return "No two mappings share a topic or target user."
     best = pairs.iloc[0]
@@ -148,6 +170,63 @@ def gaps(summary: pd.DataFrame, max_mappings: int = 2) -> str:
         )
     names = thin.sort_values(["mappings", "name"])["name"].tolist()
     return (
-        f"{_plural(len(thin), 'country', 'countries')} are covered by at most {max_mappings} "
+        f"{_plural(len(thin), 'country', 'countries')} "
+        f"{'is' if len(thin) == 1 else 'are'} covered by at most {max_mappings} "
         f"mappings and named by no listed project, e.g. {_names(names)}."
     )
+
+
+def cooperation_hub(
+    links: pd.DataFrame,
+    mappings: pd.DataFrame,
+    names: Mapping[str, str],
+    link_labels: Mapping[str, str],
+) -> str:
+    """The most common kind of link and the most connected mapping, among `mappings`."""
+    ids = set(mappings["id"])
+    inside = links[links["mapping_a"].isin(ids) & links["mapping_b"].isin(ids)]
+    if inside.empty:
+        return "No known cooperation link joins two of these mappings."
+    kinds = inside["kind"].value_counts()
+    degree = pd.concat([inside["mapping_a"], inside["mapping_b"]]).value_counts()
+    hub = sorted(degree[degree == degree.iloc[0]].index, key=lambda m: names.get(m, m))[0]
+    kind = kinds.index[0]
+    return (
+        f"The most common kind is {_lower_first(link_labels.get(kind, kind))} "
+        f"({kinds.iloc[0]} of {len(inside)}); {names.get(hub, hub)} takes part in the most "
+        f"({_plural(int(degree[hub]), 'link')})."
+    )
+
+
+def gap_countries(
+    table: pd.DataFrame,
+    max_mappings: int,
+    max_projects: int = 0,
+    *,
+    topic_label: str | None = None,
+    group_noun: str | None = None,
+    group_size: int | None = None,
+    regional_only: bool = False,
+) -> str:
+    """The gap list in a sentence, e.g. '3 of 46 least developed countries are covered by at
+    most 2 regional or country-specific mappings and named by no listed cybercrime project'.
+
+    `table` is a ranked gap list (country, mappings, projects), as `gaps.gap_table` gives;
+    `group_noun` is a plural noun for the group the list is restricted to, if any.
+    """
+    kind = "regional or country-specific mappings" if regional_only else "mappings"
+    on = f"{_lower_first(topic_label)} " if topic_label else ""
+    if max_projects == 0:
+        projects = f"named by no listed {on}project"
+    else:
+        projects = f"named by at most {_plural(max_projects, f'listed {on}project')}"
+    condition = f"covered by at most {max_mappings} {kind} and {projects}"
+    n = len(table)
+    if group_noun:
+        who = f"{n} of {group_size} {group_noun}" if group_size else f"{n} {group_noun}"
+    else:
+        who = _plural(n, "country", "countries")
+    if table.empty:
+        return f"None of the {group_noun or 'countries'} is {condition}."
+    names = table.sort_values(["mappings", "projects", "country"])["country"].tolist()
+    return f"{who} {'is' if n == 1 else 'are'} {condition}, e.g. {_names(names)}."
