@@ -4,6 +4,7 @@
     python -m cbdash import FILE --kind mappings|projects [--out PATH] [--force]
     python -m cbdash dedupe PROJECTS_CSV --out CLUSTERS_CSV
     python -m cbdash dedupe --evaluate [--data DIR]
+    python -m cbdash synth --mappings N --projects M --out DIR   (SYNTHETIC, for benchmarks)
 
 Exit codes: 0 success, 1 data errors found, 2 usage or input problems.
 """
@@ -118,7 +119,25 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out")
     d.add_argument("--evaluate", action="store_true", help="precision/recall on shipped labels")
     d.add_argument("--data", default=str(DEFAULT_DATA_DIR))
+    s = sub.add_parser("synth", help="write a SYNTHETIC inventory for benchmarks and tests")
+    s.add_argument("--mappings", type=int, default=100)
+    s.add_argument("--projects", type=int, default=10_000)
+    s.add_argument("--seed", type=int, default=42)
+    s.add_argument("--out", required=True)
     return parser
+
+
+def cmd_synth(mappings: int, projects: int, seed: int, out: str) -> int:
+    """Write a synthetic inventory (labelled as such) to `out`."""
+    from cbdash.synth import synthesise
+
+    target = Path(out)
+    if (target / "mappings.yaml").exists() and "synth" not in target.name.lower():
+        print(f"{target} already holds data; choose an empty folder.", file=sys.stderr)
+        return 2
+    synthesise(target, mappings, projects, seed)
+    print(f"Wrote a SYNTHETIC inventory ({mappings} mappings, {projects} projects) to {target}.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,4 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_validate(args.paths)
     if args.command == "import":
         return cmd_import(args.file, args.kind, args.out, args.force, args.data)
+    if args.command == "synth":
+        return cmd_synth(args.mappings, args.projects, args.seed, args.out)
     return cmd_dedupe(args.projects_csv, args.out, args.evaluate, args.data)
