@@ -3,13 +3,14 @@
 import streamlit as st
 
 from cbdash import ui
-from cbdash.tables import mapping_table, project_table, search
+from cbdash.tables import search
+
+MAX_ROWS = 2000
 
 model, filters = ui.page_context()
 inv = model.inventory
 mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
 projects = filters.apply_projects(inv.projects, model.project_regions)
-covered = model.coverage.groupby("mapping_id")["iso3"].nunique()
 
 st.title("Explore & download")
 st.markdown(
@@ -40,7 +41,7 @@ def table_view(table, name: str, default_columns: list[str]) -> None:
 tab_m, tab_p, tab_c = st.tabs(["Mappings", "Projects", "Compare mappings"])
 with tab_m:
     table_view(
-        mapping_table(mappings, model.labels, covered),
+        model.mapping_rows.loc[mappings.index],
         "mappings",
         [
             "name",
@@ -58,7 +59,7 @@ with tab_m:
     )
 with tab_p:
     table_view(
-        project_table(projects, model.labels, model.mapping_names),
+        model.project_rows.loc[projects.index],
         "projects",
         [
             "title",
@@ -83,7 +84,7 @@ with tab_c:
     if not chosen:
         st.info("Pick two or three mappings to see them side by side.")
     else:
-        side = mapping_table(mappings[mappings["id"].isin(chosen)], model.labels, covered)
+        side = model.mapping_rows[model.mapping_rows["id"].isin(chosen)]
         side = side.set_index("name").drop(columns=["id"]).T.astype(str)
         st.dataframe(side, key="compare_table")
         ui.download_csv(side.reset_index(names="field"), "mapping comparison", "dl_compare")

@@ -13,6 +13,7 @@ DIMENSIONS = {
     "target_users": "Target users",
     "projects": "Shared projects",
 }
+MAX_MATRIX = 60  # a larger matrix is unreadable; the largest mappings are shown
 METRIC_NAMES = {
     "count": "Shared count",
     "jaccard": "Jaccard (shared / union)",
@@ -47,6 +48,10 @@ membership = membership[membership.any(axis=1)]
 if len(membership) < 2:
     ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.")
     st.stop()
+with_values = len(membership)
+if with_values > MAX_MATRIX:
+    largest = membership.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    membership = membership.loc[largest[:MAX_MATRIX]]
 matrix = ordered(overlap_matrix(membership, metric))
 fmt = "{:.0f}" if metric == "count" else "{:.2f}"
 st.plotly_chart(
@@ -59,10 +64,11 @@ st.plotly_chart(
     ),
     key="overlap_matrix",
 )
-left_out = len(ids) - len(membership)
+left_out = len(ids) - with_values
 ui.caption(
-    f"{len(membership)} mappings with known {DIMENSIONS[dim].lower()}"
+    f"{with_values} mappings with known {DIMENSIONS[dim].lower()}"
     + (f" ({left_out} without are left out)" if left_out else "")
+    + (f"; the {MAX_MATRIX} largest are shown" if with_values > MAX_MATRIX else "")
     + "; ordered so that similar mappings sit together.",
     filters,
     model,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cbdash import coverage, geo, regions
+from cbdash import coverage, geo, regions, tables
 from cbdash.countries import country_name
 from cbdash.inventory import Inventory, load_inventory
 from cbdash.taxonomy import labels
@@ -38,7 +38,11 @@ LABELLED_CHOICES = {
 
 @dataclass(frozen=True)
 class Model:
-    """The inventory plus derived tables; treat every frame as read-only."""
+    """The inventory plus derived tables; treat every frame as read-only.
+
+    `mapping_rows` and `project_rows` are the readable tables (labels, joined lists) of all
+    records, row-aligned with `inventory.mappings` and `inventory.projects`.
+    """
 
     inventory: Inventory
     shapes: pd.DataFrame
@@ -49,6 +53,8 @@ class Model:
     mapping_regions: pd.DataFrame
     project_regions: pd.DataFrame
     labels: dict[str, dict[str, str]]
+    mapping_rows: pd.DataFrame
+    project_rows: pd.DataFrame
 
     @property
     def mapping_names(self) -> dict[str, str]:
@@ -91,6 +97,8 @@ def build_model(data_dir: Path) -> Model:
         "regions": region_labels,
         **LABELLED_CHOICES,
     }
+    covered = cov.groupby("mapping_id")["iso3"].nunique()
+    names = dict(zip(inv.mappings["id"], inv.mappings["name"], strict=True))
     return Model(
         inventory=inv,
         shapes=shapes,
@@ -101,6 +109,8 @@ def build_model(data_dir: Path) -> Model:
         mapping_regions=regions.mapping_region_table(cov, reg),
         project_regions=project_regions,
         labels=all_labels,
+        mapping_rows=tables.mapping_table(inv.mappings, all_labels, covered),
+        project_rows=tables.project_table(inv.projects, all_labels, names),
     )
 
 
