@@ -1,0 +1,1568 @@
+"""De-duplication: find the same CCB project listed under different names.
+
+Mappings list one project under many names ("GLACY+", "Global Action on Cybercrime
+Extended"), while successive phases of one programme look alike but are separate projects
+(GLACY, GLACY+, GLACY-e). A wrong merge is worse than a missed one, so the rules lean to
+keeping rows apart.
+
+Judgement calls, in plain words:
+- Names are compared after normalising spelling (programme/program, cyber security/
+  cybersecurity, accents, punctuation) as weighted sets of words: common words of the field
+  ("cyber", "capacity", "programme", ...) weigh 0.3, an organisation's acronym that the
+  row's funders or implementers also name ("ITU" in "ITU CyberDrills") 0.5, other words 1.
+  Words a longer name adds count half ("X" vs "ITU X" stays close), words only in
+  parentheses half of that, but a place it adds counts in full: "Digital Access
+  Programme: Brazil ..." is a part of the programme, not the programme.
+- An acronym matches a name that contains it or whose initials it spells ("DCCP",
+  "Digital Connectivity and Cybersecurity Partnership"); three-letter acronyms score lower
+  because they collide. "DCCP-Pacific" is a regional part, not "DCCP".
+- Phases: "+", "plus", "-e", "-2", "2.0", "II", "Phase 2", "Step 1" are symbol markers;
+  "Extended" and "Enhanced" are word markers, because their meaning depends on the
+  programme ("GLACY+" is "Global Action on Cybercrime Extended", but "GLACY-e" is
+  "... Enhanced"). Markers are compared only between names that match. Two markers of the
+  same kind that differ are a veto: no merge, also not through a third row. When one name
+  is marked and the other is not, the unmarked name could be any phase, so the pair is
+  accepted only with the same start year.
+- Portal codes ("Cybil code G0583", "GFCE Code GI-07", "ITU Project No 9RAS17059") are
+  identifiers, not names: a code equals only itself. A shared code is decisive; two
+  different codes of one portal series are two entries the portal keeps apart (a veto).
+- Funders, implementers, countries and years add to the name score when they agree and
+  take off more when they disagree (FIELD_WEIGHTS); an empty field says nothing. Years
+  conflict when the spans are disjoint or the start years are three or more apart. Fields
+  never merge rows alone: below NAME_FLOOR of name similarity nothing is the same.
+- `listed_in` is not used: a mapping may list one project twice (Cybil lists GFCE
+  initiatives and projects separately), so a shared listing is no evidence either way.
+- Clusters are built by merging accepted pairs from the highest score down; a merge is
+  refused when any two rows of the two groups have a phase or code conflict or an override
+  says "different". Overrides ("same" / "different") always win and are named in the
+  evidence. A cluster's id is "c-" plus the smallest project_id in it, so it does not
+  depend on row order.
+
+Limits: names in other languages, former or umbrella names that share no word are not
+found; an acronym built from syllables ("GLACY" = GLobal ACtion on CYbercrime) is scored
+but only proposed for comparison when it also appears in the other name. See
+data/dedupe_labels.meta.yaml for the measured precision and recall.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+REQUIRED_COLUMNS = ("project_id", "title")
+OPTIONAL_COLUMNS = (
+    "aliases",
+    "funders",
+    "implementers",
+    "beneficiary_countries",
+    "start_year",
+    "end_year",
+    "listed_in",
+)
+OVERRIDE_COLUMNS = ("project_id_a", "project_id_b", "decision", "reason")
+LABEL_COLUMNS = ("title_a", "title_b", "label", "basis", "source_project_ids")
+OUTPUT_COLUMNS = ("project_id", "cluster_id", "score")
+LIST_SEPARATOR = ";"
+
+ACCEPT_SCORE = 0.85
+"""A pair with at least this score and no veto is the same project."""
+PHASE_COMPARE_SIMILARITY = 0.8
+"""Two names are compared for phase markers when their stems are at least this similar."""
+MAX_BLOCK = 200
+"""Blocking keys shared by more rows than this are too common to propose pairs."""
+RARE_BLOCK = 10
+"""A key shared by at most this many rows proposes pairs alone; others need two keys."""
+
+GENERIC_WEIGHT = 0.3
+ACRONYM_SCORE = 0.9
+SHORT_ACRONYM_SCORE = 0.8
+INITIALS_SCORE = 0.8
+SHORT_INITIALS_SCORE = 0.7
+ORG_WEIGHT = 0.5
+EXTRA_WEIGHT = 0.5
+PAREN_FACTOR = 0.5
+NAME_FLOOR = 0.3
+"""Below this name similarity no agreement of other fields makes a pair the same."""
+FIELD_WEIGHTS: dict[str, dict[str, float]] = {
+    # added to the name similarity; an empty field ("unknown") adds nothing
+    "funders": {"agree": 0.05, "disagree": -0.08},  # the EU or a ministry funds many projects
+    "implementers": {"agree": 0.10, "disagree": -0.10},
+    # "same": Jaccard >= 0.8 with 3+ countries shared, rarely a coincidence
+    "countries": {"same": 0.25, "agree": 0.10, "disagree": -0.20},
+    "years": {"agree": 0.10, "conflict": -0.30},
+}
+START_YEARS_APART = 3
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOP_WORDS = _word_set(
+    """
+    a an and the of in on for to with by at from as via into against its their de la le
+    les el los las del des du et y en para pour l d
+    """
+)
+GENERIC_WORDS = _word_set(
+    """
+    cyber cybersecurity security cybercrime crime crimes capacity capacities building
+    build program programs project projects initiative initiatives development
+    developing international global national regional region regions cooperation support
+    supporting strengthening strengthen network networks center centers fund funding
+    partnership training assistance resilience resilient action digital ict information
+    technology technologies internet countries country states state member members
+    government governments enhancing improving improve establish establishing facility
+    policy policies legislation framework workshop workshops course courses fellowship
+    hub platform activities activity agency office ministry public sector secure safety
+    online skills expertise capability capabilities management incident incidents
+    response team teams strategy strategies governance new phase step joint operation
+    operations csirt csirts cert certs cirt
+    """
+)
+GENERIC_ACRONYMS = _word_set(
+    """
+    eu ec uk us usa un ict icts it ai ngo ngos cso csos sme smes mou cert certs csirt
+    csirts cirt soc cmm covid covid19 ceo
+    """
+)
+REGION_WORDS = _word_set(
+    """
+    africa african asia asian pacific caribbean america americas american latin europe
+    european balkans sub saharan arab gulf middle east eastern west western north
+    northern south southern central southeast horn sahel oceania mediterranean eurasia
+    neighbourhood
+    """
+)
+_NOT_PLACE = _word_set(
+    """
+    of and the republic islands island kingdom state states democratic united s saint
+    people french federal islamic virgin new british principality commonwealth sint
+    plurinational bolivarian socialist union federation territory territories outlying
+    minor sar province emirates grand duchy holy see great
+    """
+)
+_SPELLING = (
+    (re.compile(r"\bcyber[\s-]+(security|crime|space)\b"), r"cyber\1"),
+    (re.compile(r"\bprogrammes?\b"), "program"),
+    (re.compile(r"\bcentres?\b"), "center"),
+    (re.compile(r"\borgani[sz]ations?\b"), "organization"),
+    (re.compile(r"\borgani[sz]ed\b"), "organized"),
+    (re.compile(r"\bco-?operation\b"), "cooperation"),
+    (re.compile(r"\bdefen[cs]e\b"), "defense"),
+    (re.compile(r"\bharmoni[sz]ation\b"), "harmonization"),
+    (re.compile(r"\bcombat(t)?ing\b"), "combating"),
+)
+_BOILERPLATE = re.compile(r"\(\s*\*?\s*gfce initiative\s*\)|\*\s*gfce initiative", re.I)
+_NON_WORD = re.compile(r"[^\w]+")
+
+# Phase markers, read from the raw name (case matters for Roman numerals).
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6"}
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+_PHASE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"\b(?:phase|step|stage)\s*(\d{1,2}|iv|vi|v|i{1,3}|one|two|three|four|five)\b", re.I
+        ),
+        "level",
+    ),
+    (re.compile(r"\b(first|second|third|fourth)\s+(?:phase|step|stage)\b", re.I), "ordinal"),
+    (re.compile(r"(?<=[\w)])\s?\+(?![\w+])"), "plus"),
+    (re.compile(r"\bplus\b", re.I), "plus"),
+    (re.compile(r"(?<=[A-Za-z]{2})-[eE](?![\w-])"), "e"),
+    (re.compile(r"(?<=[A-Za-z@])-([1-9])(?![\w.])"), "level"),
+    (re.compile(r"(?<![\w.])([1-9])\.0(?![\w.])"), "level"),
+    (re.compile(r"(?<=[\w@)])\s+(III|II|IV|VI|V|I)(?=\s*(?:$|[-\u2013\u2014:(,;/]))"), "level"),
+)
+_WORD_MARKER = re.compile(r"\b(extended|enhanced)\b", re.I)
+
+# Portal codes: "<portal> code X", "<portal> Project No X", "ADB TA X", "JICA project N".
+_CODE = re.compile(
+    r"^\s*(?P<portal>[A-Za-z][\w .&-]*?)\s+(?P<kind>code|project\s+no\.?|no\.?|project|ta)\s*:?\s*"
+    r"(?P<code>[A-Za-z0-9][A-Za-z0-9 ./-]*\d[A-Za-z0-9 ./-]*)\s*$",
+    re.I,
+)
+_PORTAL_FAMILIES = {"gfce": "cybil", "cybil": "cybil", "initiative": "initiative"}
+_ORG_SYNONYMS = {
+    "eu": "european union",
+    "ec": "european union",
+    "european commission": "european union",
+    "uk": "united kingdom",
+    "uk government": "united kingdom",
+    "us": "united states",
+    "usa": "united states",
+    "us government": "united states",
+    "united states of america": "united states",
+}
+
+
+class DedupeInputError(ValueError):
+    """Bad input for de-duplication; `messages` name file, row and field. `exit_code`
+    follows the CLI: 2 for an unusable file (missing, empty, no such column), 1 for data
+    errors inside a readable file (empty or duplicate ids, bad override rows)."""
+
+    def __init__(self, messages: list[str], exit_code: int = 2):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+        self.exit_code = exit_code
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _plain(s: str) -> str:
+    """Lower case without accents, in a stable Unicode form."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return s.casefold()
+
+
+@lru_cache(maxsize=200_000)
+def normalise_title(s: str) -> str:
+    """A name as lower-case words: accents, punctuation and the Cybil suffix
+    "(*GFCE Initiative)" dropped, British/American spelling and "cyber security" unified,
+    "&" read as "and", "@" and "+" kept as words ("at" is dropped later, "plus" is a
+    phase marker)."""
+    s = _BOILERPLATE.sub(" ", s)
+    s = _plain(s).replace("&", " and ").replace("@", " @ ").replace("+", " plus ")
+    for pattern, repl in _SPELLING:
+        s = pattern.sub(repl, s)
+    return " ".join(t for t in _NON_WORD.sub(" ", s).split() if t)
+
+
+@lru_cache(maxsize=200_000)
+def _strip_markers(s: str) -> str:
+    for pattern, _ in _PHASE_PATTERNS:
+        s = pattern.sub(" ", s)
+    return _WORD_MARKER.sub(" ", s)
+
+
+def _markers(s: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(symbol markers, word markers) of a raw name."""
+    symbols: set[str] = set()
+    rest = _BOILERPLATE.sub(" ", s)
+    for pattern, kind in _PHASE_PATTERNS:
+        for m in pattern.finditer(rest):
+            if kind == "plus":
+                symbols.add("+")
+            elif kind == "e":
+                symbols.add("e")
+            else:
+                value = m.group(1).lower()
+                value = (
+                    _ROMAN.get(value) or _NUMBER_WORDS.get(value) or _ORDINALS.get(value) or value
+                )
+                symbols.add(str(int(value)) if value.isdigit() else value)
+        rest = pattern.sub(" ", rest)
+    words = frozenset(w.lower() for w in _WORD_MARKER.findall(rest))
+    return frozenset(symbols), words
+
+
+def phase_marker(s: str) -> str:
+    """The phase markers of a name as text: "+", "2", "e", "+ extended", or "" for none.
+
+    Symbols ("+", "plus", "-e", "-2", "2.0", trailing "II", "Phase 2", "Step 1") are
+    comparable across names; the words "extended"/"enhanced" only with each other."""
+    symbols, words = _markers(s)
+    return " ".join(sorted(symbols) + sorted(words))
+
+
+def _is_acronym_like(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    if len(letters) < 2 and not any(c.isdigit() for c in token):
+        return False
+    upper = sum(c.isupper() for c in token)
+    if upper >= 2:
+        return True
+    if any(c.isdigit() for c in token) and letters:
+        return True
+    return len(token) > 1 and token[0].islower() and token[1].isupper()
+
+
+def _acronym_key(token: str) -> str:
+    key = _plain(re.sub(r"[^\w]", "", token))
+    if len(key) > 2 and token.endswith("s") and token[:-1].isupper():
+        key = key[:-1]  # "CICs" -> "cic"
+    return key
+
+
+_RAW_TOKEN = re.compile(r"[^\s()\[\]:;,/\u2013\u2014\"']+")
+
+
+def acronyms(s: str) -> set[str]:
+    """Acronym-like tokens of a name, lower case: "GLACY+", "PaCSON", "WB3C", "iPROCEEDS",
+    "CyberEast" (coined words count), and the parts of "OCWAR-C" or "Cybercrime@EAP".
+    Roman numerals and generic ones (EU, UK, ICT, CERT, CMM, ...) are left out."""
+    return set(_acronyms(s))
+
+
+@lru_cache(maxsize=200_000)
+def _acronyms(s: str) -> frozenset[str]:
+    out: set[str] = set()
+    for raw in _RAW_TOKEN.findall(_strip_markers(_BOILERPLATE.sub(" ", s))):
+        token = raw.strip(".+-'")
+        if not token or token.upper() in {"II", "III", "IV", "VI"}:
+            continue
+        parts = [p for p in re.split(r"[-@.]", token) if p]
+        whole_counts = len(parts) == 1 or any(_is_acronym_like(p) for p in parts)
+        for candidate in [token, *parts] if whole_counts else parts:
+            if _is_acronym_like(candidate):
+                key = _acronym_key(candidate)
+                if len(key) >= 2 and key not in GENERIC_ACRONYMS | STOP_WORDS and not key.isdigit():
+                    out.add(key)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=200_000)
+def _raw_words(s: str) -> tuple[str, ...]:
+    return tuple(w for w in _NON_WORD.sub(" ", _plain(s)).split() if w)
+
+
+def _abbreviates(acronym: str, words: list[str] | tuple[str, ...]) -> bool:
+    """True when `acronym` spells the start letters of `words` in order ("PaCSON":
+    PAcific Cyber Security Operational Network). Stop words may be skipped, every other
+    word gives one to three letters, one content word may be skipped; "3C" reads "CCC"."""
+    return _abbreviates_cached(acronym, tuple(words))
+
+
+@lru_cache(maxsize=200_000)
+def _abbreviates_cached(acronym: str, words: tuple[str, ...]) -> bool:
+    acr = re.sub(r"(\d)([a-z])", lambda m: m.group(2) * int(m.group(1)), acronym.lower())
+    acr = re.sub(r"[^a-z]", "", acr)
+    if len(acr) < 2 or len(words) < 2 or len(words) > 12 or acr[0] != words[0][:1]:
+        return False
+
+    def match(i: int, j: int, skips: int) -> bool:
+        if i == len(acr):
+            return all(w in STOP_WORDS for w in words[j:])
+        if j == len(words):
+            return False
+        word = words[j]
+        if (word in STOP_WORDS or skips > 0) and match(i, j + 1, skips - (word not in STOP_WORDS)):
+            return True
+        k = 0
+        while k < min(len(word), 3) and i + k < len(acr) and word[k] == acr[i + k]:
+            k += 1
+            if match(i + k, j + 1, skips):
+                return True
+        return False
+
+    return match(0, 0, 1)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, eq=False)
+class _Name:
+    raw: str
+    stem: str
+    weights: Mapping[str, float]  # token -> weight (stop words dropped)
+    markers: tuple[frozenset[str], frozenset[str]]
+    acronym: str  # the name itself when it is one acronym-like token, else ""
+    exact_only: bool  # a part split off a longer title: counts only when equal to a name
+    in_parens: frozenset[str] = frozenset()  # tokens found only inside parentheses
+    upper: frozenset[str] = frozenset()  # tokens written as capitals ("UN", "EAP", "LAC")
+    expands: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "csp" -> its words
+
+
+@dataclass(frozen=True, eq=False)
+class _Record:
+    project_id: str
+    names: tuple[_Name, ...]
+    codes: frozenset[str]
+    funders: tuple[tuple[str, ...], ...]
+    implementers: tuple[tuple[str, ...], ...]
+    countries: frozenset[str]
+    start: int | None
+    end: int | None
+    acronyms: frozenset[str]
+
+
+def _split(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [v.strip() for v in str(value).split(LIST_SEPARATOR) if v.strip()]
+
+
+def _year(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    return int(text) if re.fullmatch(r"\d{4}", text) else None
+
+
+def portal_code(s: str) -> str | None:
+    """A portal code as "portal kind:CODE" ("ADB TA 0024-REG" -> "adb ta:0024-REG"), else
+    None. GFCE and Cybil codes are one family, "cybil:" (Cybil is the GFCE's portal)."""
+    m = _CODE.match(s)
+    if not m:
+        return None
+    portal = normalise_title(m.group("portal")).split()
+    family = _PORTAL_FAMILIES.get(portal[-1] if portal else "", " ".join(portal))
+    kind = normalise_title(m.group("kind"))
+    code = re.sub(r"\s+", "", m.group("code")).upper()
+    return f"{family} {kind}:{code}" if family != "cybil" else f"cybil:{code}"
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """Words of country names (pycountry) and of world regions: a place a name adds is a
+    specialisation (a country component of a programme), never a detail to overlook."""
+    import pycountry
+
+    words = set(REGION_WORDS)
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                words.update(normalise_title(value).split())
+    return frozenset(words - _NOT_PLACE - STOP_WORDS)
+
+
+def _token_weight(token: str, org_tokens: frozenset[str]) -> float:
+    if token in GENERIC_WORDS:
+        return GENERIC_WEIGHT
+    if token in org_tokens:
+        return ORG_WEIGHT
+    return 1.0
+
+
+def _make_name(
+    raw: str,
+    markers: tuple[frozenset[str], frozenset[str]],
+    org_tokens: frozenset[str],
+    exact_only: bool,
+) -> _Name | None:
+    bare = _strip_markers(raw)
+    stem = normalise_title(bare)
+    tokens = [t for t in stem.split() if t not in STOP_WORDS and t != "@"]
+    if not tokens:
+        return None
+    words = [w.strip(".+-'") for w in _RAW_TOKEN.findall(bare)]
+    words = [w for w in words if w]
+    acronym = ""
+    if len(words) == 1 and _is_acronym_like(words[0]):
+        acronym = _acronym_key(words[0])
+    weights = {t: _token_weight(t, org_tokens) for t in tokens}
+    outside = set(normalise_title(re.sub(r"\([^()]*\)", " ", bare)).split())
+    in_parens = frozenset(t for t in tokens if t not in outside)
+    upper = frozenset(
+        _plain(w)
+        for w in re.split(r"[^\w]+", bare)
+        if 2 <= len(w) <= 8 and w.isalpha() and _is_true_acronym(w)
+    )
+    expands = {
+        k: frozenset(v) & set(weights)
+        for k, v in _parenthesis_acronyms(bare).items()
+        if k in weights
+    }
+    return _Name(raw, stem, weights, markers, acronym, exact_only, in_parens, upper, expands)
+
+
+def _parenthesis_acronyms(raw: str) -> dict[str, list[str]]:
+    """Acronyms a name spells out itself, with the words they stand for: "Cyber Safety
+    Pasifika (CSP)" gives csp -> cyber safety pasifika; "Digital CASA (Central Asia-South
+    Asia)" gives casa -> central asia south asia. Matching either side covers both."""
+    out: dict[str, list[str]] = {}
+    for m in re.finditer(r"\(([^()]+)\)", raw):
+        inside, before = m.group(1), _raw_words(raw[: m.start()])
+        if _is_single_acronym(inside):
+            acronym = _acronym_key(_strip_markers(inside).strip())
+            for i in range(max(0, len(before) - 8), len(before) - 1):
+                if _abbreviates(acronym, before[i:]):
+                    out[acronym] = [normalise_title(w) for w in before[i:]]
+                    break
+        else:
+            words = _raw_words(inside)
+            for w in raw[: m.start()].split():
+                w = w.strip(".+-'")
+                if _is_acronym_like(w) and _abbreviates(_acronym_key(w), words):
+                    out[_acronym_key(w)] = [normalise_title(x) for x in words]
+    return out
+
+
+_LEADING = re.compile(r"^(?P<head>[^:\u2013\u2014]+?)\s*(?::|\s[-\u2013\u2014])\s+(?P<tail>.+)$")
+_TRAILING = re.compile(r"^(?P<head>.+?)\s*\((?P<tail>[^()]+)\)\s*$")
+
+
+def _is_single_acronym(text: str) -> bool:
+    words = [w.strip(".+-'") for w in _strip_markers(text).split()]
+    words = [w for w in words if w and w.lower() not in STOP_WORDS | GENERIC_ACRONYMS]
+    return len(words) == 1 and _is_acronym_like(words[0])
+
+
+def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_Name]:
+    """A raw name and the names it holds, each keeping the phase markers of the whole.
+
+    "Cyber Safety Pasifika (CSP)" also gives "Cyber Safety Pasifika" and "CSP" when CSP
+    spells the initials, and "GLACY+ (Global Action on Cybercrime Extended)" gives both
+    halves: an acronym and its expansion name the same thing. "CyberEast - Action on ..."
+    or "Cyber ASEAN: Advancing ..." (a short head holding an acronym) gives the head and the
+    tail, but these count only when equal to another name, since a head may also be an
+    umbrella programme ("EU4Digital: ...")."""
+    raw = _BOILERPLATE.sub(" ", raw).strip()
+    markers = _markers(raw)
+    texts: list[tuple[str, bool]] = [(raw, False)]
+    m = _TRAILING.match(raw)
+    if m:
+        head, tail = m.group("head").strip(), m.group("tail").strip()
+        acronym_then_expansion = _is_single_acronym(head) and len(tail.split()) >= 2
+        expansion_then_acronym = _is_single_acronym(tail) and _abbreviates(
+            _strip_markers(tail), _raw_words(_strip_markers(head))
+        )
+        if acronym_then_expansion or expansion_then_acronym:
+            texts += [(head, False), (tail, False)]
+    m = _LEADING.match(raw)
+    if m:
+        head = m.group("head").strip()
+        if len(head.split()) <= 3 and acronyms(head):
+            texts += [(head, True), (m.group("tail").strip(), True)]
+    out: list[_Name] = []
+    seen: set[str] = set()
+    for text, exact_only in texts:
+        name = _make_name(text, markers, org_tokens, exact_only)
+        if name and name.stem not in seen:
+            seen.add(name.stem)
+            out.append(name)
+    return out
+
+
+def _org_keys(value: str) -> tuple[str, ...]:
+    """An organisation as comparable keys: its name without parentheses, and what the
+    parentheses hold, with a few synonyms (EU = European Commission; UK; US)."""
+    inner = re.findall(r"\(([^()]*)\)", value)
+    outer = re.sub(r"\([^()]*\)", " ", value)
+    keys = []
+    for part in [outer, *inner]:
+        key = normalise_title(part)
+        key = re.sub(r"^(the |governments? of (the )?)", "", key).strip()
+        key = _ORG_SYNONYMS.get(key, key)
+        if key:
+            keys.append(key)
+    return tuple(dict.fromkeys(keys))
+
+
+def _record(row: Mapping[str, Any]) -> _Record:
+    funders = _split(row.get("funders"))
+    implementers = _split(row.get("implementers"))
+    org_tokens: set[str] = set()
+    for org in funders + implementers:
+        org_tokens |= acronyms(org)
+    names: list[_Name] = []
+    codes: set[str] = set()
+    seen: set[str] = set()
+    for raw in [str(row.get("title") or ""), *_split(row.get("aliases"))]:
+        raw = raw.strip()
+        if not raw or raw in {"nan", "None"}:
+            continue
+        code = portal_code(raw)
+        if code:
+            codes.add(code)
+            continue
+        for name in _name_variants(raw, frozenset(org_tokens)):
+            if name.stem not in seen:
+                seen.add(name.stem)
+                names.append(name)
+    acr: set[str] = set()
+    for name in names:
+        acr |= acronyms(name.raw)
+    return _Record(
+        project_id=str(row.get("project_id")),
+        names=tuple(names),
+        codes=frozenset(codes),
+        funders=tuple(_org_keys(v) for v in funders),
+        implementers=tuple(_org_keys(v) for v in implementers),
+        countries=frozenset(c.upper() for c in _split(row.get("beneficiary_countries"))),
+        start=_year(row.get("start_year")),
+        end=_year(row.get("end_year")),
+        acronyms=frozenset(acr),
+    )
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Why two records are (not) the same project.
+
+    `score` is 0..1; `same` is the decision: a shared portal code, or score >=
+    ACCEPT_SCORE with name similarity >= NAME_FLOOR, no phase or code conflict and, when
+    one matching name carries a phase marker and the other none (`phase_unknown`), the
+    same start year. Funders and implementers are "agree", "disagree" or "unknown" (a side
+    is empty); years "agree", "conflict" or "unknown"."""
+
+    score: float
+    same: bool
+    name_similarity: float
+    name_rule: str
+    best_names: tuple[str, str]
+    acronym_match: bool
+    shared_codes: tuple[str, ...]
+    code_conflict: str
+    funders: str
+    implementers: str
+    countries_jaccard: float | None
+    years: str
+    phase_conflict: str
+    phase_unknown: str
+
+    def describe(self) -> str:
+        """One line for people: the names that matched and the fields that agreed."""
+        parts = [f"{self.score:.2f}"]
+        if self.shared_codes:
+            parts.append("same code " + ", ".join(self.shared_codes))
+        a, b = self.best_names
+        parts.append(f"{self.name_rule} names {a!r} ~ {b!r} ({self.name_similarity:.2f})")
+        for label, value in (("funders", self.funders), ("implementers", self.implementers)):
+            if value != "unknown":
+                parts.append(f"{label} {value}")
+        if self.countries_jaccard is not None:
+            parts.append(f"countries J={self.countries_jaccard:.2f}")
+        if self.years != "unknown":
+            parts.append(f"years {self.years}")
+        if self.phase_conflict:
+            parts.append(f"phase conflict {self.phase_conflict}")
+        elif self.phase_unknown:
+            parts.append(f"phase marked on one side only {self.phase_unknown}")
+        if self.code_conflict:
+            parts.append(f"code conflict {self.code_conflict}")
+        return "; ".join(parts)
+
+
+@lru_cache(maxsize=500_000)
+def _tokens_match(a: str, b: str) -> bool:
+    """Equal words, or long words one typo apart ("operation"/"operations"); words
+    holding digits must be equal."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or any(c.isdigit() for c in a + b):
+        return False
+    return fuzz.ratio(a, b) >= 88
+
+
+def _name_similarity(a: _Name, b: _Name) -> tuple[float, str]:
+    """Similarity of two names (0..1) and the rule that gave it.
+
+    Equal stems give 1. A one-word acronym found in the other name gives 0.9 (0.8 for
+    three letters or fewer, which collide often); a true acronym spelling the other's
+    initials gives 0.8 (0.7 for three letters). Otherwise a weighted Tversky index over
+    words: shared weight / (shared + the smaller side's missing weight + half the larger
+    side's extra weight). So "X" vs "ITU X" stays high, while "Digital Access Programme"
+    vs "Digital Access Programme: Brazil school curriculum" (a named part of the
+    programme) does not. Words match when equal, one typo apart, or when a capitalised
+    word spells consecutive words of the other name ("UN" = "United Nations", "EAP" =
+    "Eastern Partnership", only beside a word both share). Words only in parentheses count
+    half; a place one name adds counts in full; sharing only common words caps the result
+    at their weight."""
+    if a.stem == b.stem:
+        return 1.0, "equal"
+    if a.exact_only or b.exact_only:
+        return 0.0, "none"
+    for short, other in ((a, b), (b, a)):
+        if (
+            short.acronym
+            and len(other.weights) >= 2
+            and not _regional_variant(short.acronym, other.raw)
+        ):
+            if short.acronym in other.weights or short.acronym in _acronyms(other.raw):
+                return (
+                    ACRONYM_SCORE if len(short.acronym) >= 4 else SHORT_ACRONYM_SCORE
+                ), "acronym"
+            if _is_true_acronym(short.raw) and _abbreviates(
+                short.acronym, _raw_words(_strip_markers(other.raw))
+            ):
+                return (
+                    INITIALS_SCORE if len(short.acronym) >= 4 else SHORT_INITIALS_SCORE
+                ), "initials"
+    matched_a, matched_b = _match_words(a, b)
+    shared_a = sum(a.weights[t] for t in matched_a)
+    shared_b = sum(b.weights[t] for t in matched_b)
+    distinctive = any(a.weights[t] >= 1.0 for t in matched_a) and any(
+        b.weights[t] >= 1.0 for t in matched_b
+    )
+    shared = (shared_a + shared_b) / 2
+    miss_a, place_a = _missing(a, matched_a)
+    miss_b, place_b = _missing(b, matched_b)
+    small, large = sorted((miss_a, miss_b))
+    denominator = shared + small + EXTRA_WEIGHT * large + place_a + place_b
+    sim = shared / denominator if denominator else 0.0
+    if not distinctive:
+        sim *= min(1.0, shared)
+    return sim, "similar"
+
+
+def _missing(name: _Name, matched: set[str]) -> tuple[float, float]:
+    """Weight of the unmatched words of `name`: (other words, with words only in
+    parentheses at half weight; place words, always in full). An acronym the name spells
+    out itself and the words it stands for cover each other."""
+    places = _place_words()
+    covered = set(matched)
+    for acronym, words in name.expands.items():
+        if acronym in matched or (words and words <= matched):
+            covered |= words | {acronym}
+    other = place = 0.0
+    for t, w in name.weights.items():
+        if t in covered:
+            continue
+        if t in places:
+            place += 1.0
+        else:
+            other += w * (PAREN_FACTOR if t in name.in_parens else 1.0)
+    return other, place
+
+
+def _match_words(a: _Name, b: _Name) -> tuple[set[str], set[str]]:
+    """Words of `a` and of `b` that match each other (equal, a typo apart, or a
+    capitalised word of one spelling a run of words of the other)."""
+    matched_a: set[str] = set()
+    matched_b: set[str] = set()
+    for t in a.weights:
+        if t in b.weights:
+            matched_a.add(t)
+            matched_b.add(t)
+    for t in a.weights:
+        if t in matched_a:
+            continue
+        hit = next((u for u in b.weights if u not in matched_b and _tokens_match(t, u)), None)
+        if hit is not None:
+            matched_a.add(t)
+            matched_b.add(hit)
+    if not matched_a:
+        return matched_a, matched_b  # an acronym alone spelling some words is a coincidence
+    for x, y, mx, my in ((a, b, matched_a, matched_b), (b, a, matched_b, matched_a)):
+        words = y.stem.split()
+        if x.acronym and _is_true_acronym(x.raw):
+            continue  # a one-word acronym name is judged by the acronym rules alone
+        for t in x.upper - mx:
+            if t not in x.weights or t in x.expands:
+                continue  # an acronym the name spells out itself stands for those words
+            run = _expansion(t, words)
+            if run and not any(w in my for w in run if w in y.weights):
+                mx.add(t)
+                my.update(w for w in run if w in y.weights)
+    return matched_a, matched_b
+
+
+def _expansion(acronym: str, words: list[str]) -> list[str]:
+    """The first run of two or more consecutive words that `acronym` abbreviates."""
+    for i in range(len(words)):
+        if words[i] in STOP_WORDS or words[i][0] != acronym[0]:
+            continue
+        for j in range(i + 2, min(len(words), i + 2 * len(acronym)) + 1):
+            if _abbreviates(acronym, words[i:j]):
+                return words[i:j]
+    return []
+
+
+@lru_cache(maxsize=200_000)
+def _regional_variant(acronym: str, raw: str) -> bool:
+    """True when `raw` joins the acronym to a place ("DCCP-Pacific"): a regional part."""
+    places = _place_words()
+    for token in raw.split():
+        parts = [_acronym_key(p) for p in re.split(r"[-@]", token.strip("()[].,;:")) if p]
+        if acronym in parts and any(p in places for p in parts if p != acronym):
+            return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def _is_true_acronym(raw: str) -> bool:
+    letters = [c for c in _strip_markers(raw) if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) * 2 >= len(letters)
+
+
+def _best_names(a: _Record, b: _Record) -> tuple[float, str, _Name | None, _Name | None]:
+    best: tuple[float, str, _Name | None, _Name | None] = (0.0, "none", None, None)
+    for na in a.names:
+        for nb in b.names:
+            sim, rule = _name_similarity(na, nb)
+            if sim > best[0]:
+                best = (sim, rule, na, nb)
+    return best
+
+
+def _marker_text(name: _Name) -> str:
+    return " ".join(sorted(name.markers[0] | name.markers[1])) or "none"
+
+
+def _phase_relation(
+    a: _Record, b: _Record, best: tuple[_Name | None, _Name | None] = (None, None)
+) -> tuple[str, str]:
+    """(conflict, unknown): the first pair of matching names whose markers differ, and the
+    first where only one is marked, each as text ("" when none). Names match when their
+    stems are similar, or when they are the best-matching pair that the score rests on."""
+    conflict = unknown = ""
+    for na in a.names:
+        for nb in b.names:
+            is_best = na is best[0] and nb is best[1]
+            (sa, wa), (sb, wb) = na.markers, nb.markers
+            differ = (sa and sb and sa != sb) or (wa and wb and wa != wb)
+            one_sided = bool(sa or wa) != bool(sb or wb)
+            if not (differ or one_sided) or (conflict and (unknown or not one_sided)):
+                continue
+            if (
+                not is_best
+                and na.stem != nb.stem
+                and _stem_similarity(na, nb) < PHASE_COMPARE_SIMILARITY
+            ):
+                continue
+            text = f"{na.raw!r} [{_marker_text(na)}] vs {nb.raw!r} [{_marker_text(nb)}]"
+            if differ and not conflict:
+                conflict = text
+            elif one_sided and not unknown:
+                unknown = text
+    return conflict, unknown
+
+
+def _stem_similarity(a: _Name, b: _Name) -> float:
+    """Name similarity that also lets split-off parts compare (for phase markers)."""
+    return _name_similarity(replace(a, exact_only=False), replace(b, exact_only=False))[0]
+
+
+def _code_series(code: str) -> str:
+    """The portal and letter prefix of a code: "cybil:G0583" -> "cybil:G" (Cybil project
+    codes) and "cybil:GI-07" -> "cybil:GI" (GFCE initiative codes) are separate series."""
+    family, _, value = code.partition(":")
+    prefix = re.match(r"[A-Z]*", value)
+    return f"{family}:{prefix.group(0) if prefix else ''}"
+
+
+def _code_conflict(a: _Record, b: _Record) -> str:
+    if a.codes & b.codes:
+        return ""
+    series_a = {_code_series(c): c for c in a.codes}
+    for c in sorted(b.codes):
+        if _code_series(c) in series_a:
+            return f"{series_a[_code_series(c)]} vs {c}"
+    return ""
+
+
+def _orgs(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> str:
+    if not a or not b:
+        return "unknown"
+    for keys_a in a:
+        for keys_b in b:
+            for ka in keys_a:
+                for kb in keys_b:
+                    if ka == kb or (
+                        min(len(ka), len(kb)) >= 4 and fuzz.token_set_ratio(ka, kb) >= 90
+                    ):
+                        return "agree"
+    return "disagree"
+
+
+def _countries(a: _Record, b: _Record) -> tuple[str, float | None]:
+    """(result, Jaccard): "same" for Jaccard >= 0.8 with 3+ countries shared, "agree" for
+    >= 0.5, "overlap" below, "disagree" for none shared, "unknown" when a side is empty."""
+    if not a.countries or not b.countries:
+        return "unknown", None
+    common = len(a.countries & b.countries)
+    jaccard = common / len(a.countries | b.countries)
+    if jaccard >= 0.8 and common >= 3:
+        return "same", jaccard
+    if jaccard >= 0.5:
+        return "agree", jaccard
+    return ("overlap" if common else "disagree"), jaccard
+
+
+def _years(a: _Record, b: _Record) -> str:
+    """Start years at most a year apart "agree"; spans disjoint (a year of slack) or start
+    years three or more apart "conflict"; anything else, or a missing start, "unknown"."""
+    if a.start is None or b.start is None:
+        return "unknown"
+    if (a.end is not None and a.end < b.start - 1) or (b.end is not None and b.end < a.start - 1):
+        return "conflict"
+    if abs(a.start - b.start) >= START_YEARS_APART:
+        return "conflict"
+    if abs(a.start - b.start) <= 1:
+        return "agree"
+    return "unknown"
+
+
+def _score(a: _Record, b: _Record) -> PairEvidence:
+    sim, rule, na, nb = _best_names(a, b)
+    shared_codes = tuple(sorted(a.codes & b.codes))
+    code_conflict = _code_conflict(a, b)
+    funders = _orgs(a.funders, b.funders)
+    implementers = _orgs(a.implementers, b.implementers)
+    countries, jaccard = _countries(a, b)
+    years = _years(a, b)
+    score = sim
+    for name, result in (
+        ("funders", funders),
+        ("implementers", implementers),
+        ("countries", countries),
+        ("years", years),
+    ):
+        score += FIELD_WEIGHTS[name].get(result, 0.0)
+    if shared_codes:
+        score, rule = 1.0, "code"
+    score = round(min(1.0, max(0.0, score)), 4)
+    phase, unknown = _phase_relation(a, b, (na, nb))
+    same_start = a.start is not None and a.start == b.start
+    same = bool(shared_codes) or (
+        score >= ACCEPT_SCORE
+        and sim >= NAME_FLOOR
+        and not phase
+        and not code_conflict
+        and (not unknown or (years == "agree" and same_start))
+    )
+    acronym_match = bool(a.acronyms & b.acronyms) or rule in {"acronym", "initials"}
+    return PairEvidence(
+        score=score,
+        same=same,
+        name_similarity=round(sim, 4),
+        name_rule=rule,
+        best_names=(na.raw if na else "", nb.raw if nb else ""),
+        acronym_match=acronym_match,
+        shared_codes=shared_codes,
+        code_conflict=code_conflict,
+        funders=funders,
+        implementers=implementers,
+        countries_jaccard=None if jaccard is None else round(jaccard, 4),
+        years=years,
+        phase_conflict=phase,
+        phase_unknown=unknown,
+    )
+
+
+def score_pair(a: Mapping[str, Any], b: Mapping[str, Any]) -> PairEvidence:
+    """Compare two project records (dicts or rows with the projects.csv columns)."""
+    return _score(_record(a), _record(b))
+
+
+# --------------------------------------------------------------------------- blocking
+
+
+def _initials(words: list[str], whole: frozenset[str] = frozenset()) -> str:
+    """First letters of `words`; words in `whole` (capitals such as "EU") count whole."""
+    return "".join(w if w in whole else w[0] for w in words) if len(words) >= 2 else ""
+
+
+def _block_keys(rec: _Record) -> set[str]:
+    """Keys under which a record is indexed. Words, acronyms, two-word phrases written
+    together ("cyber drills" meets "cyberdrills") and initials of word runs ("ichip" for
+    "International Computer Hacking and Intellectual Property") share one namespace, so
+    an acronym meets the words it stands for."""
+    keys = {f"code:{c}" for c in rec.codes} | {f"t:{a}" for a in rec.acronyms}
+    for name in rec.names:
+        keys.add(f"stem:{name.stem}")
+        ordered = [t for t in name.stem.split() if t not in STOP_WORDS and t != "@"]
+        for t in ordered:
+            if t not in GENERIC_WORDS and (len(t) >= 3 or t in rec.acronyms):
+                keys.add(f"t:{t}")
+                if len(t) >= 6:
+                    keys.add(f"p:{t[:5]}")  # "african" meets "africa"
+        keys.update(f"t:{t1}{t2}" for t1, t2 in zip(ordered, ordered[1:], strict=False))
+        for initials in (_initials(ordered), _initials(ordered, name.upper)):
+            if len(initials) >= 3:
+                keys.add(f"t:{initials}")
+        for i in range(len(ordered)):
+            for j in range(i + 3, min(len(ordered), i + 6) + 1):
+                keys.add(f"t:{_initials(ordered[i:j])}")
+    return keys
+
+
+def _candidate_index_pairs(
+    records: list[_Record], max_block: int = MAX_BLOCK
+) -> set[tuple[int, int]]:
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        for key in _block_keys(rec):
+            postings[key].append(i)
+    pairs: set[tuple[int, int]] = set()
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in postings.values():
+        if len(members) < 2 or len(members) > max_block:
+            continue
+        if len(members) <= RARE_BLOCK:
+            pairs.update(combinations(members, 2))
+        else:
+            shared.update(combinations(members, 2))
+    pairs.update(pair for pair, n in shared.items() if n >= 2)
+    return pairs
+
+
+def candidate_pairs(df: pd.DataFrame, max_block: int = MAX_BLOCK) -> pd.DataFrame:
+    """Pairs of rows worth scoring: they share a distinctive word, an acronym (or an
+    acronym and the initials it spells), a word prefix, a two-word phrase, a whole name or
+    a portal code. A key held by at most RARE_BLOCK rows proposes a pair alone; a commoner
+    key needs a second shared key; keys held by more than `max_block` rows are skipped. So
+    large tables are never compared all against all. Columns: project_id_a, project_id_b
+    (a < b)."""
+    records = _records(df)
+    rows = []
+    for i, j in _candidate_index_pairs(records, max_block):
+        a, b = sorted((records[i].project_id, records[j].project_id))
+        rows.append((a, b))
+    return pd.DataFrame(sorted(rows), columns=["project_id_a", "project_id_b"])
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def _records(df: pd.DataFrame) -> list[_Record]:
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise DedupeInputError([f"missing required column '{c}'" for c in missing])
+    frame = df.copy()
+    for col in OPTIONAL_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = ""
+    return [_record(row) for row in frame.to_dict("records")]
+
+
+class _Groups:
+    """Union-find whose merges can be refused."""
+
+    def __init__(self, ids: list[str]):
+        self.parent = {i: i for i in ids}
+        self.members = {i: [i] for i in ids}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra] += self.members.pop(rb)
+
+
+def _override_pairs(
+    overrides: pd.DataFrame | None, known: set[str]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    if overrides is None or overrides.empty:
+        return out
+    for row in overrides.to_dict("records"):
+        a, b = str(row["project_id_a"]).strip(), str(row["project_id_b"]).strip()
+        if a in known and b in known and a != b:
+            out[tuple(sorted((a, b)))] = (str(row["decision"]).strip(), str(row.get("reason", "")))
+    return out
+
+
+def cluster(df: pd.DataFrame, overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Group rows that are the same project.
+
+    Returns one row per input row: project_id, cluster_id ("c-" + smallest member id),
+    score (the strongest accepted link from this row into its cluster; empty for a row
+    alone) and evidence (that link in words, the override that decided, or for a row alone
+    its nearest rejected candidate). Overrides with ids not in `df` are ignored."""
+    records = _records(df)
+    ids = [r.project_id for r in records]
+    dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if dupes:
+        raise DedupeInputError([f"duplicate project_id '{d}'" for d in dupes], exit_code=1)
+    by_id = {r.project_id: r for r in records}
+    decided = _override_pairs(overrides, set(ids))
+
+    evidence: dict[tuple[str, str], PairEvidence] = {}
+    for i, j in _candidate_index_pairs(records):
+        a, b = sorted((records[i].project_id, records[j].project_id))
+        evidence[(a, b)] = _score(by_id[a], by_id[b])
+
+    conflicts: dict[tuple[str, str], bool] = {}
+
+    def conflict(x: str, y: str) -> bool:
+        key = (x, y) if x < y else (y, x)
+        if key in decided:
+            return decided[key][0] == "different"
+        if key not in conflicts:
+            ev = evidence.get(key)
+            if ev is not None:
+                conflicts[key] = bool(ev.phase_conflict or ev.code_conflict)
+            else:
+                ra, rb = by_id[key[0]], by_id[key[1]]
+                conflicts[key] = bool(_phase_relation(ra, rb)[0] or _code_conflict(ra, rb))
+        return conflicts[key]
+
+    groups = _Groups(sorted(ids))
+    for (a, b), (decision, _) in sorted(decided.items()):
+        if decision == "same":
+            groups.union(a, b)
+    for (a, b), (decision, _) in sorted(decided.items()):
+        if decision == "different" and groups.find(a) == groups.find(b):
+            raise DedupeInputError(
+                [
+                    f"overrides contradict: '{a}' and '{b}' are marked different "
+                    "but joined by 'same' overrides"
+                ],
+                exit_code=1,
+            )
+    accepted = sorted((-ev.score, a, b) for (a, b), ev in evidence.items() if ev.same)
+    for _, a, b in accepted:
+        ra, rb = groups.find(a), groups.find(b)
+        if ra == rb or (a, b) in decided:
+            continue
+        if any(conflict(x, y) for x in groups.members[ra] for y in groups.members[rb]):
+            continue
+        groups.union(a, b)
+
+    best: dict[str, tuple[float, str]] = {}
+    nearest: dict[str, tuple[float, str]] = {}
+    for (a, b), ev in sorted(evidence.items()):
+        together = groups.find(a) == groups.find(b)
+        for x, y in ((a, b), (b, a)):
+            text = f"{y}: {ev.describe()}"
+            if together and ev.same and ev.score > best.get(x, (-1.0, ""))[0]:
+                best[x] = (ev.score, text)
+            elif not together and ev.score > nearest.get(x, (-1.0, ""))[0]:
+                nearest[x] = (ev.score, text)
+    notes: dict[str, list[str]] = defaultdict(list)
+    for (a, b), (decision, reason) in sorted(decided.items()):
+        for x, y in ((a, b), (b, a)):
+            if decision == "same":
+                best[x] = (1.0, f"{y}: override same ({reason})")
+            else:
+                notes[x].append(f"override: different from {y} ({reason})")
+
+    rows = []
+    for pid in ids:
+        members = groups.members[groups.find(pid)]
+        score, text = float("nan"), "alone; no candidate"
+        if len(members) > 1 and pid in best:
+            score, text = best[pid][0], "same as " + best[pid][1]
+        elif pid in nearest:
+            text = f"alone; nearest {nearest[pid][1]}"
+        rows.append((pid, "c-" + min(members), score, " | ".join([text, *notes[pid]])))
+    return pd.DataFrame(rows, columns=["project_id", "cluster_id", "score", "evidence"])
+
+
+def match_existing(new: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
+    """`new` with two more columns: matches_existing (the project_id in `existing` that a
+    new row is the same project as, or "") and match_score (that pair's score, or empty).
+    The same rules as `cluster` decide; when several existing rows qualify, the best wins."""
+    out = new.copy()
+    out["matches_existing"] = ""
+    out["match_score"] = float("nan")
+    if new.empty or existing.empty or "title" not in new.columns:
+        return out
+    new_records = _records(new.assign(project_id=[f"new:{i}" for i in range(len(new))]))
+    old_records = _records(existing.assign(project_id=existing["project_id"].astype(str)))
+    records = new_records + old_records
+    n_new = len(new_records)
+    best: dict[int, tuple[float, str]] = {}
+    for i, j in _candidate_index_pairs(records):
+        if (i < n_new) == (j < n_new):
+            continue
+        i, j = (i, j) if i < n_new else (j, i)
+        ev = _score(records[i], records[j])
+        if ev.same and ev.score > best.get(i, (-1.0, ""))[0]:
+            best[i] = (ev.score, records[j].project_id)
+    for i, (score, pid) in best.items():
+        out.iloc[i, out.columns.get_loc("matches_existing")] = pid
+        out.iloc[i, out.columns.get_loc("match_score")] = score
+    return out
+
+
+# --------------------------------------------------------------------------- input/output
+
+
+def _read_csv(path: Path, required: Iterable[str]) -> pd.DataFrame:
+    """Read a CSV as strings; raise DedupeInputError naming file, row and field."""
+    name = str(path)
+    if not path.exists():
+        raise DedupeInputError([f"ERROR: {name}: file not found"])
+    if path.is_dir():
+        raise DedupeInputError([f"ERROR: {name}: is a directory, not a CSV file"])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise DedupeInputError(
+            [f"ERROR: {name}: file is empty (expected a header row with {', '.join(required)})"]
+        )
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="error")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise DedupeInputError([f"ERROR: {name}: not a valid CSV: {exc}"]) from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        found = ", ".join(df.columns)
+        raise DedupeInputError(
+            [
+                f"ERROR: {name}: missing required column '{c}' (columns found: {found})"
+                for c in missing
+            ]
+        )
+    return df
+
+
+def read_projects(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """Read a projects CSV for de-duplication: (frame, warnings).
+
+    Required: project_id, title. Missing optional columns are added empty; other columns
+    are ignored. Errors (missing file or column, no rows, empty or duplicate project_id)
+    raise DedupeInputError; rows are counted as an editor shows them (header = row 1)."""
+    path = Path(path)
+    df = _read_csv(path, REQUIRED_COLUMNS)
+    name = str(path)
+    if df.empty:
+        raise DedupeInputError([f"ERROR: {name}: no data rows below the header"])
+    errors: list[str] = []
+    warnings: list[str] = []
+    df["project_id"] = df["project_id"].str.strip()
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for pos, pid in enumerate(df["project_id"]):
+        row = pos + 2
+        if not pid:
+            errors.append(f"ERROR: {name}, row {row}, field 'project_id': empty")
+        else:
+            rows_of[pid].append(row)
+    for pid, rows in rows_of.items():
+        if len(rows) > 1:
+            errors.append(
+                f"ERROR: {name}, rows {', '.join(map(str, rows))}, field 'project_id': "
+                f"duplicate project_id '{pid}'"
+            )
+    for col in OPTIONAL_COLUMNS:
+        if col not in df.columns:
+            df[col] = ""
+    for pos, r in enumerate(df.to_dict("records")):
+        row = pos + 2
+        if not str(r["title"]).strip() and not str(r["aliases"]).strip():
+            warnings.append(
+                f"WARNING: {name}, row {row}, field 'title': empty and no aliases; "
+                "the row stays alone"
+            )
+        for col in ("start_year", "end_year"):
+            value = str(r[col]).strip()
+            if value and _year(value) is None:
+                warnings.append(
+                    f"WARNING: {name}, row {row}, field '{col}': '{value}' is not a year; ignored"
+                )
+    if errors:
+        raise DedupeInputError(errors, exit_code=1)
+    return df[[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]], warnings
+
+
+def load_overrides(path: str | Path) -> pd.DataFrame:
+    """Read reviewed decisions (project_id_a, project_id_b, decision same|different,
+    reason). Every row needs both ids, a decision and a reason."""
+    path = Path(path)
+    df = _read_csv(path, OVERRIDE_COLUMNS)
+    errors = []
+    for pos, r in enumerate(df.to_dict("records")):
+        row = pos + 2
+        for col in OVERRIDE_COLUMNS:
+            if not str(r[col]).strip():
+                errors.append(f"ERROR: {path}, row {row}, field '{col}': empty")
+        if str(r["decision"]).strip() not in {"same", "different", ""}:
+            errors.append(
+                f"ERROR: {path}, row {row}, field 'decision': "
+                f"'{r['decision']}' is not same|different"
+            )
+        if (
+            str(r["project_id_a"]).strip()
+            and r["project_id_a"].strip() == r["project_id_b"].strip()
+        ):
+            errors.append(
+                f"ERROR: {path}, row {row}, field 'project_id_b': same id as project_id_a"
+            )
+    if errors:
+        raise DedupeInputError(errors, exit_code=1)
+    return df[list(OVERRIDE_COLUMNS)].apply(lambda s: s.str.strip())
+
+
+def run_dedupe_cli(
+    in_path: str | Path, out_path: str | Path, overrides_path: str | Path | None = None
+) -> int:
+    """Read a projects CSV, cluster it, write project_id,cluster_id,score; return the exit
+    code (0 ok, 1 data errors, 2 unusable input), with messages on stderr. Overrides come
+    from `overrides_path`, else from dedupe_overrides.csv next to the input if it exists."""
+    import sys
+
+    in_path = Path(in_path)
+    try:
+        df, warnings = read_projects(in_path)
+        if overrides_path is None and (in_path.parent / "dedupe_overrides.csv").exists():
+            overrides_path = in_path.parent / "dedupe_overrides.csv"
+        overrides = load_overrides(overrides_path) if overrides_path is not None else None
+        result = cluster(df, overrides)
+    except DedupeInputError as exc:
+        for message in exc.messages:
+            print(
+                message
+                if message.startswith(("ERROR", "WARNING"))
+                else f"ERROR: {in_path}: {message}",
+                file=sys.stderr,
+            )
+        return exc.exit_code
+    for message in warnings:
+        print(message, file=sys.stderr)
+    out = result[list(OUTPUT_COLUMNS)].copy()
+    out["score"] = out["score"].round(3)
+    Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(out_path, index=False)
+    sizes = result.groupby("cluster_id").size()
+    merged = sizes[sizes > 1]
+    print(
+        f"{len(result)} rows -> {len(sizes)} clusters; {int(merged.sum())} rows in "
+        f"{len(merged)} clusters of two or more"
+        + (f"; overrides from {overrides_path}" if overrides_path is not None else "")
+    )
+    for cid in list(merged.index)[:20]:
+        members = result[result["cluster_id"] == cid]
+        print(f"  {cid}: " + ", ".join(members["project_id"]))
+    print(f"wrote {out_path}")
+    return 0
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+POSITIVE_BASIS = "title vs alias of one row"
+NEAR_MISS_BASIS = "near miss: different rows, similar names"
+NEAR_MISS_RATIO = 80
+
+
+def explode_names(projects: pd.DataFrame) -> pd.DataFrame:
+    """One pseudo-record per name of each row (title and each alias that is not a portal
+    code), carrying the row's funders, implementers, countries and years, with id
+    "<project_id>#<n>" and the original id in `source_project_id`. Names equal after
+    normalisation are kept once. Portal codes stay with the title record only, and
+    `listed_in` is left empty: which mapping used which name is not recorded."""
+    out = []
+    for row in projects.to_dict("records"):
+        names: list[str] = []
+        codes: list[str] = []
+        seen: set[str] = set()
+        for raw in [str(row.get("title") or "").strip(), *_split(row.get("aliases"))]:
+            if not raw:
+                continue
+            if portal_code(raw):
+                codes.append(raw)
+            elif normalise_title(raw) not in seen:
+                seen.add(normalise_title(raw))
+                names.append(raw)
+        for n, name in enumerate(names):
+            out.append(
+                {
+                    "project_id": f"{row['project_id']}#{n}",
+                    "source_project_id": row["project_id"],
+                    "title": name,
+                    "aliases": LIST_SEPARATOR.join(codes) if n == 0 else "",
+                    **{
+                        c: row.get(c, "")
+                        for c in OPTIONAL_COLUMNS
+                        if c not in {"aliases", "listed_in"}
+                    },
+                    "listed_in": "",
+                }
+            )
+    return pd.DataFrame(out)
+
+
+def positive_labels(projects: pd.DataFrame) -> pd.DataFrame:
+    """Labelled "same" pairs: a row's title against each of its aliases (portal codes
+    excluded: they are identifiers, not names)."""
+    records = explode_names(projects)
+    rows = []
+    for pid, group in records.groupby("source_project_id", sort=False):
+        titles = group["title"].tolist()
+        for alias in titles[1:]:
+            rows.append((titles[0], alias, "same", POSITIVE_BASIS, pid))
+    return pd.DataFrame(rows, columns=list(LABEL_COLUMNS))
+
+
+def near_miss_labels(
+    projects: pd.DataFrame, exclude: Iterable[tuple[str, str]] = ()
+) -> pd.DataFrame:
+    """Labelled "different" pairs: for every two rows whose most similar names reach
+    rapidfuzz token_set_ratio >= NEAR_MISS_RATIO (a measure the scorer does not use), that
+    pair of names. The shipped rows are distinct projects, so these are hard negatives.
+    Row pairs in `exclude` (already labelled with a reason) are skipped."""
+    records = explode_names(projects)
+    skip = {tuple(sorted(p)) for p in exclude}
+    names = [
+        (r["source_project_id"], r["title"], normalise_title(r["title"]))
+        for r in records.to_dict("records")
+    ]
+    best: dict[tuple[str, str], tuple[float, str, str]] = {}
+    for (pa, ta, na), (pb, tb, nb) in combinations(names, 2):
+        if pa == pb:
+            continue
+        key = (pa, pb) if pa < pb else (pb, pa)
+        if key in skip:
+            continue
+        ratio = fuzz.token_set_ratio(na, nb)
+        if ratio >= NEAR_MISS_RATIO and ratio > best.get(key, (-1.0, "", ""))[0]:
+            best[key] = (ratio, ta, tb) if pa < pb else (ratio, tb, ta)
+    rows = [
+        (ta, tb, "different", f"{NEAR_MISS_BASIS} (token_set_ratio {ratio:.0f})", f"{a};{b}")
+        for (a, b), (ratio, ta, tb) in sorted(best.items())
+    ]
+    return pd.DataFrame(rows, columns=list(LABEL_COLUMNS))
+
+
+def curated_pair_labels(
+    projects: pd.DataFrame, pairs: Iterable[tuple[str, str, str]]
+) -> pd.DataFrame:
+    """Labelled "different" pairs for row pairs a person judged distinct (phases,
+    sub-projects, siblings): every name of one row against every name of the other, so a
+    merge through any name is caught. `pairs` holds (project_id_a, project_id_b, basis)."""
+    records = explode_names(projects)
+    by_row = records.groupby("source_project_id")["title"].apply(list).to_dict()
+    rows = []
+    for a, b, basis in pairs:
+        for ta in by_row.get(a, []):
+            for tb in by_row.get(b, []):
+                rows.append((ta, tb, "different", basis, f"{a};{b}"))
+    return pd.DataFrame(rows, columns=list(LABEL_COLUMNS))
+
+
+def refresh_labels(projects: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Rebuild the label set from `projects`: positives and near misses are derived again;
+    the curated row pairs (any other basis) are kept and expanded to the current names."""
+    derived = labels["basis"].str.startswith((POSITIVE_BASIS, NEAR_MISS_BASIS))
+    curated = labels.loc[~derived, ["source_project_ids", "basis"]].drop_duplicates()
+    pairs = []
+    for ids, basis in curated.itertuples(index=False):
+        parts = _split(ids)
+        pairs.append((parts[0], parts[-1], basis))
+    curated_labels = curated_pair_labels(projects, pairs)
+    out = pd.concat(
+        [
+            positive_labels(projects),
+            curated_labels,
+            near_miss_labels(projects, exclude=[(a, b) for a, b, _ in pairs]),
+        ],
+        ignore_index=True,
+    )
+    return out.drop_duplicates(subset=["title_a", "title_b", "source_project_ids"]).reset_index(
+        drop=True
+    )
+
+
+def _label_lookup(records: pd.DataFrame) -> dict[tuple[str, str], str]:
+    return {
+        (r["source_project_id"], r["title"]): r["project_id"] for r in records.to_dict("records")
+    }
+
+
+def evaluate(
+    records: pd.DataFrame, labels: pd.DataFrame, overrides: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """Cluster `records` (from explode_names) and score the labelled pairs.
+
+    A label's title_a belongs to the first id in source_project_ids, title_b to the last.
+    Returns precision, recall, f1, tp, fp, fn over labelled pairs, plus
+    `cross_row_pairs`: pairs of records from different source rows put together, labelled
+    or not (the shipped rows are distinct projects, so each is a wrong merge unless a
+    label says otherwise), `missing_labels`: labels whose names are not in `records`,
+    and the lists of false positives/negatives."""
+    clusters = cluster(records, overrides).set_index("project_id")["cluster_id"]
+    lookup = _label_lookup(records)
+    tp = fp = fn = tn = 0
+    missing: list[tuple[str, str]] = []
+    false_pos: list[tuple[str, str, str]] = []
+    false_neg: list[tuple[str, str, str]] = []
+    for r in labels.to_dict("records"):
+        ids = _split(r["source_project_ids"])
+        a = lookup.get((ids[0], r["title_a"])) if ids else None
+        b = lookup.get((ids[-1], r["title_b"])) if ids else None
+        if a is None or b is None:
+            missing.append((r["title_a"], r["title_b"]))
+            continue
+        together = clusters[a] == clusters[b]
+        if r["label"] == "same":
+            tp += together
+            fn += not together
+            if not together:
+                false_neg.append((r["title_a"], r["title_b"], r["basis"]))
+        else:
+            fp += together
+            tn += not together
+            if together:
+                false_pos.append((r["title_a"], r["title_b"], r["basis"]))
+    source = records.set_index("project_id")["source_project_id"]
+    cross = 0
+    for _, members in clusters.groupby(clusters):
+        srcs = source[members.index].tolist()
+        cross += sum(1 for x, y in combinations(srcs, 2) if x != y)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "cross_row_pairs": cross,
+        "missing_labels": missing,
+        "false_positives": false_pos,
+        "false_negatives": false_neg,
+    }
+
+
+def run_evaluate_cli(data_dir: str | Path) -> int:
+    """Print the evaluation on data_dir/projects.csv and data_dir/dedupe_labels.csv:
+    once with all fields and once with names only (funders, countries and years blanked),
+    which is closer to sparse real listings. Exit 1 or 2 on bad input, as run_dedupe_cli."""
+    import sys
+
+    data_dir = Path(data_dir)
+    try:
+        projects, _ = read_projects(data_dir / "projects.csv")
+        labels = _read_csv(data_dir / "dedupe_labels.csv", LABEL_COLUMNS)
+    except DedupeInputError as exc:
+        for message in exc.messages:
+            print(message, file=sys.stderr)
+        return exc.exit_code
+    records = explode_names(projects)
+    n_same = int((labels["label"] == "same").sum())
+    print(
+        f"{len(projects)} projects -> {len(records)} name records; {len(labels)} labelled pairs "
+        f"({n_same} same, {len(labels) - n_same} different)"
+    )
+    names_only = records.copy()
+    for col in ("funders", "implementers", "beneficiary_countries", "start_year", "end_year"):
+        names_only[col] = ""
+    for title, recs in (("all fields", records), ("names only", names_only)):
+        result = evaluate(recs, labels)
+        print(
+            f"{title}: precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+            f"f1 {result['f1']:.3f}  (tp {result['tp']}, fp {result['fp']}, fn {result['fn']}); "
+            f"pairs joined across different rows: {result['cross_row_pairs']}"
+        )
+        if title == "all fields":
+            for a, b, basis in result["false_positives"]:
+                print(f"  wrong merge: {a!r} ~ {b!r} [{basis}]")
+            for a, b, _ in result["false_negatives"]:
+                print(f"  missed: {a!r} ~ {b!r}")
+        if result["missing_labels"]:
+            print(
+                f"  {len(result['missing_labels'])} labels name titles not in projects.csv",
+                file=sys.stderr,
+            )
+    return 0
