@@ -16,6 +16,7 @@ from cbdash.export import file_name, to_csv
 from cbdash.filters import Filters
 from cbdash.inventory import DEFAULT_DATA_DIR
 from cbdash.model import Model, build_model
+from cbdash.projects import clusters as project_clusters
 from cbdash.topics import value_counts
 
 DATA_DIR_ENV = "CBDASH_DATA_DIR"
@@ -164,3 +165,15 @@ def frame_filters(model: Model) -> Filters:
     filters = sidebar_filters(model)
     st.session_state[FRAME_FILTERS] = filters
     return filters
+
+
+@st.cache_resource(show_spinner="Checking for duplicate projects…", max_entries=2)
+def _cached_clusters(path: str, stamp: float) -> pd.DataFrame:
+    projects = _cached_model(path, stamp).inventory.projects
+    return project_clusters(projects, Path(path) / "dedupe_overrides.csv")
+
+
+def get_clusters() -> pd.DataFrame:
+    """The duplicate check on all projects, computed once per change of the data files."""
+    path = data_dir()
+    return _cached_clusters(str(path), _stamp(path))

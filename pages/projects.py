@@ -1,0 +1,101 @@
+"""Projects & duplicates: which projects several mappings list, and who funds what where."""
+
+import streamlit as st
+
+from cbdash import figures, funding, takeaways, ui
+from cbdash.projects import listed_by_several, nearest_score
+
+SECTIONS = ["Listed by several mappings", "Duplicate check", "Who funds what, where"]
+
+model, filters = ui.page_context()
+inv = model.inventory
+projects = filters.apply_projects(inv.projects, model.project_regions)
+rows = model.project_rows.loc[projects.index]
+
+st.title("Which projects appear in several mappings?")
+st.markdown(takeaways.duplicates(projects))
+if projects.empty:
+    ui.empty_state("No project matches the filters. Widen or reset them in the sidebar.")
+    st.stop()
+
+section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], key="projects_section")
+if section == SECTIONS[0]:
+    several = rows.loc[listed_by_several(projects).index]
+    shown = several[
+        [
+            "title",
+            "aliases",
+            "listed in",
+            "mappings listing it",
+            "funders",
+            "start",
+            "end",
+            "sources",
+        ]
+    ]
+    if shown.empty:
+        ui.empty_state("No project that passes the filters is listed by two or more mappings.")
+    else:
+        st.dataframe(shown, hide_index=True, key="several_table")
+        ui.caption(
+            f"{len(shown)} projects listed by two or more mappings, with the other "
+            "names they go by (aliases).",
+            filters,
+            model,
+        )
+        ui.download_csv(shown, "projects listed by several mappings", "dl_several")
+elif section == SECTIONS[1]:
+    checked = ui.get_clusters().set_index("project_id").loc[projects["project_id"]]
+    groups = checked[checked["cluster_size"] > 1].reset_index()
+    st.markdown(
+        f"The duplicate check compared {len(checked)} project rows by names, aliases, "
+        "funders, implementers, countries and years. "
+        f"**{groups['cluster_id'].nunique()} groups** of rows look like one project."
+    )
+    if not groups.empty:
+        st.dataframe(
+            groups[["cluster_id", "project_id", "score", "evidence"]],
+            hide_index=True,
+            key="clusters_table",
+        )
+        ui.download_csv(groups, "duplicate clusters", "dl_clusters")
+    near = (
+        checked.assign(nearest=nearest_score(checked["evidence"]))
+        .dropna(subset=["nearest"])
+        .sort_values("nearest", ascending=False)
+        .reset_index()
+    )
+    st.subheader("Closest calls kept apart")
+    st.dataframe(
+        near[["project_id", "nearest", "evidence", "overridden"]].head(50),
+        hide_index=True,
+        key="near_table",
+    )
+    ui.caption(
+        "Pairs that look alike but are kept apart, with the evidence (a phase "
+        "conflict such as GLACY+ vs GLACY-e, different funders or years, or a "
+        "maintainer override).",
+        filters,
+        model,
+    )
+    ui.download_csv(
+        near[["project_id", "nearest", "evidence", "overridden"]],
+        "duplicate check closest calls",
+        "dl_near",
+    )
+else:
+    by = st.radio("From", ["funders", "implementers"], horizontal=True, key="flow_by")
+    flows = funding.flows(projects, model.project_regions, by=by)
+    if flows.empty:
+        ui.empty_state(f"No project with known {by} and region matches the filters.")
+    else:
+        st.plotly_chart(
+            figures.flow_sankey(flows, title=f"Projects from {by} to UN regions"), key="flows_chart"
+        )
+        ui.caption(
+            f"Width = number of projects (not money); the 12 busiest {by}, the rest "
+            "grouped. Regions from named beneficiary countries or regions.",
+            filters,
+            model,
+        )
+        ui.download_csv(flows, f"projects by {by} and region", "dl_flows")

@@ -1,0 +1,64 @@
+"""Projects across mappings: which projects several mappings list, and the duplicate check
+run on the inventory's own rows (see `cbdash.dedupe` for the rules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cbdash import dedupe
+
+DEDUPE_COLUMNS = (
+    "project_id",
+    "title",
+    "aliases",
+    "funders",
+    "implementers",
+    "beneficiary_countries",
+    "start_year",
+    "end_year",
+    "listed_in",
+)
+
+
+def flat(projects: pd.DataFrame) -> pd.DataFrame:
+    """Projects with list cells joined by ';' and years as text: the dedupe input format."""
+    out = pd.DataFrame(index=projects.index)
+    for col in DEDUPE_COLUMNS:
+        values = projects[col]
+        if col in {"start_year", "end_year"}:
+            out[col] = values.map(lambda v: "" if pd.isna(v) else str(int(v)))
+        elif col in {"project_id", "title"}:
+            out[col] = values.astype(str)
+        else:
+            out[col] = values.map(lambda v: ";".join(v) if v else "")
+    return out
+
+
+def clusters(projects: pd.DataFrame, overrides_path: Path | None) -> pd.DataFrame:
+    """The duplicate check on the inventory: project_id, cluster_id, score, evidence,
+    cluster_size, and overridden (True when a maintainer override decided)."""
+    overrides = (
+        dedupe.load_overrides(overrides_path)
+        if overrides_path is not None and overrides_path.exists()
+        else None
+    )
+    result = dedupe.cluster(flat(projects), overrides)
+    result["cluster_size"] = result.groupby("cluster_id")["project_id"].transform("size")
+    result["overridden"] = result["evidence"].str.contains("override", regex=False)
+    return result
+
+
+def nearest_score(evidence: pd.Series) -> pd.Series:
+    """Score of the nearest rejected candidate in an 'alone; nearest X: 0.73; ...' text."""
+    return pd.to_numeric(
+        evidence.str.extract(r"alone; nearest [^:]+: ([0-9.]+)", expand=False), errors="coerce"
+    )
+
+
+def listed_by_several(projects: pd.DataFrame, at_least: int = 2) -> pd.DataFrame:
+    """Projects that `at_least` mappings list, most-listed first."""
+    counts = projects["listed_in"].map(len)
+    chosen = projects[counts >= at_least].assign(listings=counts[counts >= at_least])
+    return chosen.sort_values(["listings", "title"], ascending=[False, True])

@@ -1,0 +1,33 @@
+"""Projects & duplicates page on the fixture (p1 is listed by alpha and beta)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.conftest import run_page
+
+
+def test_listed_by_several():
+    at = run_page("projects")
+    assert not at.exception
+    assert at.title[0].value == "Which projects appear in several mappings?"
+    table = at.dataframe[0].value
+    assert list(table["title"]) == ["Kenya Cybercrime Training"]
+    assert at.get("download_button")
+
+
+@pytest.mark.parametrize("section", ["Duplicate check", "Who funds what, where"])
+def test_sections_render(section):
+    at = run_page("projects", projects_section=section)
+    assert not at.exception
+    assert at.get("download_button")
+
+
+def test_funding_flows_chart():
+    at = run_page("projects", projects_section="Who funds what, where")
+    assert at.get("plotly_chart")
+
+
+def test_filters_apply():
+    at = run_page("projects", {"users": "civil_society"})
+    assert any("No project that passes the filters is listed by two" in i.value for i in at.info)
