@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cbdash import ui
+from cbdash.tables import cited_pages
 
 model, filters = ui.page_context()
 inv = model.inventory
@@ -39,6 +40,17 @@ st.dataframe(
     column_config={"url_main": st.column_config.LinkColumn("url_main")},
 )
 ui.download_csv(inv.origins, "data sources", "dl_origins")
+
+st.subheader("Every page cited")
+pages = cited_pages(inv.mappings, inv.projects, inv.cooperation)
+st.markdown(f"{len(pages)} web pages on {pages['site'].nunique()} sites are cited by the records.")
+st.dataframe(
+    pages,
+    hide_index=True,
+    key="cited_pages",
+    column_config={"url": st.column_config.LinkColumn("url")},
+)
+ui.download_csv(pages, "pages cited", "dl_cited")
 
 st.subheader("Taxonomies")
 vocab = st.selectbox(

@@ -189,3 +189,12 @@ def test_country_gaps_and_topic_gaps(inventory, cov):
 def test_empty_cells():
     m = pd.DataFrame([[0, 2], [1, 0]], index=["r1", "r2"], columns=["c1", "c2"])
     assert gaps.empty_cells(m)[["row", "column"]].values.tolist() == [["r1", "c1"], ["r2", "c2"]]
+
+
+def test_cited_pages(inventory):
+    from cbdash.tables import cited_pages
+
+    pages = cited_pages(inventory.mappings, inventory.projects, inventory.cooperation)
+    assert len(pages) == 8  # 3 mapping pages, 4 project pages, 1 link page
+    row = pages.set_index("url").loc["https://example.org/coop"]
+    assert (row["site"], row["records"], row["cited by"]) == ("example.org", 1, "link:alpha-beta")

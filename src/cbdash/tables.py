@@ -117,3 +117,27 @@ def matrix_long(
     """A matrix as a long table (row, column, value) for CSV download."""
     m = matrix.rename_axis(index=row_name, columns=col_name)
     return m.stack(future_stack=True).rename(value_name).reset_index()
+
+
+def cited_pages(
+    mappings: pd.DataFrame, projects: pd.DataFrame, cooperation: pd.DataFrame
+) -> pd.DataFrame:
+    """Every web page the inventory cites: url, site, how many records cite it, and which."""
+    parts = []
+    for frame, id_col, kind in (
+        (mappings, "id", "mapping"),
+        (projects, "project_id", "project"),
+        (cooperation, "link_id", "link"),
+    ):
+        long = frame[[id_col, "sources"]].explode("sources").dropna(subset=["sources"])
+        parts.append(pd.DataFrame({"url": long["sources"], "record": kind + ":" + long[id_col]}))
+    both = pd.concat(parts, ignore_index=True)
+    if both.empty:
+        return pd.DataFrame(columns=["url", "site", "records", "cited by"])
+    table = (
+        both.groupby("url")["record"]
+        .agg(records="nunique", **{"cited by": lambda r: "; ".join(sorted(set(r)))})
+        .reset_index()
+    )
+    table.insert(1, "site", table["url"].str.extract(r"https?://(?:www\.)?([^/]+)", expand=False))
+    return table.sort_values(["records", "url"], ascending=[False, True], ignore_index=True)
