@@ -16,7 +16,7 @@ import pycountry
 
 from cbdash import countries
 from cbdash.files import read_csv, read_yaml
-from cbdash.schema import Column, check_columns, validate_records
+from cbdash.schema import Column, check_columns, validate_columns, validate_records
 from cbdash.taxonomy import VOCABULARIES, term_index, vocabulary_frame
 from cbdash.validation import Report
 
@@ -162,9 +162,9 @@ def load_csv_file(
     usable = check_columns(df, columns, path.name, report)
     if any(c.kind == "id" for c in columns) and not any(c.kind == "id" for c in usable):
         return empty
-    records = df.to_dict("records")
-    out = validate_records(
-        records, usable, path.name, report, known, suggest={"iso3": countries.to_iso3}
+    values = {c.name: df[c.name].tolist() for c in usable if c.name in df.columns}
+    out = validate_columns(
+        values, len(df), usable, path.name, report, known, suggest={"iso3": countries.to_iso3}
     )
     for col in columns:
         if col not in usable:
@@ -223,12 +223,9 @@ def load_mappings(path: Path, report: Report, known: dict[str, set[str]]) -> pd.
         row_number=lambda i: i + 1,
         suggest={"iso3": countries.to_iso3},
     )
-    out["entries"] = [tuple(_entries(r.get("entries"))) for r in records if _kept(r, out)]
+    # source_row is the entry number (1-based), so it points back at each kept record.
+    out["entries"] = [tuple(_entries(records[row - 1].get("entries"))) for row in out["source_row"]]
     return _finish(out, ("launched", "last_update", "countries_stated"))
-
-
-def _kept(record: dict[str, Any], out: pd.DataFrame) -> bool:
-    return str(record.get("id", "")).strip() in set(out["id"])
 
 
 def _entries(value: Any) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cbdash.validation import Report
@@ -86,76 +87,153 @@ def validate_records(
     `known` maps a ref name to its allowed values. `suggest` may map a ref name to a function
     proposing the right value for a wrong one (used in messages only, never applied).
     """
+    values = {col.name: [r.get(col.name) for r in records] for col in columns}
+    return validate_columns(values, len(records), columns, file, report, known, row_number, suggest)
+
+
+def validate_columns(
+    values: Mapping[str, list[Any]],
+    n_rows: int,
+    columns: list[Column],
+    file: str,
+    report: Report,
+    known: Mapping[str, set[str]],
+    row_number: Callable[[int], int] = lambda i: i + 2,
+    suggest: Mapping[str, Callable[[str], str | None]] | None = None,
+) -> pd.DataFrame:
+    """`validate_records` on data given column by column (`values[name]` holds one value per
+    row; a missing name means empty cells): the same rows, values and issues, in the same
+    order (by row, then by column), with each distinct cell checked once.
+    """
     suggest = suggest or {}
-    out: list[dict[str, Any]] = []
-    seen_ids: dict[str, int] = {}
-    for i, record in enumerate(records):
-        row = row_number(i)
-        clean: dict[str, Any] = {}
-        drop = False
-        for col in columns:
-            value = record.get(col.name)
-            if col.kind == "id":
-                text = "" if _is_empty(value) else str(value).strip()
-                if not text:
-                    report.add(file, row, col.name, "missing id; row skipped")
-                    drop = True
-                elif not ID_PATTERN.match(text):
-                    report.add(
-                        file, row, col.name, f"id '{text}' has spaces or symbols; row skipped"
-                    )
-                    drop = True
-                elif text in seen_ids:
-                    report.add(
-                        file,
-                        row,
-                        col.name,
-                        f"duplicate id '{text}' (first on row {seen_ids[text]}); row skipped",
-                    )
-                    drop = True
-                else:
-                    seen_ids[text] = row
-                clean[col.name] = text
-                continue
-            if col.is_list or col.kind in {"list", "urls"}:
-                items = split_list(value)
-                good = []
-                for item in items:
-                    problem = _check_scalar(col, item, known)
-                    if problem:
-                        hint = suggest.get(col.ref or "", lambda _: None)(item)
-                        extra = f" (did you mean '{hint}'?)" if hint and hint != item else ""
-                        report.add(file, row, col.name, f"{problem}{extra}; value dropped")
-                    else:
-                        good.append(item)
-                if col.required and not good:
-                    report.add(file, row, col.name, "needs at least one value")
-                clean[col.name] = tuple(dict.fromkeys(good))
-                continue
-            if _is_empty(value):
-                if col.required:
-                    report.add(file, row, col.name, "missing value")
-                clean[col.name] = None
-                continue
-            if col.kind in {"year", "int"}:
-                try:
-                    clean[col.name] = _year(value) if col.kind == "year" else _int(value)
-                except ValueError as exc:
-                    report.add(file, row, col.name, f"{exc}; left empty")
-                    clean[col.name] = None
-                continue
-            text = str(value).strip()
-            problem = _check_scalar(col, text, known)
-            if problem:
-                report.add(file, row, col.name, f"{problem}; left empty")
-                clean[col.name] = None
-            else:
-                clean[col.name] = text
-        if not drop:
-            clean["source_row"] = row
-            out.append(clean)
+    rows = [row_number(i) for i in range(n_rows)]
+    found: list[tuple[int, int, int, str | None, str]] = []  # (row index, column, n, field, msg)
+    keep = [True] * n_rows
+    clean: dict[str, list[Any]] = {}
+    for c, col in enumerate(columns):
+        cells = values.get(col.name)
+        if cells is None:
+            cells = [None] * n_rows
+        if col.kind == "id":
+            clean[col.name] = _check_ids(cells, rows, keep, c, col, found)
+            continue
+        check = _cell_checker(col, known, suggest)
+        if all(v.__class__ is str for v in cells):
+            clean[col.name] = _check_text_column(cells, check, c, col, found)
+            continue
+        memo: dict[Any, tuple[Any, tuple[str, ...]]] = {}
+        out: list[Any] = []
+        for i, value in enumerate(cells):
+            try:
+                key = (value.__class__, value)
+                result = memo.get(key)
+                if result is None:
+                    result = memo[key] = check(value)
+            except TypeError:  # an unhashable cell (a YAML list or mapping)
+                result = check(value)
+            good, problems = result
+            out.append(good)
+            for n, message in enumerate(problems):
+                found.append((i, c, n, col.name, message))
+        clean[col.name] = out
+    for i, _c, _n, name, message in sorted(found, key=lambda f: (f[0], f[1], f[2])):
+        report.add(file, rows[i], name, message)
     names = [c.name for c in columns] + ["source_row"]
-    return pd.DataFrame(out, columns=names)
+    if not n_rows:
+        return pd.DataFrame(columns=names)
+    clean["source_row"] = rows
+    kept = [i for i in range(n_rows) if keep[i]]
+    if len(kept) < n_rows:
+        clean = {name: [col[i] for i in kept] for name, col in clean.items()}
+    return pd.DataFrame({name: clean[name] for name in names}, columns=names)
+
+
+def _check_text_column(
+    cells: list[str],
+    check: Callable[[Any], tuple[Any, tuple[str, ...]]],
+    c: int,
+    col: Column,
+    found: list[tuple[int, int, int, str | None, str]],
+) -> list[Any]:
+    """A column of text cells (as read from CSV), each distinct text checked once."""
+    codes, uniques = pd.factorize(np.array(cells, dtype=object))
+    results = [check(u) for u in uniques]
+    goods = np.empty(len(results), dtype=object)
+    for k, (good, _) in enumerate(results):
+        goods[k] = good
+    bad = [k for k, (_, problems) in enumerate(results) if problems]
+    if bad:
+        for i in np.flatnonzero(np.isin(codes, bad)).tolist():
+            for n, message in enumerate(results[codes[i]][1]):
+                found.append((i, c, n, col.name, message))
+    return goods[codes].tolist()
+
+
+def _check_ids(
+    cells: list[Any],
+    rows: list[int],
+    keep: list[bool],
+    c: int,
+    col: Column,
+    found: list[tuple[int, int, int, str | None, str]],
+) -> list[str]:
+    """Ids as text; a missing, malformed or repeated id marks its row as dropped."""
+    seen_ids: dict[str, int] = {}
+    out = []
+    for i, value in enumerate(cells):
+        text = "" if _is_empty(value) else str(value).strip()
+        problem = None
+        if not text:
+            problem = "missing id; row skipped"
+        elif not ID_PATTERN.match(text):
+            problem = f"id '{text}' has spaces or symbols; row skipped"
+        elif text in seen_ids:
+            problem = f"duplicate id '{text}' (first on row {seen_ids[text]}); row skipped"
+        else:
+            seen_ids[text] = rows[i]
+        if problem:
+            keep[i] = False
+            found.append((i, c, 0, col.name, problem))
+        out.append(text)
+    return out
+
+
+def _cell_checker(
+    col: Column,
+    known: Mapping[str, set[str]],
+    suggest: Mapping[str, Callable[[str], str | None]],
+) -> Callable[[Any], tuple[Any, tuple[str, ...]]]:
+    """A function: one cell -> (clean value, problem messages), for a column that is not an id."""
+
+    def check(value: Any) -> tuple[Any, tuple[str, ...]]:
+        problems: list[str] = []
+        if col.is_list or col.kind in {"list", "urls"}:
+            good = []
+            for item in split_list(value):
+                problem = _check_scalar(col, item, known)
+                if problem:
+                    hint = suggest.get(col.ref or "", lambda _: None)(item)
+                    extra = f" (did you mean '{hint}'?)" if hint and hint != item else ""
+                    problems.append(f"{problem}{extra}; value dropped")
+                else:
+                    good.append(item)
+            if col.required and not good:
+                problems.append("needs at least one value")
+            return tuple(dict.fromkeys(good)), tuple(problems)
+        if _is_empty(value):
+            return None, ("missing value",) if col.required else ()
+        if col.kind in {"year", "int"}:
+            try:
+                return (_year(value) if col.kind == "year" else _int(value)), ()
+            except ValueError as exc:
+                return None, (f"{exc}; left empty",)
+        text = str(value).strip()
+        problem = _check_scalar(col, text, known)
+        if problem:
+            return None, (f"{problem}; left empty",)
+        return text, ()
+
+    return check
 
 
 def _int(value: Any) -> int:
