@@ -19,6 +19,7 @@ from cbdash.validation import Report
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 15
+FAST_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _too_big(path: Path, report: Report) -> bool:
@@ -142,6 +143,12 @@ def read_yaml(path: Path, report: Report) -> Any:
     if not text.strip():
         report.add(path.name, None, None, "file is empty")
         return None
+    try:
+        # libyaml's loader is ~8x faster; a file it rejects is parsed again by the pure-Python
+        # loader, whose messages name the line the way maintainers are used to.
+        return yaml.load(text, Loader=FAST_YAML_LOADER)
+    except yaml.YAMLError:
+        pass
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
