@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -79,6 +81,8 @@ def test_world_map_layers_and_small_states():
     assert small["iso3"].tolist() == ["TUV"] and small["value"].tolist() == [1]
     assert small["line"].tolist() == [[0, 0, 0]]  # highlighted
     assert deck.map_provider is None  # no basemap: nothing fetched from the web
+    # Streamlit fetches CARTO's basemap style unless mapStyle is pydeck's default sentinel.
+    assert json.loads(deck.to_json()).get("mapStyle") == "__MAP_STYLE__"
     polys = pd.DataFrame(layers["countries"].data)
     assert polys.loc[polys["iso3"] == "KEN", "value"].tolist() == [3]
 

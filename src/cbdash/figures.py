@@ -173,7 +173,9 @@ def world_coverage_map(
     height_zoom: float = 0.9,
 ) -> pdk.Deck:
     """Offline world map: country polygons coloured by `values` (index iso3) plus a marker for
-    each small state. No basemap (`map_provider=None`), so nothing is fetched from the web.
+    each small state. No basemap, so nothing is fetched from the web: `map_provider=None` and
+    pydeck's default `map_style` (a sentinel Streamlit reads as "no basemap"); an explicit
+    `map_style=None` would make Streamlit fetch CARTO's basemap style.
 
     Layers have ids "countries" and "small_states"; their objects carry iso3 and name, so a
     click selection names the country.
@@ -228,7 +230,6 @@ def world_coverage_map(
             latitude=20, longitude=10, zoom=height_zoom, min_zoom=0.3, max_zoom=8
         ),
         map_provider=None,
-        map_style=None,
         tooltip={"text": "{name}\n" + value_label + ": {value}"},
         views=[pdk.View(type="MapView", controller=True)],
     )
