@@ -5,6 +5,12 @@ import streamlit as st
 from cbdash import coverage, figures, takeaways, ui
 from cbdash.tables import mapping_table, project_table
 
+MEASURES = {
+    "mappings": "All mappings",
+    "regional": "Regional & national mappings",
+    "projects": "Projects",
+}
+
 model, filters = ui.page_context()
 inv = model.inventory
 mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
@@ -18,10 +24,10 @@ st.markdown(takeaways.where(summary, mappings, cov))
 left, right = st.columns([1, 2])
 measure = left.radio(
     "Colour countries by",
-    ["mappings", "projects"],
+    list(MEASURES),
     horizontal=True,
     key="map_measure",
-    format_func={"mappings": "Mappings covering", "projects": "Projects"}.get,
+    format_func=MEASURES.get,
 )
 chosen = right.multiselect(
     "Show the footprint of these mappings only",
@@ -33,6 +39,10 @@ chosen = right.multiselect(
 if measure == "mappings" and chosen:
     values = coverage.mapping_footprint(cov, chosen)
     label = "selected mappings covering"
+elif measure == "regional":
+    regional = mappings.loc[~coverage.is_global(mappings), "id"]
+    values = coverage.coverage_counts(cov[cov["mapping_id"].isin(regional)], summary["iso3"])
+    label = "regional or national mappings covering"
 else:
     values = summary.set_index("iso3")[measure]
     label = "mappings covering" if measure == "mappings" else "projects naming it"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cbdash import figures, takeaways, ui
+from cbdash import coverage, figures, takeaways, ui
 from cbdash.membership import explode, membership_matrix
 from cbdash.overlap import METRICS, ordered, overlap_matrix, pair_detail, pair_summary, top_pairs
 from cbdash.tables import matrix_long
@@ -34,7 +34,10 @@ if len(mappings) < 2:
 a, b = st.columns(2)
 dim = a.selectbox("Compare by", list(DIMENSIONS), format_func=DIMENSIONS.get, key="ov_dim")
 metric = b.selectbox("Metric", METRICS, format_func=METRIC_NAMES.get, key="ov_metric")
-ids = list(mappings["id"])
+no_global = st.toggle(
+    "Leave out global mappings (they all cover the same 193 countries)", key="ov_no_global"
+)
+ids = list(mappings.loc[~coverage.is_global(mappings), "id"] if no_global else mappings["id"])
 if dim == "countries":
     long = model.coverage.rename(columns={"mapping_id": "id", "iso3": "value"})
 elif dim == "projects":

@@ -198,3 +198,7 @@ def test_cited_pages(inventory):
     assert len(pages) == 8  # 3 mapping pages, 4 project pages, 1 link page
     row = pages.set_index("url").loc["https://example.org/coop"]
     assert (row["site"], row["records"], row["cited by"]) == ("example.org", 1, "link:alpha-beta")
+
+
+def test_is_global(inventory):
+    assert coverage.is_global(inventory.mappings).tolist() == [True, False, False]

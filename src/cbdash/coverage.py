@@ -73,3 +73,11 @@ def country_projects(projects: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """The projects that name one country as beneficiary."""
     mask = projects["beneficiary_countries"].map(lambda cs: iso3 in cs)
     return projects[mask].reset_index(drop=True)
+
+
+GLOBAL_GROUP = "un_members"
+
+
+def is_global(mappings: pd.DataFrame) -> pd.Series:
+    """True for mappings whose scope is global (their scope groups include all UN members)."""
+    return mappings["scope_groups"].map(lambda groups: GLOBAL_GROUP in groups)

@@ -115,3 +115,16 @@ def test_explore_search_and_compare():
 def test_method_shows_sources_and_clean_report():
     at = run_page("method")
     assert any("passed validation" in s.value for s in at.success)
+
+
+def test_overlap_without_global_mappings():
+    at = run_page("overlap", ov_dim="countries", ov_no_global=True)
+    assert not at.exception
+    assert "2 mappings with known countries" in " ".join(c.value for c in at.caption)
+
+
+def test_coverage_map_regional_measure():
+    at = run_page("coverage_map")
+    at.radio(key="map_measure").set_value("regional").run()
+    assert not at.exception
+    assert "regional or national mappings covering" in " ".join(c.value for c in at.caption)
