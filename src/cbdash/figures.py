@@ -29,7 +29,12 @@ SCALE = [
 PLOTLY_SCALE = [[i / (len(SCALE) - 1), c] for i, c in enumerate(SCALE)]
 ZERO_RGB = (225, 225, 225)
 NO_SHAPE_RGB = (200, 200, 200)
+# Web Mercator at zoom z is 512 * 2**z px wide: 0.6 gives 776 px, so the whole world, from
+# Tonga to Tuvalu across the antimeridian, fits the ~820 px map of a 1280 px wide window.
+WORLD_ZOOM = 0.6
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
+MAX_ANNOTATED_CELLS = 400  # numbers as coloured annotations up to this many cells
+MAX_TEXT_CELLS = 2500  # numbers as heatmap cell text up to this many; hover only beyond
 
 
 def _luminance(rgb: Sequence[float]) -> float:
@@ -49,6 +54,21 @@ def scale_rgb(fraction: float) -> tuple[int, int, int]:
     return tuple(int(round(float(p))) for p in parts[:3])  # type: ignore[return-value]
 
 
+def short_labels(labels: list[str], limit: int = 42) -> list[str]:
+    """Labels cut to `limit` characters with an ellipsis, kept unique (a cut label that
+    collides with another gets a number)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for label in labels:
+        short = label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+        base, n = short, 2
+        while short in seen:
+            short, n = f"{base} ({n})", n + 1
+        seen.add(short)
+        out.append(short)
+    return out
+
+
 def annotated_heatmap(
     matrix: pd.DataFrame,
     *,
@@ -60,7 +80,13 @@ def annotated_heatmap(
     x_labels: dict[str, str] | None = None,
     y_labels: dict[str, str] | None = None,
 ) -> go.Figure:
-    """Heatmap with the value printed in each cell (blank for NaN), text colour for contrast."""
+    """Heatmap with the value printed in each cell (blank for NaN), text colour for contrast.
+
+    Up to `MAX_ANNOTATED_CELLS` cells the numbers are layout annotations coloured by
+    `text_colour`; a larger matrix (up to `MAX_TEXT_CELLS`) prints them as the heatmap's own
+    cell text, which plotly colours for contrast itself and which is much cheaper to build,
+    send and draw than thousands of annotations. Beyond that, values are in the hover only.
+    """
     if matrix.empty:
         raise ValueError("annotated_heatmap needs a non-empty matrix")
     values = matrix.to_numpy(dtype=float)
@@ -68,6 +94,10 @@ def annotated_heatmap(
     top = top or 1.0
     xs = [str((x_labels or {}).get(c, c)) for c in matrix.columns]
     ys = [str((y_labels or {}).get(r, r)) for r in matrix.index]
+    as_text = MAX_ANNOTATED_CELLS < values.size <= MAX_TEXT_CELLS
+    cell_text = None
+    if as_text:
+        cell_text = [["" if np.isnan(v) else number_format.format(v) for v in row] for row in values]
     fig = go.Figure(
         go.Heatmap(
             z=values,
@@ -78,31 +108,34 @@ def annotated_heatmap(
             colorscale=PLOTLY_SCALE,
             xgap=1,
             ygap=1,
+            text=cell_text,
+            texttemplate="%{text}" if as_text else None,
+            textfont=dict(size=13) if as_text else None,
             hovertemplate=f"{y_title or 'row'}: %{{y}}<br>{x_title or 'column'}: %{{x}}"
             "<br>value: %{z}<extra></extra>",
             colorbar=dict(title=dict(text="")),
         )
     )
     annotations = []
-    if values.size <= 2500:
-        for i, y in enumerate(ys):
-            for j, x in enumerate(xs):
-                v = values[i, j]
-                if np.isnan(v):
-                    continue
-                annotations.append(
-                    dict(
-                        x=x,
-                        y=y,
-                        text=number_format.format(v),
-                        showarrow=False,
-                        font=dict(color=text_colour(scale_rgb(v / top)), size=13),
-                    )
-                )
+    if values.size <= MAX_ANNOTATED_CELLS:
+        cells = [(i, j) for i in range(len(ys)) for j in range(len(xs)) if not np.isnan(values[i, j])]
+        colours = _text_colours([values[i, j] / top for i, j in cells])
+        # Built unvalidated: every field is a literal of a known type, and plotly's per-object
+        # validation would otherwise cost about a millisecond per cell.
+        annotations = [
+            go.layout.Annotation(
+                x=xs[j],
+                y=ys[i],
+                text=number_format.format(values[i, j]),
+                showarrow=False,
+                font=go.layout.annotation.Font(color=colour, size=13, _validate=False),
+                _validate=False,
+            )
+            for (i, j), colour in zip(cells, colours, strict=True)
+        ]
     n_rows = len(ys)
     fig.update_layout(
         title=dict(text=title),
-        annotations=annotations,
         font=FONT,
         xaxis=dict(title=x_title, side="bottom", tickangle=-35),
         yaxis=dict(title=y_title, autorange="reversed"),
@@ -110,7 +143,23 @@ def annotated_heatmap(
         margin=dict(l=10, r=10, t=60, b=10),
         plot_bgcolor="white",
     )
+    if annotations:
+        fig.layout._validate = False
+        fig.layout.annotations = annotations
+        fig.layout._validate = True
     return fig
+
+
+def _text_colours(fractions: Sequence[float]) -> list[str]:
+    """`text_colour(scale_rgb(f))` for many fractions, sampling the colour scale once."""
+    if not fractions:
+        return []
+    clipped = [min(max(float(f), 0.0), 1.0) for f in fractions]
+    colours = []
+    for colour in sample_colorscale(PLOTLY_SCALE, clipped):
+        parts = colour[colour.index("(") + 1 : colour.index(")")].split(",")
+        colours.append(text_colour([int(round(float(p))) for p in parts[:3]]))
+    return colours
 
 
 def bar_chart(
@@ -170,7 +219,7 @@ def world_coverage_map(
     values: pd.Series,
     value_label: str,
     highlight: str | None = None,
-    height_zoom: float = 0.9,
+    height_zoom: float = WORLD_ZOOM,
 ) -> pdk.Deck:
     """Offline world map: country polygons coloured by `values` (index iso3) plus a marker for
     each small state. No basemap, so nothing is fetched from the web: `map_provider=None` and
@@ -227,7 +276,7 @@ def world_coverage_map(
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(
-            latitude=20, longitude=10, zoom=height_zoom, min_zoom=0.3, max_zoom=8
+            latitude=20, longitude=0, zoom=height_zoom, min_zoom=0.3, max_zoom=8
         ),
         map_provider=None,
         tooltip={"text": "{name}\n" + value_label + ": {value}"},
