@@ -2,24 +2,33 @@
 
 import streamlit as st
 
-from cbdash import ui
+from cbdash import story, ui
 
+# Presentation mode (`?present=1`): projector theme, no sidebar, the guided story.
+PRESENT = story.is_present(st.query_params.get(story.PRESENT_PARAM))
 st.set_page_config(
     page_title="cbdash: who maps cyber capacity building",
     page_icon=":material/public:",
     layout="wide",
+    initial_sidebar_state="collapsed" if PRESENT else "auto",
 )
+STORY = st.Page("pages/story.py", title="Presentation", icon=":material/slideshow:")
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/coverage_map.py", title="Coverage map", icon=":material/map:"),
     st.Page("pages/topics.py", title="Topics", icon=":material/grid_on:"),
     st.Page("pages/overlap.py", title="Overlap", icon=":material/join_inner:"),
+    st.Page("pages/cooperation.py", title="Cooperation", icon=":material/hub:"),
+    st.Page("pages/gaps.py", title="Gaps", icon=":material/travel_explore:"),
     st.Page("pages/explore.py", title="Explore & download", icon=":material/table:"),
     st.Page("pages/method.py", title="Data & method", icon=":material/info:"),
+    STORY,
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
+if PRESENT and page.url_path != STORY.url_path:
+    st.switch_page(STORY, query_params=st.query_params.to_dict())
 model = ui.get_model()
 if not model.inventory.report.ok:
     st.sidebar.warning(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
+
+from cbdash.coverage import country_summary
+from cbdash.topics import region_topic_matrix
 
 
 def country_gaps(
@@ -48,3 +53,230 @@ def topic_gap_countries(
     if status_iso3 is not None:
         table = table[table["iso3"].isin(status_iso3)]
     return table.sort_values(["mappings", "projects", "name"]).reset_index(drop=True)
+
+
+# Context groups the forum reads gaps against: UN status and World Bank income group.
+CONTEXT_GROUPS = {
+    "ldc": "Least developed countries (UN)",
+    "sids": "Small island developing states (UN)",
+    "wb_low": "Low income (World Bank)",
+    "wb_lower_middle": "Lower-middle income (World Bank)",
+    "wb_upper_middle": "Upper-middle income (World Bank)",
+    "wb_high": "High income (World Bank)",
+}
+# Plural nouns for sentences ("3 of 46 least developed countries are ...").
+CONTEXT_NOUNS = {
+    "ldc": "least developed countries",
+    "sids": "small island developing states",
+    "wb_low": "low-income countries",
+    "wb_lower_middle": "lower-middle-income countries",
+    "wb_upper_middle": "upper-middle-income countries",
+    "wb_high": "high-income countries",
+}
+# A mapping whose scope includes one of these groups is global: it covers every country.
+GLOBAL_GROUPS = ("un_members",)
+
+
+def global_mapping_ids(
+    mappings: pd.DataFrame, global_groups: tuple[str, ...] = GLOBAL_GROUPS
+) -> set[str]:
+    """Ids of the mappings whose scope includes a global group (e.g. all UN members)."""
+    wanted = set(global_groups)
+    mask = mappings["scope_groups"].map(lambda gs: bool(wanted.intersection(gs or ())))
+    return set(mappings.loc[mask, "id"])
+
+
+def without_global(
+    coverage: pd.DataFrame,
+    mappings: pd.DataFrame,
+    global_groups: tuple[str, ...] = GLOBAL_GROUPS,
+) -> pd.DataFrame:
+    """Coverage rows of the regional and country-specific mappings only.
+
+    Counted with global mappings, every UN member state is covered by dozens of mappings
+    and no gap shows; counted without, the regional attention each country gets does.
+    """
+    return coverage[~coverage["mapping_id"].isin(global_mapping_ids(mappings, global_groups))]
+
+
+def context_groups(
+    groups: pd.DataFrame,
+    country_groups: pd.DataFrame,
+    wanted: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The context groups (LDC, SIDS, income groups) with name, source and member count.
+
+    A group missing from the data stays in the table with `present` False, so that a page
+    can say so instead of failing.
+    """
+    wanted = wanted if wanted is not None else CONTEXT_GROUPS
+    members = country_groups.groupby("group_id")["iso3"].nunique()
+    known = groups.set_index("group_id") if len(groups) else pd.DataFrame()
+    rows = []
+    for gid, default in wanted.items():
+        present = gid in known.index
+        row = known.loc[gid] if present else {}
+        rows.append(
+            {
+                "group_id": gid,
+                "name": str(row["name"]) if present else default,
+                "countries": int(members.get(gid, 0)),
+                "source_url": _text(row["source_url"]) if present else "",
+                "as_of": _text(row["as_of"]) if present else "",
+                "present": present and int(members.get(gid, 0)) > 0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def group_members(country_groups: pd.DataFrame, group_id: str) -> set[str]:
+    """ISO3 codes of the members of one group (empty when the group is absent)."""
+    return set(country_groups.loc[country_groups["group_id"] == group_id, "iso3"])
+
+
+def projects_on(projects: pd.DataFrame, topic: str | None) -> pd.DataFrame:
+    """Projects that address `topic` (all projects when `topic` is None)."""
+    if topic is None:
+        return projects
+    return projects[projects["topics"].map(lambda ts: topic in (ts or ()))]
+
+
+def gap_table(
+    summary: pd.DataFrame,
+    country_regions: pd.DataFrame,
+    country_groups: pd.DataFrame,
+    *,
+    max_mappings: int,
+    max_projects: int,
+    members: set[str] | None = None,
+    context: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Ranked gap countries: at most `max_mappings` mappings and `max_projects` projects,
+    within `members` when given; with region and context groups (e.g. "LDC; SIDS")."""
+    table = country_gaps(summary, max_mappings, max_projects)
+    if members is not None:
+        table = table[table["iso3"].isin(members)]
+    context = context if context is not None else CONTEXT_GROUPS
+    region = country_regions.drop_duplicates("iso3").set_index("iso3")["region"]
+    ctx = country_groups[country_groups["group_id"].isin(context)]
+    labels = ctx.assign(label=ctx["group_id"].map(context)).groupby("iso3")["label"]
+    joined = labels.agg(lambda ls: "; ".join(sorted(ls)))
+    out = pd.DataFrame(
+        {
+            "iso3": table["iso3"],
+            "country": table["name"],
+            "region": table["iso3"].map(region).fillna(""),
+            "context": table["iso3"].map(joined).fillna(""),
+            "mappings": table["mappings"],
+            "projects": table["projects"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def region_topic_gaps(
+    mapping_matrix: pd.DataFrame,
+    project_matrix: pd.DataFrame,
+    *,
+    max_mappings: int,
+    max_projects: int,
+    regions: list[str] | None = None,
+    topics: list[str] | None = None,
+) -> pd.DataFrame:
+    """Region x topic cells with at most `max_mappings` mappings and `max_projects`
+    projects, as rows (region, topic, mappings, projects), fewest first.
+
+    `regions` and `topics` add rows and columns missing from both matrices as zeros.
+    """
+    rows = list(dict.fromkeys([*(regions or []), *mapping_matrix.index, *project_matrix.index]))
+    cols = list(dict.fromkeys([*(topics or []), *mapping_matrix.columns, *project_matrix.columns]))
+    m = mapping_matrix.reindex(index=rows, columns=cols, fill_value=0).fillna(0)
+    p = project_matrix.reindex(index=rows, columns=cols, fill_value=0).fillna(0)
+    long = pd.DataFrame(
+        {
+            "region": [r for r in rows for _ in cols],
+            "topic": [c for _ in rows for c in cols],
+            "mappings": m.to_numpy().ravel().astype(int),
+            "projects": p.to_numpy().ravel().astype(int),
+        }
+    )
+    long = long[(long["mappings"] <= max_mappings) & (long["projects"] <= max_projects)]
+    long = long.assign(total=long["mappings"] + long["projects"])
+    long = long.sort_values(["total", "projects", "mappings", "region", "topic"])
+    return long.drop(columns="total").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class GapQuestion:
+    """The gaps page's question, e.g. least developed countries (`group="ldc"`) covered by
+    at most 2 mappings and no listed cybercrime project (`topic="cybercrime"`)."""
+
+    group: str = "un_members"  # a group id, or "all" for every known country
+    topic: str | None = None
+    max_mappings: int = 2
+    max_projects: int = 0
+    regional_only: bool = True
+
+
+def question_coverage(
+    q: GapQuestion, coverage: pd.DataFrame, mappings: pd.DataFrame
+) -> pd.DataFrame:
+    """The coverage rows the question counts: the mappings given, regional ones only if asked."""
+    cov = coverage[coverage["mapping_id"].isin(mappings["id"])]
+    return without_global(cov, mappings) if q.regional_only else cov
+
+
+def answer(
+    q: GapQuestion,
+    mappings: pd.DataFrame,
+    projects: pd.DataFrame,
+    coverage: pd.DataFrame,
+    countries: pd.DataFrame,
+    country_regions: pd.DataFrame,
+    country_groups: pd.DataFrame,
+) -> pd.DataFrame:
+    """The ranked gap countries for a question (empty when its group is not in the data)."""
+    cov = question_coverage(q, coverage, mappings)
+    summary = country_summary(cov, projects_on(projects, q.topic), countries)
+    members = None if q.group == "all" else group_members(country_groups, q.group)
+    return gap_table(
+        summary,
+        country_regions,
+        country_groups,
+        max_mappings=q.max_mappings,
+        max_projects=q.max_projects,
+        members=members,
+    )
+
+
+def region_topic_answer(
+    q: GapQuestion,
+    mappings: pd.DataFrame,
+    projects: pd.DataFrame,
+    coverage: pd.DataFrame,
+    mapping_regions: pd.DataFrame,
+    project_regions: pd.DataFrame,
+    regions: list[str],
+    topics: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(projects per region x topic, the gap cells) for a question; every region and topic
+    appears, with zeros where nothing reaches it."""
+    ids = set(question_coverage(q, coverage, mappings)["mapping_id"])
+    reach = mapping_regions[mapping_regions["mapping_id"].isin(ids)]
+    reach = reach.rename(columns={"mapping_id": "id"})
+    by_mappings = region_topic_matrix(reach, mappings, "id", topics)
+    by_projects = region_topic_matrix(project_regions, projects, "project_id", topics)
+    cells = region_topic_gaps(
+        by_mappings,
+        by_projects,
+        max_mappings=q.max_mappings,
+        max_projects=q.max_projects,
+        regions=regions,
+        topics=topics,
+    )
+    matrix = by_projects.reindex(index=regions, columns=topics, fill_value=0)
+    return matrix, cells

@@ -144,8 +144,9 @@ def duplicates(projects: pd.DataFrame) -> str:
     multi = int((listed >= 2).sum())
     none = int((listed == 0).sum())
     return (
-        f"{_plural(multi, 'project')} of {len(projects)} are listed by two or more mappings; "
-        f"{none} are listed by none (found only on implementer, donor or news pages)."
+        f"{multi} of {_plural(len(projects), 'project')} {'is' if multi == 1 else 'are'} "
+        f"listed by two or more mappings; {none} {'is' if none == 1 else 'are'} listed by "
+        "none (found only on implementer, donor or news pages)."
     )
 
 
@@ -156,8 +157,9 @@ def cooperation(links: pd.DataFrame, mappings: pd.DataFrame) -> str:
     joined = set(inside["mapping_a"]) | set(inside["mapping_b"])
     alone = len(ids - joined)
     return (
-        f"{_plural(len(inside), 'known cooperation link')} join {len(joined)} mappings; "
-        f"{alone} of {len(ids)} stand alone with no known link."
+        f"{_plural(len(inside), 'known cooperation link')} "
+        f"{'joins' if len(inside) == 1 else 'join'} {len(joined)} mappings; "
+        f"{alone} of {len(ids)} {'stands' if alone == 1 else 'stand'} alone with no known link."
     )
 
 
@@ -198,35 +200,64 @@ def cooperation_hub(
     )
 
 
-def gap_countries(
-    table: pd.DataFrame,
+def gap_condition(
     max_mappings: int,
     max_projects: int = 0,
-    *,
     topic_label: str | None = None,
-    group_noun: str | None = None,
-    group_size: int | None = None,
     regional_only: bool = False,
 ) -> str:
-    """The gap list in a sentence, e.g. '3 of 46 least developed countries are covered by at
-    most 2 regional or country-specific mappings and named by no listed cybercrime project'.
-
-    `table` is a ranked gap list (country, mappings, projects), as `gaps.gap_table` gives;
-    `group_noun` is a plural noun for the group the list is restricted to, if any.
-    """
+    """The gap question as a phrase: 'covered by at most 2 regional or country-specific
+    mappings and named by no listed cybercrime project'."""
     kind = "regional or country-specific mappings" if regional_only else "mappings"
     on = f"{_lower_first(topic_label)} " if topic_label else ""
     if max_projects == 0:
         projects = f"named by no listed {on}project"
     else:
         projects = f"named by at most {_plural(max_projects, f'listed {on}project')}"
-    condition = f"covered by at most {max_mappings} {kind} and {projects}"
+    return f"covered by at most {max_mappings} {kind} and {projects}"
+
+
+def gap_countries(
+    table: pd.DataFrame,
+    condition: str,
+    *,
+    group_noun: str | None = None,
+    group_size: int | None = None,
+) -> str:
+    """The gap list in a sentence, e.g. '3 of 46 least developed countries are covered by at
+    most 2 regional or country-specific mappings and named by no listed cybercrime project,
+    e.g. A, B and C.'
+
+    `table` is a ranked gap list (country, mappings, projects), as `gaps.gap_table` gives;
+    `condition` comes from `gap_condition`; `group_noun` is a plural noun for the group the
+    list is restricted to, if any.
+    """
     n = len(table)
+    if table.empty:
+        return f"None of the {group_noun or 'countries'} is {condition}."
     if group_noun:
         who = f"{n} of {group_size} {group_noun}" if group_size else f"{n} {group_noun}"
     else:
         who = _plural(n, "country", "countries")
-    if table.empty:
-        return f"None of the {group_noun or 'countries'} is {condition}."
     names = table.sort_values(["mappings", "projects", "country"])["country"].tolist()
     return f"{who} {'is' if n == 1 else 'are'} {condition}, e.g. {_names(names)}."
+
+
+def where_regional(summary: pd.DataFrame, n_mappings: int, n_global: int) -> str:
+    """How many mappings are global, and which countries the regional ones reach most and
+    not at all. `summary` counts regional and country-specific mappings per country."""
+    if n_mappings == 0:
+        return "No mapping effort matches the filters."
+    head = f"{n_global} of {n_mappings} mappings cover every UN member state"
+    n_regional = n_mappings - n_global
+    if summary.empty or n_regional == 0:
+        return head + "; none is regional or country-specific."
+    top = summary.sort_values(["mappings", "name"], ascending=[False, True]).iloc[0]
+    none = summary[summary["mappings"] == 0].sort_values("name")["name"].tolist()
+    text = (
+        f"{head}; of the {n_regional} regional or country-specific ones, "
+        f"{top['name']} gets the most ({int(top['mappings'])})"
+    )
+    if none:
+        text += f" and {_plural(len(none), 'country', 'countries')} none, e.g. {_names(none)}"
+    return text + "."

@@ -1,0 +1,97 @@
+"""Presentation: the guided story, one question, one computed sentence, one chart per step.
+
+The step lives in the URL (`?present=1&step=3`), so any step can be linked; `present=1`
+turns on the projector theme (large type, no sidebar; arrow keys or a clicker's
+PageDown/PageUp press Next/Back) and app.py routes any page to this one.
+"""
+
+import streamlit as st
+
+from cbdash import story, ui
+from cbdash.recommendations import escape_markdown
+
+model, filters = ui.page_context()
+steps = story.STEPS
+present = story.is_present(st.query_params.get(story.PRESENT_PARAM))
+number, problem = story.parse_step(st.query_params.get(story.STEP_PARAM), len(steps))
+step = steps[number - 1]
+
+
+def go_to(to: int) -> None:
+    st.query_params[story.STEP_PARAM] = str(to)
+
+
+def set_present(on: bool) -> None:
+    if on:
+        st.query_params[story.PRESENT_PARAM] = "1"
+    elif story.PRESENT_PARAM in st.query_params:
+        del st.query_params[story.PRESENT_PARAM]
+
+
+if present:  # constant CSS and script written in cbdash.story, never user text
+    st.html(story.PROJECTOR_CSS + story.PRESENTER_KEYS_JS, unsafe_allow_javascript=True)
+back, middle, forward = st.columns([1, 6, 1], vertical_alignment="center")
+back.button(
+    "◀ Back",
+    key="story_prev",
+    on_click=go_to,
+    args=(number - 1,),
+    disabled=number == 1,
+    width="stretch",
+)
+middle.title(step.question)
+forward.button(
+    "Next ▶",
+    key="story_next",
+    on_click=go_to,
+    args=(number + 1,),
+    disabled=number == len(steps),
+    width="stretch",
+    type="primary",
+)
+if problem:
+    st.warning(problem)
+view = story.view(model, filters)
+st.markdown(f"**{escape_markdown(step.takeaway(view))}**")
+
+chart = step.chart(view)
+if chart is None:
+    ui.empty_state("Nothing to draw for this step under the current filters.")
+else:
+    with st.container(key=story.CHART_KEY):
+        st.plotly_chart(
+            story.projector(chart.figure) if present else chart.figure,
+            key=f"story_chart_{step.slug}",
+            config=story.png_config(f"{number}_{step.slug}"),
+            height="stretch" if present else "content",
+            theme=None if present else "streamlit",
+        )
+ui.caption(f"Step {number} of {len(steps)}, {step.title}: {step.caption}", filters, model)
+
+if present:
+    st.button(
+        "Exit presentation", key="story_exit", on_click=set_present, args=(False,), type="tertiary"
+    )
+    st.stop()
+if chart is not None:
+    ui.download_csv(chart.data, f"story {number} {step.slug}", "dl_story")
+st.session_state["story_jump"] = number
+st.segmented_control(
+    "Go to step",
+    list(range(1, len(steps) + 1)),
+    key="story_jump",
+    format_func=lambda i: f"{i}. {steps[i - 1].title}",
+    on_change=lambda: go_to(st.session_state["story_jump"] or number),
+)
+st.button(
+    "Start presentation mode",
+    key="story_present",
+    on_click=set_present,
+    args=(True,),
+    icon=":material/slideshow:",
+)
+st.caption(
+    f"More detail on this question: the {step.page} page. In presentation mode the "
+    "sidebar is hidden and type is large; the camera icon above a chart saves it as "
+    "PNG (no internet needed). Link a step with `?present=1&step=3`."
+)

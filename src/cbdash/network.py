@@ -1,0 +1,350 @@
+"""The cooperation network: mapping efforts as nodes, cooperation links as edges.
+
+Pure functions: tables in, a deterministic layout and a plotly figure out. The layout is
+a Fruchterman-Reingold spring layout written in numpy (no networkx: forty links do not
+need it) with a fixed seed and nodes sorted by id first, so the same data always gives
+the same picture, whatever the row order. Mappings with no link sit on an outer ring,
+grouped by kind, so that "who stands alone" is visible at a glance.
+
+Colours are colour-blind safe: Okabe-Ito for mapping kinds (with a marker symbol as a
+second cue, since there are more kinds than colours) and Paul Tol's "bright" scheme plus
+a dash pattern for link kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+KIND_COLOURS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+KIND_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "hexagon", "star", "pentagon")
+LINK_STYLES = {
+    "merged_content": ("#4477AA", "solid"),
+    "data_sharing": ("#EE6677", "solid"),
+    "joint_product": ("#228833", "dash"),
+    "shared_methodology": ("#AA3377", "dashdot"),
+    "cross_listing": ("#66CCEE", "dot"),
+    "dialogue": ("#BBBBBB", "longdash"),
+}
+OTHER_LINK_STYLE = ("#777777", "dot")
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
+RING_RADIUS = 1.3
+
+
+def node_table(
+    mappings: pd.DataFrame, coverage: pd.DataFrame, projects: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per mapping: id, name, kind, countries, countries_from, projects.
+
+    `countries` is the derived coverage (countries its scope expands to) or, when the scope
+    gives no list, the count a source states; `countries_from` says which ("derived",
+    "stated" or "unknown"). `projects` counts the inventory's projects that list it.
+    """
+    derived = coverage.groupby("mapping_id")["iso3"].nunique()
+    listed = projects["listed_in"].explode().dropna().value_counts()
+    table = mappings[["id", "name", "kind"]].copy()
+    d = table["id"].map(derived)
+    stated = pd.to_numeric(mappings["countries_stated"], errors="coerce").astype(float)
+    table["countries"] = d.fillna(stated).fillna(0).astype(int)
+    table["countries_from"] = np.where(d.notna(), "derived", np.where(stated.notna(), "stated", ""))
+    table.loc[table["countries_from"] == "", "countries_from"] = "unknown"
+    table["projects"] = table["id"].map(listed).fillna(0).astype(int)
+    return table.reset_index(drop=True)
+
+
+def links_among(
+    links: pd.DataFrame, mapping_ids: Sequence[str], kinds: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Links whose two ends are both in `mapping_ids`, of the given kinds (all if None)."""
+    ids = set(mapping_ids)
+    mask = links["mapping_a"].isin(ids) & links["mapping_b"].isin(ids)
+    if kinds:
+        mask &= links["kind"].isin(kinds)
+    return links[mask].sort_values(["kind", "link_id"]).reset_index(drop=True)
+
+
+def standalone(mappings: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """The mappings that appear in no link of `links` (an opportunity to cooperate)."""
+    linked = set(links["mapping_a"]) | set(links["mapping_b"])
+    alone = mappings[~mappings["id"].isin(linked)]
+    return alone.sort_values(["kind", "name"]).reset_index(drop=True)
+
+
+def spring_layout(
+    ids: Sequence[str],
+    edges: Sequence[tuple[str, str]],
+    seed: int = 7,
+    iterations: int = 300,
+    gravity: float = 2.0,
+) -> pd.DataFrame:
+    """Fruchterman-Reingold positions (id, x, y) scaled into the unit disc.
+
+    A pull towards the centre (`gravity`) keeps separate groups of linked mappings from
+    drifting apart and squeezing the largest group into a dot. Deterministic: ids are
+    sorted before the seeded start, so neither the order of `ids` nor of `edges` matters.
+    """
+    order = sorted(set(ids))
+    n = len(order)
+    if n == 0:
+        return pd.DataFrame({"id": [], "x": [], "y": []})
+    if n == 1:
+        return pd.DataFrame({"id": order, "x": [0.0], "y": [0.0]})
+    index = {m: i for i, m in enumerate(order)}
+    adjacency = np.zeros((n, n))
+    for a, b in edges:
+        if a in index and b in index and a != b:
+            adjacency[index[a], index[b]] += 1.0
+            adjacency[index[b], index[a]] += 1.0
+    pos = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2))
+    k = np.sqrt(1.0 / n)
+    step = 0.1
+    cool = step / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.maximum(np.linalg.norm(delta, axis=-1), 0.01)
+        force = k * k / dist**2 - adjacency * dist / k
+        disp = np.einsum("ijk,ij->ik", delta, force) - gravity * pos
+        length = np.maximum(np.linalg.norm(disp, axis=-1), 0.01)
+        pos += disp * (np.minimum(length, step) / length)[:, None]
+        step -= cool
+    pos -= pos.mean(axis=0)
+    radius = np.linalg.norm(pos, axis=1).max()
+    if radius > 0:
+        pos /= radius
+    return pd.DataFrame({"id": order, "x": pos[:, 0], "y": pos[:, 1]})
+
+
+def network_layout(
+    nodes: pd.DataFrame, links: pd.DataFrame, seed: int = 7, aspect: float = 1.0
+) -> pd.DataFrame:
+    """Positions for every node (id, x, y, linked): linked mappings by spring layout in the
+    unit disc, stand-alone mappings evenly on an outer ring, grouped by kind then name.
+    `aspect` stretches x so that the picture fills a wide chart (a projector is wide)."""
+    edges = list(zip(links["mapping_a"], links["mapping_b"], strict=True))
+    linked_ids = sorted({m for e in edges for m in e} & set(nodes["id"]))
+    inner = spring_layout(linked_ids, edges, seed=seed).assign(linked=True)
+    alone = nodes[~nodes["id"].isin(linked_ids)].sort_values(["kind", "name", "id"])
+    angles = np.linspace(0, 2 * np.pi, num=len(alone), endpoint=False) + np.pi / 2
+    outer = pd.DataFrame(
+        {
+            "id": alone["id"].to_numpy(),
+            "x": RING_RADIUS * np.cos(angles),
+            "y": RING_RADIUS * np.sin(angles),
+            "linked": False,
+        }
+    )
+    both = pd.concat([inner, outer], ignore_index=True)
+    both["x"] *= aspect
+    return both
+
+
+def short_name(name: str, limit: int = 26) -> str:
+    """A label for a crowded chart: a closing acronym in brackets if there is one ('Cyber
+    Readiness Index (CRI)' -> 'CRI'), else the name cut to `limit` characters."""
+    if name.endswith(")") and "(" in name:
+        inner = name[name.rindex("(") + 1 : -1].strip()
+        capitals = sum(ch.isupper() for ch in inner)
+        if 0 < len(inner) <= 14 and " " not in inner and capitals >= 2:
+            return inner
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def degrees(links: pd.DataFrame) -> pd.Series:
+    """Number of links each mapping takes part in (index mapping id)."""
+    return pd.concat([links["mapping_a"], links["mapping_b"]]).value_counts()
+
+
+def kind_style(kinds: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Colour and marker symbol per mapping kind, in the order given (stable per data)."""
+    ordered = list(dict.fromkeys(kinds))
+    return {
+        k: (KIND_COLOURS[i % len(KIND_COLOURS)], KIND_SYMBOLS[i // len(KIND_COLOURS)])
+        for i, k in enumerate(ordered)
+    }
+
+
+def marker_sizes(values: pd.Series, smallest: float = 9, largest: float = 32) -> np.ndarray:
+    """Marker diameters whose area grows with the value (square-root scale)."""
+    v = np.sqrt(values.astype(float).clip(lower=0).to_numpy())
+    top = v.max() if len(v) else 0.0
+    if top == 0:
+        return np.full(len(v), smallest)
+    return smallest + (largest - smallest) * v / top
+
+
+def network_figure(
+    nodes: pd.DataFrame,
+    positions: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    size_by: str = "countries",
+    kind_labels: Mapping[str, str] | None = None,
+    link_labels: Mapping[str, str] | None = None,
+    kind_order: Sequence[str] | None = None,
+    title: str = "Who cooperates with whom",
+    label_min_links: int = 1,
+    by_kind: bool = True,
+) -> go.Figure:
+    """Nodes (one trace per mapping kind) joined by links (one trace per link kind, with an
+    arrow at the middle pointing from mapping_a to mapping_b). Mappings with at least
+    `label_min_links` links carry a short label; every node names itself on hover.
+    `by_kind=False` draws every mapping alike (one legend entry), for a short legend."""
+    if nodes.empty:
+        raise ValueError("network_figure needs at least one mapping")
+    if size_by not in nodes.columns:
+        raise ValueError(f"size_by must be a column of nodes, not '{size_by}'")
+    kind_labels = kind_labels or {}
+    link_labels = link_labels or {}
+    data = nodes.merge(positions, on="id", how="inner")
+    data["size"] = marker_sizes(data[size_by])
+    data["links"] = data["id"].map(degrees(links)).fillna(0).astype(int)
+    xy = data.set_index("id")[["x", "y"]]
+    names = dict(zip(data["id"], data["name"], strict=True))
+    fig = go.Figure()
+    for kind, group in links.groupby("kind", sort=True):
+        _add_link_trace(fig, group, xy, names, str(kind), link_labels)
+    if by_kind:
+        styles = kind_style(list(kind_order or []) + sorted(data["kind"].unique()))
+        groups = [(kind_labels.get(k, k), *styles[k], data[data["kind"] == k]) for k in styles]
+    else:
+        groups = [("Mapping effort", "#555555", "circle", data)]
+    for label, colour, symbol, group in groups:
+        if group.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=group["x"],
+                y=group["y"],
+                mode="markers+text",
+                name=label,
+                legendgroup="kinds",
+                legendgrouptitle_text="Kind of mapping" if by_kind else "",
+                marker=dict(
+                    size=group["size"],
+                    color=colour,
+                    symbol=symbol,
+                    line=dict(color="white", width=1.5),
+                    opacity=0.9,
+                ),
+                text=[
+                    short_name(n) if k >= max(label_min_links, 1) else ""
+                    for n, k in zip(group["name"], group["links"], strict=True)
+                ],
+                textposition="top center",
+                customdata=np.stack([group["name"], group[size_by], group["links"]], axis=-1),
+                hovertemplate="%{customdata[0]}<br>"
+                + size_by
+                + ": %{customdata[1]}<br>links: %{customdata[2]}<extra></extra>",
+            )
+        )
+    x_extent = float(data["x"].abs().max()) + 0.3
+    y_extent = float(data["y"].abs().max()) + 0.3
+    fig.update_layout(
+        title=dict(text=title),
+        font=FONT,
+        height=640,
+        margin=dict(l=10, r=10, t=60, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[-x_extent, x_extent], constrain="domain"),
+        yaxis=dict(
+            visible=False,
+            range=[-y_extent, y_extent],
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+        ),
+        legend=dict(itemsizing="constant", groupclick="toggleitem"),
+        hoverlabel=dict(font_size=15),
+    )
+    return fig
+
+
+def _add_link_trace(
+    fig: go.Figure,
+    links: pd.DataFrame,
+    xy: pd.DataFrame,
+    names: Mapping[str, str],
+    kind: str,
+    link_labels: Mapping[str, str],
+) -> None:
+    colour, dash = LINK_STYLES.get(kind, OTHER_LINK_STYLE)
+    ends = links[links["mapping_a"].isin(xy.index) & links["mapping_b"].isin(xy.index)]
+    if ends.empty:
+        return
+    a = xy.loc[ends["mapping_a"]].to_numpy()
+    b = xy.loc[ends["mapping_b"]].to_numpy()
+    xs = np.column_stack([a[:, 0], b[:, 0], np.full(len(a), np.nan)]).ravel()
+    ys = np.column_stack([a[:, 1], b[:, 1], np.full(len(a), np.nan)]).ravel()
+    label = link_labels.get(kind, kind)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            name=label,
+            legendgroup="links",
+            legendgrouptitle_text="Kind of link",
+            line=dict(color=colour, width=3, dash=dash),
+            hoverinfo="skip",
+        )
+    )
+    mid = (a + b) / 2
+    angle = np.degrees(np.arctan2(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]))
+    years = ends["year"].astype("string").fillna("year unknown")
+    hover = [
+        f"{names.get(x, x)} → {names.get(y, y)}<br>{label}, {yr}"
+        for x, y, yr in zip(ends["mapping_a"], ends["mapping_b"], years, strict=True)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=mid[:, 0],
+            y=mid[:, 1],
+            mode="markers",
+            showlegend=False,
+            legendgroup="links",
+            name=label,
+            marker=dict(symbol="arrow", size=14, angle=angle, color=colour),
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+
+
+def case_label(link: pd.Series, names: Mapping[str, str], link_labels: Mapping[str, str]) -> str:
+    """One line naming a link: 'A → B: kind (year)'."""
+    year = "" if pd.isna(link["year"]) else f" ({int(link['year'])})"
+    kind = link_labels.get(link["kind"], link["kind"])
+    a, b = (
+        names.get(link["mapping_a"], link["mapping_a"]),
+        names.get(link["mapping_b"], link["mapping_b"]),
+    )
+    return f"{a} → {b}: {kind}{year}"
+
+
+def link_table(
+    links: pd.DataFrame, names: Mapping[str, str], link_labels: Mapping[str, str]
+) -> pd.DataFrame:
+    """Readable links for display and download (one row per case study)."""
+    return pd.DataFrame(
+        {
+            "link_id": links["link_id"],
+            "from": links["mapping_a"].map(lambda m: names.get(m, m)),
+            "to": links["mapping_b"].map(lambda m: names.get(m, m)),
+            "kind": links["kind"].map(lambda k: link_labels.get(k, k)),
+            "year": links["year"],
+            "summary": links["summary"],
+            "sources": links["sources"].map(lambda s: " ".join(s or ())),
+        }
+    ).reset_index(drop=True)

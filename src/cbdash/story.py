@@ -1,0 +1,563 @@
+"""The guided story for a live presentation: the forum's questions as data.
+
+Each `Step` names its question, a takeaway function and a chart builder. Both take the
+same `View` (the model and the rows that pass the filters), so every sentence and chart
+is computed from the current data: add a mapping and the story changes. The page
+(`pages/story.py`) only draws the step the URL names (`?present=1&step=3`).
+
+Also here: the projector styling (constant CSS written here, never user text, and larger
+figure fonts) and the plotly config that lets the modebar camera save a PNG offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cbdash import coverage, figures, gaps, network, takeaways
+from cbdash.filters import Filters
+from cbdash.model import Model
+from cbdash.topics import region_topic_matrix, value_counts
+
+PRESENT_PARAM = "present"
+STEP_PARAM = "step"
+PROJECTOR_FONT = 20
+CHART_KEY = "story_chart"  # the container the projector CSS sizes to the window
+MAX_GAP_MAPPINGS = 2
+
+# Constant CSS for the projector theme: large type, high contrast, no sidebar or toolbar.
+PROJECTOR_CSS = """
+<style>
+html { font-size: 22px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; color: #000000; }
+[data-testid="stMainBlockContainer"], .block-container {
+  padding: 0.6rem 2rem 0.6rem 2rem !important; max-width: 100% !important; }
+h1 { font-size: 1.9rem !important; line-height: 1.2 !important; padding: 0.2rem 0 !important;
+  color: #000000 !important; }
+[data-testid="stMarkdownContainer"] p { font-size: 1.15rem; line-height: 1.35; color: #000000; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  font-size: 20px !important; color: #1a1a1a !important; opacity: 1 !important; }
+.stButton button p { font-size: 22px !important; font-weight: 600; color: inherit !important; }
+.stButton button { min-height: 2.2rem; border-width: 2px; }
+.st-key-story_chart { flex: 0 0 auto !important; height: calc(100vh - 13.5rem) !important;
+  min-height: 300px; }
+</style>
+"""
+
+# Constant script: a presenter's clicker (PageDown/PageUp) or the arrow keys press Next/Back.
+PRESENTER_KEYS_JS = """
+<script>
+(() => {
+  if (window.cbdashPresenterKeys) return;
+  window.cbdashPresenterKeys = true;
+  const keys = {ArrowRight: "story_next", PageDown: "story_next",
+                ArrowLeft: "story_prev", PageUp: "story_prev"};
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+      return;
+    }
+    const button = keys[event.key] && document.querySelector(`.st-key-${keys[event.key]} button`);
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+})();
+</script>
+"""
+
+
+@dataclass(frozen=True)
+class View:
+    """What the story draws from: the model and the rows that pass the filters."""
+
+    model: Model
+    filters: Filters
+    mappings: pd.DataFrame
+    projects: pd.DataFrame
+    coverage: pd.DataFrame
+    links: pd.DataFrame
+
+    @property
+    def labels(self) -> dict[str, dict[str, str]]:
+        return self.model.labels
+
+    @property
+    def names(self) -> dict[str, str]:
+        return self.model.mapping_names
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A step's figure and the frame it draws (for the CSV download)."""
+
+    figure: go.Figure
+    data: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the story: a question, one computed sentence, one chart."""
+
+    slug: str
+    title: str
+    question: str
+    takeaway: Callable[[View], str]
+    chart: Callable[[View], Chart | None]
+    caption: str
+    page: str  # the page (sidebar title) that explores the question in detail
+
+
+def view(model: Model, filters: Filters) -> View:
+    """The filtered slice of the model that every step reads."""
+    inv = model.inventory
+    mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
+    projects = filters.apply_projects(inv.projects, model.project_regions)
+    return View(
+        model=model,
+        filters=filters,
+        mappings=mappings,
+        projects=projects,
+        coverage=model.coverage[model.coverage["mapping_id"].isin(mappings["id"])],
+        links=network.links_among(inv.cooperation, list(mappings["id"])),
+    )
+
+
+def is_present(raw: str | None) -> bool:
+    """True for `?present=1` (or true/yes/on)."""
+    return str(raw or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def parse_step(raw: str | None, n_steps: int) -> tuple[int, str | None]:
+    """The 1-based step a link names, clamped to 1..n_steps, and a message if it was bad."""
+    if raw is None or str(raw).strip() == "":
+        return 1, None
+    try:
+        number = int(str(raw).strip())
+    except ValueError:
+        return 1, f"Ignored step '{raw}' in the link: not a number. Showing step 1."
+    clamped = min(max(number, 1), n_steps)
+    if clamped != number:
+        return clamped, f"The story has steps 1 to {n_steps}; showing step {clamped}."
+    return clamped, None
+
+
+def png_config(name: str) -> dict:
+    """st.plotly_chart config: the modebar camera saves a 2x PNG named after the chart."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"cbdash_{name}"},
+    }
+
+
+def projector(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` with type large enough for the back of a room and no fixed height
+    (it fills the container that the projector CSS sizes to the window)."""
+    big = go.Figure(fig)
+    big.update_layout(
+        template="plotly_white",
+        font=dict(size=PROJECTOR_FONT, color="#000000"),
+        title=dict(font=dict(size=PROJECTOR_FONT + 4)),
+        legend=dict(font=dict(size=PROJECTOR_FONT - 2)),
+        hoverlabel=dict(font_size=PROJECTOR_FONT),
+        height=None,
+        autosize=True,
+        margin=dict(l=10, r=10, t=50, b=10),
+    )
+    big.update_xaxes(automargin=True)
+    big.update_yaxes(automargin=True)
+    big.update_annotations(font_size=PROJECTOR_FONT)
+    big.update_traces(textfont_size=PROJECTOR_FONT, selector=dict(type="bar"))
+    big.update_traces(textfont_size=PROJECTOR_FONT, selector=dict(mode="markers+text"))
+    return big
+
+
+# Takeaways that combine existing ones or need the view ---------------------------------
+
+
+def regional_summary(v: View) -> pd.DataFrame:
+    """Country summary counting regional and country-specific mappings only, UN members
+    only (all known countries when the data has no `un_members` group)."""
+    cov = gaps.without_global(v.coverage, v.mappings)
+    summary = coverage.country_summary(cov, v.projects, v.model.countries)
+    un = gaps.group_members(v.model.inventory.country_groups, "un_members")
+    return summary[summary["iso3"].isin(un)] if un else summary
+
+
+def where_sentence(v: View) -> str:
+    """How many mappings are global, and how unevenly the regional ones spread."""
+    n_global = len(gaps.global_mapping_ids(v.mappings))
+    return takeaways.where_regional(regional_summary(v), len(v.mappings), n_global)
+
+
+def gaps_sentence(v: View) -> str:
+    """The gaps page's default question: UN member states few regional mappings cover and
+    no listed project names (all known countries if the data has no `un_members`)."""
+    inv = v.model.inventory
+    un = gaps.group_members(inv.country_groups, "un_members")
+    q = gaps.GapQuestion(group="un_members" if un else "all", max_mappings=MAX_GAP_MAPPINGS)
+    table = gaps.answer(
+        q,
+        v.mappings,
+        v.projects,
+        v.coverage,
+        v.model.countries,
+        v.model.country_regions,
+        inv.country_groups,
+    )
+    condition = takeaways.gap_condition(q.max_mappings, q.max_projects, regional_only=True)
+    return takeaways.gap_countries(
+        table, condition, group_noun="UN member states" if un else None, group_size=len(un)
+    )
+
+
+def cooperation_sentence(v: View) -> str:
+    """Links, stand-alone mappings and the most common kind of link."""
+    text = takeaways.cooperation(v.model.inventory.cooperation, v.mappings)
+    if v.links.empty:
+        return text
+    return (
+        text + " " + takeaways.cooperation_hub(v.links, v.mappings, v.names, v.labels["link_kinds"])
+    )
+
+
+# Chart builders ------------------------------------------------------------------------
+
+
+def _counts_chart(
+    counts: pd.Series, title: str, x_title: str, labels: Mapping[str, str], what: str
+):
+    if counts.empty:
+        return None
+    fig = figures.bar_chart(counts, title=title, x_title=x_title, labels=dict(labels))
+    data = counts.rename_axis(what).reset_index(name="mappings")
+    data.insert(1, "label", data[what].map(lambda k: labels.get(k, k)))
+    return Chart(fig, data)
+
+
+def kinds_chart(v: View) -> Chart | None:
+    """Mapping efforts by kind."""
+    return _counts_chart(
+        v.mappings["kind"].value_counts(),
+        "Mapping efforts by kind",
+        "mapping efforts",
+        v.labels["kinds"],
+        "kind",
+    )
+
+
+def topics_chart(v: View) -> Chart | None:
+    """Mappings per topic."""
+    return _counts_chart(
+        value_counts(v.mappings, "id", "topics"),
+        "Mappings per topic",
+        "mappings",
+        v.labels["topics"],
+        "topic",
+    )
+
+
+def users_chart(v: View) -> Chart | None:
+    """Mappings per target-user group."""
+    return _counts_chart(
+        value_counts(v.mappings, "id", "target_users"),
+        "Mappings per target-user group",
+        "mappings",
+        v.labels["users"],
+        "target_users",
+    )
+
+
+def where_chart(v: View) -> Chart | None:
+    """World map of regional and country-specific mappings per country (offline)."""
+    if v.mappings.empty:
+        return None
+    summary = coverage.country_summary(
+        gaps.without_global(v.coverage, v.mappings), v.projects, v.model.countries
+    )
+    values = summary.set_index("iso3")["mappings"]
+    data = summary[["iso3", "name", "mappings", "projects"]].rename(
+        columns={"mappings": "regional mappings"}
+    )
+    title = "Regional and country-specific mappings covering each country"
+    if v.model.shapes.empty:
+        dist = values.value_counts().sort_index()
+        fig = column_chart(dist, title=title, x_title="mappings covering", y_title="countries")
+        return Chart(fig, data)
+    fig = world_map(v.model.shapes, v.model.points, values, "regional mappings", title=title)
+    return Chart(fig, data)
+
+
+def overlap_chart(v: View, n: int = 8) -> Chart | None:
+    """The most alike pairs of mappings by topics and target users (Jaccard)."""
+    if len(v.mappings) < 2:
+        return None
+    pairs = takeaways.profile_pairs(v.mappings).head(n)
+    if pairs.empty:
+        return None
+    short = {m: network.short_name(n, 24) for m, n in v.names.items()}
+    label = pairs["mapping_a"].map(short) + " × " + pairs["mapping_b"].map(short)
+    series = pd.Series(pairs["value"].round(2).to_numpy(), index=label.to_numpy())
+    fig = figures.bar_chart(
+        series, title="Most alike pairs by topics and target users", x_title="Jaccard similarity"
+    )
+    data = pairs.assign(
+        name_a=pairs["mapping_a"].map(v.names), name_b=pairs["mapping_b"].map(v.names)
+    ).rename(columns={"value": "jaccard"})
+    return Chart(fig, data)
+
+
+def duplicates_chart(v: View) -> Chart | None:
+    """Projects by the number of mappings that list them."""
+    if v.projects.empty:
+        return None
+    listed = v.projects["listed_in"].map(len)
+    dist = listed.value_counts().reindex(range(int(listed.max()) + 1), fill_value=0)
+    fig = column_chart(
+        dist,
+        title="Projects by the number of mappings listing them",
+        x_title="mappings listing the project",
+        y_title="projects",
+    )
+    data = dist.rename_axis("mappings listing it").reset_index(name="projects")
+    return Chart(fig, data)
+
+
+def cooperation_chart(v: View) -> Chart | None:
+    """The cooperation network of the filtered mappings."""
+    if v.mappings.empty:
+        return None
+    nodes = network.node_table(v.mappings, v.coverage, v.projects)
+    positions = network.network_layout(nodes, v.links, aspect=2.4)
+    fig = network.network_figure(
+        nodes,
+        positions,
+        v.links,
+        kind_labels=v.labels["kinds"],
+        link_labels=v.labels["link_kinds"],
+        kind_order=list(v.model.inventory.vocabulary("mapping_kinds")["id"]),
+        label_min_links=3,
+        by_kind=False,
+    )
+    return Chart(fig, network.link_table(v.links, v.names, v.labels["link_kinds"]))
+
+
+def gaps_chart(v: View) -> Chart | None:
+    """Projects per UN region and topic: the empty cells are where nobody works."""
+    topics = [t for t in v.model.inventory.vocabulary("topics")["id"] if t != "other"]
+    matrix = region_topic_matrix(v.model.project_regions, v.projects, "project_id", topics)
+    if matrix.empty:
+        return None
+    fig = figures.annotated_heatmap(
+        matrix,
+        title="Listed projects per region and topic",
+        x_title="topic",
+        y_title="region",
+        x_labels=v.labels["topics"],
+    )
+    long = matrix.rename_axis(index="region", columns="topic").stack().rename("projects")
+    return Chart(fig, long.reset_index())
+
+
+def column_chart(series: pd.Series, *, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Vertical bars in the order given (for ordinal categories such as counts)."""
+    if series.empty:
+        raise ValueError("column_chart needs at least one value")
+    fig = go.Figure(
+        go.Bar(
+            x=[str(i) for i in series.index],
+            y=series.to_numpy(),
+            text=series.to_numpy(),
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=figures.SCALE[6],
+            hovertemplate=f"{x_title}: %{{x}}<br>{y_title}: %{{y}}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title),
+        font=figures.FONT,
+        xaxis=dict(title=x_title, type="category"),
+        yaxis=dict(title=y_title),
+        height=420,
+        margin=dict(l=10, r=10, t=60, b=10),
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def world_map(
+    shapes: pd.DataFrame,
+    points: pd.DataFrame,
+    values: pd.Series,
+    value_label: str,
+    *,
+    title: str,
+    max_ring_points: int = 300,
+) -> go.Figure:
+    """A plotly world map drawn from the shipped polygons (plain x/y, no geo topojson from
+    a CDN), so it renders offline and saves as PNG. Countries are filled by class of
+    `values` (index iso3); small states get a circle; hover names each country."""
+    if shapes.empty:
+        raise ValueError("world_map needs country shapes")
+    vmax = int(values.max()) if len(values) else 0
+    bins = figures.colour_bins(vmax)
+    counts = values.reindex(shapes["iso3"]).fillna(0).astype(int).to_numpy()
+    fig = go.Figure()
+    for lo, hi, rgb in bins:
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for polygon, value in zip(shapes["polygon"], counts, strict=True):
+            if lo <= value <= hi:
+                for ring in polygon[:1]:
+                    stride = max(1, len(ring) // max_ring_points)
+                    pts = ring[::stride]
+                    xs += [p[0] for p in pts] + [None]
+                    ys += [p[1] for p in pts] + [None]
+        if not xs:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=f"rgb{rgb}",
+                line=dict(color="white", width=0.5),
+                name=f"{lo}" if lo == hi else f"{lo}–{hi}",
+                hoverinfo="skip",
+            )
+        )
+    pts = points.assign(value=values.reindex(points["iso3"]).fillna(0).astype(int).to_numpy())
+    small = pts[pts["small"]]
+    fig.add_trace(
+        go.Scatter(
+            x=small["lon"],
+            y=small["lat"],
+            mode="markers",
+            marker=dict(
+                size=9,
+                color=[f"rgb{tuple(figures.bin_colour(v, bins))}" for v in small["value"]],
+                line=dict(color="#333333", width=1),
+            ),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=pts["lon"],
+            y=pts["lat"],
+            mode="markers",
+            marker=dict(size=12, opacity=0),
+            customdata=pts[["name", "value"]].to_numpy(),
+            hovertemplate="%{customdata[0]}<br>"
+            + value_label
+            + ": %{customdata[1]}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title),
+        font=figures.FONT,
+        height=520,
+        margin=dict(l=0, r=0, t=60, b=0),
+        plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[-180, 180], constrain="domain"),
+        yaxis=dict(
+            visible=False, range=[-58, 85], scaleanchor="x", scaleratio=1, constrain="domain"
+        ),
+        legend=dict(title=dict(text=value_label), orientation="h", x=0, y=-0.02, yanchor="top"),
+        hovermode="closest",
+    )
+    return fig
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "who",
+        "Who maps",
+        "Who maps cybersecurity capacity building, and how?",
+        lambda v: takeaways.who_maps(v.mappings, v.labels["kinds"]),
+        kinds_chart,
+        "Number of mapping efforts of each kind.",
+        "Home",
+    ),
+    Step(
+        "where",
+        "Where",
+        "Where do the mappings look?",
+        where_sentence,
+        where_chart,
+        "Countries coloured by the number of regional and country-specific mappings that "
+        "cover them (global mappings, which cover every UN member state, are left out); "
+        "small states drawn as circles.",
+        "Coverage map",
+    ),
+    Step(
+        "topics",
+        "On what",
+        "On which topics?",
+        lambda v: takeaways.on_what(v.mappings, "id", v.labels["topics"]),
+        topics_chart,
+        "Number of mappings that cover each topic (a mapping may cover several).",
+        "Topics",
+    ),
+    Step(
+        "users",
+        "For whom",
+        "For whom?",
+        lambda v: takeaways.for_whom(v.mappings, "id", v.labels["users"]),
+        users_chart,
+        "Number of mappings that serve each target-user group.",
+        "Topics",
+    ),
+    Step(
+        "overlap",
+        "Overlap",
+        "Where do the mappings overlap?",
+        lambda v: takeaways.overlap(v.mappings, v.names),
+        overlap_chart,
+        "The most alike pairs of mappings: shared topics and target users over all of "
+        "either's (Jaccard, 1 = identical profiles).",
+        "Overlap",
+    ),
+    Step(
+        "duplicates",
+        "Duplicates",
+        "Which projects appear in several mappings?",
+        lambda v: takeaways.duplicates(v.projects),
+        duplicates_chart,
+        "Listed projects by the number of mappings that list them; 0 = found only on "
+        "implementer, donor or news pages.",
+        "Explore & download",
+    ),
+    Step(
+        "cooperation",
+        "Cooperation",
+        "Who already cooperates?",
+        cooperation_sentence,
+        cooperation_chart,
+        "Mapping efforts (size: countries covered) joined by known cooperation links; an "
+        "arrow points from the giving to the receiving mapping. Stand-alone mappings sit on "
+        "the outer ring.",
+        "Cooperation",
+    ),
+    Step(
+        "gaps",
+        "Gaps",
+        "Where should the next mapping or project go?",
+        gaps_sentence,
+        gaps_chart,
+        "Listed projects reaching each UN region (a named beneficiary country or region) "
+        "on each topic; 0 = no listed project.",
+        "Gaps",
+    ),
+)

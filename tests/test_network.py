@@ -1,0 +1,177 @@
+"""The cooperation network on the fixture (alpha, beta, gamma; one link alpha -> beta,
+data sharing, 2023): node sizes, links, stand-alone mappings, a deterministic layout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cbdash import coverage, network
+
+
+@pytest.fixture(scope="module")
+def nodes(inventory):
+    cov = coverage.coverage_table(inventory.mappings, inventory.country_groups)
+    return network.node_table(inventory.mappings, cov, inventory.projects)
+
+
+def test_node_table_counts_countries_and_projects(nodes):
+    got = nodes.set_index("id")[["countries", "countries_from", "projects"]]
+    assert got.to_dict("index") == {
+        "alpha": {"countries": 5, "countries_from": "derived", "projects": 2},  # p1, p3
+        "beta": {"countries": 2, "countries_from": "derived", "projects": 2},  # p1, p4
+        "gamma": {"countries": 3, "countries_from": "derived", "projects": 1},  # p2
+    }
+
+
+def test_node_table_falls_back_to_the_stated_count(inventory):
+    no_coverage = pd.DataFrame({"mapping_id": pd.Series(dtype=str), "iso3": pd.Series(dtype=str)})
+    got = network.node_table(inventory.mappings, no_coverage, inventory.projects)
+    assert got.set_index("id")["countries"].to_dict() == {"alpha": 0, "beta": 2, "gamma": 0}
+    assert list(got["countries_from"]) == ["unknown", "stated", "unknown"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "kinds", "expected"),
+    [
+        (["alpha", "beta", "gamma"], None, ["alpha-beta"]),
+        (["alpha", "beta"], ["data_sharing"], ["alpha-beta"]),
+        (["alpha", "beta"], ["cross_listing"], []),
+        (["alpha", "gamma"], None, []),  # beta filtered out: the link is not among these
+    ],
+)
+def test_links_among(inventory, ids, kinds, expected):
+    assert list(network.links_among(inventory.cooperation, ids, kinds)["link_id"]) == expected
+
+
+def test_standalone_lists_mappings_without_a_link(inventory):
+    alone = network.standalone(inventory.mappings, inventory.cooperation)
+    assert list(alone["id"]) == ["gamma"]
+
+
+EDGES = [("a", "b"), ("b", "c"), ("c", "a"), ("d", "e")]
+
+
+def test_spring_layout_is_deterministic_and_order_free():
+    first = network.spring_layout(list("abcde"), EDGES)
+    again = network.spring_layout(list("abcde"), EDGES)
+    shuffled = network.spring_layout(list("ecadb"), list(reversed(EDGES)))
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(first, shuffled)
+    assert list(first["id"]) == list("abcde")
+
+
+def test_spring_layout_stays_in_the_unit_disc_and_depends_on_the_seed():
+    first = network.spring_layout(list("abcde"), EDGES, seed=1)
+    other = network.spring_layout(list("abcde"), EDGES, seed=2)
+    radius = np.hypot(first["x"], first["y"])
+    assert radius.max() == pytest.approx(1.0)
+    assert not np.allclose(first[["x", "y"]], other[["x", "y"]])
+
+
+def test_spring_layout_small_cases():
+    assert network.spring_layout([], []).empty
+    one = network.spring_layout(["a"], [])
+    assert one[["x", "y"]].to_numpy().tolist() == [[0.0, 0.0]]
+
+
+def test_linked_nodes_closer_than_unlinked():
+    pos = network.spring_layout(list("abcde"), EDGES).set_index("id")
+
+    def dist(a: str, b: str) -> float:
+        return float(np.hypot(*(pos.loc[a] - pos.loc[b])))
+
+    assert dist("d", "e") < dist("d", "a")
+
+
+def test_network_layout_puts_stand_alone_mappings_on_the_ring(nodes, inventory):
+    pos = network.network_layout(nodes, inventory.cooperation, aspect=2.0).set_index("id")
+    assert pos["linked"].to_dict() == {"alpha": True, "beta": True, "gamma": False}
+    assert pos.loc["gamma", "x"] == pytest.approx(0.0, abs=1e-9)  # the ring starts at the top
+    assert pos.loc["gamma", "y"] == pytest.approx(network.RING_RADIUS)
+    linked = pos.loc[["alpha", "beta"]]
+    assert np.hypot(linked["x"] / 2.0, linked["y"]).max() == pytest.approx(1.0)  # stretched
+
+
+def test_network_figure_traces(nodes, inventory):
+    pos = network.network_layout(nodes, inventory.cooperation)
+    fig = network.network_figure(
+        nodes,
+        pos,
+        inventory.cooperation,
+        kind_labels={"knowledge_portal": "Knowledge portal"},
+        link_labels={"data_sharing": "Data sharing"},
+    )
+    names = [t.name for t in fig.data]
+    assert names[:2] == ["Data sharing", "Data sharing"]  # the line and its arrow
+    assert "Knowledge portal" in names
+    assert len(fig.data) == 2 + 3  # three kinds of mapping
+    arrow = fig.data[1]
+    assert "Alpha Portal → Beta Database" in arrow.hovertext[0]
+    assert fig.layout.yaxis.scaleanchor == "x"
+
+
+def test_network_figure_labels_and_single_colour(nodes, inventory):
+    pos = network.network_layout(nodes, inventory.cooperation)
+    fig = network.network_figure(
+        nodes, pos, inventory.cooperation, by_kind=False, label_min_links=1
+    )
+    node_trace = fig.data[-1]
+    assert node_trace.name == "Mapping effort"
+    assert sorted(t for t in node_trace.text if t) == ["Alpha Portal", "Beta Database"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"size_by": "nonsense"}, "size_by"), ({}, "at least one mapping")],
+)
+def test_network_figure_checks_its_input(nodes, inventory, kwargs, message):
+    frame = nodes if kwargs else nodes.iloc[0:0]
+    with pytest.raises(ValueError, match=message):
+        network.network_figure(
+            frame,
+            network.network_layout(nodes, inventory.cooperation),
+            inventory.cooperation,
+            **kwargs,
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Cyber Readiness Index (CRI)", "CRI"),
+        ("GFCE Global Overview of Tools (GOAT)", "GOAT"),
+        ("Cybersecurity Capacity Portal (Oxford)", "Cybersecurity Capacity Po…"),
+        ("Reports (2019-2022)", "Reports (2019-2022)"),
+        ("Short name", "Short name"),
+    ],
+)
+def test_short_name(name, short):
+    assert network.short_name(name) == short
+
+
+def test_case_label_and_link_table(inventory):
+    names = {"alpha": "Alpha Portal", "beta": "Beta Database"}
+    link = inventory.cooperation.iloc[0]
+    assert network.case_label(link, names, {"data_sharing": "Data sharing"}) == (
+        "Alpha Portal → Beta Database: Data sharing (2023)"
+    )
+    table = network.link_table(inventory.cooperation, names, {})
+    assert table.iloc[0].to_dict() == {
+        "link_id": "alpha-beta",
+        "from": "Alpha Portal",
+        "to": "Beta Database",
+        "kind": "data_sharing",
+        "year": 2023,
+        "summary": "Alpha and Beta exchange project records.",
+        "sources": "https://example.org/coop",
+    }
+
+
+def test_kind_style_uses_colour_then_symbol():
+    kinds = [f"k{i}" for i in range(10)]
+    styles = network.kind_style(kinds)
+    assert len(set(styles.values())) == 10
+    assert styles["k0"][1] == styles["k7"][1] == "circle"
+    assert styles["k8"][1] == "square"
