@@ -8,7 +8,7 @@ from cbdash import story, ui
 PRESENT = story.is_present(st.query_params.get(story.PRESENT_PARAM))
 st.set_page_config(
     page_title="cbdash: who maps cyber capacity building",
-    page_icon=":material/public:",
+    page_icon=ui.ICON,  # a file shipped in the package: a :material: icon is fetched from the web
     layout="wide",
     initial_sidebar_state="collapsed" if PRESENT else "auto",
 )
@@ -19,6 +19,7 @@ PAGES = [
     st.Page("pages/coverage_map.py", title="Coverage map", icon=":material/map:"),
     st.Page("pages/topics.py", title="Topics", icon=":material/grid_on:"),
     st.Page("pages/overlap.py", title="Overlap", icon=":material/join_inner:"),
+    st.Page("pages/projects.py", title="Projects & duplicates", icon=":material/content_copy:"),
     st.Page("pages/cooperation.py", title="Cooperation", icon=":material/hub:"),
     st.Page("pages/gaps.py", title="Gaps", icon=":material/travel_explore:"),
     st.Page("pages/explore.py", title="Explore & download", icon=":material/table:"),

@@ -20,6 +20,7 @@ from cbdash.projects import clusters as project_clusters
 from cbdash.topics import value_counts
 
 DATA_DIR_ENV = "CBDASH_DATA_DIR"
+ICON = str(Path(__file__).parent / "assets" / "icon.png")
 FRAME_FILTERS = "frame_filters"
 FILTER_LABELS = {
     "users": "Target users",
