@@ -52,6 +52,7 @@ figure = network.network_figure(
     link_labels=link_labels,
     kind_order=list(inv.vocabulary("mapping_kinds")["id"]),
     label_min_links=2,
+    max_labels=8,
 )
 st.plotly_chart(figure, key="coop_network", config=story.png_config("cooperation_network"))
 ui.caption(

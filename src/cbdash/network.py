@@ -195,11 +195,13 @@ def network_figure(
     kind_order: Sequence[str] | None = None,
     title: str = "Who cooperates with whom",
     label_min_links: int = 1,
+    max_labels: int = 10,
     by_kind: bool = True,
 ) -> go.Figure:
     """Nodes (one trace per mapping kind) joined by links (one trace per link kind, with an
     arrow at the middle pointing from mapping_a to mapping_b). Mappings with at least
-    `label_min_links` links carry a short label; every node names itself on hover.
+    `label_min_links` links carry a short label, at most `max_labels` of them (the most
+    linked first), so labels do not pile up; every node names itself on hover.
     `by_kind=False` draws every mapping alike (one legend entry), for a short legend."""
     if nodes.empty:
         raise ValueError("network_figure needs at least one mapping")
@@ -210,6 +212,8 @@ def network_figure(
     data = nodes.merge(positions, on="id", how="inner")
     data["size"] = marker_sizes(data[size_by])
     data["links"] = data["id"].map(degrees(links)).fillna(0).astype(int)
+    ranked = data.sort_values(["links", "name"], ascending=[False, True])
+    labelled = set(ranked.loc[ranked["links"] >= max(label_min_links, 1), "id"][:max_labels])
     xy = data.set_index("id")[["x", "y"]]
     names = dict(zip(data["id"], data["name"], strict=True))
     fig = go.Figure()
@@ -239,8 +243,8 @@ def network_figure(
                     opacity=0.9,
                 ),
                 text=[
-                    short_name(n) if k >= max(label_min_links, 1) else ""
-                    for n, k in zip(group["name"], group["links"], strict=True)
+                    short_name(n) if i in labelled else ""
+                    for n, i in zip(group["name"], group["id"], strict=True)
                 ],
                 textposition="top center",
                 customdata=np.stack([group["name"], group[size_by], group["links"]], axis=-1),

@@ -151,9 +151,27 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
 
+def _hand_over_to_app() -> None:
+    """Send a deep link that Streamlit ran without app.py back through app.py.
+
+    Streamlit starts in its legacy multipage mode when a `pages/` folder exists, until the
+    first run of app.py calls st.navigation. A link such as /gaps opened first on a fresh
+    server would run pages/gaps.py alone: no page list, no page config. Leaving legacy
+    mode and rerunning lets app.py route the same URL with its navigation.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without this class: nothing to do
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_context() -> tuple[Model, Filters]:
     """The model and the filters for a page. app.py draws the filters first on every run;
     a page run on its own (as in a page test) draws them itself."""
+    _hand_over_to_app()
     model = get_model()
     filters = st.session_state.get(FRAME_FILTERS)
     if not isinstance(filters, Filters):
