@@ -7,6 +7,8 @@ Cell numbers are black or white, whichever contrasts with the cell colour.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 from plotly.colors import sample_colorscale
+from pydeck.bindings.json_tools import default_serialize
 
 SCALE = [
     "#ffffd9",
@@ -97,7 +100,9 @@ def annotated_heatmap(
     as_text = MAX_ANNOTATED_CELLS < values.size <= MAX_TEXT_CELLS
     cell_text = None
     if as_text:
-        cell_text = [["" if np.isnan(v) else number_format.format(v) for v in row] for row in values]
+        cell_text = [
+            ["" if np.isnan(v) else number_format.format(v) for v in row] for row in values
+        ]
     fig = go.Figure(
         go.Heatmap(
             z=values,
@@ -118,7 +123,9 @@ def annotated_heatmap(
     )
     annotations = []
     if values.size <= MAX_ANNOTATED_CELLS:
-        cells = [(i, j) for i in range(len(ys)) for j in range(len(xs)) if not np.isnan(values[i, j])]
+        cells = [
+            (i, j) for i in range(len(ys)) for j in range(len(xs)) if not np.isnan(values[i, j])
+        ]
         colours = _text_colours([values[i, j] / top for i, j in cells])
         # Built unvalidated: every field is a literal of a known type, and plotly's per-object
         # validation would otherwise cost about a millisecond per cell.
@@ -227,28 +234,59 @@ def world_coverage_map(
     `map_style=None` would make Streamlit fetch CARTO's basemap style.
 
     Layers have ids "countries" and "small_states"; their objects carry iso3 and name, so a
-    click selection names the country.
+    click selection names the country. A `highlight` country with a shape also gets a black
+    outline layer, "selected_country" (a small state's marker gets a black ring instead).
+    The deck serialises to compact JSON (`CompactDeck`) and single-ring polygons are flat
+    coordinate lists, so the map costs as few bytes as possible on every rerun.
     """
     vmax = int(values.max()) if len(values) else 0
     bins = colour_bins(vmax)
-    counts = values.reindex(shapes["iso3"]).fillna(0).astype(int).to_numpy()
-    polys = shapes.assign(value=counts)
-    polys["fill"] = [bin_colour(v, bins) for v in counts]
-    polys.loc[polys["iso3"] == "", "fill"] = pd.Series([list(NO_SHAPE_RGB)] * len(polys))
-    polys["line"] = [[0, 0, 0] if c == highlight else [255, 255, 255] for c in polys["iso3"]]
-    small = points[points["small"]].copy()
-    small_counts = values.reindex(small["iso3"]).fillna(0).astype(int).to_numpy()
-    small["value"] = small_counts
-    small["fill"] = [bin_colour(v, bins) for v in small_counts]
-    small["line"] = [[0, 0, 0] if c == highlight else [60, 60, 60] for c in small["iso3"]]
+    colours: dict[int, list[int]] = {}
+
+    def colour(v: int) -> list[int]:
+        if v not in colours:
+            colours[v] = bin_colour(v, bins)
+        return colours[v]
+
+    counts = values.reindex(shapes["iso3"]).fillna(0).astype(int).tolist()
+    no_shape = list(NO_SHAPE_RGB)
+    polygons = [
+        {
+            "iso3": iso3,
+            "name": name,
+            "value": v,
+            "polygon": _flat(polygon),
+            "fill": colour(v) if iso3 else no_shape,
+        }
+        for iso3, name, polygon, v in zip(
+            shapes["iso3"], shapes["name"], shapes["polygon"], counts, strict=True
+        )
+    ]
+    small = points[points["small"]]
+    small_counts = values.reindex(small["iso3"]).fillna(0).astype(int).tolist()
+    markers = [
+        {
+            "iso3": iso3,
+            "name": name,
+            "value": v,
+            "lon": float(lon),
+            "lat": float(lat),
+            "fill": colour(v),
+            "line": [0, 0, 0] if iso3 == highlight else [60, 60, 60],
+        }
+        for iso3, name, lon, lat, v in zip(
+            small["iso3"], small["name"], small["lon"], small["lat"], small_counts, strict=True
+        )
+    ]
     layers = [
         pdk.Layer(
             "PolygonLayer",
-            data=polys[["iso3", "name", "value", "polygon", "fill", "line"]],
+            data=polygons,
             id="countries",
             get_polygon="polygon",
             get_fill_color="fill",
-            get_line_color="line",
+            get_line_color=[255, 255, 255],
+            position_format=pdk.types.String("XY"),
             line_width_min_pixels=0.6,
             stroked=True,
             filled=True,
@@ -258,7 +296,7 @@ def world_coverage_map(
         ),
         pdk.Layer(
             "ScatterplotLayer",
-            data=small[["iso3", "name", "value", "lon", "lat", "fill", "line"]],
+            data=markers,
             id="small_states",
             get_position=["lon", "lat"],
             get_fill_color="fill",
@@ -273,7 +311,24 @@ def world_coverage_map(
             highlight_color=[255, 140, 0, 220],
         ),
     ]
-    return pdk.Deck(
+    outline = [{"polygon": p["polygon"]} for p in polygons if highlight and p["iso3"] == highlight]
+    if outline:  # the chosen country's border, drawn over its neighbours'
+        layers.insert(
+            1,
+            pdk.Layer(
+                "PolygonLayer",
+                data=outline,
+                id="selected_country",
+                get_polygon="polygon",
+                get_line_color=[0, 0, 0],
+                position_format=pdk.types.String("XY"),
+                line_width_min_pixels=1.5,
+                stroked=True,
+                filled=False,
+                pickable=False,
+            ),
+        )
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(
             latitude=20, longitude=0, zoom=height_zoom, min_zoom=0.3, max_zoom=8
@@ -282,6 +337,135 @@ def world_coverage_map(
         tooltip={"text": "{name}\n" + value_label + ": {value}"},
         views=[pdk.View(type="MapView", controller=True)],
     )
+
+
+class CompactDeck(pdk.Deck):
+    """A pydeck Deck whose JSON has no indentation. pydeck indents by two spaces, which
+    makes Python's JSON encoder fall back from C to pure Python (seconds for a world map)
+    and nearly doubles the bytes sent to the browser on every rerun."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+def _flat(polygon: list) -> list:
+    """A polygon for deck.gl: one ring (no hole) as a flat [x0, y0, x1, y1, ...] list, which
+    is a third smaller in JSON; with holes, the rings as they are."""
+    if len(polygon) == 1:
+        return [c for point in polygon[0] for c in point[:2]]
+    return polygon
+
+
+def _dp_keep(points: Sequence[tuple[float, float]], tolerance: float) -> list[bool]:
+    """Douglas-Peucker on an open chain: which points to keep (both ends always)."""
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    tol2 = tolerance * tolerance
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2:
+            continue
+        (ax, ay), (bx, by) = points[a], points[b]
+        dx, dy = bx - ax, by - ay
+        norm = dx * dx + dy * dy
+        best, best_d = -1, tol2
+        for i in range(a + 1, b):
+            px, py = points[i]
+            t = 0.0 if norm == 0 else min(1.0, max(0.0, ((px - ax) * dx + (py - ay) * dy) / norm))
+            d = (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2
+            if d > best_d:
+                best, best_d = i, d
+        if best >= 0:
+            keep[best] = True
+            stack += [(a, best), (best, b)]
+    return keep
+
+
+def _ring_area_km2(ring: Sequence[Sequence[float]]) -> float:
+    """Approximate area of a lon/lat ring (shoelace, scaled at its mean latitude)."""
+    twice = sum(
+        x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False)
+    )
+    lat = sum(p[1] for p in ring) / len(ring)
+    return abs(twice) / 2 * 111.32**2 * math.cos(math.radians(lat))
+
+
+def simplify_shapes(
+    shapes: pd.DataFrame,
+    tolerance: float = 0.2,
+    min_area_km2: float = 2000.0,
+    keep_all: Sequence[str] = (),
+) -> pd.DataFrame:
+    """World-map geometry for the browser: fewer polygons and vertices, same topology.
+
+    Drops polygons under `min_area_km2` (under a pixel at world zoom) except a country's
+    largest and every polygon of the countries in `keep_all` (small states). Then simplifies
+    every ring with Douglas-Peucker (`tolerance` in degrees; a pixel is about 0.5 degree at
+    world zoom) so that shared borders stay shared: each ring is cut wherever the set of
+    rings using an edge changes (where a coast meets a border, or three countries meet),
+    each piece is simplified once, and both neighbours get the identical result. A ring that
+    would collapse keeps its vertices.
+    """
+    if shapes.empty:
+        return shapes
+    area = shapes["polygon"].map(lambda p: _ring_area_km2(p[0]) if p and len(p[0]) > 2 else 0.0)
+    largest = area == area.groupby(shapes["iso3"]).transform("max")
+    kept = shapes[(area >= min_area_km2) | largest | shapes["iso3"].isin(set(keep_all))]
+    rings = [
+        [(float(p[0]), float(p[1])) for p in ring] for poly in kept["polygon"] for ring in poly
+    ]
+    users: dict[tuple, set[int]] = {}
+    for r, ring in enumerate(rings):
+        for a, b in zip(ring, ring[1:], strict=False):
+            users.setdefault((a, b) if a <= b else (b, a), set()).add(r)
+    done: dict[tuple, tuple] = {}
+
+    def piece(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        forward = points[0] < points[-1] or (points[0] == points[-1] and points[1] <= points[-2])
+        key = tuple(points if forward else points[::-1])
+        if key not in done:
+            if key[0] == key[-1]:  # a closed loop: anchor at its farthest point as well
+                far = max(
+                    range(len(key)),
+                    key=lambda i: (key[i][0] - key[0][0]) ** 2 + (key[i][1] - key[0][1]) ** 2,
+                )
+                keep = _dp_keep(key[: far + 1], tolerance)[:-1] + _dp_keep(key[far:], tolerance)
+            else:
+                keep = _dp_keep(key, tolerance)
+            done[key] = tuple(p for p, k in zip(key, keep, strict=True) if k)
+        out = list(done[key])
+        return out if forward else out[::-1]
+
+    simplified = []
+    for ring in rings:
+        body = ring[:-1] if ring[0] == ring[-1] else ring
+        n = len(body)
+        out = ring
+        if n >= 4:
+            owners = [
+                frozenset(users[(a, b) if a <= b else (b, a)])
+                for a, b in zip(body, body[1:] + body[:1], strict=True)
+            ]
+            cuts = [i for i in range(n) if owners[i - 1] != owners[i]]
+            if not cuts:  # one loop, shared all round with the same rings (or with none)
+                start = min(range(n), key=lambda i: body[i])
+                out = piece(body[start:] + body[:start] + [body[start]])
+            else:
+                out = []
+                for k, c in enumerate(cuts):
+                    end = cuts[(k + 1) % len(cuts)]
+                    idx = list(range(c, end + 1)) if end > c else [*range(c, n), *range(end + 1)]
+                    part = piece([body[i] for i in idx])
+                    out.extend(part if not out else part[1:])
+                if out[0] != out[-1]:
+                    out.append(out[0])
+            if len(set(out)) < 3:
+                out = ring
+        simplified.append([[x, y] for x, y in out])
+    rings_iter = iter(simplified)
+    polygons = [[next(rings_iter) for _ in poly] for poly in kept["polygon"]]
+    return kept.assign(polygon=polygons).reset_index(drop=True)
 
 
 def map_legend(vmax: int, value_label: str) -> go.Figure:

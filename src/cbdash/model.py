@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cbdash import coverage, geo, regions, tables
+from cbdash import coverage, figures, geo, regions, tables
 from cbdash.countries import country_name
 from cbdash.inventory import Inventory, load_inventory
 from cbdash.taxonomy import labels
@@ -81,6 +81,8 @@ def build_model(data_dir: Path) -> Model:
     """Load and derive everything from `data_dir`; problems are in `inventory.report`."""
     inv = load_inventory(data_dir)
     shapes, points = geo.load_geometry(data_dir, inv.report)
+    # Drawn on every rerun of the map: fewer vertices, same look at world zoom.
+    shapes = figures.simplify_shapes(shapes, keep_all=list(points.loc[points["small"], "iso3"]))
     countries = _country_table(points, shapes, inv)
     cov = coverage.coverage_table(inv.mappings, inv.country_groups)
     reg = regions.country_regions(inv.groups, inv.country_groups, "region")
