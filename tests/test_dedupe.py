@@ -102,7 +102,93 @@ def test_portal_code(raw, expected):
     assert portal_code(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "language"),
+    [
+        ("Action globale sur la cybercriminalité élargie", "fr"),
+        ("Centro de Cibercapacidades para Latinoamérica y el Caribe", "es"),
+        ("サイバーセキュリティ人材育成プロジェクト", "ja"),
+        ("Project on Capacity Building for Cyber Security in Vietnam", "en"),
+        ("EL PAcCTO", ""),  # one Spanish-looking word is no sign
+        ("GLACY-e", ""),
+        ("AU-GFCE Collaboration Project", ""),
+        ("Cyber Safety Pasifika", ""),
+    ],
+)
+def test_name_language(raw, language):
+    assert dedupe.name_language(raw) == language
+
+
+def test_translate_name_reads_the_fields_words():
+    assert dedupe.translate_name("Action globale sur la cybercriminalité élargie") == (
+        "Action global sur la cybercrime extended"
+    )
+    assert dedupe.translate_name("GLACY+ (Global Action on Cybercrime Extended)") == (
+        "GLACY+ (Global Action on Cybercrime Extended)"
+    )
+    # the translated word "élargie" is the phase word marker "extended"
+    a = rec("a", "Action globale sur la cybercriminalité élargie")
+    assert not score_pair(a, rec("b", "Global Action on Cybercrime Extended")).phase_conflict
+    assert score_pair(a, rec("b", "Global Action on Cybercrime Enhanced")).phase_conflict
+
+
+def test_syllable_acronyms_and_coined_words_meet_their_words_in_blocking():
+    df = pd.DataFrame(
+        [
+            rec("glacy", "GLACY"),
+            rec("gac", "Global Action on Cybercrime"),
+            rec("eap", "CyberCrime@EAP"),
+            rec("eap-long", "Eastern Partnership – Cooperation against Cybercrime"),
+            rec("iproceeds", "iPROCEEDS"),
+            rec("proceeds", "Targeting crime proceeds on the internet in South Eastern Europe"),
+            rec("certtonga", "Developing certTonga"),
+            rec("tonga", "Tonga CERT cybersecurity grant"),
+        ]
+    )
+    pairs = set(map(tuple, dedupe.candidate_pairs(df).to_numpy()))
+    for pair in [
+        ("gac", "glacy"),
+        ("eap", "eap-long"),
+        ("iproceeds", "proceeds"),
+        ("certtonga", "tonga"),
+    ]:
+        assert pair in pairs
+
+
 # --------------------------------------------------------------------------- pairs
+
+
+JICA_VN = {
+    "funders": "Japan International Cooperation Agency (JICA)",
+    "implementers": "Ministry of Information Communication (MIC)",
+    "beneficiary_countries": "VNM",
+    "start_year": "2019",
+    "end_year": "2021",
+}
+EAP = {
+    "funders": "European Union",
+    "implementers": "consortium led by GFA Consulting Group",
+    "beneficiary_countries": "ARM;AZE;BLR;GEO;MDA;UKR",
+    "start_year": "2019",
+}
+OCSC = {  # the same funder, implementers and year for every CMM review of a round
+    "funders": "United Kingdom",
+    "implementers": "Oceania Cyber Security Centre (OCSC);UN-ITU",
+    "start_year": "2018",
+    "end_year": "2018",
+}
+WB = {"funders": "World Bank", "implementers": "World Bank", "start_year": "2016"}
+DAP = {
+    "funders": "UK Foreign, Commonwealth & Development Office (Digital Access Programme)",
+    "implementers": "KPMG",
+    "start_year": "2021",
+}
+ACP = {  # ITU-EC-ACP regional projects: one donor, one implementer, one year, no countries
+    "funders": "European Union (9th European Development Fund, ACP @CP-ICT programme)",
+    "implementers": "ITU",
+    "start_year": "2008",
+}
+GFCE = {"implementers": "Global Forum on Cyber Expertise (GFCE)", "start_year": "2020"}
 
 
 SAME = [
@@ -132,6 +218,27 @@ SAME = [
     (  # an unmarked name joins a marked one when the years agree
         rec("a", "Global Project on Cybercrime (Phase III)", start_year="2006"),
         rec("b", "Global Project on Cybercrime", start_year="2006"),
+    ),
+    (rec("a", "GLACY", **COE), rec("b", "Global Action on Cybercrime", **COE)),  # syllables
+    (  # the same words in another order (a translation read through the glossary)
+        rec("a", "Action globale sur la cybercriminalité élargie"),
+        rec("b", "Global Action on Cybercrime Extended"),
+    ),
+    (  # a Japanese name: all four fields agree and the names are in two languages
+        rec("a", "Project on Capacity Building for Cyber Security in Vietnam", **JICA_VN),
+        rec("b", "サイバーセキュリティに関する能力向上プロジェクト (ベトナム)", **JICA_VN),
+    ),
+    (  # little in common but a region ("Eastern" = east) and all four fields
+        rec(
+            "a",
+            "EU4Digital: Improving Cyber Resilience in the Eastern Partnership Countries",
+            **EAP,
+        ),
+        rec("b", "Cybersecurity EAST", **EAP),
+    ),
+    (  # two organisations both rows list, and the implementer alone
+        rec("a", "OAS Cybersecurity Program", implementers="OAS (OAS);CICTE (CICTE)"),
+        rec("b", "CICTE Cybersecurity Program", implementers="OAS (OAS);CICTE (CICTE)"),
     ),
 ]
 DIFFERENT = [
@@ -177,6 +284,76 @@ DIFFERENT = [
         rec("a", "Child Online Protection initiative"),
         rec("b", "CSIRT Commonwealth online platform"),
     ),
+    # siblings that share funders, implementers and years but not countries or regions
+    (
+        rec("a", "CMM Review: Samoa", beneficiary_countries="WSM", **OCSC),
+        rec("b", "CMM review Tonga (2018)", beneficiary_countries="TON", **OCSC),
+    ),
+    (
+        rec("a", "World Bank support to establish Bhutan's national CSIRT", **WB),
+        rec("b", "World Bank support to set up Bangladesh's government CSIRT", **WB),
+    ),
+    (  # a programme and its country project; the programme's list holds the country
+        rec(
+            "a",
+            "Digital Access Programme (DAP)",
+            beneficiary_countries="BRA;KEN;NGA;ZAF;IDN",
+            **DAP,
+        ),
+        rec(
+            "b",
+            "Digital Access Programme: Brazil school curriculum",
+            beneficiary_countries="BRA",
+            **DAP,
+        ),
+    ),
+    (
+        rec(
+            "a",
+            "Digital Access Programme: Brazil school curriculum",
+            beneficiary_countries="BRA",
+            **DAP,
+        ),
+        rec(
+            "b",
+            "Digital Access Programme: Indonesia's cybersecurity strategy",
+            beneficiary_countries="IDN",
+            **DAP,
+        ),
+    ),
+    (  # no countries on either side, and the names name other regions
+        rec(
+            "a",
+            "HIPSSA – Support for Harmonization of the ICT Policies in Sub-Saharan Africa",
+            **ACP,
+        ),
+        rec("b", "ICB4PAC – ICT Policy Support for Pacific Island Countries", **ACP),
+    ),
+    (rec("a", "GFCE Pacific Hub", **GFCE), rec("b", "GFCE Southeast Asia Hub", **GFCE)),
+    (  # a JICA project in another country: two languages, but the countries differ
+        rec("a", "Project on Capacity Building for Cyber Security in Vietnam", **JICA_VN),
+        rec(
+            "b",
+            "サイバーセキュリティ能力向上プロジェクト",
+            **{**JICA_VN, "beneficiary_countries": "KHM"},
+        ),
+    ),
+    (  # only the donor's name in common, however well the fields agree
+        rec("a", "Trust4Cyber Initiative", **JICA_VN),
+        rec("b", "Capacity Building for resilient Cybersecurity", **JICA_VN),
+    ),
+    (  # components of one programme
+        rec("a", "OCWAR-M (Organised Crime West African Response to Money Laundering)"),
+        rec("b", "OCWAR-C (Organised Crime West African response to Cybersecurity)"),
+    ),
+    (  # the umbrella, written with the bare acronym, and a component
+        rec("a", "Crime organisé : réponse ouest-africaine (OCWAR)"),
+        rec("b", "Organised Crime: West Africa Response on Cybersecurity (OCWAR-C)"),
+    ),
+    (  # phases in French: "élargie" (extended) vs "renforcée" (enhanced)
+        rec("a", "Action globale sur la cybercriminalité élargie"),
+        rec("b", "Action globale renforcée sur la cybercriminalité"),
+    ),
 ]
 
 
@@ -213,6 +390,18 @@ def test_evidence_names_what_agreed():
     assert (ev.funders, ev.years, ev.countries_jaccard) == ("agree", "agree", 1.0)
     assert "'GLACY+' [+]" in ev.phase_conflict and "[e]" in ev.phase_conflict
     assert "phase conflict" in ev.describe()
+
+
+def test_evidence_names_the_corroboration_and_the_cue():
+    a = rec("a", "Project on Capacity Building for Cyber Security in Vietnam", **JICA_VN)
+    b = rec("b", "サイバーセキュリティに関する能力向上プロジェクト (ベトナム)", **JICA_VN)
+    ev = score_pair(a, b)
+    assert ev.same and ev.corroboration == "full" and "two languages (en, ja)" in ev.name_cue
+    assert "fields corroborate (full)" in ev.describe()
+    ev = score_pair({**a, "beneficiary_countries": ""}, {**b, "beneficiary_countries": ""})
+    assert ev.corroboration == "countries absent" and ev.same  # a second language is cue enough
+    one_side = score_pair({**a, "beneficiary_countries": ""}, b)  # one side has countries
+    assert one_side.corroboration == "" and not one_side.same
 
 
 def test_phase_conflict_blocks_a_chain_through_an_unmarked_name():
@@ -289,6 +478,14 @@ def test_missing_optional_columns_are_empty():
     out = cluster(df).set_index("project_id")
     assert out.loc["a", "cluster_id"] == out.loc["b", "cluster_id"] == "c-a"
     assert out.loc["c", "cluster_id"] == "c-c"
+
+
+def test_organisations_that_normalise_to_nothing_are_ignored():
+    rows = [
+        rec("a", "GLACY", funders="()", implementers="The", start_year="2016"),
+        rec("b", "GLACY project", funders="()", implementers="The", start_year="2016"),
+    ]
+    assert cluster(pd.DataFrame(rows))["cluster_id"].nunique() == 1
 
 
 def test_match_existing_marks_known_projects():
@@ -446,17 +643,32 @@ def test_shipped_evaluation_precision(evaluation):
 
 
 def test_shipped_evaluation_recall_floor(evaluation):
-    """What the scorer reaches today (0.70); guards against regressions."""
-    assert evaluation["recall"] >= 0.70
+    """What the scorer reaches today (0.859, 146 of 170); guards against regressions."""
+    assert evaluation["recall"] >= 0.85
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="target recall 0.90 not met: 25 of 51 missed aliases have next to no name similarity "
-    "(translations, former or umbrella names); see data/dedupe_labels.meta.yaml",
+    reason="target recall 0.90 not met (0.859, 24 missed): 12 pairs with one or two agreeing "
+    "fields and middling names, 6 with no countries whose names share only common or single "
+    "words, 5 agreeing on all fields but sharing no word, acronym or place, 1 without years; "
+    "see data/dedupe_labels.meta.yaml",
 )
 def test_shipped_evaluation_recall_target(evaluation):
     assert evaluation["recall"] >= 0.90
+
+
+def test_shipped_names_only_evaluation():
+    """Names only (funders, implementers, countries, years blanked): no field rule helps."""
+    projects, _ = dedupe.read_projects(DATA / "projects.csv")
+    labels = pd.read_csv(DATA / "dedupe_labels.csv", dtype=str, keep_default_na=False)
+    records = dedupe.explode_names(projects)
+    for col in ("funders", "implementers", "beneficiary_countries", "start_year", "end_year"):
+        records[col] = ""
+    result = dedupe.evaluate(records, labels)
+    print(f"names only: precision {result['precision']:.3f} recall {result['recall']:.3f}")
+    assert result["precision"] >= 0.95
+    assert result["recall"] >= 0.44
 
 
 def test_shipped_rows_stay_distinct_and_overrides_are_valid(shipped):
@@ -473,3 +685,57 @@ def test_run_evaluate_cli_prints_both_runs(capsys):
     assert dedupe.run_evaluate_cli(DATA) == 0
     out = capsys.readouterr().out
     assert "all fields: precision" in out and "names only: precision" in out
+
+
+# --------------------------------------------------------------------------- held-out names
+
+
+HELDOUT = REPO / "tests" / "data" / "dedupe_heldout.csv"
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    pairs = dedupe.read_heldout(HELDOUT)
+    return pairs, dedupe.evaluate_heldout(pairs)
+
+
+def test_heldout_file_is_real_and_apart_from_projects(heldout):
+    """Every pair names its sources; no pair is a title and an alias of one shipped row."""
+    pairs, _ = heldout
+    assert list(pairs.columns) == list(dedupe.HELDOUT_COLUMNS)
+    assert set(pairs["label"]) == {"same", "different"}
+    assert pairs["source_a"].str.startswith("http").all()
+    assert pairs["source_b"].str.startswith("http").all()
+    assert not pairs.duplicated(["title_a", "title_b"]).any()
+    projects, _ = dedupe.read_projects(DATA / "projects.csv")
+    records = dedupe.explode_names(projects)
+    row_of: dict[str, set[str]] = {}
+    for name, pid in zip(records["title"], records["source_project_id"], strict=True):
+        row_of.setdefault(normalise_title(name), set()).add(pid)
+    for a, b in zip(pairs["title_a"], pairs["title_b"], strict=True):
+        shared_rows = row_of.get(normalise_title(a), set()) & row_of.get(normalise_title(b), set())
+        assert not shared_rows, (a, b)
+
+
+def test_heldout_evaluation_precision(heldout):
+    _, result = heldout
+    print(
+        f"held-out names: precision {result['precision']:.3f} recall {result['recall']:.3f} "
+        f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})"
+    )
+    for a, b, label, together, evidence in result["decisions"]:
+        if together != (label == "same"):
+            print(f"  {'wrong merge' if together else 'missed'}: {a!r} ~ {b!r}: {evidence}")
+    assert result["precision"] >= 0.95
+    assert result["recall"] >= 0.6  # what the rules reach today; guards against regressions
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="held-out recall 0.615 (16 of 26) with names only: Japanese and Italian names, a "
+    "translated coined name (CyberSud), and names whose link is an organisation or an "
+    "umbrella; see tests/data/dedupe_heldout.meta.yaml",
+)
+def test_heldout_evaluation_recall_target(heldout):
+    _, result = heldout
+    assert result["recall"] >= 0.90
