@@ -1,0 +1,817 @@
+"""`make bench`: measure the dashboard against the performance budgets of issue #6.
+
+    python -m cbdash.bench                      # everything; table on stdout, artifacts/bench.json
+    python -m cbdash.bench --skip-browser       # server-side AppTest timings only
+    python -m cbdash.bench --datasets shipped --pages home,topics --runs 5
+
+Two datasets: the shipped `data/`, and a SYNTHETIC inventory of 1,000 mappings and 100,000
+projects (`python -m cbdash synth`), generated once and cached in `artifacts/bench-data/`
+under a name made of its parameters and a digest of the generator and its reference files.
+
+For each dataset:
+
+- **server**: every page of app.py run with `streamlit.testing.v1.AppTest` in a fresh
+  process (`CBDASH_DATA_DIR` set), warmed up, then rerun `--runs` times; median and p95 of the
+  rerun wall time, and the ratio to the server floor (`bench/floor_server.py`: the same
+  sidebar widgets, no chart). The floor is timed before and after the pages; the mean of
+  the two is used, which evens out drift in the machine's load.
+- **browser**: `streamlit run` on 127.0.0.1 and headless Debian Chromium (Playwright):
+  cold load (a fresh browser context, so nothing cached) until every visible chart and table
+  is drawn; a sidebar filter change (pick a topic, then clear the topics, alternately) until the
+  rerun's `script_finished` message has arrived and the page is drawn again; the payload bytes
+  of the websocket frames received in between; the same for the browser floor
+  (`bench/floor_browser.py`: the app's navigation and sidebar, one 10x10 plotly heatmap);
+  the server's peak RSS (VmHWM); 20 browser contexts opening the home page at once.
+
+"Drawn" means: the script is not running, the page title is there, nothing is stale, every
+visible plotly chart has its SVG, every visible map and table has its canvas, then two
+animation frames have passed. Budgets are evaluated, never asserted; the exit code is 0
+unless the harness itself fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts"
+BENCH_DATA = ARTIFACTS / "bench-data"
+SERVER_FLOOR = REPO / "bench" / "floor_server.py"
+BROWSER_FLOOR = REPO / "bench" / "floor_browser.py"
+CHROMIUM = Path(os.environ.get("CBDASH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DATA_ENV = "CBDASH_DATA_DIR"
+SYNTH_INPUTS = (
+    "src/cbdash/synth.py",
+    "data/taxonomies.yaml",
+    "data/groups.csv",
+    "data/country_groups.csv",
+    "data/region_aliases.csv",
+    "data/crosswalk.csv",
+    "data/geo/countries.geojson",
+    "data/geo/points.csv",
+)
+VIEWERS = 20
+TIMEOUT_MS = 120_000
+FILTER_LABEL = "Topics"
+
+# metric -> dataset -> (kind, limit): "x" = at most limit times the floor, "max" = at most limit.
+BUDGETS: dict[str, dict[str, tuple[str, float]]] = {
+    "server rerun median (ms)": {"shipped": ("x", 3.0), "big": ("max", 250)},
+    "filter change to redrawn (ms)": {"shipped": ("x", 1.5), "big": ("max", 1000)},
+    "cold load to drawn (ms)": {"shipped": ("x", 1.5), "big": ("max", 4000)},
+    "websocket KB per filter change": {"shipped": ("max", 300), "big": ("max", 600)},
+    "server peak RSS (MB)": {"shipped": ("max", 350), "big": ("max", 800)},
+    "20 viewers: all drawn (s)": {"shipped": ("max", 10), "big": ("max", 20)},
+    "20 viewers: errors": {"shipped": ("max", 0), "big": ("max", 0)},
+}
+# Which floor measurement a floor-relative budget refers to.
+FLOOR_OF = {
+    "server rerun median (ms)": ("server", "median_ms"),
+    "filter change to redrawn (ms)": ("browser", "filter_change_ms"),
+    "cold load to drawn (ms)": ("browser", "cold_load_ms"),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of app.py: file stem, path and URL path ("" for the default page)."""
+
+    name: str
+    path: Path
+    url_path: str
+
+
+def app_pages(app: Path = REPO / "app.py") -> list[Page]:
+    """The pages app.py registers with `st.Page("pages/<name>.py", ...)`, in its order."""
+    pages = []
+    for match in re.finditer(r'st\.Page\(\s*"pages/(\w+)\.py"([^)]*)\)', app.read_text()):
+        name, rest = match.group(1), match.group(2)
+        url = "" if "default=True" in rest else name
+        pages.append(Page(name, app.parent / "pages" / f"{name}.py", url))
+    return pages
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty sequence."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return float(ordered[rank - 1])
+
+
+def summarise(values: Sequence[float]) -> dict[str, float | int | None]:
+    """Median, p95, min, max and count of measurements (None when there are none)."""
+    if not values:
+        return {"median": None, "p95": None, "min": None, "max": None, "n": 0}
+    return {
+        "median": float(statistics.median(values)),
+        "p95": percentile(values, 95),
+        "min": float(min(values)),
+        "max": float(max(values)),
+        "n": len(values),
+    }
+
+
+# --- synthetic data ---------------------------------------------------------------------------
+
+
+def synth_digest(repo: Path = REPO) -> str:
+    """Digest of the generator and the reference files it copies (the cache key's tail)."""
+    h = hashlib.sha256()
+    for rel in SYNTH_INPUTS:
+        path = repo / rel
+        h.update(rel.encode())
+        h.update(path.read_bytes() if path.exists() else b"-")
+    return h.hexdigest()[:10]
+
+
+def synthetic_data(
+    mappings: int, projects: int, seed: int = 42, root: Path = BENCH_DATA
+) -> tuple[Path, float]:
+    """The cached SYNTHETIC inventory for these parameters (made if missing) and the seconds
+    spent making it (0.0 when it came from the cache)."""
+    from cbdash.synth import synthesise
+
+    stem = f"synth-m{mappings}-p{projects}-s{seed}"
+    target = root / f"{stem}-{synth_digest()}"
+    if (target / "projects.csv").exists():
+        return target, 0.0
+    root.mkdir(parents=True, exist_ok=True)
+    for stale in root.glob(f"{stem}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    start = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stem}-", dir=root))
+    try:
+        synthesise(tmp, mappings, projects, seed)
+        os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target, time.perf_counter() - start
+
+
+# --- server side: AppTest -----------------------------------------------------------------------
+
+
+def time_script(path: Path, warmup: int, runs: int, timeout: float = 600) -> dict[str, Any]:
+    """Run one script with AppTest: `warmup` runs, then `runs` timed reruns (milliseconds)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(path), default_timeout=timeout)
+    times: list[float] = []
+    first_ms = None
+    errors: list[str] = []
+    for i in range(warmup + runs):
+        start = time.perf_counter()
+        at.run()
+        elapsed = (time.perf_counter() - start) * 1000
+        if at.exception:
+            errors.append(str(at.exception[0].message)[:300])
+            break
+        if i == 0:
+            first_ms = elapsed
+        if i >= warmup:
+            times.append(elapsed)
+    stats = summarise(times)
+    return {
+        "first_ms": first_ms,
+        "median_ms": stats["median"],
+        "p95_ms": stats["p95"],
+        "runs_ms": times,
+        "errors": errors,
+    }
+
+
+def server_bench(data_dir: Path, pages: Sequence[Page], warmup: int, runs: int) -> dict[str, Any]:
+    """AppTest timings of the floor and every page, in this process (call it in a fresh one)."""
+    os.environ[DATA_ENV] = str(data_dir)
+    floor_before = time_script(SERVER_FLOOR, warmup, runs)  # its first run loads the model
+    out: dict[str, Any] = {"model_first_run_ms": floor_before["first_ms"], "pages": {}}
+    for page in pages:
+        out["pages"][page.name] = time_script(page.path, warmup, runs)
+    floor_after = time_script(SERVER_FLOOR, warmup, runs)
+    medians = [f["median_ms"] for f in (floor_before, floor_after) if f["median_ms"] is not None]
+    out["floor"] = {
+        "median_ms": statistics.fmean(medians) if medians else None,
+        "before": floor_before,
+        "after": floor_after,
+    }
+    return out
+
+
+def run_server_bench(
+    data_dir: Path, pages: Sequence[Page], warmup: int, runs: int, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """`server_bench` in a fresh Python process (no cache shared with other datasets)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "server.json"
+        command = [
+            sys.executable,
+            "-m",
+            "cbdash.bench",
+            "_server",
+            "--data",
+            str(data_dir),
+            "--pages",
+            ",".join(p.name for p in pages),
+            "--warmup",
+            str(warmup),
+            "--runs",
+            str(runs),
+            "--json",
+            str(out),
+        ]
+        proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+        if proc.returncode != 0 or not out.exists():
+            log(proc.stdout[-2000:] + proc.stderr[-4000:])
+            raise RuntimeError(f"server benchmark failed on {data_dir}")
+        return json.loads(out.read_text())
+
+
+# --- browser side: streamlit run + Chromium ---------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """Peak resident set size (VmHWM) of a process in MB, from /proc."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmHWM:\s+(\d+)\s+kB", text, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else None
+
+
+class Server:
+    """`streamlit run <script>` on a free port of 127.0.0.1 with CBDASH_DATA_DIR set."""
+
+    def __init__(self, script: Path, data_dir: Path, log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, DATA_ENV: str(data_dir)}
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_path
+        self._log = log_path.open("w", encoding="utf-8")
+        # fmt: off
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.port", str(self.port),
+            "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+        ]
+        # fmt: on
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def wait_healthy(self, timeout: float = 120) -> float:
+        """Seconds from start until /_stcore/health answers."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - self.started
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{self.log_path.read_text()[-3000:]}")
+            time.sleep(0.1)
+
+    def peak_rss_mb(self) -> float | None:
+        return peak_rss_mb(self.proc.pid)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+
+
+# Everything visible is drawn and no script run is pending (see the module docstring).
+DRAWN_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return false;
+  if (!main.querySelector('h1') && !main.querySelector('[data-testid="stException"]')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const shown = (el) => el.getClientRects().length > 0;
+  const need = [
+    ['[data-testid="stPlotlyChart"]', '.main-svg'],
+    ['[data-testid="stDeckGlJsonChart"]', 'canvas'],
+    ['[data-testid="stDataFrame"]', 'canvas'],
+  ];
+  for (const [outer, inner] of need) {
+    for (const el of main.querySelectorAll(outer)) {
+      if (shown(el) && !el.querySelector(inner)) return false;
+    }
+  }
+  return true;
+}"""
+TWO_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+ERRORS_JS = """() => Array.from(document.querySelectorAll(
+  '[data-testid="stException"], [data-testid="stAlertContentError"]'
+)).map(e => e.innerText.slice(0, 200))"""
+
+
+def script_finished(payload: bytes | str) -> bool:
+    """True when a websocket frame is Streamlit's "script run finished" message."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if isinstance(payload, str):
+        return False
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(payload)
+    except Exception:  # a frame that is not a ForwardMsg
+        return False
+    return msg.WhichOneof("type") == "script_finished" and msg.script_finished in (
+        ForwardMsg.FINISHED_SUCCESSFULLY,
+        ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+        ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    )
+
+
+class Frames:
+    """Counts the payload bytes of websocket frames a page receives while armed, and
+    signals the end of the script run."""
+
+    def __init__(self, page) -> None:
+        self.armed = False
+        self.bytes = 0
+        self.finished = asyncio.Event()
+        page.on("websocket", self._socket)
+
+    def _socket(self, ws) -> None:
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload: bytes | str) -> None:
+        if not self.armed:
+            return
+        self.bytes += len(payload)
+        if script_finished(payload):
+            self.finished.set()
+
+    def arm(self) -> None:
+        self.armed = True
+        self.bytes = 0
+        self.finished.clear()
+
+
+async def wait_drawn(page, timeout: float = TIMEOUT_MS) -> None:
+    await page.wait_for_function(DRAWN_JS, polling="raf", timeout=timeout)
+    await page.evaluate(TWO_FRAMES_JS)
+
+
+async def cold_load(browser, url: str) -> tuple[float, list[str], Any, Any, Frames]:
+    """Open `url` in a fresh context; seconds until drawn, errors, and the open page."""
+    context = await browser.new_context(viewport={"width": 1366, "height": 900})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    frames = Frames(page)
+    start = time.perf_counter()
+    await page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+    await wait_drawn(page)
+    elapsed = time.perf_counter() - start
+    errors += await page.evaluate(ERRORS_JS)
+    return elapsed, errors, context, page, frames
+
+
+async def filter_changes(page, frames: Frames, n: int) -> tuple[list[float], list[int]]:
+    """n sidebar filter changes (pick a topic; clear the topics; pick another; ...): seconds
+    from the click until the rerun has finished and the page is drawn, and bytes received."""
+    times: list[float] = []
+    sizes: list[int] = []
+    box = page.get_by_role("combobox", name=FILTER_LABEL, exact=True)
+    widget = page.locator('[data-testid="stMultiSelect"]').filter(has=box)
+
+    async def close_dropdown() -> None:
+        # A click beside the list closes it (Escape would leave the widget ignoring clicks).
+        await page.locator('[data-testid="stMain"] h1').first.click()
+
+    for i in range(n):
+        if i % 2 == 0:
+            await box.click()
+            options = page.get_by_role("option").filter(has_not_text=re.compile("^Select all"))
+            option = options.nth(i // 2)
+            await option.wait_for(timeout=TIMEOUT_MS)
+            action = option.click
+        else:
+            await close_dropdown()
+            action = widget.get_by_role("button", name="Clear all").click
+        frames.arm()
+        start = time.perf_counter()
+        await action()
+        try:
+            await asyncio.wait_for(frames.finished.wait(), TIMEOUT_MS / 1000)
+        except TimeoutError as exc:
+            step = "pick a topic" if i % 2 == 0 else "clear the topics"
+            raise RuntimeError(f"filter change {i + 1} ({step}): no rerun finished") from exc
+        await wait_drawn(page)
+        times.append(time.perf_counter() - start)
+        frames.armed = False
+        sizes.append(frames.bytes)
+    return times, sizes
+
+
+async def measure_page(browser, url: str, cold_runs: int, changes: int) -> dict[str, Any]:
+    """Cold loads (each in a fresh context), then filter changes on the last one."""
+    loads: list[float] = []
+    errors: list[str] = []
+    change_s: list[float] = []
+    sizes: list[int] = []
+    for i in range(cold_runs):
+        elapsed, errs, context, page, frames = await cold_load(browser, url)
+        loads.append(elapsed)
+        errors += errs
+        try:
+            if i == cold_runs - 1 and changes:
+                change_s, sizes = await filter_changes(page, frames, changes)
+                errors += await page.evaluate(ERRORS_JS)
+        finally:
+            await context.close()
+    return {
+        "cold_load_ms": summarise([s * 1000 for s in loads])["median"],
+        "cold_load_runs_ms": [s * 1000 for s in loads],
+        "filter_change_ms": summarise([s * 1000 for s in change_s])["median"],
+        "filter_change_runs_ms": [s * 1000 for s in change_s],
+        "ws_bytes_per_change": summarise(sizes)["median"],
+        "ws_bytes_runs": sizes,
+        "errors": sorted(set(errors)),
+    }
+
+
+async def viewers(browser, url: str, n: int = VIEWERS) -> dict[str, Any]:
+    """n browser contexts open `url` at once: seconds until all are drawn, and errors."""
+    contexts = [await browser.new_context() for _ in range(n)]
+    errors: list[str] = []
+
+    async def one(context) -> float:
+        page = await context.new_page()
+        page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+        await page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        await wait_drawn(page)
+        errors.extend(await page.evaluate(ERRORS_JS))
+        return time.perf_counter() - start
+
+    start = time.perf_counter()
+    results = await asyncio.gather(*(one(c) for c in contexts), return_exceptions=True)
+    total = time.perf_counter() - start
+    done = [r for r in results if isinstance(r, float)]
+    errors += [f"{type(r).__name__}: {str(r)[:200]}" for r in results if isinstance(r, Exception)]
+    for context in contexts:
+        await context.close()
+    return {
+        "all_drawn_s": total if len(done) == n else None,
+        "drawn": len(done),
+        "median_s": summarise(done)["median"],
+        "errors": errors,
+    }
+
+
+async def browser_bench_async(
+    data_dir: Path,
+    pages: Sequence[Page],
+    cold_runs: int,
+    changes: int,
+    log: Callable[[str], None],
+    label: str,
+) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    out: dict[str, Any] = {"pages": {}}
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            floor = Server(BROWSER_FLOOR, data_dir, ARTIFACTS / f"bench-{label}-floor.log")
+            try:
+                floor.wait_healthy()
+                await cold_load_and_close(browser, floor.url)  # loads the model
+                out["floor"] = await measure_page(browser, floor.url, cold_runs, changes)
+                log(f"  browser floor: {_brief(out['floor'])}")
+            finally:
+                floor.stop()
+            app = Server(REPO / "app.py", data_dir, ARTIFACTS / f"bench-{label}-app.log")
+            try:
+                out["server_start_s"] = app.wait_healthy()
+                start = time.perf_counter()
+                await cold_load_and_close(browser, app.url)
+                out["first_load_s"] = time.perf_counter() - start
+                for page in pages:
+                    url = f"{app.url}/{page.url_path}"
+                    out["pages"][page.name] = await measure_page(browser, url, cold_runs, changes)
+                    log(f"  browser {page.name}: {_brief(out['pages'][page.name])}")
+                out["viewers"] = await viewers(browser, f"{app.url}/")
+                log(f"  {VIEWERS} viewers: {out['viewers']['all_drawn_s']} s")
+                out["rss_mb"] = app.peak_rss_mb()
+            finally:
+                app.stop()
+        finally:
+            await browser.close()
+    return out
+
+
+async def cold_load_and_close(browser, url: str) -> None:
+    _, _, context, _, _ = await cold_load(browser, url)
+    await context.close()
+
+
+def _brief(m: dict[str, Any]) -> str:
+    def ms(v: float | None) -> str:
+        return "-" if v is None else f"{v:.0f} ms"
+
+    kb = m["ws_bytes_per_change"]
+    return (
+        f"cold {ms(m['cold_load_ms'])}, filter change {ms(m['filter_change_ms'])}, "
+        f"{'-' if kb is None else f'{kb / 1000:.0f} KB'}"
+        + (f", errors: {m['errors']}" if m["errors"] else "")
+    )
+
+
+# --- budgets and the table ---------------------------------------------------------------------
+
+
+def _value(results: dict[str, Any], dataset: str, metric: str, page: str | None) -> float | None:
+    r = results.get(dataset) or {}
+    server, browser = r.get("server") or {}, r.get("browser") or {}
+    pages_s = server.get("pages", {})
+    pages_b = browser.get("pages", {})
+    if metric == "server rerun median (ms)":
+        return (pages_s.get(page) or {}).get("median_ms")
+    if metric == "filter change to redrawn (ms)":
+        return (pages_b.get(page) or {}).get("filter_change_ms")
+    if metric == "cold load to drawn (ms)":
+        return (pages_b.get(page) or {}).get("cold_load_ms")
+    if metric == "websocket KB per filter change":
+        b = (pages_b.get(page) or {}).get("ws_bytes_per_change")
+        return None if b is None else b / 1000
+    if metric == "server peak RSS (MB)":
+        return browser.get("rss_mb")
+    if metric == "20 viewers: all drawn (s)":
+        return (browser.get("viewers") or {}).get("all_drawn_s")
+    if metric == "20 viewers: errors":
+        v = browser.get("viewers")
+        return None if v is None else len(v["errors"])
+    raise KeyError(metric)
+
+
+def _floor(results: dict[str, Any], dataset: str, metric: str) -> float | None:
+    side, key = FLOOR_OF[metric]
+    return ((results.get(dataset) or {}).get(side) or {}).get("floor", {}).get(key)
+
+
+def budget_limit(results: dict[str, Any], dataset: str, metric: str) -> tuple[float | None, str]:
+    """(limit, how it reads) of a metric's budget on a dataset; limit None if not computable."""
+    kind, amount = BUDGETS[metric][dataset]
+    if kind == "max":
+        return float(amount), f"<= {amount:g}"
+    floor = _floor(results, dataset, metric)
+    if floor is None:
+        return None, f"<= {amount:g}x floor"
+    return amount * floor, f"<= {amount * floor:.0f} ({amount:g}x floor)"
+
+
+def evaluate(results: dict[str, Any], pages: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per metric (and page): values, budgets and verdicts on both datasets."""
+    rows = []
+    per_page = [m for m in BUDGETS if m in FLOOR_OF or m == "websocket KB per filter change"]
+    for metric in BUDGETS:
+        for page in pages if metric in per_page else [None]:
+            row: dict[str, Any] = {"metric": metric, "page": page}
+            verdicts = []
+            for dataset in ("shipped", "big"):
+                value = _value(results, dataset, metric, page)
+                limit, text = budget_limit(results, dataset, metric)
+                ok = None if value is None or limit is None else value <= limit
+                row[dataset] = {"value": value, "budget": text, "limit": limit, "ok": ok}
+                if ok is False:
+                    verdicts.append(f"FAIL {dataset}")
+                elif ok is None and dataset in results:
+                    verdicts.append(f"n/a {dataset}")
+            row["result"] = ", ".join(verdicts) or "pass"
+            rows.append(row)
+    return rows
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if abs(value) >= 10 or value == int(value) else f"{value:.1f}"
+
+
+def format_table(rows: Sequence[dict[str, Any]]) -> str:
+    """The rows as a Markdown table: metric, shipped value and budget, big value and budget,
+    result."""
+    header = ["metric", "shipped", "shipped budget", "1000/100k", "1000/100k budget", "result"]
+    lines = [header]
+    for r in rows:
+        name = r["metric"] + (f": {r['page']}" if r["page"] else "")
+        lines.append(
+            [
+                name,
+                _fmt(r["shipped"]["value"]),
+                r["shipped"]["budget"],
+                _fmt(r["big"]["value"]),
+                r["big"]["budget"],
+                r["result"],
+            ]
+        )
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+
+    def fmt(line: Sequence[str]) -> str:
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([fmt(lines[0]), rule, *(fmt(line) for line in lines[1:])])
+
+
+def info_lines(results: dict[str, Any]) -> list[str]:
+    """Context for the table: floors, model load, p95s, first load."""
+    out = []
+    for dataset, r in results.items():
+        s, b = r.get("server") or {}, r.get("browser") or {}
+        parts = [f"{dataset} ({r.get('data_dir')}):"]
+        if s:
+            parts.append(
+                f"server floor {_fmt(s['floor']['median_ms'])} ms, first run with model load "
+                f"{_fmt(s['model_first_run_ms'])} ms;"
+            )
+            p95 = ", ".join(f"{k} {_fmt(v['p95_ms'])}" for k, v in s["pages"].items())
+            parts.append(f"server rerun p95 (ms): {p95};")
+        if b:
+            f = b.get("floor") or {}
+            parts.append(
+                f"browser floor: cold load {_fmt(f.get('cold_load_ms'))} ms, filter change "
+                f"{_fmt(f.get('filter_change_ms'))} ms; server start "
+                f"{_fmt(b.get('server_start_s'))} s, first page after start "
+                f"{_fmt(b.get('first_load_s'))} s."
+            )
+        errors = {
+            f"{side} {page}": m["errors"]
+            for side in ("server", "browser")
+            for page, m in ((r.get(side) or {}).get("pages") or {}).items()
+            if m.get("errors")
+        }
+        if errors:
+            parts.append(f"errors: {errors}")
+        out.append(" ".join(parts))
+    return out
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m cbdash.bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--mappings", type=int, default=1000)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--datasets", default="shipped,big", help="shipped, big or both")
+    parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=0, help="timed reruns (default 15/9)")
+    parser.add_argument("--cold-runs", type=int, default=2)
+    parser.add_argument("--changes", type=int, default=4)
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-server", action="store_true")
+    parser.add_argument("--out", default=str(ARTIFACTS / "bench.json"))
+    sub = parser.add_subparsers(dest="command")
+    worker = sub.add_parser("_server", help=argparse.SUPPRESS)
+    worker.add_argument("--data", required=True)
+    worker.add_argument("--pages", required=True)
+    worker.add_argument("--warmup", type=int, required=True)
+    worker.add_argument("--runs", type=int, required=True)
+    worker.add_argument("--json", required=True)
+    args = parser.parse_args(argv)
+
+    everything = app_pages()
+    if args.command == "_server":
+        chosen = [p for p in everything if p.name in args.pages.split(",")]
+        result = server_bench(Path(args.data), chosen, args.warmup, args.runs)
+        Path(args.json).write_text(json.dumps(result))
+        return 0
+
+    began = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - began:6.1f}s] {message}", flush=True)
+
+    wanted = [n for n in args.pages.split(",") if n]
+    pages = [p for p in everything if not wanted or p.name in wanted]
+    datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
+    browser_ok = CHROMIUM.exists()
+    if not args.skip_browser and not browser_ok:
+        log(f"{CHROMIUM} is missing: browser metrics skipped (apt-get install chromium)")
+    results: dict[str, Any] = {}
+    meta: dict[str, Any] = {
+        "commit": _git_commit(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average_start": os.getloadavg(),
+    }
+    for dataset in datasets:
+        if dataset == "shipped":
+            from cbdash.inventory import DEFAULT_DATA_DIR
+
+            data_dir = DEFAULT_DATA_DIR
+            runs = args.runs or 15
+        elif dataset == "big":
+            data_dir, made = synthetic_data(args.mappings, args.projects, args.seed)
+            meta["synth_seconds"] = made
+            how = f"made in {made:.0f} s" if made else "from cache"
+            log(f"synthetic data {how}: {data_dir}")
+            runs = args.runs or 9
+        else:
+            parser.error(f"unknown dataset {dataset!r}")
+        results[dataset] = {"data_dir": str(data_dir)}
+        if not args.skip_server:
+            log(f"{dataset}: AppTest, {args.warmup} warm-up + {runs} runs per page")
+            results[dataset]["server"] = run_server_bench(data_dir, pages, args.warmup, runs, log)
+            s = results[dataset]["server"]
+            log(
+                f"  server floor {_fmt(s['floor']['median_ms'])} ms; "
+                + ", ".join(f"{k} {_fmt(v['median_ms'])}" for k, v in s["pages"].items())
+            )
+        if not args.skip_browser and browser_ok:
+            log(f"{dataset}: browser")
+            results[dataset]["browser"] = asyncio.run(
+                browser_bench_async(data_dir, pages, args.cold_runs, args.changes, log, dataset)
+            )
+    meta["load_average_end"] = os.getloadavg()
+    meta["seconds"] = time.perf_counter() - began
+    rows = evaluate(results, [p.name for p in pages])
+    table = format_table(rows)
+    print()
+    print(table)
+    print()
+    for line in info_lines(results):
+        print(line)
+    failing = [r for r in rows if "FAIL" in r["result"]]
+    print(
+        f"\n{len(failing)} of {len(rows)} budget rows fail. Took {meta['seconds']:.0f} s; "
+        f"load average {meta['load_average_start'][0]:.1f} -> {meta['load_average_end'][0]:.1f} "
+        f"on {meta['cpus']} CPUs."
+    )
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"meta": meta, "rows": rows, "results": results}, indent=1))
+    print(f"Wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
