@@ -70,18 +70,33 @@ def pair_summary(membership: pd.DataFrame, a: str, b: str) -> dict[str, int]:
 
 
 def top_pairs(matrix: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The n pairs (a < b) with the highest values, for a table beside the matrix."""
+    """The n pairs (a < b) with the highest values, for a table beside the matrix.
+
+    Ties go to the alphabetically first mapping_a, then mapping_b. Vectorised: the pairs are
+    ranked with numpy (a partial sort when n is small), so a 1,000-mapping matrix with half
+    a million pairs costs milliseconds, not a pandas sort of half a million rows.
+    """
     values = matrix.to_numpy()
     rows, cols = np.triu_indices(len(matrix), k=1)
-    table = pd.DataFrame(
+    flat = values[rows, cols]
+    known = ~pd.isna(flat)
+    rows, cols, flat = rows[known], cols[known], flat[known]
+    if n < len(flat):  # only pairs at least as high as the n-th highest can make the cut
+        threshold = np.partition(flat, len(flat) - n)[len(flat) - n]
+        close = flat >= threshold
+        rows, cols, flat = rows[close], cols[close], flat[close]
+    order = np.lexsort((_ranks(matrix.columns)[cols], _ranks(matrix.index)[rows], -flat))[:n]
+    return pd.DataFrame(
         {
-            "mapping_a": matrix.index[rows],
-            "mapping_b": matrix.columns[cols],
-            "value": values[rows, cols],
+            "mapping_a": matrix.index[rows[order]],
+            "mapping_b": matrix.columns[cols[order]],
+            "value": flat[order],
         }
-    ).dropna()
-    return (
-        table.sort_values(["value", "mapping_a", "mapping_b"], ascending=[False, True, True])
-        .head(n)
-        .reset_index(drop=True)
     )
+
+
+def _ranks(labels: pd.Index) -> np.ndarray:
+    """Position of each label in sorted order (for tie-breaking by label)."""
+    ranks = np.empty(len(labels), dtype=np.int64)
+    ranks[np.argsort(labels.to_numpy(dtype=object), kind="stable")] = np.arange(len(labels))
+    return ranks
