@@ -7,15 +7,22 @@ regions) that every page filters. It is pure: the Streamlit cache around it live
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from cbdash import coverage, figures, geo, regions, tables
 from cbdash.countries import country_name
+from cbdash.filters import UNKNOWN, Filters
 from cbdash.inventory import Inventory, load_inventory
 from cbdash.taxonomy import labels
+
+T = TypeVar("T")
 
 UN_GROUPS = ("un_members", "un_observers")
 LABELLED_CHOICES = {
@@ -55,13 +62,68 @@ class Model:
     labels: dict[str, dict[str, str]]
     mapping_rows: pd.DataFrame
     project_rows: pd.DataFrame
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lock: Any = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """`make()` computed once per model and kept (the model itself is cached per change
+        of the data files): for tables that do not depend on the filters. Treat as read-only."""
+        if name not in self._derived:
+            with self._lock:
+                if name not in self._derived:
+                    self._derived[name] = make()
+        return self._derived[name]
 
     @property
     def mapping_names(self) -> dict[str, str]:
         """Mapping id -> name."""
-        return dict(
-            zip(self.inventory.mappings["id"], self.inventory.mappings["name"], strict=True)
-        )
+        m = self.inventory.mappings
+        return self.derived("mapping_names", lambda: dict(zip(m["id"], m["name"], strict=True)))
+
+    def filtered_mappings(self, filters: Filters) -> pd.DataFrame:
+        """`filters.apply_mappings(inventory.mappings, mapping_regions)`, the same rows, from
+        membership matrices built once (no per-row Python on each rerun)."""
+        m = self.inventory.mappings
+        index = self.derived("mapping_index", lambda: _MembershipIndex.of_mappings(self))
+        mask = index.any_of("target_users", filters.users)
+        mask &= index.any_of("topics", filters.topics)
+        mask &= index.any_of("regions", filters.regions)
+        for column, chosen in (
+            ("kind", filters.kinds),
+            ("access", filters.access),
+            ("data_export", filters.export),
+            ("confidence", filters.confidence),
+        ):
+            if chosen:
+                mask &= m[column].fillna(UNKNOWN).isin(chosen).to_numpy()
+        return m[mask]
+
+    def filtered_projects(self, filters: Filters) -> pd.DataFrame:
+        """`filters.apply_projects(inventory.projects, project_regions)`, the same rows, from
+        membership matrices built once."""
+        index = self.derived("project_index", lambda: _MembershipIndex.of_projects(self))
+        mask = index.any_of("target_users", filters.users)
+        mask &= index.any_of("topics", filters.topics)
+        mask &= index.any_of("regions", filters.regions)
+        return self.inventory.projects[mask]
+
+    def project_counts(self, projects: pd.DataFrame) -> pd.Series:
+        """`coverage.project_counts(projects)` for rows of `inventory.projects` (same index):
+        projects naming each country as beneficiary, by counting precomputed codes."""
+        codes, rows, names = self.derived("project_country_codes", self._project_country_codes)
+        chosen = np.zeros(len(self.inventory.projects), dtype=bool)
+        chosen[self.inventory.projects.index.get_indexer(projects.index)] = True
+        counts = np.bincount(codes[chosen[rows]], minlength=len(names))
+        series = pd.Series(counts, index=pd.Index(names, name="iso3"), name="projects")
+        return series[series > 0].astype(int)
+
+    def _project_country_codes(self) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+        projects = self.inventory.projects
+        long = coverage.project_countries(projects)
+        ids = pd.Index(projects["project_id"].to_numpy(dtype=object))
+        rows = ids.get_indexer(long["project_id"].to_numpy(dtype=object))
+        codes, names = pd.factorize(long["iso3"].to_numpy(dtype=object), sort=True)
+        return codes, rows, pd.Index(names)
 
     def filter_options(self) -> dict[str, list[str]]:
         """The values each sidebar filter offers, in display order."""
@@ -128,3 +190,71 @@ def _country_table(points: pd.DataFrame, shapes: pd.DataFrame, inv: Inventory) -
     un = inv.country_groups.loc[inv.country_groups["group_id"].isin(UN_GROUPS), "iso3"]
     table["un_member"] = table["iso3"].isin(set(un))
     return table.sort_values("name").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _MembershipIndex:
+    """Boolean matrices rows x values for the list-valued filter columns of one frame
+    (row-aligned with it), so that "any of these values" is a column lookup."""
+
+    n_rows: int
+    columns: dict[str, tuple[pd.Index, np.ndarray]]
+
+    def any_of(self, column: str, chosen: Sequence[str]) -> np.ndarray:
+        if not chosen:
+            return np.ones(self.n_rows, dtype=bool)
+        values, matrix = self.columns[column]
+        found = values.get_indexer(list(chosen))
+        return matrix[:, found[found >= 0]].any(axis=1)
+
+    @staticmethod
+    def _matrix(
+        n_rows: int, rows: np.ndarray, values: Sequence[str]
+    ) -> tuple[pd.Index, np.ndarray]:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        matrix = np.zeros((n_rows, len(uniques)), dtype=bool)
+        keep = (rows >= 0) & (codes >= 0)
+        matrix[rows[keep], codes[keep]] = True
+        return pd.Index(uniques, dtype=object), matrix
+
+    @classmethod
+    def _lists(cls, frame: pd.DataFrame, column: str) -> tuple[pd.Index, np.ndarray]:
+        lists = frame[column].to_numpy(dtype=object)
+        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+        rows = np.repeat(np.arange(len(frame)), lengths)
+        values = [v for items in lists for v in items]
+        return cls._matrix(len(frame), rows, values)
+
+    @classmethod
+    def _long(
+        cls, frame: pd.DataFrame, id_col: str, long: pd.DataFrame, long_id: str, value: str
+    ) -> tuple[pd.Index, np.ndarray]:
+        ids = pd.Index(frame[id_col].to_numpy(dtype=object))
+        rows = ids.get_indexer(long[long_id].to_numpy(dtype=object))
+        return cls._matrix(len(frame), rows, long[value].to_numpy(dtype=object))
+
+    @classmethod
+    def of_mappings(cls, model: Model) -> _MembershipIndex:
+        m = model.inventory.mappings
+        return cls(
+            len(m),
+            {
+                "target_users": cls._lists(m, "target_users"),
+                "topics": cls._lists(m, "topics"),
+                "regions": cls._long(m, "id", model.mapping_regions, "mapping_id", "region_id"),
+            },
+        )
+
+    @classmethod
+    def of_projects(cls, model: Model) -> _MembershipIndex:
+        p = model.inventory.projects
+        return cls(
+            len(p),
+            {
+                "target_users": cls._lists(p, "target_users"),
+                "topics": cls._lists(p, "topics"),
+                "regions": cls._long(
+                    p, "project_id", model.project_regions, "project_id", "region_id"
+                ),
+            },
+        )
