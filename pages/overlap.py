@@ -35,7 +35,9 @@ a, b = st.columns(2)
 dim = a.selectbox("Compare by", list(DIMENSIONS), format_func=DIMENSIONS.get, key="ov_dim")
 metric = b.selectbox("Metric", METRICS, format_func=METRIC_NAMES.get, key="ov_metric")
 no_global = st.toggle(
-    "Leave out global mappings (they all cover the same 193 countries)", key="ov_no_global"
+    "Leave out global mappings (they all cover the same 193 countries)",
+    value=True,
+    key="ov_no_global",
 )
 ids = list(mappings.loc[~coverage.is_global(mappings), "id"] if no_global else mappings["id"])
 if dim == "countries":

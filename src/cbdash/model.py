@@ -143,6 +143,8 @@ def build_model(data_dir: Path) -> Model:
     """Load and derive everything from `data_dir`; problems are in `inventory.report`."""
     inv = load_inventory(data_dir)
     shapes, points = geo.load_geometry(data_dir, inv.report)
+    # Antarctica is in no mapping's scope; at world zoom it is only a grey band at the edge.
+    shapes = shapes[shapes["iso3"] != "ATA"]
     # Drawn on every rerun of the map: fewer vertices, same look at world zoom.
     shapes = figures.simplify_shapes(shapes, keep_all=list(points.loc[points["small"], "iso3"]))
     countries = _country_table(points, shapes, inv)
