@@ -9,6 +9,7 @@ which countries, so it is shown beside the derived coverage, never turned into a
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cbdash.membership import explode
@@ -48,12 +49,20 @@ def project_counts(projects: pd.DataFrame, countries: pd.Series | None = None) -
 
 
 def country_summary(
-    coverage: pd.DataFrame, projects: pd.DataFrame, countries: pd.DataFrame
+    coverage: pd.DataFrame,
+    projects: pd.DataFrame,
+    countries: pd.DataFrame,
+    projects_per_country: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Per country (iso3, name, ...): mappings covering it and projects naming it."""
+    """Per country (iso3, name, ...): mappings covering it and projects naming it.
+
+    `projects_per_country`, when given, is `project_counts(projects)` computed elsewhere
+    (e.g. `Model.project_counts`, from precomputed codes), so the project lists are not
+    exploded again."""
     table = countries.set_index("iso3")
+    per_country = project_counts(projects) if projects_per_country is None else projects_per_country
     table["mappings"] = coverage_counts(coverage).reindex(table.index, fill_value=0)
-    table["projects"] = project_counts(projects).reindex(table.index, fill_value=0)
+    table["projects"] = per_country.reindex(table.index, fill_value=0)
     return table.reset_index()
 
 
@@ -71,8 +80,8 @@ def country_mappings(coverage: pd.DataFrame, mappings: pd.DataFrame, iso3: str) 
 
 def country_projects(projects: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """The projects that name one country as beneficiary."""
-    mask = projects["beneficiary_countries"].map(lambda cs: iso3 in cs)
-    return projects[mask].reset_index(drop=True)
+    mask = [iso3 in cs for cs in projects["beneficiary_countries"].to_numpy(dtype=object)]
+    return projects[np.array(mask, dtype=bool)].reset_index(drop=True)
 
 
 GLOBAL_GROUP = "un_members"
