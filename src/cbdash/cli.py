@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from cbdash.importer import import_file
+from cbdash.importer import LIST_FIELDS, import_file
 from cbdash.inventory import DEFAULT_DATA_DIR, load_inventory, vocabulary_indexes
 from cbdash.validation import Report
 
@@ -58,7 +58,7 @@ def cmd_import(file: str, kind: str, out: str | None, force: bool, data_dir: str
     target.parent.mkdir(parents=True, exist_ok=True)
     if kind == "mappings":
         records = [
-            {k: (v.split(";") if ";" in str(v) or k in _LISTS else v) for k, v in r.items()}
+            {k: (v.split(";") if ";" in str(v) or k in LIST_FIELDS else v) for k, v in r.items()}
             for r in table.to_dict("records")
         ]
         target.write_text(
@@ -70,17 +70,6 @@ def cmd_import(file: str, kind: str, out: str | None, force: bool, data_dir: str
     print(report.text())
     print(f"Wrote {len(table)} {kind} to {target}.")
     return 0
-
-
-_LISTS = {
-    "owners",
-    "scope_countries",
-    "topics",
-    "target_users",
-    "content_types",
-    "languages",
-    "sources",
-}
 
 
 def _mark_existing(table, existing):

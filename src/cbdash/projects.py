@@ -9,17 +9,7 @@ import pandas as pd
 
 from cbdash import dedupe
 
-DEDUPE_COLUMNS = (
-    "project_id",
-    "title",
-    "aliases",
-    "funders",
-    "implementers",
-    "beneficiary_countries",
-    "start_year",
-    "end_year",
-    "listed_in",
-)
+DEDUPE_COLUMNS = (*dedupe.REQUIRED_COLUMNS, *dedupe.OPTIONAL_COLUMNS)
 
 
 def flat(projects: pd.DataFrame) -> pd.DataFrame:
