@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,7 @@ from cbdash.projects import clusters as project_clusters
 from cbdash.topics import value_counts
 
 DATA_DIR_ENV = "CBDASH_DATA_DIR"
+TABLE_ROWS = 500  # rows of a table sent to the browser; downloads hold every row
 ICON = str(Path(__file__).parent / "assets" / "icon.png")
 FRAME_FILTERS = "frame_filters"
 FILTER_LABELS = {
@@ -64,18 +66,24 @@ def _reset() -> None:
         st.session_state[_key(name)] = []
 
 
-def _option_counts(model: Model) -> dict[str, pd.Series]:
-    m = model.inventory.mappings
-    regions = model.mapping_regions.groupby("region_id")["mapping_id"].nunique()
-    return {
-        "users": value_counts(m, "id", "target_users"),
-        "topics": value_counts(m, "id", "topics"),
-        "kinds": m["kind"].value_counts(),
-        "regions": regions,
-        "access": m["access"].fillna("unknown").value_counts(),
-        "export": m["data_export"].fillna("unknown").value_counts(),
-        "confidence": m["confidence"].value_counts(),
-    }
+def _option_counts(model: Model) -> dict[str, dict[str, int]]:
+    """Mappings per filter value, counted once per model (they do not depend on filters)."""
+
+    def count() -> dict[str, dict[str, int]]:
+        m = model.inventory.mappings
+        regions = model.mapping_regions.groupby("region_id")["mapping_id"].nunique()
+        series = {
+            "users": value_counts(m, "id", "target_users"),
+            "topics": value_counts(m, "id", "topics"),
+            "kinds": m["kind"].value_counts(),
+            "regions": regions,
+            "access": m["access"].fillna("unknown").value_counts(),
+            "export": m["data_export"].fillna("unknown").value_counts(),
+            "confidence": m["confidence"].value_counts(),
+        }
+        return {name: {str(k): int(v) for k, v in s.items()} for name, s in series.items()}
+
+    return model.derived("option_counts", count)
 
 
 def sidebar_filters(model: Model) -> Filters:
@@ -139,6 +147,25 @@ def download_csv(df: pd.DataFrame, what: str, key: str) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def table(
+    df: pd.DataFrame,
+    key: str,
+    *,
+    max_rows: int = TABLE_ROWS,
+    what: str = "rows",
+    **kwargs: Any,
+) -> None:
+    """`st.dataframe` of at most the first `max_rows` rows, saying so when there are more:
+    the browser gets a window, not 100,000 rows on every rerun. Download the full table
+    with `download_csv`."""
+    st.dataframe(df.head(max_rows), key=key, hide_index=True, **kwargs)
+    if len(df) > max_rows:
+        st.caption(
+            f"Showing the first {max_rows:,} of {len(df):,} {what}; search or filter to "
+            "narrow them, or download the CSV for all."
+        )
 
 
 def caption(what: str, filters: Filters, model: Model) -> None:
