@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cbdash import coverage, figures, takeaways, ui
-from cbdash.tables import mapping_table, project_table
+from cbdash.tables import mapping_table
 
 MEASURES = {
     "mappings": "All mappings",
@@ -13,10 +13,10 @@ MEASURES = {
 
 model, filters = ui.page_context()
 inv = model.inventory
-mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
-projects = filters.apply_projects(inv.projects, model.project_regions)
+mappings = model.filtered_mappings(filters)
+projects = model.filtered_projects(filters)
 cov = model.coverage[model.coverage["mapping_id"].isin(mappings["id"])]
-summary = coverage.country_summary(cov, projects, model.countries)
+summary = coverage.country_summary(cov, projects, model.countries, model.project_counts(projects))
 
 st.title("Where do the mappings look?")
 st.markdown(takeaways.where(summary, mappings, cov))
@@ -72,7 +72,10 @@ clicked = (
     if (event and event.selection)
     else []
 )
-names = dict(zip(model.countries["iso3"], model.countries["name"], strict=True))
+countries = model.countries
+names = model.derived(
+    "country_names", lambda: dict(zip(countries["iso3"], countries["name"], strict=True))
+)
 click = clicked[0].get("iso3") if clicked else None
 if click in names and click != st.session_state.get("map_last_click"):
     st.session_state["map_country"] = click  # a new click wins; the list can still override
@@ -90,27 +93,23 @@ ui.download_csv(summary, "coverage by country", "dl_country_summary")
 if iso3:
     st.subheader(names[iso3])
     here = coverage.country_mappings(cov, mappings, iso3)
-    there = coverage.country_projects(projects, iso3)
+    # coverage.country_projects, keeping the rows' labels to pick their readable rows
+    named = [iso3 in cs for cs in projects["beneficiary_countries"].to_numpy(dtype=object)]
+    there = model.project_rows.loc[projects.index[named]].reset_index(drop=True)
     a, b = st.columns(2)
     a.metric("Mappings covering it", len(here))
     b.metric("Projects naming it", len(there))
-    st.dataframe(
+    ui.table(
         mapping_table(here, model.labels)[["name", "kind", "scope", "topics"]],
-        hide_index=True,
-        key="panel_mappings",
+        "panel_mappings",
+        what="mappings",
     )
     if there.empty:
         st.info("No listed project names this country as a beneficiary.")
     else:
-        st.dataframe(
-            project_table(there, model.labels, model.mapping_names)[
-                ["title", "topics", "funders", "start", "end", "listed in"]
-            ],
-            hide_index=True,
-            key="panel_projects",
+        ui.table(
+            there[["title", "topics", "funders", "start", "end", "listed in"]],
+            "panel_projects",
+            what="projects",
         )
-        ui.download_csv(
-            project_table(there, model.labels, model.mapping_names),
-            f"projects in {names[iso3]}",
-            "dl_panel_projects",
-        )
+        ui.download_csv(there, f"projects in {names[iso3]}", "dl_panel_projects")

@@ -5,17 +5,15 @@ import streamlit as st
 from cbdash import ui
 from cbdash.tables import search
 
-MAX_ROWS = 2000
-
 model, filters = ui.page_context()
 inv = model.inventory
-mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
-projects = filters.apply_projects(inv.projects, model.project_regions)
+mappings = model.filtered_mappings(filters)
+projects = model.filtered_projects(filters)
 
 st.title("Explore & download")
 st.markdown(
     f"{len(mappings)} mapping efforts and {len(projects)} projects pass the filters. "
-    "Search, choose columns, and download exactly the rows shown."
+    "Search, choose columns, and download exactly the rows that match."
 )
 links = {c: st.column_config.LinkColumn(c) for c in ("url",)}
 
@@ -30,7 +28,7 @@ def table_view(table, name: str, default_columns: list[str]) -> None:
     if shown.empty:
         ui.empty_state(f"No {name} match the search and filters.")
         return
-    st.dataframe(shown, hide_index=True, key=f"table_{name}", column_config=links)
+    ui.table(shown, f"table_{name}", what=name, column_config=links)
     st.caption(
         f"{len(shown)} of {len(table)} {name}. Sources are the pages each fact was "
         f"taken from. {filters.describe(model.labels)}"

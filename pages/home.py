@@ -3,12 +3,11 @@
 import streamlit as st
 
 from cbdash import figures, takeaways, ui
-from cbdash.tables import mapping_table
 
 model, filters = ui.page_context()
 inv = model.inventory
-mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
-projects = filters.apply_projects(inv.projects, model.project_regions)
+mappings = model.filtered_mappings(filters)
+projects = model.filtered_projects(filters)
 
 st.title("Who maps cybersecurity capacity building?")
 st.markdown(takeaways.who_maps(mappings, model.labels["kinds"]))
@@ -44,8 +43,9 @@ ui.download_csv(
 )
 
 st.subheader("The mapping efforts")
-covered = cov.groupby("mapping_id")["iso3"].nunique()
-table = mapping_table(mappings, model.labels, covered)
+# The readable rows are built once per model; a mapping's derived coverage does not depend
+# on which other mappings pass the filters.
+table = model.mapping_rows.loc[mappings.index].reset_index(drop=True)
 shown = table[
     [
         "name",
@@ -58,10 +58,10 @@ shown = table[
         "url",
     ]
 ]
-st.dataframe(
+ui.table(
     shown,
-    hide_index=True,
-    key="home_table",
+    "home_table",
+    what="mapping efforts",
     column_config={"url": st.column_config.LinkColumn("url")},
 )
 ui.download_csv(shown, "mapping efforts", "dl_home_mappings")

@@ -42,12 +42,14 @@ st.dataframe(
 ui.download_csv(inv.origins, "data sources", "dl_origins")
 
 st.subheader("Every page cited")
-pages = cited_pages(inv.mappings, inv.projects, inv.cooperation)
+pages = model.derived(
+    "cited_pages", lambda: cited_pages(inv.mappings, inv.projects, inv.cooperation)
+)
 st.markdown(f"{len(pages)} web pages on {pages['site'].nunique()} sites are cited by the records.")
-st.dataframe(
+ui.table(
     pages,
-    hide_index=True,
-    key="cited_pages",
+    "cited_pages",
+    what="pages",
     column_config={"url": st.column_config.LinkColumn("url")},
 )
 ui.download_csv(pages, "pages cited", "dl_cited")
@@ -69,8 +71,9 @@ if report.issues:
         f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s). "
         "Rows with errors are kept where possible; bad values are left out."
     )
-    st.dataframe(report.to_frame(), hide_index=True, key="report")
-    ui.download_csv(report.to_frame(), "validation report", "dl_report")
+    issues = model.derived("report_rows", report.to_frame)
+    ui.table(issues, "report", what="issues")
+    ui.download_csv(issues, "validation report", "dl_report")
 else:
     st.success("All data files passed validation.")
 

@@ -22,7 +22,7 @@ METRIC_NAMES = {
 
 model, filters = ui.page_context()
 inv = model.inventory
-mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
+mappings = model.filtered_mappings(filters)
 names = model.mapping_names
 
 st.title("How much do the mappings overlap?")
@@ -43,8 +43,11 @@ ids = list(mappings.loc[~coverage.is_global(mappings), "id"] if no_global else m
 if dim == "countries":
     long = model.coverage.rename(columns={"mapping_id": "id", "iso3": "value"})
 elif dim == "projects":
-    long = explode(inv.projects, "project_id", "listed_in", "id").rename(
-        columns={"project_id": "value"}
+    long = model.derived(
+        "project_listings",
+        lambda: explode(inv.projects, "project_id", "listed_in", "id").rename(
+            columns={"project_id": "value"}
+        ),
     )
 else:
     long = explode(mappings, "id", dim, "value")
@@ -102,13 +105,21 @@ else:
     m2.metric(f"Only in {names[pa]}", s["only_a"])
     m3.metric(f"Only in {names[pb]}", s["only_b"])
     detail = pair_detail(membership, pa, pb)
-    value_names = {
-        **model.labels["topics"],
-        **model.labels["users"],
-        **dict(zip(model.countries["iso3"], model.countries["name"], strict=True)),
-        **dict(zip(inv.projects["project_id"], inv.projects["title"], strict=True)),
-    }
-    detail["name"] = detail["value"].map(lambda v: value_names.get(v, v))
+    # Names of topics, users and countries, and project titles (which win a clash), built
+    # once per model rather than a 100,000-entry dict on every rerun.
+    value_names = model.derived(
+        "overlap_value_names",
+        lambda: {
+            **model.labels["topics"],
+            **model.labels["users"],
+            **dict(zip(model.countries["iso3"], model.countries["name"], strict=True)),
+        },
+    )
+    titles = model.derived(
+        "project_titles",
+        lambda: dict(zip(inv.projects["project_id"], inv.projects["title"], strict=True)),
+    )
+    detail["name"] = [titles.get(v, value_names.get(v, v)) for v in detail["value"]]
     detail["status"] = detail["status"].str.replace(pa, names[pa]).str.replace(pb, names[pb])
     st.dataframe(detail[["name", "status"]], hide_index=True, key="pair_detail")
     ui.download_csv(detail[["value", "name", "status"]], f"pair {pa} {pb} {dim}", "dl_pair")

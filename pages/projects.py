@@ -3,13 +3,13 @@
 import streamlit as st
 
 from cbdash import figures, funding, takeaways, ui
-from cbdash.projects import listed_by_several, nearest_score
+from cbdash.projects import nearest_score
 
 SECTIONS = ["Listed by several mappings", "Duplicate check", "Who funds what, where"]
 
 model, filters = ui.page_context()
 inv = model.inventory
-projects = filters.apply_projects(inv.projects, model.project_regions)
+projects = model.filtered_projects(filters)
 rows = model.project_rows.loc[projects.index]
 
 st.title("Which projects appear in several mappings?")
@@ -20,7 +20,11 @@ if projects.empty:
 
 section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], key="projects_section")
 if section == SECTIONS[0]:
-    several = rows.loc[listed_by_several(projects).index]
+    # listed_by_several(projects), from the readable rows' precomputed listing counts
+    listings = rows["mappings listing it"]
+    several = rows[listings >= 2].sort_values(
+        ["mappings listing it", "title"], ascending=[False, True]
+    )
     shown = several[
         [
             "title",
@@ -36,7 +40,7 @@ if section == SECTIONS[0]:
     if shown.empty:
         ui.empty_state("No project that passes the filters is listed by two or more mappings.")
     else:
-        st.dataframe(shown, hide_index=True, key="several_table")
+        ui.table(shown, "several_table", what="projects")
         ui.caption(
             f"{len(shown)} projects listed by two or more mappings, with the other "
             "names they go by (aliases).",
@@ -53,10 +57,10 @@ elif section == SECTIONS[1]:
         f"**{groups['cluster_id'].nunique()} groups** of rows look like one project."
     )
     if not groups.empty:
-        st.dataframe(
+        ui.table(
             groups[["cluster_id", "project_id", "score", "evidence"]],
-            hide_index=True,
-            key="clusters_table",
+            "clusters_table",
+            what="rows",
         )
         ui.download_csv(groups, "duplicate clusters", "dl_clusters")
     near = (

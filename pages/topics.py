@@ -8,8 +8,8 @@ from cbdash.topics import mapping_topic_matrix, region_topic_matrix, users_topic
 
 model, filters = ui.page_context()
 inv = model.inventory
-mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
-projects = filters.apply_projects(inv.projects, model.project_regions)
+mappings = model.filtered_mappings(filters)
+projects = model.filtered_projects(filters)
 topic_labels, user_labels = model.labels["topics"], model.labels["users"]
 
 st.title("On which topics, for whom?")
@@ -92,8 +92,12 @@ with tab_u:
         "dl_users_topic",
     )
 with tab_x:
-    cw = inv.crosswalk.assign(topic=inv.crosswalk["topic"].map(lambda t: topic_labels.get(t, t)))
-    cw = cw[["framework", "category", "topic", "relation", "note", "source"]]
+    cw = model.derived(
+        "crosswalk_rows",
+        lambda: inv.crosswalk.assign(
+            topic=inv.crosswalk["topic"].map(lambda t: topic_labels.get(t, t))
+        )[["framework", "category", "topic", "relation", "note", "source"]],
+    )
     st.markdown(
         "GFCE themes, Oxford CMM dimensions and ITU GCI pillars, each mapped to the "
         "common topics used here."
