@@ -137,7 +137,8 @@ class Inventory:
 
     def vocabulary(self, name: str) -> pd.DataFrame:
         """One vocabulary (topics, target_users, mapping_kinds, content_types, link_kinds)."""
-        return self.vocabularies.get(name, vocabulary_frame([]))
+        found = self.vocabularies.get(name)
+        return vocabulary_frame([]) if found is None else found
 
 
 def _finish(df: pd.DataFrame, year_columns: tuple[str, ...] = ()) -> pd.DataFrame:
