@@ -126,7 +126,13 @@ class Model:
         return codes, rows, pd.Index(names)
 
     def filter_options(self) -> dict[str, list[str]]:
-        """The values each sidebar filter offers, in display order."""
+        """The values each sidebar filter offers, in display order (made once per model)."""
+        return {
+            name: list(values)
+            for name, values in self.derived("filter_options", self._filter_options).items()
+        }
+
+    def _filter_options(self) -> dict[str, list[str]]:
         inv = self.inventory
         return {
             "users": list(inv.vocabulary("target_users")["id"]),
