@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -246,16 +248,23 @@ def world_coverage_map(
 
     counts = values.reindex(shapes["iso3"]).fillna(0).astype(int).tolist()
     no_shape = list(NO_SHAPE_RGB)
+    # Polygons go into the JSON as text encoded once (simplify_shapes keeps it in a
+    # `deck_polygon` column); the records carry a token that CompactDeck.to_json replaces.
+    encoded = (
+        shapes["deck_polygon"].tolist()
+        if "deck_polygon" in shapes
+        else [_polygon_json(p) for p in shapes["polygon"]]
+    )
     polygons = [
         {
             "iso3": iso3,
             "name": name,
             "value": v,
-            "polygon": _flat(polygon),
+            "polygon": f"{_RAW_TOKEN}{i}",
             "fill": colour(v) if iso3 else no_shape,
         }
-        for iso3, name, polygon, v in zip(
-            shapes["iso3"], shapes["name"], shapes["polygon"], counts, strict=True
+        for i, (iso3, name, v) in enumerate(
+            zip(shapes["iso3"].tolist(), shapes["name"].tolist(), counts, strict=True)
         )
     ]
     small = points[points["small"]]
@@ -324,7 +333,7 @@ def world_coverage_map(
                 pickable=False,
             ),
         )
-    return CompactDeck(
+    deck = CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(
             latitude=20, longitude=0, zoom=height_zoom, min_zoom=0.3, max_zoom=8
@@ -333,15 +342,32 @@ def world_coverage_map(
         tooltip={"text": "{name}\n" + value_label + ": {value}"},
         views=[pdk.View(type="MapView", controller=True)],
     )
+    _RAW_JSON[deck] = encoded
+    return deck
+
+
+_RAW_TOKEN = "@@cbdash-raw:"
+_RAW_PATTERN = re.compile('"' + re.escape(_RAW_TOKEN) + r'(\d+)"')
+_RAW_JSON: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class CompactDeck(pdk.Deck):
     """A pydeck Deck whose JSON has no indentation. pydeck indents by two spaces, which
     makes Python's JSON encoder fall back from C to pure Python (seconds for a world map)
-    and nearly doubles the bytes sent to the browser on every rerun."""
+    and nearly doubles the bytes sent to the browser on every rerun. A data value
+    "@@cbdash-raw:<i>" is replaced by the i-th JSON text registered for the deck (polygons
+    encoded once per model rather than on every rerun)."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        raw = _RAW_JSON.get(self)
+        if raw is not None:
+            text = _RAW_PATTERN.sub(lambda m: raw[int(m.group(1))], text)
+        return text
+
+
+def _polygon_json(polygon: list) -> str:
+    return json.dumps(_flat(polygon), separators=(",", ":"))
 
 
 def _flat(polygon: list) -> list:
@@ -401,7 +427,8 @@ def simplify_shapes(
     world zoom) so that shared borders stay shared: each ring is cut wherever the set of
     rings using an edge changes (where a coast meets a border, or three countries meet),
     each piece is simplified once, and both neighbours get the identical result. A ring that
-    would collapse keeps its vertices.
+    would collapse keeps its vertices. Adds `deck_polygon`, each polygon as deck.gl JSON
+    text, so that `world_coverage_map` does not encode the geometry again on every rerun.
     """
     if shapes.empty:
         return shapes
@@ -461,7 +488,9 @@ def simplify_shapes(
         simplified.append([[x, y] for x, y in out])
     rings_iter = iter(simplified)
     polygons = [[next(rings_iter) for _ in poly] for poly in kept["polygon"]]
-    return kept.assign(polygon=polygons).reset_index(drop=True)
+    return kept.assign(
+        polygon=polygons, deck_polygon=[_polygon_json(p) for p in polygons]
+    ).reset_index(drop=True)
 
 
 def map_legend(vmax: int, value_label: str) -> go.Figure:
