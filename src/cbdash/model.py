@@ -8,7 +8,8 @@ regions) that every page filters. It is pure: the Streamlit cache around it live
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,6 +74,22 @@ class Model:
                 if name not in self._derived:
                     self._derived[name] = make()
         return self._derived[name]
+
+    def memo(self, key: Hashable, make: Callable[[], T], max_entries: int = 32) -> T:
+        """`make()` kept for the `max_entries` most recent keys: for values that depend on
+        the filters (key them by what they are computed from, e.g. the ids that pass), so a
+        rerun that does not change the filters does not compute them again."""
+        cache = self.derived("memo", OrderedDict)
+        with self._lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        value = make()
+        with self._lock:
+            cache[key] = value
+            while len(cache) > max_entries:
+                cache.popitem(last=False)
+        return value
 
     @property
     def mapping_names(self) -> dict[str, str]:
