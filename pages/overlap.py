@@ -26,7 +26,12 @@ mappings = model.filtered_mappings(filters)
 names = model.mapping_names
 
 st.title("How much do the mappings overlap?")
-st.markdown(takeaways.overlap(mappings, names))
+# The sentence ranks every pair of mappings; kept per set of mappings that pass the filters.
+st.markdown(
+    model.memo(
+        ("overlap_takeaway", tuple(mappings["id"])), lambda: takeaways.overlap(mappings, names)
+    )
+)
 if len(mappings) < 2:
     ui.empty_state("Overlap needs at least two mappings. Widen or reset the filters.")
     st.stop()
