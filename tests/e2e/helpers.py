@@ -223,3 +223,24 @@ def mercator_pixel(
     cx, cy = project(view["longitude"], view["latitude"])
     x, y = project(lon, lat)
     return width / 2 + (x - cx), height / 2 + (y - cy)
+
+
+PLOTS_SIZED_JS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const charts = main ? [...main.querySelectorAll('[data-testid="stPlotlyChart"]')] : [];
+    const shown = charts.filter((el) => el.offsetParent !== null);
+    return shown.length > 0 && shown.every((el) => {
+        const gd = el.querySelector('.js-plotly-plot');
+        const full = gd && gd._fullLayout;
+        return Boolean(full && gd.querySelector('.main-svg')
+            && Math.abs(full.width - el.clientWidth) <= 1
+            && Math.abs(full.height - el.clientHeight) <= 1);
+    });
+}"""
+
+
+def wait_for_plots_sized(page: Page, timeout: float = TIMEOUT) -> None:
+    """Wait until there is a visible plotly chart and each has drawn at the size of its
+    element: a chart that fills its container (`height="stretch"`) first draws at plotly's
+    default height, then again at the container's."""
+    page.wait_for_function(PLOTS_SIZED_JS, timeout=timeout, polling=100)
