@@ -344,6 +344,7 @@ def cooperation_chart(v: View) -> Chart | None:
         link_labels=v.labels["link_kinds"],
         kind_order=list(v.model.inventory.vocabulary("mapping_kinds")["id"]),
         label_min_links=3,
+        max_labels=5,
         by_kind=False,
     )
     return Chart(fig, network.link_table(v.links, v.names, v.labels["link_kinds"]))
