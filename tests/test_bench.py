@@ -1,0 +1,115 @@
+"""Smoke tests of the `make bench` harness on tiny data: the pieces work, no timing asserted."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cbdash import bench
+
+FIXTURE_DIR = Path(__file__).parent / "fixtures" / "inventory"
+
+
+def test_percentile_and_summary():
+    assert bench.percentile([5, 1, 3, 2, 4], 50) == 3
+    assert bench.percentile([5, 1, 3, 2, 4], 95) == 5
+    assert bench.percentile([7], 95) == 7
+    s = bench.summarise([3.0, 1.0, 2.0])
+    assert (s["median"], s["min"], s["max"], s["n"]) == (2.0, 1.0, 3.0, 3)
+    assert bench.summarise([])["median"] is None
+
+
+def test_app_pages_follow_app_py():
+    pages = {p.name: p for p in bench.app_pages()}
+    assert pages["home"].url_path == ""  # the default page lives at /
+    assert pages["topics"].url_path == "topics"
+    assert all(p.path.exists() for p in pages.values())
+
+
+def test_synthetic_data_is_made_once_and_cached(tmp_path):
+    first, made = bench.synthetic_data(5, 40, seed=1, root=tmp_path)
+    assert made > 0 and (first / "projects.csv").exists()
+    assert "SYNTHETIC" in (first / "projects.meta.yaml").read_text()
+    again, made_again = bench.synthetic_data(5, 40, seed=1, root=tmp_path)
+    assert again == first and made_again == 0.0
+    other, _ = bench.synthetic_data(5, 41, seed=1, root=tmp_path)
+    assert other != first  # the cache key holds the parameters
+    assert first.name.endswith(bench.synth_digest())
+
+
+def test_time_script_runs_the_server_floor(monkeypatch):
+    monkeypatch.setenv(bench.DATA_ENV, str(FIXTURE_DIR))
+    result = bench.time_script(bench.SERVER_FLOOR, warmup=1, runs=2)
+    assert result["errors"] == []
+    assert len(result["runs_ms"]) == 2 and result["median_ms"] > 0
+
+
+def test_server_bench_in_a_worker_process():
+    home = [p for p in bench.app_pages() if p.name == "home"]
+    result = bench.run_server_bench(FIXTURE_DIR, home, warmup=1, runs=1, log=print)
+    assert result["floor"]["median_ms"] > 0
+    assert result["pages"]["home"]["errors"] == []
+
+
+def test_script_finished_frames():
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    done = ForwardMsg()
+    done.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    assert bench.script_finished(done.SerializeToString())
+    rerun = ForwardMsg()
+    rerun.script_finished = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+    assert not bench.script_finished(rerun.SerializeToString())
+    other = ForwardMsg()
+    other.delta.new_element.markdown.body = "x"
+    assert not bench.script_finished(other.SerializeToString())
+    assert not bench.script_finished(b"\xff not a message")
+    assert not bench.script_finished("text frame")
+
+
+def test_budgets_table_and_verdicts():
+    results = {
+        "shipped": {
+            "server": {"floor": {"median_ms": 10.0}, "pages": {"home": {"median_ms": 25.0}}},
+            "browser": {
+                "floor": {"cold_load_ms": 2000.0, "filter_change_ms": 400.0},
+                "pages": {
+                    "home": {
+                        "cold_load_ms": 2500.0,
+                        "filter_change_ms": 700.0,
+                        "ws_bytes_per_change": 20_000,
+                    }
+                },
+                "rss_mb": 200.0,
+                "viewers": {"all_drawn_s": 8.0, "errors": []},
+            },
+        },
+        "big": {
+            "server": {"floor": {"median_ms": 12.0}, "pages": {"home": {"median_ms": 300.0}}},
+        },
+    }
+    rows = {(r["metric"], r["page"]): r for r in bench.evaluate(results, ["home"])}
+    rerun = rows[("server rerun median (ms)", "home")]
+    assert rerun["shipped"]["limit"] == 30.0 and rerun["shipped"]["ok"]
+    assert rerun["big"]["ok"] is False and rerun["result"] == "FAIL big"
+    change = rows[("filter change to redrawn (ms)", "home")]
+    assert change["shipped"]["ok"] is False  # 700 > 1.5 x 400
+    rss = rows[("server peak RSS (MB)", None)]
+    assert rss["shipped"]["ok"] and rss["result"] == "n/a big"  # big: no browser run
+    table = bench.format_table(list(rows.values()))
+    assert table.splitlines()[0].startswith("| metric")
+    assert "FAIL big" in table
+
+
+def test_peak_rss_of_this_process():
+    assert bench.peak_rss_mb(os.getpid()) > 10
+    assert bench.peak_rss_mb(2**30) is None
+
+
+@pytest.mark.parametrize("name", ["floor_server.py", "floor_browser.py"])
+def test_floor_pages_exist_outside_the_app(name):
+    path = bench.REPO / "bench" / name
+    assert path.exists()
+    assert "bench" not in (bench.REPO / "app.py").read_text()
