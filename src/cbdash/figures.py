@@ -39,7 +39,7 @@ NO_SHAPE_RGB = (200, 200, 200)
 # Tonga to Tuvalu across the antimeridian, fits the ~820 px map of a 1280 px wide window.
 WORLD_ZOOM = 0.6
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
-MAX_ANNOTATED_CELLS = 400  # numbers as coloured annotations up to this many cells
+MAX_ANNOTATED_CELLS = 100  # numbers as coloured annotations up to this many cells
 MAX_TEXT_CELLS = 2500  # numbers as heatmap cell text up to this many; hover only beyond
 
 
@@ -117,9 +117,11 @@ def annotated_heatmap(
         colorbar=dict(title=dict(text="")),
     )
     if as_text:
-        heatmap["text"] = [
-            ["" if np.isnan(v) else number_format.format(v) for v in row] for row in values
-        ]
+        # an array, not nested lists: Streamlit deep-copies the figure on every rerun
+        heatmap["text"] = np.array(
+            [["" if np.isnan(v) else number_format.format(v) for v in row] for row in values],
+            dtype=object,
+        )
         heatmap["texttemplate"] = "%{text}"
         heatmap["textfont"] = dict(size=13)
     layout: dict = dict(
