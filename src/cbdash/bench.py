@@ -14,7 +14,9 @@ For each dataset:
   process (`CBDASH_DATA_DIR` set), warmed up, then rerun `--runs` times; median and p95 of the
   rerun wall time, and the ratio to the server floor (`bench/floor_server.py`: the same
   sidebar widgets, no chart). The floor is timed before and after the pages; the mean of
-  the two is used, which evens out drift in the machine's load.
+  the two is used, which evens out drift in the machine's load. One more rerun of each page
+  is profiled (cProfile): `artifacts/bench-profiles/<dataset>/<page>.txt`, and the heaviest
+  functions of pages over budget are printed under the table.
 - **browser**: `streamlit run` on 127.0.0.1 and headless Debian Chromium (Playwright):
   cold load (a fresh browser context, so nothing cached) until every visible chart and table
   is drawn; a sidebar filter change (pick a topic, then clear the topics, alternately) until the
@@ -55,6 +57,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 BENCH_DATA = ARTIFACTS / "bench-data"
+PROFILES = ARTIFACTS / "bench-profiles"
 SERVER_FLOOR = REPO / "bench" / "floor_server.py"
 BROWSER_FLOOR = REPO / "bench" / "floor_browser.py"
 CHROMIUM = Path(os.environ.get("CBDASH_CHROMIUM", "/usr/bin/chromium"))
@@ -225,13 +228,65 @@ def time_script(
     }
 
 
-def server_bench(data_dir: Path, pages: Sequence[Page], warmup: int, runs: int) -> dict[str, Any]:
-    """AppTest timings of the floor and every page, in this process (call it in a fresh one)."""
+def profile_script(path: Path, out: Path, timeout: float = 600) -> list[dict[str, Any]]:
+    """cProfile of one warm rerun of a script (in the thread AppTest runs it in). Writes the
+    full listing to `out`; returns the app's and Streamlit's elements' heaviest functions."""
+    import cProfile
+    import io
+    import pstats
+
+    import streamlit.runtime.scriptrunner.script_runner as runner
+    from streamlit.testing.v1 import AppTest
+
+    original = runner.exec_func_with_error_handling
+    profiler = cProfile.Profile()
+    armed = False
+
+    def profiled(func, ctx):
+        if not armed:
+            return original(func, ctx)
+        profiler.enable()
+        try:
+            return original(func, ctx)
+        finally:
+            profiler.disable()
+
+    runner.exec_func_with_error_handling = profiled
+    try:
+        at = AppTest.from_file(str(path), default_timeout=timeout)
+        at.run()
+        armed = True
+        at.run()
+    finally:
+        runner.exec_func_with_error_handling = original
+    stats = pstats.Stats(profiler)
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(60)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text.getvalue())
+    top = []
+    for (file, line, name), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if any(part in file for part in ("/cbdash/", "/pages/", "/streamlit/elements/")):
+            where = file.split("/src/")[-1].split("/site-packages/")[-1]
+            top.append({"function": f"{where}:{line}({name})", "ms": cumulative * 1000})
+    top.sort(key=lambda t: -t["ms"])
+    return top[:12]
+
+
+def server_bench(
+    data_dir: Path, pages: Sequence[Page], warmup: int, runs: int, profiles: Path | None = None
+) -> dict[str, Any]:
+    """AppTest timings of the floor and every page, in this process (call it in a fresh one).
+    With `profiles`, also a cProfile listing of one rerun of each page in that folder."""
     os.environ[DATA_ENV] = str(data_dir)
     floor_before = time_script(SERVER_FLOOR, warmup, runs)  # its first run loads the model
     out: dict[str, Any] = {"model_first_run_ms": floor_before["first_ms"], "pages": {}}
     for page in pages:
         out["pages"][page.name] = time_script(page.path, warmup, runs)
+        if profiles is not None and not out["pages"][page.name]["errors"]:
+            out["pages"][page.name]["profile"] = profile_script(
+                page.path, profiles / f"{page.name}.txt"
+            )
     floor_after = time_script(SERVER_FLOOR, warmup, runs)
     medians = [f["median_ms"] for f in (floor_before, floor_after) if f["median_ms"] is not None]
     out["floor"] = {
@@ -243,7 +298,12 @@ def server_bench(data_dir: Path, pages: Sequence[Page], warmup: int, runs: int) 
 
 
 def run_server_bench(
-    data_dir: Path, pages: Sequence[Page], warmup: int, runs: int, log: Callable[[str], None]
+    data_dir: Path,
+    pages: Sequence[Page],
+    warmup: int,
+    runs: int,
+    log: Callable[[str], None],
+    profiles: Path | None = None,
 ) -> dict[str, Any]:
     """`server_bench` in a fresh Python process (no cache shared with other datasets)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -264,6 +324,8 @@ def run_server_bench(
             "--json",
             str(out),
         ]
+        if profiles is not None:
+            command += ["--profiles", str(profiles)]
         proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
         if proc.returncode != 0 or not out.exists():
             log(proc.stdout[-2000:] + proc.stderr[-4000:])
@@ -431,11 +493,15 @@ async def cold_load(context, url: str) -> tuple[float, list[str], Any, Frames]:
     return elapsed, errors, page, frames
 
 
-async def filter_changes(page, frames: Frames, n: int) -> tuple[list[float], list[int]]:
+async def filter_changes(
+    page, frames: Frames, n: int
+) -> tuple[list[float], list[int], list[float]]:
     """n sidebar filter changes (pick a topic; clear the topics; pick another; ...): seconds
-    from the click until the rerun has finished and the page is drawn, and bytes received."""
+    from the click until the rerun has finished and the page is drawn, bytes received, and
+    the seconds of that spent after the script_finished message (drawing in the browser)."""
     times: list[float] = []
     sizes: list[int] = []
+    drawing: list[float] = []
     box = page.get_by_role("combobox", name=FILTER_LABEL, exact=True)
     widget = page.locator('[data-testid="stMultiSelect"]').filter(has=box)
 
@@ -461,11 +527,13 @@ async def filter_changes(page, frames: Frames, n: int) -> tuple[list[float], lis
         except TimeoutError as exc:
             step = "pick a topic" if i % 2 == 0 else "clear the topics"
             raise RuntimeError(f"filter change {i + 1} ({step}): no rerun finished") from exc
+        finished = time.perf_counter()
         await wait_drawn(page)
         times.append(time.perf_counter() - start)
+        drawing.append(time.perf_counter() - finished)
         frames.armed = False
         sizes.append(frames.bytes)
-    return times, sizes
+    return times, sizes, drawing
 
 
 async def measure_page(
@@ -478,6 +546,7 @@ async def measure_page(
     errors: list[str] = []
     change_s: list[float] = []
     sizes: list[int] = []
+    drawing: list[float] = []
     for i in range(cold_runs):
         context = await browser.new_context(viewport=VIEWPORT)
         try:
@@ -486,7 +555,7 @@ async def measure_page(
             errors += errs
             last = i == cold_runs - 1 or elapsed > slow_s
             if last and changes:
-                change_s, sizes = await filter_changes(page, frames, changes)
+                change_s, sizes, drawing = await filter_changes(page, frames, changes)
                 errors += await page.evaluate(ERRORS_JS)
         except Exception as exc:  # a timeout or a page that broke: record it, go on
             errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
@@ -500,6 +569,7 @@ async def measure_page(
         "cold_load_runs_ms": [s * 1000 for s in loads],
         "filter_change_ms": summarise([s * 1000 for s in change_s])["median"],
         "filter_change_runs_ms": [s * 1000 for s in change_s],
+        "drawing_after_rerun_ms": [s * 1000 for s in drawing],
         "ws_bytes_per_change": summarise(sizes)["max"],  # the worst change counts
         "ws_bytes_runs": sizes,
         "errors": sorted(set(errors)),
@@ -617,8 +687,10 @@ def _brief(m: dict[str, Any]) -> str:
         return "-" if v is None else f"{v:.0f} ms"
 
     kb = m["ws_bytes_per_change"]
+    drawing = summarise(m.get("drawing_after_rerun_ms") or [])["median"]
     return (
-        f"cold {ms(m['cold_load_ms'])}, filter change {ms(m['filter_change_ms'])}, "
+        f"cold {ms(m['cold_load_ms'])}, filter change {ms(m['filter_change_ms'])} "
+        f"(drawing after the rerun {ms(drawing)}), "
         f"{'-' if kb is None else f'{kb / 1000:.0f} KB'}"
         + (f", errors: {m['errors']}" if m["errors"] else "")
     )
@@ -758,6 +830,25 @@ def info_lines(results: dict[str, Any]) -> list[str]:
     return out
 
 
+def profile_lines(results: dict[str, Any], rows: Sequence[dict[str, Any]]) -> list[str]:
+    """For each page over its server budget, the heaviest functions of one profiled rerun."""
+    out = []
+    for row in rows:
+        if row["metric"] != "server rerun median (ms)":
+            continue
+        for dataset in ("shipped", "big"):
+            if row[dataset]["ok"] is not False:
+                continue
+            page = results[dataset]["server"]["pages"][row["page"]]
+            top = [t for t in page.get("profile", []) if "/pages/" not in t["function"]][:4]
+            if top:
+                listed = "; ".join(f"{t['function']} {t['ms']:.0f} ms" for t in top)
+                out.append(f"profile {dataset} {row['page']} (one rerun, cumulative): {listed}")
+    if out:
+        out.insert(0, f"\nFull listings: {PROFILES}/<dataset>/<page>.txt")
+    return out
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -798,12 +889,14 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--warmup", type=int, required=True)
     worker.add_argument("--runs", type=int, required=True)
     worker.add_argument("--json", required=True)
+    worker.add_argument("--profiles", default=None)
     args = parser.parse_args(argv)
 
     everything = app_pages()
     if args.command == "_server":
         chosen = [p for p in everything if p.name in args.pages.split(",")]
-        result = server_bench(Path(args.data), chosen, args.warmup, args.runs)
+        profiles = Path(args.profiles) if args.profiles else None
+        result = server_bench(Path(args.data), chosen, args.warmup, args.runs, profiles)
         Path(args.json).write_text(json.dumps(result))
         return 0
 
@@ -843,7 +936,10 @@ def main(argv: list[str] | None = None) -> int:
         results[dataset] = {"data_dir": str(data_dir)}
         if not args.skip_server:
             log(f"{dataset}: AppTest, {args.warmup} warm-up + {runs} runs per page")
-            results[dataset]["server"] = run_server_bench(data_dir, pages, args.warmup, runs, log)
+            profiles = PROFILES / dataset
+            results[dataset]["server"] = run_server_bench(
+                data_dir, pages, args.warmup, runs, log, profiles
+            )
             s = results[dataset]["server"]
             log(
                 f"  server floor {_fmt(s['floor']['median_ms'])} ms; "
@@ -872,6 +968,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     print()
     for line in info_lines(results):
+        print(line)
+    for line in profile_lines(results, rows):
         print(line)
     failing = [r for r in rows if "FAIL" in r["result"]]
     print(
