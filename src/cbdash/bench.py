@@ -23,9 +23,12 @@ For each dataset:
   rerun's `script_finished` message has arrived and the page is drawn again; the payload bytes
   of the websocket frames received in between; the same for the browser floor
   (`bench/floor_browser.py`: the app's navigation and sidebar, one 10x10 plotly heatmap);
-  the server's peak RSS (VmHWM); 20 browser contexts opening the home page at once.
+  the server's peak RSS (VmHWM); 20 browser contexts opening the home page at once (time
+  until all are drawn, errors, and the server's CPU seconds meanwhile; `--floor-viewers
+  shipped` does the same on the browser floor, for comparison).
 
-"Drawn" means: the script is not running, the page title is there, nothing is stale, every
+"Drawn" means: the script is not running, the page title is there, nothing is stale, no
+element is still a loading skeleton (Streamlit loads chart and widget code lazily), every
 visible plotly chart has its SVG and every visible map its canvas, then two animation frames
 have passed. Budgets are evaluated, never asserted; the exit code is 0
 unless the harness itself fails.
@@ -86,6 +89,7 @@ SCRIPT_SECONDS = 15.0  # timed AppTest runs per page stop after this (three at l
 SLOW_PAGE_SECONDS = 8.0  # a page whose cold load takes longer is loaded once only
 TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1366, "height": 900}
+VIEWERS_TIMEOUT_MS = 240_000
 FILTER_LABEL = "Topics"
 
 # metric -> dataset -> (kind, limit): "x" = at most limit times the floor, "max" = at most limit.
@@ -412,6 +416,7 @@ DRAWN_JS = """() => {
   if (!main) return false;
   if (!main.querySelector('h1') && !main.querySelector('[data-testid="stException"]')) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
+  if (main.querySelector('[data-testid="stSkeleton"]')) return false;  // a lazy element loading
   const shown = (el) => el.getClientRects().length > 0;
   const need = [
     ['[data-testid="stPlotlyChart"]', '.main-svg'],
@@ -576,30 +581,47 @@ async def measure_page(
     }
 
 
-async def viewers(browser, url: str, n: int = VIEWERS) -> dict[str, Any]:
-    """n browser contexts open `url` at once: seconds until all are drawn, and errors."""
-    contexts = [await browser.new_context() for _ in range(n)]
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time a process has used so far, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def viewers(browser, url: str, server_pid: int, n: int = VIEWERS) -> dict[str, Any]:
+    """n browser contexts open `url` at once: seconds until all are drawn, errors, and the
+    CPU seconds the server spent meanwhile (to tell a slow server from a busy browser)."""
+    contexts = [await browser.new_context(viewport=VIEWPORT) for _ in range(n)]
     errors: list[str] = []
 
     async def one(context) -> float:
         page = await context.new_page()
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-        await page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        await wait_drawn(page)
+        await page.goto(url, wait_until="commit", timeout=VIEWERS_TIMEOUT_MS)
+        await wait_drawn(page, VIEWERS_TIMEOUT_MS)
         errors.extend(await page.evaluate(ERRORS_JS))
         return time.perf_counter() - start
 
+    cpu_before = cpu_seconds(server_pid)
     start = time.perf_counter()
     results = await asyncio.gather(*(one(c) for c in contexts), return_exceptions=True)
     total = time.perf_counter() - start
+    cpu_after = cpu_seconds(server_pid)
     done = [r for r in results if isinstance(r, float)]
-    errors += [f"{type(r).__name__}: {str(r)[:200]}" for r in results if isinstance(r, Exception)]
+    errors += [
+        f"{type(r).__name__}: {str(r).splitlines()[0][:200]}"
+        for r in results
+        if isinstance(r, Exception)
+    ]
     for context in contexts:
         await context.close()
     return {
         "all_drawn_s": total if len(done) == n else None,
         "drawn": len(done),
         "median_s": summarise(done)["median"],
+        "server_cpu_s": None if cpu_before is None else cpu_after - cpu_before,
         "errors": errors,
     }
 
@@ -627,7 +649,9 @@ async def browser_bench_async(
                 )
                 log(f"  browser floor: {_brief(out['floor'])}")
                 if settings.floor_viewers:
-                    out["floor"]["viewers"] = await viewers(browser, f"{floor.url}/")
+                    out["floor"]["viewers"] = await viewers(
+                        browser, f"{floor.url}/", floor.proc.pid
+                    )
                     log(f"  {VIEWERS} viewers of the floor: {_brief_viewers(out['floor'])}")
             finally:
                 floor.stop()
@@ -643,7 +667,7 @@ async def browser_bench_async(
                         browser, url, settings.cold_runs, settings.changes
                     )
                     log(f"  browser {page.name}: {_brief(out['pages'][page.name])}")
-                out["viewers"] = await viewers(browser, f"{app.url}/")
+                out["viewers"] = await viewers(browser, f"{app.url}/", app.proc.pid)
                 log(f"  {VIEWERS} viewers of the home page: {_brief_viewers(out)}")
                 out["rss_mb"] = app.peak_rss_mb()
             finally:
@@ -667,10 +691,12 @@ class BrowserSettings:
 def _brief_viewers(r: dict[str, Any]) -> str:
     v = r["viewers"]
     drawn = v["all_drawn_s"]
+    cpu = v.get("server_cpu_s")
     return (
         f"{v['drawn']} of {VIEWERS} drawn"
         + (f" in {drawn:.1f} s" if drawn is not None else "")
         + f", {len(v['errors'])} errors"
+        + (f", server CPU {cpu:.1f} s" if cpu is not None else "")
     )
 
 
@@ -871,13 +897,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", default="shipped,big", help="shipped, big or both")
     parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=0, help="timed reruns (default 15/9)")
+    parser.add_argument("--runs", type=int, default=0, help="timed reruns (default 11/7)")
     parser.add_argument("--cold-runs", type=int, default=2, help="cold loads per page")
     parser.add_argument("--changes", type=int, default=2, help="filter changes per page")
     parser.add_argument(
         "--floor-viewers",
-        default="shipped",
-        help="datasets on which 20 viewers also open the browser floor (comma list or none)",
+        default="",
+        help="datasets on which 20 viewers also open the browser floor, e.g. shipped "
+        "(for comparison; adds a minute or two)",
     )
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-server", action="store_true")
@@ -924,13 +951,13 @@ def main(argv: list[str] | None = None) -> int:
             from cbdash.inventory import DEFAULT_DATA_DIR
 
             data_dir = DEFAULT_DATA_DIR
-            runs = args.runs or 15
+            runs = args.runs or 11
         elif dataset == "big":
             data_dir, made = synthetic_data(args.mappings, args.projects, args.seed)
             meta["synth_seconds"] = made
             how = f"made in {made:.0f} s" if made else "from cache"
             log(f"synthetic data {how}: {data_dir}")
-            runs = args.runs or 9
+            runs = args.runs or 7
         else:
             parser.error(f"unknown dataset {dataset!r}")
         results[dataset] = {"data_dir": str(data_dir)}
