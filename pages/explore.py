@@ -18,8 +18,10 @@ st.markdown(
 links = {c: st.column_config.LinkColumn(c) for c in ("url",)}
 
 
+@st.fragment
 def table_view(table, name: str, default_columns: list[str]) -> None:
-    """Search box, column picker, table and download for one table."""
+    """Search box, column picker, table and download for one table. A fragment: typing a
+    search or picking columns reruns only this table, not the page and its sidebar."""
     text = st.text_input(f"Search {name}", key=f"search_{name}", placeholder="any word")
     columns = st.multiselect(
         "Columns", list(table.columns), default=default_columns, key=f"columns_{name}"
