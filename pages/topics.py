@@ -6,6 +6,8 @@ from cbdash import figures, takeaways, ui
 from cbdash.tables import matrix_long
 from cbdash.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
 
+MAX_ROWS = 60  # mappings in the mapping x topic chart (as the overlap matrix)
+
 model, filters = ui.page_context()
 inv = model.inventory
 mappings = model.filtered_mappings(filters)
@@ -28,9 +30,11 @@ tab_m, tab_r, tab_u, tab_x = st.tabs(
 )
 with tab_m:
     matrix = mapping_topic_matrix(mappings)
+    # Rows are sorted busiest first; a taller chart is unreadable and slow to draw.
+    shown = matrix.head(MAX_ROWS)
     st.plotly_chart(
         figures.annotated_heatmap(
-            matrix,
+            shown,
             title="Topics each mapping covers (1 = covered)",
             x_title="topic",
             y_title="mapping",
@@ -39,7 +43,17 @@ with tab_m:
         ),
         key="mapping_topic",
     )
-    ui.caption(f"{len(mappings)} mappings; rows and columns sorted by totals.", filters, model)
+    ui.caption(
+        f"{len(mappings)} mappings; rows and columns sorted by totals"
+        + (
+            f"; the {MAX_ROWS} covering most topics are shown, the download has all"
+            if len(matrix) > MAX_ROWS
+            else ""
+        )
+        + ".",
+        filters,
+        model,
+    )
     ui.download_csv(
         matrix_long(matrix, "mapping", "topic", "covered"), "mapping by topic", "dl_mapping_topic"
     )
