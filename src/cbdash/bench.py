@@ -89,7 +89,7 @@ SCRIPT_SECONDS = 15.0  # timed AppTest runs per page stop after this (three at l
 SLOW_PAGE_SECONDS = 8.0  # a page whose cold load takes longer is loaded once only
 TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1366, "height": 900}
-VIEWERS_TIMEOUT_MS = 240_000
+VIEWERS_TIMEOUT_MS = 60_000  # a viewer not drawn by then counts as an error
 FILTER_LABEL = "Topics"
 
 # metric -> dataset -> (kind, limit): "x" = at most limit times the floor, "max" = at most limit.
