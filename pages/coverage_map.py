@@ -1,5 +1,6 @@
 """Coverage map: which countries each mapping covers; where coverage is thin."""
 
+import pandas as pd
 import streamlit as st
 
 from cbdash import coverage, figures, takeaways, ui
@@ -15,11 +16,20 @@ model, filters = ui.page_context()
 inv = model.inventory
 mappings = model.filtered_mappings(filters)
 projects = model.filtered_projects(filters)
-cov = model.coverage[model.coverage["mapping_id"].isin(mappings["id"])]
-summary = coverage.country_summary(cov, projects, model.countries, model.project_counts(projects))
 
+
+def summarise() -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Coverage rows of the mappings that pass, the country summary and the sentence."""
+    cov = model.coverage[model.coverage["mapping_id"].isin(mappings["id"])]
+    counts = model.project_counts(projects)
+    summary = coverage.country_summary(cov, projects, model.countries, counts)
+    return cov, summary, takeaways.where(summary, mappings, cov)
+
+
+# Kept per filter state: a rerun with the same filters (a click, another viewer) reuses it.
+cov, summary, sentence = model.memo(("map", filters), summarise)
 st.title("Where do the mappings look?")
-st.markdown(takeaways.where(summary, mappings, cov))
+st.markdown(sentence)
 
 left, right = st.columns([1, 2])
 measure = left.radio(
@@ -36,30 +46,35 @@ chosen = right.multiselect(
     key="map_mappings",
     placeholder="All mappings that pass the filters",
 )
-if measure == "mappings" and chosen:
-    values = coverage.mapping_footprint(cov, chosen)
-    label = "selected mappings covering"
-elif measure == "regional":
-    regional = mappings.loc[~coverage.is_global(mappings), "id"]
-    values = coverage.coverage_counts(cov[cov["mapping_id"].isin(regional)], summary["iso3"])
-    label = "regional or national mappings covering"
-else:
-    values = summary.set_index("iso3")[measure]
+
+
+def measured(measure: str, chosen: tuple[str, ...]) -> tuple[pd.Series, str]:
+    """Countries' values for the chosen colouring, and what they count."""
+    if measure == "mappings" and chosen:
+        return coverage.mapping_footprint(cov, list(chosen)), "selected mappings covering"
+    if measure == "regional":
+        regional = mappings.loc[~coverage.is_global(mappings), "id"]
+        values = coverage.coverage_counts(cov[cov["mapping_id"].isin(regional)], summary["iso3"])
+        return values, "regional or national mappings covering"
     label = "mappings covering" if measure == "mappings" else "projects naming it"
+    return summary.set_index("iso3")[measure], label
+
+
+def drawn(measure: str, chosen: tuple[str, ...], selected: str | None):
+    """The map, its legend and what the colours count."""
+    values, label = measured(measure, chosen)
+    vmax = int(values.max()) if len(values) else 0
+    deck = figures.world_coverage_map(model.shapes, model.points, values, label, selected)
+    return deck, figures.map_legend(vmax, label), label
+
 
 selected = st.session_state.get("map_country")
+view = (measure, tuple(chosen), selected)
+deck, legend, label = model.memo(("map_view", filters, *view), lambda: drawn(*view))
 event = st.pydeck_chart(
-    figures.world_coverage_map(model.shapes, model.points, values, label, selected),
-    on_select="rerun",
-    selection_mode="single-object",
-    key="world_map",
-    height=520,
+    deck, on_select="rerun", selection_mode="single-object", key="world_map", height=520
 )
-st.plotly_chart(
-    figures.map_legend(int(values.max()) if len(values) else 0, label),
-    key="map_legend",
-    config={"displayModeBar": False},
-)
+st.plotly_chart(legend, key="map_legend", config={"displayModeBar": False})
 ui.caption(
     f"Countries coloured by {label}; small states drawn as circles. Coverage is derived "
     "from each mapping's stated scope (a global mapping covers every UN member state).",

@@ -1,5 +1,8 @@
 """Explore & download: every mapping and project, searchable, with sources."""
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
 from cbdash import ui
@@ -16,23 +19,30 @@ st.markdown(
     "Search, choose columns, and download exactly the rows that match."
 )
 links = {c: st.column_config.LinkColumn(c) for c in ("url",)}
+columns_of = {"mappings": model.mapping_rows.columns, "projects": model.project_rows.columns}
+total = {"mappings": len(mappings), "projects": len(projects)}
 
 
 @st.fragment
-def table_view(table, name: str, default_columns: list[str]) -> None:
+def table_view(table: Callable[[], pd.DataFrame], name: str, default_columns: list[str]) -> None:
     """Search box, column picker, table and download for one table. A fragment: typing a
-    search or picking columns reruns only this table, not the page and its sidebar."""
+    search or picking columns reruns only this table, not the page and its sidebar. The
+    rows shown are kept per filters, search and columns (Model.memo); `table()` makes all
+    the rows that pass the filters."""
     text = st.text_input(f"Search {name}", key=f"search_{name}", placeholder="any word")
     columns = st.multiselect(
-        "Columns", list(table.columns), default=default_columns, key=f"columns_{name}"
+        "Columns", list(columns_of[name]), default=default_columns, key=f"columns_{name}"
     )
-    shown = search(table, text)[columns or list(table.columns)]
+    chosen = tuple(columns or table.columns)
+    shown = model.memo(
+        ("explore", filters, name, text, chosen), lambda: search(table(), text)[list(chosen)]
+    )
     if shown.empty:
         ui.empty_state(f"No {name} match the search and filters.")
         return
     ui.table(shown, f"table_{name}", what=name, column_config=links)
     st.caption(
-        f"{len(shown)} of {len(table)} {name}. Sources are the pages each fact was "
+        f"{len(shown)} of {total[name]} {name}. Sources are the pages each fact was "
         f"taken from. {filters.describe(model.labels)}"
     )
     ui.download_csv(shown, name, f"dl_{name}")
@@ -41,7 +51,7 @@ def table_view(table, name: str, default_columns: list[str]) -> None:
 tab_m, tab_p, tab_c = st.tabs(["Mappings", "Projects", "Compare mappings"])
 with tab_m:
     table_view(
-        model.mapping_rows.loc[mappings.index],
+        lambda: model.mapping_rows.loc[mappings.index],
         "mappings",
         [
             "name",
@@ -59,7 +69,7 @@ with tab_m:
     )
 with tab_p:
     table_view(
-        model.project_rows.loc[projects.index],
+        lambda: model.project_rows.loc[projects.index],
         "projects",
         [
             "title",

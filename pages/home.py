@@ -4,24 +4,47 @@ import streamlit as st
 
 from cbdash import figures, takeaways, ui
 
+COLUMNS = [
+    "name",
+    "owners",
+    "kind",
+    "scope",
+    "countries covered (derived)",
+    "topics",
+    "confidence",
+    "url",
+]
+
 model, filters = ui.page_context()
 inv = model.inventory
 mappings = model.filtered_mappings(filters)
-projects = model.filtered_projects(filters)
 
+
+def headline() -> tuple[str, list[int]]:
+    """The opening sentence and the four numbers, for the mappings that pass the filters."""
+    ids = mappings["id"]
+    links = inv.cooperation["mapping_a"].isin(ids) & inv.cooperation["mapping_b"].isin(ids)
+    numbers = [
+        len(mappings),
+        len(model.filtered_projects(filters)),
+        model.coverage.loc[model.coverage["mapping_id"].isin(ids), "iso3"].nunique(),
+        int(links.sum()),
+    ]
+    return takeaways.who_maps(mappings, model.labels["kinds"]), numbers
+
+
+# Kept per filter state: a rerun with the same filters (another viewer, a click) reuses it.
+sentence, numbers = model.memo(("home", filters), headline)
 st.title("Who maps cybersecurity capacity building?")
-st.markdown(takeaways.who_maps(mappings, model.labels["kinds"]))
-
-cov = model.coverage[model.coverage["mapping_id"].isin(mappings["id"])]
-links = inv.cooperation[
-    inv.cooperation["mapping_a"].isin(mappings["id"])
-    & inv.cooperation["mapping_b"].isin(mappings["id"])
-]
+st.markdown(sentence)
 cols = st.columns(4)
-cols[0].metric("Mapping efforts", len(mappings))
-cols[1].metric("Projects listed", len(projects))
-cols[2].metric("Countries covered", cov["iso3"].nunique())
-cols[3].metric("Cooperation links", len(links))
+for col, label, number in zip(
+    cols,
+    ["Mapping efforts", "Projects listed", "Countries covered", "Cooperation links"],
+    numbers,
+    strict=True,
+):
+    col.metric(label, number)
 
 if mappings.empty:
     ui.empty_state("No mapping effort matches the filters. Widen or reset them in the sidebar.")
@@ -29,11 +52,14 @@ if mappings.empty:
 
 kinds = mappings["kind"].value_counts()
 st.plotly_chart(
-    figures.bar_chart(
-        kinds,
-        title="Mapping efforts by kind",
-        x_title="mapping efforts",
-        labels=model.labels["kinds"],
+    model.memo(
+        ("home_kinds", filters),
+        lambda: figures.bar_chart(
+            kinds,
+            title="Mapping efforts by kind",
+            x_title="mapping efforts",
+            labels=model.labels["kinds"],
+        ),
     ),
     key="kinds_chart",
 )
@@ -45,19 +71,7 @@ ui.download_csv(
 st.subheader("The mapping efforts")
 # The readable rows are built once per model; a mapping's derived coverage does not depend
 # on which other mappings pass the filters.
-table = model.mapping_rows.loc[mappings.index].reset_index(drop=True)
-shown = table[
-    [
-        "name",
-        "owners",
-        "kind",
-        "scope",
-        "countries covered (derived)",
-        "topics",
-        "confidence",
-        "url",
-    ]
-]
+shown = model.memo(("home_table", filters), lambda: model.mapping_rows.loc[mappings.index, COLUMNS])
 ui.table(
     shown,
     "home_table",

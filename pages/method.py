@@ -33,10 +33,10 @@ st.markdown(
 )
 
 st.subheader("Sources of each data file")
-st.dataframe(
+ui.table(
     inv.origins,
-    hide_index=True,
-    key="origins",
+    "origins",
+    what="data files",
     column_config={"url_main": st.column_config.LinkColumn("url_main")},
 )
 ui.download_csv(inv.origins, "data sources", "dl_origins")
@@ -61,8 +61,11 @@ vocab = st.selectbox(
     key="vocab",
     format_func=lambda v: v.replace("_", " ").capitalize(),
 )
-terms = inv.vocabulary(vocab).assign(synonyms=lambda d: d["synonyms"].map("; ".join))
-st.dataframe(terms, hide_index=True, key="terms")
+terms = model.derived(
+    f"terms_{vocab}",
+    lambda: inv.vocabulary(vocab).assign(synonyms=lambda d: d["synonyms"].map("; ".join)),
+)
+ui.table(terms, "terms", what="terms")
 ui.download_csv(terms, f"taxonomy {vocab}", "dl_terms")
 
 st.subheader("Validation report")

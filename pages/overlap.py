@@ -1,5 +1,6 @@
 """Overlap: how much two mapping efforts cover the same countries, topics, users or projects."""
 
+import pandas as pd
 import streamlit as st
 
 from cbdash import coverage, figures, takeaways, ui
@@ -44,40 +45,58 @@ no_global = st.toggle(
     value=True,
     key="ov_no_global",
 )
-ids = list(mappings.loc[~coverage.is_global(mappings), "id"] if no_global else mappings["id"])
-if dim == "countries":
-    long = model.coverage.rename(columns={"mapping_id": "id", "iso3": "value"})
-elif dim == "projects":
-    long = model.derived(
-        "project_listings",
-        lambda: explode(inv.projects, "project_id", "listed_in", "id").rename(
-            columns={"project_id": "value"}
-        ),
-    )
-else:
-    long = explode(mappings, "id", dim, "value")
-membership = membership_matrix(long[long["id"].isin(ids)], "id", "value", rows=ids)
-membership = membership[membership.any(axis=1)]
-if len(membership) < 2:
-    ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.")
-    st.stop()
-with_values = len(membership)
-if with_values > MAX_MATRIX:
-    largest = membership.sum(axis=1).sort_values(ascending=False, kind="stable").index
-    membership = membership.loc[largest[:MAX_MATRIX]]
-matrix = ordered(overlap_matrix(membership, metric))
-fmt = "{:.0f}" if metric == "count" else "{:.2f}"
-st.plotly_chart(
-    figures.annotated_heatmap(
+
+
+def compared(dim: str, metric: str, no_global: bool):
+    """Membership of the compared mappings (the MAX_MATRIX largest), how many have values,
+    the ordered overlap matrix, its chart, its long form and the top pairs."""
+    ids = list(mappings.loc[~coverage.is_global(mappings), "id"] if no_global else mappings["id"])
+    if dim == "countries":
+        long = model.coverage.rename(columns={"mapping_id": "id", "iso3": "value"})
+    elif dim == "projects":
+        long = model.derived(
+            "project_listings",
+            lambda: explode(inv.projects, "project_id", "listed_in", "id").rename(
+                columns={"project_id": "value"}
+            ),
+        )
+    else:
+        long = explode(mappings, "id", dim, "value")
+    membership = membership_matrix(long[long["id"].isin(ids)], "id", "value", rows=ids)
+    membership = membership[membership.any(axis=1)]
+    with_values = len(membership)
+    if with_values < 2:
+        return membership, len(ids), with_values, None
+    if with_values > MAX_MATRIX:
+        largest = membership.sum(axis=1).sort_values(ascending=False, kind="stable").index
+        membership = membership.loc[largest[:MAX_MATRIX]]
+    matrix = ordered(overlap_matrix(membership, metric))
+    figure = figures.annotated_heatmap(
         matrix,
         title=f"{METRIC_NAMES[metric]} by {DIMENSIONS[dim].lower()}",
-        number_format=fmt,
+        number_format="{:.0f}" if metric == "count" else "{:.2f}",
         x_labels=names,
         y_labels=names,
-    ),
-    key="overlap_matrix",
+    )
+    pairs = top_pairs(matrix, 10).assign(
+        mapping_a=lambda d: d["mapping_a"].map(names),
+        mapping_b=lambda d: d["mapping_b"].map(names),
+    )
+    long_form = matrix_long(matrix, "mapping_a", "mapping_b", metric)
+    return membership, len(ids), with_values, (figure, long_form, pairs)
+
+
+# Kept per filter state and choice of comparison (Model.memo).
+choice = (dim, metric, no_global)
+membership, compared_ids, with_values, shown = model.memo(
+    ("overlap", filters, *choice), lambda: compared(*choice)
 )
-left_out = len(ids) - with_values
+if shown is None:
+    ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.")
+    st.stop()
+figure, long_form, pairs = shown
+st.plotly_chart(figure, key="overlap_matrix")
+left_out = compared_ids - with_values
 ui.caption(
     f"{with_values} mappings with known {DIMENSIONS[dim].lower()}"
     + (f" ({left_out} without are left out)" if left_out else "")
@@ -86,29 +105,14 @@ ui.caption(
     filters,
     model,
 )
-ui.download_csv(
-    matrix_long(matrix, "mapping_a", "mapping_b", metric), f"overlap {dim} {metric}", "dl_overlap"
-)
+ui.download_csv(long_form, f"overlap {dim} {metric}", "dl_overlap")
 
 st.subheader("Most overlapping pairs")
-pairs = top_pairs(matrix, 10).assign(
-    mapping_a=lambda d: d["mapping_a"].map(names), mapping_b=lambda d: d["mapping_b"].map(names)
-)
-st.dataframe(pairs, hide_index=True, key="top_pairs")
+ui.table(pairs, "top_pairs", what="pairs")
 
-st.subheader("Compare two mappings")
-c1, c2 = st.columns(2)
-options = list(membership.index)
-pa = c1.selectbox("Mapping A", options, format_func=names.get, key="pair_a", index=0)
-pb = c2.selectbox("Mapping B", options, format_func=names.get, key="pair_b", index=1)
-if pa == pb:
-    st.info("Pick two different mappings.")
-else:
-    s = pair_summary(membership, pa, pb)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("In both", s["both"])
-    m2.metric(f"Only in {names[pa]}", s["only_a"])
-    m3.metric(f"Only in {names[pb]}", s["only_b"])
+
+def pair(pa: str, pb: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """What two mappings share and what only one has, with readable names."""
     detail = pair_detail(membership, pa, pb)
     # Names of topics, users and countries, and project titles (which win a clash), built
     # once per model rather than a 100,000-entry dict on every rerun.
@@ -126,5 +130,23 @@ else:
     )
     detail["name"] = [titles.get(v, value_names.get(v, v)) for v in detail["value"]]
     detail["status"] = detail["status"].str.replace(pa, names[pa]).str.replace(pb, names[pb])
-    st.dataframe(detail[["name", "status"]], hide_index=True, key="pair_detail")
+    return pair_summary(membership, pa, pb), detail, detail[["name", "status"]]
+
+
+st.subheader("Compare two mappings")
+c1, c2 = st.columns(2)
+options = list(membership.index)
+pa = c1.selectbox("Mapping A", options, format_func=names.get, key="pair_a", index=0)
+pb = c2.selectbox("Mapping B", options, format_func=names.get, key="pair_b", index=1)
+if pa == pb:
+    st.info("Pick two different mappings.")
+else:
+    s, detail, shown_detail = model.memo(
+        ("overlap_pair", filters, *choice, pa, pb), lambda: pair(pa, pb)
+    )
+    m1, m2, m3 = st.columns(3)
+    m1.metric("In both", s["both"])
+    m2.metric(f"Only in {names[pa]}", s["only_a"])
+    m3.metric(f"Only in {names[pb]}", s["only_b"])
+    ui.table(shown_detail, "pair_detail", what="values")
     ui.download_csv(detail[["value", "name", "status"]], f"pair {pa} {pb} {dim}", "dl_pair")

@@ -1,5 +1,7 @@
 """Projects & duplicates: which projects several mappings list, and who funds what where."""
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from cbdash import figures, funding, takeaways, ui
@@ -13,30 +15,47 @@ projects = model.filtered_projects(filters)
 rows = model.project_rows.loc[projects.index]
 
 st.title("Which projects appear in several mappings?")
-st.markdown(takeaways.duplicates(projects))
+# Sentences, tables and charts are kept per filter state (Model.memo).
+st.markdown(model.memo(("projects_sentence", filters), lambda: takeaways.duplicates(projects)))
 if projects.empty:
     ui.empty_state("No project matches the filters. Widen or reset them in the sidebar.")
     st.stop()
 
-section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], key="projects_section")
-if section == SECTIONS[0]:
-    # listed_by_several(projects), from the readable rows' precomputed listing counts
-    listings = rows["mappings listing it"]
-    several = rows[listings >= 2].sort_values(
+
+def listed_by_several(rows: pd.DataFrame) -> pd.DataFrame:
+    """`listed_by_several(projects)`, from the readable rows' precomputed listing counts."""
+    several = rows[rows["mappings listing it"] >= 2].sort_values(
         ["mappings listing it", "title"], ascending=[False, True]
     )
-    shown = several[
-        [
-            "title",
-            "aliases",
-            "listed in",
-            "mappings listing it",
-            "funders",
-            "start",
-            "end",
-            "sources",
-        ]
-    ]
+    columns = ["title", "aliases", "listed in", "mappings listing it", "funders", "start", "end"]
+    return several[[*columns, "sources"]]
+
+
+def duplicate_check() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The duplicate check's rows for the projects that pass, its groups of more than one
+    row (the columns shown, and all), and the closest calls kept apart (nearest first)."""
+    checked = ui.get_clusters().set_index("project_id").loc[projects["project_id"]]
+    groups = checked[checked["cluster_size"] > 1].reset_index()
+    near = (
+        checked.assign(nearest=nearest_score(checked["evidence"]))
+        .dropna(subset=["nearest"])
+        .sort_values("nearest", ascending=False)
+        .reset_index()
+    )[["project_id", "nearest", "evidence", "overridden"]]
+    return checked, groups[["cluster_id", "project_id", "score", "evidence"]], groups, near
+
+
+def flows_of(by: str) -> tuple[pd.DataFrame, go.Figure | None]:
+    """Projects from funders or implementers to regions, and their Sankey chart."""
+    flows = funding.flows(projects, model.project_regions, by=by)
+    if flows.empty:
+        return flows, None
+    return flows, figures.flow_sankey(flows, title=f"Projects from {by} to UN regions")
+
+
+section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], key="projects_section")
+if section == SECTIONS[0]:
+    shown = model.memo(("projects_several", filters), lambda: listed_by_several(rows))
     if shown.empty:
         ui.empty_state("No project that passes the filters is listed by two or more mappings.")
     else:
@@ -49,8 +68,7 @@ if section == SECTIONS[0]:
         )
         ui.download_csv(shown, "projects listed by several mappings", "dl_several")
 elif section == SECTIONS[1]:
-    checked = ui.get_clusters().set_index("project_id").loc[projects["project_id"]]
-    groups = checked[checked["cluster_size"] > 1].reset_index()
+    checked, group_rows, groups, near = model.memo(("projects_check", filters), duplicate_check)
     st.markdown(
         f"The duplicate check compared {len(checked)} project rows by names, aliases, "
         "funders, implementers, countries and years. "
@@ -58,23 +76,13 @@ elif section == SECTIONS[1]:
     )
     if not groups.empty:
         ui.table(
-            groups[["cluster_id", "project_id", "score", "evidence"]],
+            group_rows,
             "clusters_table",
             what="rows",
         )
         ui.download_csv(groups, "duplicate clusters", "dl_clusters")
-    near = (
-        checked.assign(nearest=nearest_score(checked["evidence"]))
-        .dropna(subset=["nearest"])
-        .sort_values("nearest", ascending=False)
-        .reset_index()
-    )
     st.subheader("Closest calls kept apart")
-    st.dataframe(
-        near[["project_id", "nearest", "evidence", "overridden"]].head(50),
-        hide_index=True,
-        key="near_table",
-    )
+    ui.table(near, "near_table", max_rows=50, what="closest calls")
     ui.caption(
         "Pairs that look alike but are kept apart, with the evidence (a phase "
         "conflict such as GLACY+ vs GLACY-e, different funders or years, or a "
@@ -83,19 +91,17 @@ elif section == SECTIONS[1]:
         model,
     )
     ui.download_csv(
-        near[["project_id", "nearest", "evidence", "overridden"]],
+        near,
         "duplicate check closest calls",
         "dl_near",
     )
 else:
     by = st.radio("From", ["funders", "implementers"], horizontal=True, key="flow_by")
-    flows = funding.flows(projects, model.project_regions, by=by)
-    if flows.empty:
+    flows, sankey = model.memo(("projects_flows", filters, by), lambda: flows_of(by))
+    if sankey is None:
         ui.empty_state(f"No project with known {by} and region matches the filters.")
     else:
-        st.plotly_chart(
-            figures.flow_sankey(flows, title=f"Projects from {by} to UN regions"), key="flows_chart"
-        )
+        st.plotly_chart(sankey, key="flows_chart")
         ui.caption(
             f"Width = number of projects (not money); the 12 busiest {by}, the rest "
             "grouped. Regions from named beneficiary countries or regions.",

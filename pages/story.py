@@ -51,16 +51,27 @@ forward.button(
 )
 if problem:
     st.warning(problem)
-view = story.view(model, filters)
-st.markdown(f"**{escape_markdown(step.takeaway(view))}**")
 
-chart = step.chart(view)
+
+def shown(number: int, present: bool):
+    """The step's sentence, chart (None if nothing to draw) and figure as drawn."""
+    view = story.view(model, filters)
+    chart = step.chart(view)
+    figure = None if chart is None else (story.projector(chart.figure) if present else chart.figure)
+    return escape_markdown(step.takeaway(view)), chart, figure
+
+
+# Kept per filter state and step (Model.memo): the audience's reruns reuse it.
+sentence, chart, figure = model.memo(
+    ("story", filters, number, present), lambda: shown(number, present)
+)
+st.markdown(f"**{sentence}**")
 if chart is None:
     ui.empty_state("Nothing to draw for this step under the current filters.")
 else:
     with st.container(key=story.CHART_KEY):
         st.plotly_chart(
-            story.projector(chart.figure) if present else chart.figure,
+            figure,
             key=f"story_chart_{step.slug}",
             config=story.png_config(f"{number}_{step.slug}"),
             height="stretch" if present else "content",

@@ -1,5 +1,7 @@
 """Topics: which topics and target users each mapping (and project) serves."""
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from cbdash import figures, takeaways, ui
@@ -15,10 +17,17 @@ projects = model.filtered_projects(filters)
 topic_labels, user_labels = model.labels["topics"], model.labels["users"]
 
 st.title("On which topics, for whom?")
+# Everything below is kept per filter state (Model.memo): a rerun with the same filters,
+# such as another viewer's or a switch of tab, reuses it.
 st.markdown(
-    takeaways.on_what(mappings, "id", topic_labels)
-    + " "
-    + takeaways.for_whom(mappings, "id", user_labels)
+    model.memo(
+        ("topics_sentence", filters),
+        lambda: (
+            takeaways.on_what(mappings, "id", topic_labels)
+            + " "
+            + takeaways.for_whom(mappings, "id", user_labels)
+        ),
+    )
 )
 
 if mappings.empty:
@@ -28,21 +37,59 @@ if mappings.empty:
 tab_m, tab_r, tab_u, tab_x = st.tabs(
     ["Mapping × topic", "Region × topic", "Target users × topic", "How mappings categorise"]
 )
-with tab_m:
+
+
+def mapping_topic() -> tuple[pd.DataFrame, go.Figure, pd.DataFrame]:
+    """The mapping x topic matrix, its chart (busiest rows first, at most MAX_ROWS: a taller
+    chart is unreadable and slow to draw) and its long form for the download."""
     matrix = mapping_topic_matrix(mappings)
-    # Rows are sorted busiest first; a taller chart is unreadable and slow to draw.
-    shown = matrix.head(MAX_ROWS)
-    st.plotly_chart(
-        figures.annotated_heatmap(
-            shown,
-            title="Topics each mapping covers (1 = covered)",
-            x_title="topic",
-            y_title="mapping",
-            x_labels=topic_labels,
-            y_labels=model.mapping_names,
-        ),
-        key="mapping_topic",
+    figure = figures.annotated_heatmap(
+        matrix.head(MAX_ROWS),
+        title="Topics each mapping covers (1 = covered)",
+        x_title="topic",
+        y_title="mapping",
+        x_labels=topic_labels,
+        y_labels=model.mapping_names,
     )
+    return matrix, figure, matrix_long(matrix, "mapping", "topic", "covered")
+
+
+def region_topic(of: str) -> tuple[pd.DataFrame, go.Figure | None, pd.DataFrame]:
+    """The region x topic matrix counting mappings or projects, its chart and long form."""
+    if of == "mappings":
+        regions = model.mapping_regions.rename(columns={"mapping_id": "id"})
+        matrix = region_topic_matrix(regions, mappings, "id")
+    else:
+        matrix = region_topic_matrix(model.project_regions, projects, "project_id")
+    if matrix.empty or matrix.to_numpy().sum() == 0:
+        return matrix, None, matrix
+    figure = figures.annotated_heatmap(
+        matrix,
+        title=f"{of.capitalize()} per UN region and topic",
+        x_title="topic",
+        y_title="region",
+        x_labels=topic_labels,
+    )
+    return matrix, figure, matrix_long(matrix, "region", "topic", of)
+
+
+def users_topic() -> tuple[go.Figure, pd.DataFrame]:
+    """The target users x topic chart and its long form."""
+    matrix = users_topic_matrix(mappings, "id")
+    figure = figures.annotated_heatmap(
+        matrix,
+        title="Mappings per target-user group and topic",
+        x_title="topic",
+        y_title="target users",
+        x_labels=topic_labels,
+        y_labels=user_labels,
+    )
+    return figure, matrix_long(matrix, "target users", "topic", "mappings")
+
+
+with tab_m:
+    matrix, figure, long = model.memo(("topics_mapping", filters), mapping_topic)
+    st.plotly_chart(figure, key="mapping_topic")
     ui.caption(
         f"{len(mappings)} mappings; rows and columns sorted by totals"
         + (
@@ -54,57 +101,26 @@ with tab_m:
         filters,
         model,
     )
-    ui.download_csv(
-        matrix_long(matrix, "mapping", "topic", "covered"), "mapping by topic", "dl_mapping_topic"
-    )
+    ui.download_csv(long, "mapping by topic", "dl_mapping_topic")
 with tab_r:
     of = st.radio("Count", ["mappings", "projects"], horizontal=True, key="region_topic_of")
-    if of == "mappings":
-        regions = model.mapping_regions.rename(columns={"mapping_id": "id"})
-        matrix = region_topic_matrix(regions, mappings, "id")
-    else:
-        matrix = region_topic_matrix(model.project_regions, projects, "project_id")
-    if matrix.empty or matrix.to_numpy().sum() == 0:
+    matrix, figure, long = model.memo(("topics_region", filters, of), lambda: region_topic(of))
+    if figure is None:
         ui.empty_state(f"No {of} with a known region and topic match the filters.")
     else:
-        st.plotly_chart(
-            figures.annotated_heatmap(
-                matrix,
-                title=f"{of.capitalize()} per UN region and topic",
-                x_title="topic",
-                y_title="region",
-                x_labels=topic_labels,
-            ),
-            key="region_topic",
-        )
+        st.plotly_chart(figure, key="region_topic")
         ui.caption(
             f"Number of {of} reaching a region (a covered or beneficiary country there, "
             "or a named region) that address a topic.",
             filters,
             model,
         )
-        ui.download_csv(
-            matrix_long(matrix, "region", "topic", of), f"region by topic {of}", "dl_region_topic"
-        )
+        ui.download_csv(long, f"region by topic {of}", "dl_region_topic")
 with tab_u:
-    matrix = users_topic_matrix(mappings, "id")
-    st.plotly_chart(
-        figures.annotated_heatmap(
-            matrix,
-            title="Mappings per target-user group and topic",
-            x_title="topic",
-            y_title="target users",
-            x_labels=topic_labels,
-            y_labels=user_labels,
-        ),
-        key="users_topic",
-    )
+    figure, long = model.memo(("topics_users", filters), users_topic)
+    st.plotly_chart(figure, key="users_topic")
     ui.caption("Number of mappings that serve a user group and cover a topic.", filters, model)
-    ui.download_csv(
-        matrix_long(matrix, "target users", "topic", "mappings"),
-        "target users by topic",
-        "dl_users_topic",
-    )
+    ui.download_csv(long, "target users by topic", "dl_users_topic")
 with tab_x:
     cw = model.derived(
         "crosswalk_rows",
@@ -116,10 +132,10 @@ with tab_x:
         "GFCE themes, Oxford CMM dimensions and ITU GCI pillars, each mapped to the "
         "common topics used here."
     )
-    st.dataframe(
+    ui.table(
         cw,
-        hide_index=True,
-        key="crosswalk",
+        "crosswalk",
+        what="crosswalk rows",
         column_config={"source": st.column_config.LinkColumn("source")},
     )
     ui.download_csv(cw, "topic crosswalk", "dl_crosswalk")

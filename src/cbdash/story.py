@@ -118,8 +118,8 @@ class Step:
 def view(model: Model, filters: Filters) -> View:
     """The filtered slice of the model that every step reads."""
     inv = model.inventory
-    mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
-    projects = filters.apply_projects(inv.projects, model.project_regions)
+    mappings = model.filtered_mappings(filters)
+    projects = model.filtered_projects(filters)
     return View(
         model=model,
         filters=filters,

@@ -7,6 +7,7 @@ query parameters on every run, so a copied link reproduces the view on any page.
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -160,12 +161,36 @@ def table(
     """`st.dataframe` of at most the first `max_rows` rows, saying so when there are more:
     the browser gets a window, not 100,000 rows on every rerun. Download the full table
     with `download_csv`."""
-    st.dataframe(df.head(max_rows), key=key, hide_index=True, **kwargs)
+    st.dataframe(_arrow_window(df, max_rows), key=key, hide_index=True, **kwargs)
     if len(df) > max_rows:
         st.caption(
             f"Showing the first {max_rows:,} of {len(df):,} {what}; search or filter to "
             "narrow them, or download the CSV for all."
         )
+
+
+# Arrow tables of the windows `table` sent, by the id of the frame they came from: a frame
+# kept between reruns (Model.memo, Model.derived) is converted once, not on every rerun.
+_ARROW: dict[tuple[int, int], tuple[weakref.ref, Any]] = {}
+
+
+def _arrow_window(df: pd.DataFrame, max_rows: int) -> Any:
+    """The first `max_rows` rows of `df` as a pyarrow Table without the index, converted
+    once per frame object; the pandas rows themselves if Arrow cannot take them (Streamlit
+    then applies its own fixes)."""
+    import pyarrow as pa
+
+    key = (id(df), max_rows)
+    hit = _ARROW.get(key)
+    if hit is not None and hit[0]() is df:
+        return hit[1]
+    window = df.head(max_rows)
+    try:
+        converted = pa.Table.from_pandas(window, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return window
+    _ARROW[key] = (weakref.ref(df, lambda _ref, key=key: _ARROW.pop(key, None)), converted)
+    return converted
 
 
 def caption(what: str, filters: Filters, model: Model) -> None:
