@@ -85,6 +85,7 @@ SYNTH_INPUTS = (
     "data/geo/points.csv",
 )
 VIEWERS = 20
+CHANGES_PER_PAGE = 4  # server reruns after a filter change, per page
 SCRIPT_SECONDS = 15.0  # timed AppTest runs per page stop after this (three at least)
 SLOW_PAGE_SECONDS = 8.0  # a page whose cold load takes longer is loaded once only
 TIMEOUT_MS = 60_000
@@ -198,11 +199,14 @@ def time_script(
     runs: int,
     timeout: float = 600,
     max_seconds: float = SCRIPT_SECONDS,
+    change_values: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Run one script with AppTest: `warmup` runs, then `runs` timed reruns (milliseconds).
 
     A script slow enough to take more than `max_seconds` of timed runs stops after at least
-    three, so that one slow page cannot blow the benchmark's own time budget."""
+    three, so that one slow page cannot blow the benchmark's own time budget. Then one rerun
+    per value of `change_values`, each choosing that topic in the filter (see
+    `filter_change_times`): the rerun time after a filter change, reported beside the budget."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(path), default_timeout=timeout)
@@ -223,13 +227,39 @@ def time_script(
             if len(times) >= 3 and sum(times) > max_seconds * 1000:
                 break
     stats = summarise(times)
+    changed = [] if errors else filter_change_times(at, change_values)
     return {
         "first_ms": first_ms,
         "median_ms": stats["median"],
         "p95_ms": stats["p95"],
         "runs_ms": times,
+        "changed_median_ms": summarise(changed)["median"],
+        "changed_ms": changed,
         "errors": errors,
     }
+
+
+def filter_change_times(at: Any, values: Sequence[str]) -> list[float]:
+    """Milliseconds of reruns that each pick another single topic in the sidebar filter: a
+    filter state not seen before, so nothing kept per filter state (Model.memo) is reused."""
+    times = []
+    for value in values:
+        widget = at.multiselect(key="filter_topics")
+        start = time.perf_counter()
+        widget.set_value([value]).run()
+        elapsed = (time.perf_counter() - start) * 1000
+        if at.exception:
+            break
+        times.append(elapsed)
+    return times
+
+
+def topic_ids(data_dir: Path, n: int = CHANGES_PER_PAGE) -> list[str]:
+    """The first `n` topic ids of a data directory's taxonomy (values to switch the filter to)."""
+    import yaml
+
+    text = (data_dir / "taxonomies.yaml").read_text(encoding="utf-8")
+    return [t["id"] for t in (yaml.safe_load(text) or {}).get("topics", [])][:n]
 
 
 def profile_script(path: Path, out: Path, timeout: float = 600) -> list[dict[str, Any]]:
@@ -283,10 +313,11 @@ def server_bench(
     """AppTest timings of the floor and every page, in this process (call it in a fresh one).
     With `profiles`, also a cProfile listing of one rerun of each page in that folder."""
     os.environ[DATA_ENV] = str(data_dir)
-    floor_before = time_script(SERVER_FLOOR, warmup, runs)  # its first run loads the model
+    values = topic_ids(data_dir)
+    floor_before = time_script(SERVER_FLOOR, warmup, runs, change_values=values)  # loads model
     out: dict[str, Any] = {"model_first_run_ms": floor_before["first_ms"], "pages": {}}
     for page in pages:
-        out["pages"][page.name] = time_script(page.path, warmup, runs)
+        out["pages"][page.name] = time_script(page.path, warmup, runs, change_values=values)
         if profiles is not None and not out["pages"][page.name]["errors"]:
             out["pages"][page.name]["profile"] = profile_script(
                 page.path, profiles / f"{page.name}.txt"
@@ -834,6 +865,11 @@ def info_lines(results: dict[str, Any]) -> list[str]:
             )
             p95 = ", ".join(f"{k} {_fmt(v['p95_ms'])}" for k, v in s["pages"].items())
             parts.append(f"server rerun p95 (ms): {p95};")
+            changed = ", ".join(
+                f"{k} {_fmt(v.get('changed_median_ms'))}"
+                for k, v in {"floor": s["floor"]["before"], **s["pages"]}.items()
+            )
+            parts.append(f"server rerun after a filter change, median (ms): {changed};")
         if b:
             f = b.get("floor") or {}
             if f.get("viewers"):

@@ -156,23 +156,28 @@ def _d3_format(number_format: str) -> str:
     return match.group(1)
 
 
-TRACE_TYPES = ("bar", "heatmap", "sankey", "scatter")  # every trace type cbdash draws
+# What our charts read from the default template (Streamlit's theme in the app): the trace
+# defaults of the trace types we draw and the colour cycle. Heatmaps always set their own
+# colour scale, so the template's colour scales (and its other trace types) are left out.
+TRACE_TYPES = ("bar", "sankey", "scatter")
+TEMPLATE_LAYOUT = ("colorway", "font", "paper_bgcolor", "plot_bgcolor")
 
 
 @functools.lru_cache(maxsize=8)
 def _template(name: str) -> dict:
+    template = pio.templates[name].to_plotly_json()
+    data = template.get("data", {})
+    layout = template.get("layout", {})
     return {
-        "data": {
-            k: v for k, v in pio.templates[name].data.to_plotly_json().items() if k in TRACE_TYPES
-        },
-        "layout": pio.templates[name].layout.to_plotly_json(),
+        "data": {k: v for k, v in data.items() if k in TRACE_TYPES},
+        "layout": {k: v for k, v in layout.items() if k in TEMPLATE_LAYOUT},
     }
 
 
 def chart_template() -> dict:
-    """The default plotly template (Streamlit's theme in the app) cut to the trace types
-    cbdash draws: the same look, a fifth of the nodes that Streamlit copies, walks and
-    sends with every chart on every rerun. Set it as a figure's `layout.template`."""
+    """The default plotly template cut to what cbdash's charts use (see TRACE_TYPES): the
+    same look, and a tenth of the nodes that Streamlit copies, walks and sends with every
+    chart on every rerun. Set it as a figure's `layout.template`."""
     name = pio.templates.default
     return _template(name) if isinstance(name, str) and name in pio.templates else {}
 
