@@ -44,6 +44,24 @@ LABELLED_CHOICES = {
 }
 
 
+MEMO_BYTES = 128 * 2**20  # what Model.memo keeps in all, per model
+
+
+def approx_bytes(value: Any) -> int:
+    """Rough memory of a value kept by Model.memo: frames, series and arrays by their
+    buffers (not the strings they point to), containers by their items, the rest 1 KB."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        usage = value.memory_usage(index=True, deep=False)
+        return int(usage.sum() if isinstance(usage, pd.Series) else usage)
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, tuple | list):
+        return sum(approx_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(approx_bytes(v) for v in value.values())
+    return 1024
+
+
 @dataclass(frozen=True)
 class Model:
     """The inventory plus derived tables; treat every frame as read-only.
@@ -76,19 +94,26 @@ class Model:
         return self._derived[name]
 
     def memo(self, key: Hashable, make: Callable[[], T], max_entries: int = 32) -> T:
-        """`make()` kept for the `max_entries` most recent keys: for values that depend on
-        the filters (key them by what they are computed from, e.g. the ids that pass), so a
-        rerun that does not change the filters does not compute them again."""
-        cache = self.derived("memo", OrderedDict)
+        """`make()` kept for the `max_entries` most recent keys and at most MEMO_BYTES in all
+        (a value larger than half of that is not kept): for values that depend on the
+        filters (key them by what they are computed from, e.g. the filters and the page's
+        own choices), so a rerun that does not change them does not compute them again.
+        Treat the value as read-only."""
+        cache: OrderedDict[Hashable, tuple[Any, int]] = self.derived("memo", OrderedDict)
         with self._lock:
             if key in cache:
                 cache.move_to_end(key)
-                return cache[key]
+                return cache[key][0]
         value = make()
+        size = approx_bytes(value)
+        if size > MEMO_BYTES // 2:
+            return value
         with self._lock:
-            cache[key] = value
-            while len(cache) > max_entries:
-                cache.popitem(last=False)
+            cache[key] = (value, size)
+            total = sum(s for _, s in cache.values())
+            while len(cache) > max_entries or total > MEMO_BYTES:
+                _, (_, dropped) = cache.popitem(last=False)
+                total -= dropped
         return value
 
     @property

@@ -7,6 +7,7 @@ query parameters on every run, so a copied link reproduces the view on any page.
 from __future__ import annotations
 
 import os
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -41,10 +42,21 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
 
 
+STAMP_SECONDS = 2.0  # how often reruns look for changed data files
+_STAMPS: dict[Path, tuple[float, float]] = {}
+
+
 def _stamp(path: Path) -> float:
-    """Latest modification time of the files under `path` (cache key)."""
+    """Latest modification time of the files under `path` (cache key), looked up at most
+    every STAMP_SECONDS: walking the folder on every rerun costs more than a chart."""
+    now = time.monotonic()
+    checked = _STAMPS.get(path)
+    if checked is not None and now - checked[0] < STAMP_SECONDS:
+        return checked[1]
     times = [p.stat().st_mtime for p in path.rglob("*") if p.is_file()]
-    return max(times, default=0.0)
+    stamp = max(times, default=0.0)
+    _STAMPS[path] = (now, stamp)
+    return stamp
 
 
 @st.cache_resource(show_spinner="Loading the inventory…", max_entries=2)

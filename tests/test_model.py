@@ -1,0 +1,56 @@
+"""Model.memo: what it keeps, for how long, and how much."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cbdash import model as model_module
+from cbdash.model import approx_bytes, build_model
+from tests.conftest import FIXTURE_DIR
+
+
+@pytest.fixture
+def model():
+    return build_model(FIXTURE_DIR)
+
+
+def test_memo_computes_once_per_key(model):
+    calls = []
+
+    def make(x):
+        calls.append(x)
+        return x * 2
+
+    assert model.memo(("a", 1), lambda: make(1)) == 2
+    assert model.memo(("a", 1), lambda: make(99)) == 2  # kept: not computed again
+    assert model.memo(("a", 2), lambda: make(2)) == 4
+    assert calls == [1, 2]
+
+
+def test_memo_forgets_the_least_recent_key_beyond_max_entries(model):
+    for i in range(3):
+        model.memo(i, lambda i=i: i, max_entries=2)
+    model.memo(1, lambda: "recomputed", max_entries=2)  # 1 is kept
+    assert model.memo(0, lambda: "recomputed", max_entries=2) == "recomputed"  # 0 was dropped
+
+
+def test_memo_keeps_at_most_memo_bytes(model, monkeypatch):
+    monkeypatch.setattr(model_module, "MEMO_BYTES", 3000)
+    array = np.zeros(100)  # 800 bytes
+    for i in range(4):
+        model.memo(i, lambda: array.copy())
+    cache = model.derived("memo", dict)
+    assert sum(size for _, size in cache.values()) <= 3000
+    assert list(cache) == [1, 2, 3]  # the oldest went first
+    big = np.zeros(1000)  # 8,000 bytes: more than half the budget, never kept
+    model.memo("big", lambda: big)
+    assert "big" not in cache
+
+
+def test_approx_bytes_counts_buffers_inside_containers():
+    frame = pd.DataFrame({"a": np.zeros(10, dtype=np.int64)})
+    assert approx_bytes(frame) == frame.memory_usage(index=True).sum()
+    assert approx_bytes((np.zeros(4), [np.zeros(2)], {"x": np.zeros(1)})) == 56
+    assert approx_bytes("text") == 1024
