@@ -168,7 +168,8 @@ STOP_WORDS = _word_set(
     """
     a an and the of in on for to with by at from as via into against its their de la le
     les el los las del des du et y en para pour l d sur dans au aux une con por una da
-    do das dos e em com
+    do das dos e em com sobre entre di della dei degli delle dell il lo gli per nel nella
+    der die das und fur mit von zur zum im den dem gegen auf
     """
 )
 GENERIC_WORDS = _word_set(
@@ -182,7 +183,8 @@ GENERIC_WORDS = _word_set(
     government governments enhancing improving improve establish establishing facility
     policy policies legislation framework workshop workshops course courses fellowship
     hub platform activities activity agency office ministry public sector secure safety
-    online skills expertise capability capabilities management incident incidents
+    online skills expertise capability capabilities management incident incidents fight
+    report
     response team teams strategy strategies governance new phase step joint operation
     operations csirt csirts cert certs cirt
     """
@@ -222,6 +224,10 @@ _SPELLING = (
 )
 _BOILERPLATE = re.compile(r"\(\s*\*?\s*gfce initiative\s*\)|\*\s*gfce initiative", re.I)
 _NON_WORD = re.compile(r"[^\w]+")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b|(?<=s)['’](?!\w)")
+_JOINED_DASH = re.compile(r"(?<=\w)[–—](?=\w)")
+_GLUED_NUMERAL = re.compile(r"(@[A-Z][A-Za-z]{1,5}?)(III|II|IV)\b")
+_NAME_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 # Phase markers, read from the raw name (case matters for Roman numerals).
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6"}
@@ -240,7 +246,7 @@ _PHASE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=[A-Za-z]{2})-[eE](?![\w-])"), "e"),
     (re.compile(r"(?<=[A-Za-z@])-([1-9])(?![\w.])"), "level"),
     (re.compile(r"(?<![\w.])([1-9])\.0(?![\w.])"), "level"),
-    (re.compile(r"(?<=[\w@)])\s+(III|II|IV|VI|V|I)(?=\s*(?:$|[-\u2013\u2014:(,;/]))"), "level"),
+    (re.compile(r"(?<=[\w@)])\s+(III|II|IV|VI|V|I)(?=\s*(?:$|[-\u2013\u2014:(),;/]))"), "level"),
 )
 _WORD_MARKER = re.compile(r"\b(extended|enhanced)\b", re.I)
 
@@ -264,91 +270,66 @@ _ORG_SYNONYMS = {
 }
 
 
-# A small glossary of the field's words in French, Spanish and Portuguese, for reading a
-# listing's name in those languages as English words (word by word: names are compared as
-# sets of words, so word order does not matter). General vocabulary of capacity-building
-# titles and world regions, not names of particular projects; words spelt the same in
-# English ("digital", "global", "operation", "africa") or that are English words ("red")
-# are left out, so that a glossary word is also a sign of the language.
-_GLOSSARY_TEXT = """
-fr: cybersecurite=cybersecurity cybercriminalite=cybercrime cyberdefense=cyber_defense
- cybermenaces=cyber_threats securite=security criminalite=crime lutte=fight
- contre=against renforcement=strengthening renforcer=strengthen renforcee=enhanced
- renforce=enhanced elargie=extended elargi=extended globale=global mondiale=global
- mondial=global projet=project plateforme=platform conjointe=joint
- conjoint=joint commune=joint avancement=advancement reseau=network reseaux=networks
- ecole=school nationale=national regionale=regional capacites=capacities
- capacite=capacity formation=training appui=support soutien=support preuve=evidence
- preuves=evidence electronique=electronic electroniques=electronic numerique=digital
- gouvernance=governance strategie=strategy politique=policy politiques=policies
- reponse=response equipe=team afrique=africa africaine=african ouest=west nord=north
- sud=south centrale=central europeenne=european europeen=european pays=countries
- etats=states amerique=america latine=latin caraibes=caribbean asie=asia
- pacifique=pacific voisinage=neighbourhood meridional=southern orientale=eastern
- occidentale=western organise=organised organisee=organised transnationale=transnational
- developpement=development partenariat=partnership femmes=women jeunes=youth
- enfants=children infrastructures=infrastructure critiques=critical
- competences=skills diplomatie=diplomacy cyberdiplomatie=cyberdiplomacy
- harmonisation=harmonization renseignement=intelligence
- blanchiment=laundering argent=money
-es: ciberseguridad=cybersecurity ciberdelincuencia=cybercrime cibercrimen=cybercrime
- ciberdelito=cybercrime ciberdelitos=cybercrime seguridad=security crimen=crime
- delincuencia=crime lucha=fight contra=against fortalecimiento=strengthening
- refuerzo=strengthening reforzada=enhanced ampliada=extended ampliado=extended
- accion=action mundial=global proyecto=project programa=program plataforma=platform
- conjunta=joint conjunto=joint redes=networks centro=center
- escuela=school nacional=national capacidades=capacities capacidad=capacity
- cibercapacidades=cyber_capacities capacitacion=training formacion=training
- apoyo=support asistencia=assistance prueba=evidence pruebas=evidence
- electronica=electronic electronicas=electronic gobernanza=governance
- estrategia=strategy politica=policy politicas=policies respuesta=response
- equipo=team oeste=west occidental=western oriental=eastern norte=north
- sur=south europa=europe europeo=european europea=european paises=countries
- estados=states latina=latin latinoamerica=latin_america
- caribe=caribbean pacifico=pacific organizado=organised
- transnacional=transnational desarrollo=development alianza=alliance
- asociacion=partnership mujeres=women jovenes=youth ninos=children
- infraestructura=infrastructure infraestructuras=infrastructure critica=critical
- criticas=critical diplomacia=diplomacy armonizacion=harmonization
- cooperacion=cooperation operacion=operation
-pt: ciberseguranca=cybersecurity cibercrime=cybercrime seguranca=security
- combate=fight cooperacao=cooperation fortalecimento=strengthening projeto=project
- programa=program rede=network centro=center escola=school nacional=national
- capacidades=capacities capacitacao=training apoio=support
- ocidental=western oriental=eastern sul=south norte=north paises=countries
- latina=latin desenvolvimento=development parceria=partnership
- mulheres=women estrategia=strategy governanca=governance resposta=response
- equipe=team infraestrutura=infrastructure critica=critical
-"""
+GLOSSARY_PATH = Path(__file__).resolve().parents[2] / "data" / "dedupe_glossary.csv"
+"""The field's words in French, Spanish, Portuguese, Italian and German with their English, and
+organisation acronyms (language "org"); see data/dedupe_glossary.meta.yaml for its sources."""
 
 
-def _parse_glossary(text: str) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    language = ""
-    for token in text.split():
-        if token.endswith(":"):
-            language = token[:-1]
-            out[language] = {}
-        else:
-            word, _, english = token.partition("=")
-            out[language][word] = english.replace("_", " ")
-    return out
+def _load_glossary(path: Path = GLOSSARY_PATH) -> dict[str, dict[str, str]]:
+    """language -> {term (lower case, no accents; a phrase may hold spaces): English}."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            out[row["language"]][row["term"]] = row["english"]
+    return dict(out)
 
 
-GLOSSARY = _parse_glossary(_GLOSSARY_TEXT)
-"""language -> {word (lower case, no accents): English}."""
+GLOSSARY = _load_glossary()
+"""language -> {term: English}; words spelt the same in English are left out, so that a glossary
+word is also a sign of its language."""
+ORGANISATIONS = GLOSSARY.pop("org", {})
+"""Organisation acronym -> the acronym it is known by in English ("oea" -> "oas"; a committee ->
+its parent, "cicte" -> "oas")."""
+_ANY_LANGUAGE = {
+    term: english
+    for words in reversed(list(GLOSSARY.values()))
+    for term, english in words.items()
+    if " " not in term and " " not in english
+}
 _WORD = re.compile(r"\w+")
+_MAX_PHRASE = 3
+
+
+def _coined_english(token: str) -> str:
+    """A coined word with its glossary parts read in English ("CyberSud" -> "CyberSouth")."""
+    parts = _COMPOUND_PART.findall(token)
+    if len(parts) < 2 or "".join(parts) != token:
+        return token
+    english = [_ANY_LANGUAGE.get(p.lower(), p) for p in parts]
+    english = [e.capitalize() if p[0].isupper() else e for p, e in zip(parts, english, strict=True)]
+    return "".join(english)
 
 
 @lru_cache(maxsize=50_000)
 def translate_name(raw: str) -> str:
-    """`raw` read word by word into English with GLOSSARY when name_language() finds it in
-    French, Spanish or Portuguese; otherwise `raw` unchanged. Unknown words (names,
-    acronyms) stay as they are."""
-    vocabulary = GLOSSARY.get(name_language(raw))
-    if not vocabulary:
-        return raw
-    return _WORD.sub(lambda m: vocabulary.get(_plain(m.group()), m.group()), raw)
+    """`raw` read into English with GLOSSARY when name_language() finds a language it covers:
+    phrases of up to three words first ("camino a seguir" -> "way forward"), then words. Parts
+    of coined words are read in any language ("CyberSud" -> "CyberSouth"). Unknown words
+    (names, acronyms) stay as they are."""
+    vocabulary = GLOSSARY.get(name_language(raw), {})
+    words = list(_WORD.finditer(raw))
+    plain = [_plain(m.group()) for m in words]
+    out: list[str] = []
+    last = i = 0
+    while i < len(words):
+        n, english = 1, _coined_english(words[i].group())
+        for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+            if " ".join(plain[i : i + size]) in vocabulary:
+                n, english = size, vocabulary[" ".join(plain[i : i + size])]
+                break
+        out += [raw[last : words[i].start()], english]
+        last, i = words[i + n - 1].end(), i + n
+    return "".join(out) + raw[last:]
 
 
 class DedupeInputError(ValueError):
@@ -376,9 +357,9 @@ def _plain(s: str) -> str:
 def normalise_title(s: str) -> str:
     """A name as lower-case words: accents, punctuation and the Cybil suffix
     "(*GFCE Initiative)" dropped, British/American spelling and "cyber security" unified,
-    "&" read as "and", "@" and "+" kept as words ("at" is dropped later, "plus" is a
-    phase marker)."""
-    s = _BOILERPLATE.sub(" ", s)
+    "&" read as "and", a possessive "'s" dropped, "@" and "+" kept as words ("at" is dropped
+    later, "plus" is a phase marker)."""
+    s = _POSSESSIVE.sub("", _BOILERPLATE.sub(" ", s))
     s = _plain(s).replace("&", " and ").replace("@", " @ ").replace("+", " plus ")
     for pattern, repl in _SPELLING:
         s = pattern.sub(repl, s)
@@ -520,6 +501,7 @@ class _Name:
     upper: frozenset[str] = frozenset()  # tokens written as capitals ("UN", "EAP", "LAC")
     expands: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "csp" -> its words
     parts: frozenset[str] = frozenset()  # parts of coined words: "certTonga" -> cert, tonga
+    declared: str = ""  # the name's own acronym in parentheses: "... Centre (WB3C)" -> wb3c
 
 
 @dataclass(frozen=True, eq=False)
@@ -595,7 +577,24 @@ def _make_name(
 ) -> _Name | None:
     bare = _strip_markers(raw)
     stem = normalise_title(bare)
-    tokens = [t for t in stem.split() if t not in STOP_WORDS and t != "@"]
+    upper = frozenset(
+        _plain(w)
+        for w in re.split(r"[^\w]+", bare)
+        if 2 <= len(w) <= 8 and w.isalpha() and _is_true_acronym(w)
+    )
+    # organisations written in capitals by their English acronym ("OEA" -> oas); years are
+    # editions, compared as markers (_phase_relation)
+    # ("CICTE" stays itself beside "OAS/CICTE", where it names the committee, not its parent)
+    orgs = {
+        t: ORGANISATIONS[t]
+        for t in upper
+        if t in ORGANISATIONS and (ORGANISATIONS[t] == t or ORGANISATIONS[t] not in stem.split())
+    }
+    tokens = [
+        orgs.get(t, t)
+        for t in stem.split()
+        if (t not in STOP_WORDS or t in orgs) and t != "@" and not _NAME_YEAR.fullmatch(t)
+    ]
     if not tokens:
         return None
     words = [w.strip(".+-'") for w in _RAW_TOKEN.findall(bare)]
@@ -603,21 +602,28 @@ def _make_name(
     acronym = ""
     if len(words) == 1 and _is_acronym_like(words[0]):
         acronym = _acronym_key(words[0])
+    org_tokens = org_tokens | frozenset(orgs.values())
     weights = {t: _token_weight(t, org_tokens) for t in tokens}
     outside = set(normalise_title(re.sub(r"\([^()]*\)", " ", bare)).split())
     in_parens = frozenset(t for t in tokens if t not in outside)
-    upper = frozenset(
-        _plain(w)
-        for w in re.split(r"[^\w]+", bare)
-        if 2 <= len(w) <= 8 and w.isalpha() and _is_true_acronym(w)
-    )
+    upper = upper | frozenset(orgs.values())
     expands = {
         k: frozenset(v) & set(weights)
         for k, v in _parenthesis_acronyms(bare).items()
         if k in weights
     }
     parts = frozenset(p for w in words for p in _compound_parts(w))
-    return _Name(raw, stem, weights, markers, acronym, exact_only, in_parens, upper, expands, parts)
+    declared = next(
+        (
+            _acronym_key(_strip_markers(inside).strip())
+            for inside in re.findall(r"\(([^()/]+)\)", raw)
+            if _is_single_acronym(inside)
+        ),
+        "",
+    )
+    return _Name(
+        raw, stem, weights, markers, acronym, exact_only, in_parens, upper, expands, parts, declared
+    )
 
 
 _COMPOUND_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -676,6 +682,7 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
     tail, but these count only when equal to another name, since a head may also be an
     umbrella programme ("EU4Digital: ...")."""
     raw = _BOILERPLATE.sub(" ", raw).strip()
+    raw = _GLUED_NUMERAL.sub(r"\1 \2", _JOINED_DASH.sub("-", raw))  # "OCWAR–T", "@EAPIII"
     english = translate_name(raw)
     markers = _markers(raw)
     if english != raw:  # "élargie" is the word marker "extended"
@@ -863,6 +870,13 @@ def _name_similarity(
         return 0.0, "none"
     if a.weights.keys() == b.weights.keys():
         return 1.0, "same words"  # another word order: "Action globale sur la cybercriminalité"
+    if (
+        a.declared == b.declared
+        and len(a.declared) >= 4
+        and a.declared not in ORGANISATIONS
+        and not (_places(a) and _places(b) and not _places(a) & _places(b))
+    ):
+        return ACRONYM_SCORE, "same own acronym"  # "... (LAC4)" in Italian and in English
     for short, other in ((a, b), (b, a)):
         if (
             short.acronym
@@ -997,8 +1011,13 @@ def _best_names(a: _Record, b: _Record) -> tuple[float, str, _Name | None, _Name
     return best
 
 
+def _name_years(raw: str) -> frozenset[str]:
+    """Years a name states ("ASEAN-ITU 2022 CyberDrill"): another year is another edition."""
+    return frozenset(_NAME_YEAR.findall(raw))
+
+
 def _marker_text(name: _Name) -> str:
-    return " ".join(sorted(name.markers[0] | name.markers[1])) or "none"
+    return " ".join(sorted(name.markers[0] | name.markers[1] | _name_years(name.raw))) or "none"
 
 
 def _phase_relation(
@@ -1016,7 +1035,10 @@ def _phase_relation(
         for nb in b.names:
             is_best = na is best[0] and nb is best[1]
             (sa, wa), (sb, wb) = na.markers, nb.markers
-            differ = (sa and sb and sa != sb) or (wa and wb and wa != wb)
+            ya, yb = _name_years(na.raw), _name_years(nb.raw)
+            differ = (
+                (sa and sb and sa != sb) or (wa and wb and wa != wb) or (ya and yb and ya != yb)
+            )
             # marked on one side only, or with markers of different kinds that cannot
             # be compared ("GLACY-e" [e] vs "... Extended" [extended])
             one_sided = bool(sa or wa or sb or wb) and not ((sa and sb) or (wa and wb))
@@ -1070,7 +1092,7 @@ def _component_relation(a: _Record, b: _Record) -> tuple[str, str]:
     for marked, bare in ((ma, bb), (mb, ba)):
         for acronym in sorted(set(marked) & bare):
             letters = "/".join(sorted(marked[acronym]))
-            return "", f"{acronym}-{letters} vs the bare {acronym}"
+            return f"{acronym}-{letters} vs the bare {acronym}", ""
     return "", ""
 
 
@@ -1262,6 +1284,8 @@ _LANGUAGE_WORDS = {
     "fr": _word_set("les des du pour et sur dans au aux le l d une"),
     "es": _word_set("el los las del y con por para una"),
     "pt": _word_set("da do das dos e em com uma"),
+    "it": _word_set("di del della dei degli delle dell il lo gli e per con nel nella al ai"),
+    "de": _word_set("der die das und fur mit von zur zum im den dem des gegen auf"),
 }
 _SCRIPTS = (
     ("ja", re.compile(r"[\u3040-\u30ff]")),  # kana: Japanese
