@@ -1,25 +1,34 @@
-"""Cooperation: who already cooperates (case studies with sources) and who stands alone."""
+"""Cooperation: who already cooperates (case studies with sources) and who stands alone.
 
+What the filters decide (the links among the mappings that pass, the node table, the
+network figure, the readable tables) is kept per filter state in `Model.memo`, so a rerun
+that changes nothing they depend on (opening another case study, a rerun of the same view)
+recomputes none of it; the spring layout is kept per graph by `network.spring_layout`.
+"""
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from cbdash import network, story, takeaways, ui
 from cbdash.recommendations import escape_markdown
-from cbdash.tables import mapping_table
 
 model, filters = ui.page_context()
 inv = model.inventory
-mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
-projects = filters.apply_projects(inv.projects, model.project_regions)
+mappings = model.filtered_mappings(filters)
 names, link_labels = model.mapping_names, model.labels["link_kinds"]
-ids = list(mappings["id"])
-every_link = network.links_among(inv.cooperation, ids)
+ids = tuple(mappings["id"])
+every_link = model.memo(("coop_every_link", ids), lambda: network.links_among(inv.cooperation, ids))
 
 st.title("Who already cooperates?")
 st.markdown(
-    escape_markdown(
-        takeaways.cooperation(inv.cooperation, mappings)
-        + " "
-        + takeaways.cooperation_hub(every_link, mappings, names, link_labels)
+    model.memo(
+        ("coop_takeaway", ids),
+        lambda: escape_markdown(
+            takeaways.cooperation(inv.cooperation, mappings)
+            + " "
+            + takeaways.cooperation_hub(every_link, mappings, names, link_labels)
+        ),
     )
 )
 if mappings.empty:
@@ -41,19 +50,42 @@ size_by = right.radio(
     key="coop_size",
     horizontal=True,
 )
-links = network.links_among(inv.cooperation, ids, kinds)
-nodes = network.node_table(mappings, model.coverage, projects)
-figure = network.network_figure(
-    nodes,
-    network.network_layout(nodes, links, aspect=1.8),
-    links,
-    size_by=size_by,
-    kind_labels=model.labels["kinds"],
-    link_labels=link_labels,
-    kind_order=list(inv.vocabulary("mapping_kinds")["id"]),
-    label_min_links=2,
-    max_labels=8,
+links = model.memo(
+    ("coop_links", ids, tuple(kinds)), lambda: network.links_among(inv.cooperation, ids, kinds)
 )
+
+
+def node_table():
+    """The nodes for the mappings and projects that pass the filters, from counts made
+    once per model (countries per mapping; each project's listings as codes)."""
+    derived = model.derived(
+        "coop_countries", lambda: model.coverage.groupby("mapping_id")["iso3"].nunique()
+    )
+    codes = model.derived("coop_listing_codes", lambda: network.listing_codes(inv.projects))
+    chosen = np.zeros(len(inv.projects), dtype=bool)
+    chosen[inv.projects.index.get_indexer(model.filtered_projects(filters).index)] = True
+    listed = network.listed_counts(codes, chosen)
+    return network.node_table(
+        mappings, model.coverage, inv.projects, derived=derived, listed=listed
+    )
+
+
+def network_figure():
+    nodes = model.memo(("coop_nodes", filters), node_table)
+    return network.network_figure(
+        nodes,
+        network.network_layout(nodes, links, aspect=1.8),
+        links,
+        size_by=size_by,
+        kind_labels=model.labels["kinds"],
+        link_labels=link_labels,
+        kind_order=list(inv.vocabulary("mapping_kinds")["id"]),
+        label_min_links=2,
+        max_labels=8,
+    )
+
+
+figure = model.memo(("coop_figure", filters, tuple(kinds), size_by), network_figure)
 st.plotly_chart(figure, key="coop_network", config=story.png_config("cooperation_network"))
 ui.caption(
     f"{len(links)} links among {len(mappings)} mappings. Size: {size_by} (countries derived "
@@ -69,15 +101,24 @@ if links.empty:
     ui.empty_state("No cooperation link of these kinds joins two of these mappings.")
 else:
     rows = links.set_index("link_id")
+    labels, table = model.memo(
+        ("coop_link_tables", ids, tuple(kinds)),
+        lambda: (
+            dict(
+                zip(links["link_id"], network.case_labels(links, names, link_labels), strict=True)
+            ),
+            network.link_table(links, names, link_labels),
+        ),
+    )
     chosen = st.selectbox(
         "Open a case study",
         list(rows.index),
-        format_func=lambda i: network.case_label(rows.loc[i], names, link_labels),
+        format_func=labels.get,
         key="coop_link",
     )
     case = rows.loc[chosen]
     with st.container(border=True):
-        st.markdown(f"**{escape_markdown(network.case_label(case, names, link_labels))}**")
+        st.markdown(f"**{escape_markdown(labels[chosen])}**")
         st.markdown(escape_markdown(case["summary"]))
         st.dataframe(
             {"source": list(case["sources"])},
@@ -85,18 +126,27 @@ else:
             key="coop_sources",
             column_config={"source": st.column_config.LinkColumn("source")},
         )
-    table = network.link_table(links, names, link_labels)
     st.dataframe(table, hide_index=True, key="coop_links")
     ui.download_csv(table, "cooperation links", "dl_coop_links")
 
 st.subheader("Standing alone: an opportunity")
-alone = network.standalone(mappings, every_link)
-if alone.empty:
+
+
+def standing_alone():
+    """The mappings with no link, as readable rows (`model.mapping_rows` is row-aligned
+    with the inventory's mappings, whose ids are unique)."""
+    alone = network.standalone(mappings, every_link)
+    every_id = pd.Index(inv.mappings["id"].to_numpy(dtype=object))
+    rows = model.mapping_rows.iloc[every_id.get_indexer(alone["id"].to_numpy(dtype=object))]
+    return rows[["name", "owners", "kind", "scope", "url"]].reset_index(drop=True)
+
+
+shown = model.memo(("coop_alone", ids), standing_alone)
+if shown.empty:
     st.success("Every one of these mappings has at least one known cooperation link.")
 else:
-    shown = mapping_table(alone, model.labels)[["name", "owners", "kind", "scope", "url"]]
     st.caption(
-        f"{len(alone)} of {len(mappings)} mappings have no known link, of any kind, with "
+        f"{len(shown)} of {len(mappings)} mappings have no known link, of any kind, with "
         "another of these mappings."
     )
     st.dataframe(

@@ -175,3 +175,88 @@ def test_kind_style_uses_colour_then_symbol():
     assert len(set(styles.values())) == 10
     assert styles["k0"][1] == styles["k7"][1] == "circle"
     assert styles["k8"][1] == "square"
+
+
+def test_listed_counts_match_exploding_the_lists(inventory):
+    """p1 alpha beta, p2 gamma, p3 alpha, p4 beta (the fixture); chosen rows only."""
+    projects = inventory.projects
+    codes = network.listing_codes(projects)
+    every = network.listed_counts(codes, np.ones(len(projects), dtype=bool))
+    assert every.sort_index().to_dict() == {"alpha": 2, "beta": 2, "gamma": 1}
+    expected = projects["listed_in"].explode().dropna().value_counts()
+    assert every.sort_index().to_dict() == expected.sort_index().to_dict()
+    first_two = np.array([True, True] + [False] * (len(projects) - 2))
+    got = network.listed_counts(codes, first_two).to_dict()
+    want = projects.iloc[:2]["listed_in"].explode().dropna().value_counts().to_dict()
+    assert got == want
+
+
+def test_listed_counts_by_hand():
+    projects = pd.DataFrame({"listed_in": [("a", "b"), (), ("b",), ("b", "c")]})
+    codes = network.listing_codes(projects)
+    chosen = np.array([True, True, True, False])
+    assert network.listed_counts(codes, chosen).to_dict() == {"a": 1, "b": 2}
+
+
+def test_node_table_with_precomputed_counts_is_the_same(inventory, nodes):
+    cov = coverage.coverage_table(inventory.mappings, inventory.country_groups)
+    derived = cov.groupby("mapping_id")["iso3"].nunique()
+    listed = network.listed_counts(
+        network.listing_codes(inventory.projects), np.ones(len(inventory.projects), dtype=bool)
+    )
+    got = network.node_table(
+        inventory.mappings, cov, inventory.projects, derived=derived, listed=listed
+    )
+    pd.testing.assert_frame_equal(got, nodes)
+
+
+def test_case_labels_are_case_label_per_row(inventory):
+    names = {"alpha": "Alpha Portal", "beta": "Beta Database"}
+    links = pd.concat(
+        [inventory.cooperation, inventory.cooperation.assign(link_id="x", year=pd.NA)],
+        ignore_index=True,
+    )
+    labels = network.case_labels(links, names, {"data_sharing": "Data sharing"})
+    assert labels == [
+        "Alpha Portal → Beta Database: Data sharing (2023)",
+        "Alpha Portal → Beta Database: Data sharing",
+    ]
+    assert labels == [
+        network.case_label(row, names, {"data_sharing": "Data sharing"})
+        for _, row in links.iterrows()
+    ]
+
+
+def test_spring_layout_is_kept_but_each_call_gets_its_own_frame():
+    first = network.spring_layout(list("abcde"), EDGES)
+    first.loc[0, "x"] = 99.0  # a caller changing its copy changes nothing kept
+    again = network.spring_layout(list("abcde"), EDGES)
+    assert again.loc[0, "x"] != 99.0
+    assert network.spring_layout(list("abcde"), EDGES[:1])["x"].tolist() != again["x"].tolist()
+
+
+def test_network_figure_json_is_what_plotly_validation_gives(nodes, inventory):
+    """The figure is built from plain dicts: plotly's validators accept every property and
+    serialise it unchanged."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    pos = network.network_layout(nodes, inventory.cooperation)
+    fig = network.network_figure(nodes, pos, inventory.cooperation, size_by="projects")
+    validated = go.Figure(fig.to_dict())  # plotly's validators run on every property
+    assert json.loads(pio.to_json(fig, validate=False)) == json.loads(
+        pio.to_json(validated, validate=False)
+    )
+    arrow = fig.to_dict()["data"][1]["marker"]["angle"]
+    assert arrow["dtype"] == "f8"  # typed array, as plotly would send it
+
+
+def test_typed_arrays_match_plotly_encoding():
+    from _plotly_utils.utils import to_typed_array_spec
+
+    values = np.array([0.5, -1.25, np.nan, 3.0])
+    assert network._typed(values) == to_typed_array_spec(values)
+    assert network._typed(pd.Series(values)[::2]) == to_typed_array_spec(values[::2].copy())
+    assert len(network._typed(np.array([]))) == 0

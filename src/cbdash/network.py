@@ -13,7 +13,9 @@ a dash pattern for link kinds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import base64
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -44,16 +46,27 @@ RING_RADIUS = 1.3
 
 
 def node_table(
-    mappings: pd.DataFrame, coverage: pd.DataFrame, projects: pd.DataFrame
+    mappings: pd.DataFrame,
+    coverage: pd.DataFrame,
+    projects: pd.DataFrame,
+    *,
+    derived: pd.Series | None = None,
+    listed: pd.Series | None = None,
 ) -> pd.DataFrame:
     """One row per mapping: id, name, kind, countries, countries_from, projects.
 
     `countries` is the derived coverage (countries its scope expands to) or, when the scope
     gives no list, the count a source states; `countries_from` says which ("derived",
     "stated" or "unknown"). `projects` counts the inventory's projects that list it.
+
+    `derived` (countries per mapping id in `coverage`) and `listed` (projects listing each
+    mapping id) may be given when computed elsewhere, e.g. once per model or from
+    precomputed codes, so that neither table is grouped or exploded again.
     """
-    derived = coverage.groupby("mapping_id")["iso3"].nunique()
-    listed = projects["listed_in"].explode().dropna().value_counts()
+    if derived is None:
+        derived = coverage.groupby("mapping_id")["iso3"].nunique()
+    if listed is None:
+        listed = projects["listed_in"].explode().dropna().value_counts()
     table = mappings[["id", "name", "kind"]].copy()
     d = table["id"].map(derived)
     stated = pd.to_numeric(mappings["countries_stated"], errors="coerce").astype(float)
@@ -64,21 +77,54 @@ def node_table(
     return table.reset_index(drop=True)
 
 
+def listing_codes(projects: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """(row of `projects`, mapping code, mapping ids): one pair per element of each
+    project's `listed_in`, for `listed_counts` (compute once for all projects)."""
+    lists = projects["listed_in"].to_numpy(dtype=object)
+    lengths = np.fromiter((len(v or ()) for v in lists), dtype=np.int64, count=len(lists))
+    rows = np.repeat(np.arange(len(lists)), lengths)
+    values = np.fromiter(
+        (v for items in lists for v in (items or ())), dtype=object, count=int(lengths.sum())
+    )
+    codes, ids = pd.factorize(values)
+    keep = codes >= 0  # no missing value in a list
+    return rows[keep], codes[keep], pd.Index(ids, dtype=object)
+
+
+def listed_counts(codes: tuple[np.ndarray, np.ndarray, pd.Index], chosen: np.ndarray) -> pd.Series:
+    """Projects listing each mapping id, among the projects (rows) where `chosen` is True:
+    `projects["listed_in"].explode().dropna().value_counts()` without exploding, up to
+    order (index: mapping ids listed at least once)."""
+    rows, mapping_codes, ids = codes
+    counts = np.bincount(mapping_codes[chosen[rows]], minlength=len(ids))
+    series = pd.Series(counts, index=ids, dtype="int64")
+    return series[series > 0]
+
+
+def _isin(values: pd.Series, wanted: Iterable[str]) -> np.ndarray:
+    """`values.isin(wanted)` as a numpy mask, by set lookup (pandas' isin on Arrow-backed
+    strings walks the values one Python object at a time)."""
+    found = set(wanted)
+    return np.fromiter(
+        (v in found for v in values.to_numpy(dtype=object)), dtype=bool, count=len(values)
+    )
+
+
 def links_among(
     links: pd.DataFrame, mapping_ids: Sequence[str], kinds: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Links whose two ends are both in `mapping_ids`, of the given kinds (all if None)."""
     ids = set(mapping_ids)
-    mask = links["mapping_a"].isin(ids) & links["mapping_b"].isin(ids)
+    mask = _isin(links["mapping_a"], ids) & _isin(links["mapping_b"], ids)
     if kinds:
-        mask &= links["kind"].isin(kinds)
+        mask &= _isin(links["kind"], kinds)
     return links[mask].sort_values(["kind", "link_id"]).reset_index(drop=True)
 
 
 def standalone(mappings: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     """The mappings that appear in no link of `links` (an opportunity to cooperate)."""
     linked = set(links["mapping_a"]) | set(links["mapping_b"])
-    alone = mappings[~mappings["id"].isin(linked)]
+    alone = mappings[~_isin(mappings["id"], linked)]
     return alone.sort_values(["kind", "name"]).reset_index(drop=True)
 
 
@@ -101,29 +147,52 @@ def spring_layout(
         return pd.DataFrame({"id": [], "x": [], "y": []})
     if n == 1:
         return pd.DataFrame({"id": order, "x": [0.0], "y": [0.0]})
+    index = set(order)
+    key = tuple(sorted((a, b) for a, b in edges if a in index and b in index and a != b))
+    pos = _spring_positions(tuple(order), key, seed, iterations, gravity)
+    return pd.DataFrame({"id": order, "x": pos[:, 0].copy(), "y": pos[:, 1].copy()})
+
+
+@lru_cache(maxsize=32)
+def _spring_positions(
+    order: tuple[str, ...],
+    edges: tuple[tuple[str, str], ...],
+    seed: int,
+    iterations: int,
+    gravity: float,
+) -> np.ndarray:
+    """The spring layout's positions (rows in `order`), kept per process for the most
+    recent graphs: the layout depends only on the nodes and edges, not on the other
+    widgets of a page, and costs a second for a few hundred linked mappings. The array
+    is read-only. The arithmetic is the same, step for step, as a plain loop: any other
+    order of the sums changes the picture (the iteration amplifies rounding)."""
+    n = len(order)
     index = {m: i for i, m in enumerate(order)}
     adjacency = np.zeros((n, n))
     for a, b in edges:
-        if a in index and b in index and a != b:
-            adjacency[index[a], index[b]] += 1.0
-            adjacency[index[b], index[a]] += 1.0
+        adjacency[index[a], index[b]] += 1.0
+        adjacency[index[b], index[a]] += 1.0
     pos = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2))
     k = np.sqrt(1.0 / n)
     step = 0.1
     cool = step / (iterations + 1)
     for _ in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.maximum(np.linalg.norm(delta, axis=-1), 0.01)
+        # np.linalg.norm(delta, axis=-1), the same sums without its overhead
+        square = delta * delta
+        dist = np.sqrt(square[:, :, 0] + square[:, :, 1])
+        np.maximum(dist, 0.01, out=dist)
         force = k * k / dist**2 - adjacency * dist / k
         disp = np.einsum("ijk,ij->ik", delta, force) - gravity * pos
-        length = np.maximum(np.linalg.norm(disp, axis=-1), 0.01)
+        length = np.maximum(np.sqrt(disp[:, 0] * disp[:, 0] + disp[:, 1] * disp[:, 1]), 0.01)
         pos += disp * (np.minimum(length, step) / length)[:, None]
         step -= cool
     pos -= pos.mean(axis=0)
     radius = np.linalg.norm(pos, axis=1).max()
     if radius > 0:
         pos /= radius
-    return pd.DataFrame({"id": order, "x": pos[:, 0], "y": pos[:, 1]})
+    pos.flags.writeable = False
+    return pos
 
 
 def network_layout(
@@ -135,7 +204,7 @@ def network_layout(
     edges = list(zip(links["mapping_a"], links["mapping_b"], strict=True))
     linked_ids = sorted({m for e in edges for m in e} & set(nodes["id"]))
     inner = spring_layout(linked_ids, edges, seed=seed).assign(linked=True)
-    alone = nodes[~nodes["id"].isin(linked_ids)].sort_values(["kind", "name", "id"])
+    alone = nodes[~_isin(nodes["id"], linked_ids)].sort_values(["kind", "name", "id"])
     angles = np.linspace(0, 2 * np.pi, num=len(alone), endpoint=False) + np.pi / 2
     outer = pd.DataFrame(
         {
@@ -214,116 +283,144 @@ def network_figure(
     data["links"] = data["id"].map(degrees(links)).fillna(0).astype(int)
     ranked = data.sort_values(["links", "name"], ascending=[False, True])
     labelled = set(ranked.loc[ranked["links"] >= max(label_min_links, 1), "id"][:max_labels])
-    xy = data.set_index("id")[["x", "y"]]
-    names = dict(zip(data["id"], data["name"], strict=True))
-    fig = go.Figure()
+    ids = data["id"].to_numpy(dtype=object)
+    xy = data[["x", "y"]].to_numpy(dtype=float)
+    row = {m: i for i, m in enumerate(ids)}
+    names = dict(zip(ids, data["name"], strict=True))
+    traces: list[dict] = []
     for kind, group in links.groupby("kind", sort=True):
-        _add_link_trace(fig, group, xy, names, str(kind), link_labels)
+        traces += _link_traces(group, xy, row, names, str(kind), link_labels)
     if by_kind:
         styles = kind_style(list(kind_order or []) + sorted(data["kind"].unique()))
-        groups = [(kind_labels.get(k, k), *styles[k], data[data["kind"] == k]) for k in styles]
+        kinds = data["kind"].to_numpy(dtype=object)
+        groups = [(kind_labels.get(k, k), *styles[k], data[kinds == k]) for k in styles]
     else:
         groups = [("Mapping effort", "#555555", "circle", data)]
     for label, colour, symbol, group in groups:
         if group.empty:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=group["x"],
-                y=group["y"],
-                mode="markers+text",
-                name=label,
-                legendgroup="kinds",
-                legendgrouptitle_text="Kind of mapping" if by_kind else "",
-                marker=dict(
-                    size=group["size"],
-                    color=colour,
-                    symbol=symbol,
-                    line=dict(color="white", width=1.5),
-                    opacity=0.9,
-                ),
-                text=[
+        traces.append(
+            {
+                # rows as lists: the same JSON as the object array plotly would keep
+                "customdata": np.stack(
+                    [group["name"], group[size_by], group["links"]], axis=-1
+                ).tolist(),
+                "hovertemplate": "%{customdata[0]}<br>"
+                + size_by
+                + ": %{customdata[1]}<br>links: %{customdata[2]}<extra></extra>",
+                "legendgroup": "kinds",
+                "legendgrouptitle": {"text": "Kind of mapping" if by_kind else ""},
+                "marker": {
+                    "color": colour,
+                    "line": {"color": "white", "width": 1.5},
+                    "opacity": 0.9,
+                    "size": _typed(group["size"]),
+                    "symbol": symbol,
+                },
+                "mode": "markers+text",
+                "name": label,
+                "text": [
                     short_name(n) if i in labelled else ""
                     for n, i in zip(group["name"], group["id"], strict=True)
                 ],
-                textposition="top center",
-                customdata=np.stack([group["name"], group[size_by], group["links"]], axis=-1),
-                hovertemplate="%{customdata[0]}<br>"
-                + size_by
-                + ": %{customdata[1]}<br>links: %{customdata[2]}<extra></extra>",
-            )
+                "textposition": "top center",
+                "x": _typed(group["x"]),
+                "y": _typed(group["y"]),
+                "type": "scatter",
+            }
         )
     x_extent = float(data["x"].abs().max()) + 0.3
     y_extent = float(data["y"].abs().max()) + 0.3
-    fig.update_layout(
-        title=dict(text=title),
-        font=FONT,
-        height=640,
-        margin=dict(l=10, r=10, t=60, b=10),
-        plot_bgcolor="white",
-        xaxis=dict(visible=False, range=[-x_extent, x_extent], constrain="domain"),
-        yaxis=dict(
-            visible=False,
-            range=[-y_extent, y_extent],
-            scaleanchor="x",
-            scaleratio=1,
-            constrain="domain",
-        ),
-        legend=dict(itemsizing="constant", groupclick="toggleitem"),
-        hoverlabel=dict(font_size=15),
-    )
-    return fig
+    layout = {
+        "title": {"text": title},
+        "font": dict(FONT),
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "xaxis": {"visible": False, "range": [-x_extent, x_extent], "constrain": "domain"},
+        "yaxis": {
+            "visible": False,
+            "range": [-y_extent, y_extent],
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+        },
+        "legend": {"itemsizing": "constant", "groupclick": "toggleitem"},
+        "hoverlabel": {"font": {"size": 15}},
+        "height": 640,
+        "plot_bgcolor": "white",
+    }
+    # Plain dicts in plotly's canonical form, without its per-property validation (which
+    # cost most of this function); the JSON is the same as the validated figure's.
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
-def _add_link_trace(
-    fig: go.Figure,
+def _typed(values: pd.Series | np.ndarray) -> dict[str, str] | np.ndarray:
+    """Floats in plotly.js's typed-array form ({"dtype": "f8", "bdata": base64}), exactly
+    as plotly encodes a float array when the figure is serialised, done once when the
+    figure is built instead of on every rerun that draws it. Empty arrays stay arrays
+    (plotly sends them as [])."""
+    array = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+    if array.size == 0 or array.ndim != 1:
+        return array
+    return {"dtype": "f8", "bdata": base64.b64encode(array).decode("ascii")}
+
+
+def _link_traces(
     links: pd.DataFrame,
-    xy: pd.DataFrame,
+    xy: np.ndarray,
+    row: Mapping[str, int],
     names: Mapping[str, str],
     kind: str,
     link_labels: Mapping[str, str],
-) -> None:
+) -> list[dict]:
+    """The lines of one kind of link and their arrows (none if no link has both ends)."""
     colour, dash = LINK_STYLES.get(kind, OTHER_LINK_STYLE)
-    ends = links[links["mapping_a"].isin(xy.index) & links["mapping_b"].isin(xy.index)]
-    if ends.empty:
-        return
-    a = xy.loc[ends["mapping_a"]].to_numpy()
-    b = xy.loc[ends["mapping_b"]].to_numpy()
+    a_ids = links["mapping_a"].to_numpy(dtype=object)
+    b_ids = links["mapping_b"].to_numpy(dtype=object)
+    both = np.fromiter(
+        (x in row and y in row for x, y in zip(a_ids, b_ids, strict=True)),
+        dtype=bool,
+        count=len(links),
+    )
+    if not both.any():
+        return []
+    a_ids, b_ids = a_ids[both], b_ids[both]
+    a = xy[[row[m] for m in a_ids]]
+    b = xy[[row[m] for m in b_ids]]
     xs = np.column_stack([a[:, 0], b[:, 0], np.full(len(a), np.nan)]).ravel()
     ys = np.column_stack([a[:, 1], b[:, 1], np.full(len(a), np.nan)]).ravel()
     label = link_labels.get(kind, kind)
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            name=label,
-            legendgroup="links",
-            legendgrouptitle_text="Kind of link",
-            line=dict(color=colour, width=3, dash=dash),
-            hoverinfo="skip",
-        )
-    )
     mid = (a + b) / 2
     angle = np.degrees(np.arctan2(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]))
-    years = ends["year"].astype("string").fillna("year unknown")
+    angle = (angle + 180) % 360 - 180  # onto [-180, 180), as plotly's validator would
+    years = links.loc[both, "year"].astype("string").fillna("year unknown")
     hover = [
         f"{names.get(x, x)} → {names.get(y, y)}<br>{label}, {yr}"
-        for x, y, yr in zip(ends["mapping_a"], ends["mapping_b"], years, strict=True)
+        for x, y, yr in zip(a_ids, b_ids, years, strict=True)
     ]
-    fig.add_trace(
-        go.Scatter(
-            x=mid[:, 0],
-            y=mid[:, 1],
-            mode="markers",
-            showlegend=False,
-            legendgroup="links",
-            name=label,
-            marker=dict(symbol="arrow", size=14, angle=angle, color=colour),
-            hovertext=hover,
-            hoverinfo="text",
-        )
-    )
+    line = {
+        "hoverinfo": "skip",
+        "legendgroup": "links",
+        "legendgrouptitle": {"text": "Kind of link"},
+        "line": {"color": colour, "dash": dash, "width": 3},
+        "mode": "lines",
+        "name": label,
+        "x": _typed(xs),
+        "y": _typed(ys),
+        "type": "scatter",
+    }
+    arrows = {
+        "hoverinfo": "text",
+        "hovertext": hover,
+        "legendgroup": "links",
+        "marker": {"angle": _typed(angle), "color": colour, "size": 14, "symbol": "arrow"},
+        "mode": "markers",
+        "name": label,
+        "showlegend": False,
+        "x": _typed(mid[:, 0]),
+        "y": _typed(mid[:, 1]),
+        "type": "scatter",
+    }
+    return [line, arrows]
 
 
 def case_label(link: pd.Series, names: Mapping[str, str], link_labels: Mapping[str, str]) -> str:
@@ -335,6 +432,19 @@ def case_label(link: pd.Series, names: Mapping[str, str], link_labels: Mapping[s
         names.get(link["mapping_b"], link["mapping_b"]),
     )
     return f"{a} → {b}: {kind}{year}"
+
+
+def case_labels(
+    links: pd.DataFrame, names: Mapping[str, str], link_labels: Mapping[str, str]
+) -> list[str]:
+    """`case_label` of every link, in row order, without a Series per row."""
+    return [
+        f"{names.get(a, a)} → {names.get(b, b)}: {link_labels.get(k, k)}"
+        + ("" if pd.isna(y) else f" ({int(y)})")
+        for a, b, k, y in zip(
+            links["mapping_a"], links["mapping_b"], links["kind"], links["year"], strict=True
+        )
+    ]
 
 
 def link_table(
