@@ -12,7 +12,6 @@ SECTIONS = ["Listed by several mappings", "Duplicate check", "Who funds what, wh
 model, filters = ui.page_context()
 inv = model.inventory
 projects = model.filtered_projects(filters)
-rows = model.project_rows.loc[projects.index]
 
 st.title("Which projects appear in several mappings?")
 # Sentences, tables and charts are kept per filter state (Model.memo).
@@ -55,7 +54,10 @@ def flows_of(by: str) -> tuple[pd.DataFrame, go.Figure | None]:
 
 section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], key="projects_section")
 if section == SECTIONS[0]:
-    shown = model.memo(("projects_several", filters), lambda: listed_by_several(rows))
+    shown = model.memo(
+        ("projects_several", filters),
+        lambda: listed_by_several(model.project_rows.loc[projects.index]),
+    )
     if shown.empty:
         ui.empty_state("No project that passes the filters is listed by two or more mappings.")
     else:

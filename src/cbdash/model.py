@@ -124,7 +124,10 @@ class Model:
 
     def filtered_mappings(self, filters: Filters) -> pd.DataFrame:
         """`filters.apply_mappings(inventory.mappings, mapping_regions)`, the same rows, from
-        membership matrices built once (no per-row Python on each rerun)."""
+        membership matrices built once (no per-row Python on each rerun), kept per filters."""
+        return self.memo(("filtered_mappings", filters), lambda: self._filter_mappings(filters))
+
+    def _filter_mappings(self, filters: Filters) -> pd.DataFrame:
         m = self.inventory.mappings
         index = self.derived("mapping_index", lambda: _MembershipIndex.of_mappings(self))
         mask = index.any_of("target_users", filters.users)
@@ -142,7 +145,10 @@ class Model:
 
     def filtered_projects(self, filters: Filters) -> pd.DataFrame:
         """`filters.apply_projects(inventory.projects, project_regions)`, the same rows, from
-        membership matrices built once."""
+        membership matrices built once, kept per filters."""
+        return self.memo(("filtered_projects", filters), lambda: self._filter_projects(filters))
+
+    def _filter_projects(self, filters: Filters) -> pd.DataFrame:
         index = self.derived("project_index", lambda: _MembershipIndex.of_projects(self))
         mask = index.any_of("target_users", filters.users)
         mask &= index.any_of("topics", filters.topics)
