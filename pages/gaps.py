@@ -1,5 +1,13 @@
 """Gaps: countries and regions x topics that few mappings cover and no project reaches,
-read against UN LDC and SIDS status and World Bank income groups."""
+read against UN LDC and SIDS status and World Bank income groups.
+
+Every answer is kept in `Model.memo` per filter state and question, so a rerun that asks
+the same question (or only opens the report) computes nothing again; the summary by region
+depends only on the filters and the mapping limit, the projects per region x topic only on
+the filters.
+"""
+
+from datetime import date
 
 import streamlit as st
 
@@ -9,13 +17,22 @@ from cbdash.recommendations import escape_markdown
 
 model, filters = ui.page_context()
 inv = model.inventory
-mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
-projects = filters.apply_projects(inv.projects, model.project_regions)
+mappings = model.filtered_mappings(filters)
+projects = model.filtered_projects(filters)
 topic_labels = model.labels["topics"]
 topics = [t for t in inv.vocabulary("topics")["id"] if t != "other"]
-context = gaps.context_groups(inv.groups, inv.country_groups).set_index("group_id")
+
+
+def members(group: str) -> set[str]:
+    """The ISO3 codes of a group's members (kept per group; read-only)."""
+    return model.memo(("gap_members", group), lambda: gaps.group_members(inv.country_groups, group))
+
+
+context = model.derived(
+    "gap_context", lambda: gaps.context_groups(inv.groups, inv.country_groups).set_index("group_id")
+)
 groups = {"un_members": "UN member states", **context["name"], "all": "All countries"}
-if not gaps.group_members(inv.country_groups, "un_members"):
+if not members("un_members"):
     del groups["un_members"]
 
 st.title("Where are the gaps?")
@@ -50,29 +67,41 @@ if q.group in context.index and not context.loc[q.group, "present"]:
         f"{groups[q.group]} is not in the shipped data (groups.csv and country_groups.csv), "
         "so there is no list to read the gaps against."
     )
-table = gaps.answer(
-    q,
-    mappings,
-    projects,
-    model.coverage,
-    model.countries,
-    model.country_regions,
-    inv.country_groups,
-)
 condition = takeaways.gap_condition(
     q.max_mappings, q.max_projects, topic_labels.get(q.topic or ""), q.regional_only
 )
-size = len(gaps.group_members(inv.country_groups, q.group))
-noun = {"un_members": "UN member states", **gaps.CONTEXT_NOUNS}.get(q.group)
-st.markdown(
-    escape_markdown(takeaways.gap_countries(table, condition, group_noun=noun, group_size=size))
-)
-if table.empty:
+
+
+def countries_view():
+    """The gap countries, their sentence and the chart per region (None if no country)."""
+    table = gaps.answer(
+        q,
+        mappings,
+        projects,
+        model.coverage,
+        model.countries,
+        model.country_regions,
+        inv.country_groups,
+        project_counts=model.project_counts,
+    )
+    noun = {"un_members": "UN member states", **gaps.CONTEXT_NOUNS}.get(q.group)
+    sentence = escape_markdown(
+        takeaways.gap_countries(table, condition, group_noun=noun, group_size=len(members(q.group)))
+    )
+    chart = None
+    if not table.empty:
+        per_region = table["region"].replace("", "(no UN region)").value_counts()
+        chart = figures.bar_chart(per_region, title="Gap countries per region", x_title="countries")
+    return table, sentence, chart
+
+
+table, sentence, chart = model.memo(("gap_countries", filters, q), countries_view)
+st.markdown(sentence)
+if chart is None:
     ui.empty_state("No country meets these conditions. Raise the limits or pick another group.")
 else:
-    per_region = table["region"].replace("", "(no UN region)").value_counts()
     st.plotly_chart(
-        figures.bar_chart(per_region, title="Gap countries per region", x_title="countries"),
+        chart,
         key="gap_regions",
         config=story.png_config("gap_countries_per_region"),
     )
@@ -89,49 +118,72 @@ with st.expander("Context groups and their sources"):
 
 st.subheader("Regions × topics with few mappings and projects")
 regions = sorted(set(model.country_regions["region"]))
-matrix, cells = gaps.region_topic_answer(
-    q,
-    mappings,
-    projects,
-    model.coverage,
-    model.mapping_regions,
-    model.project_regions,
-    regions,
-    topics,
-)
-if regions:
-    st.plotly_chart(
-        figures.annotated_heatmap(
+
+
+def region_topic_view():
+    """The heatmap of projects per region x topic (None without regions) and the gap cells
+    with topic labels."""
+    matrix, cells = gaps.region_topic_answer(
+        q,
+        mappings,
+        projects,
+        model.coverage,
+        model.mapping_regions,
+        model.project_regions,
+        regions,
+        topics,
+        by_projects=model.memo(
+            ("gap_region_topic_projects", filters),
+            lambda: gaps.region_topic_project_matrix(model.project_regions, projects, topics),
+        ),
+    )
+    heatmap = None
+    if regions:
+        heatmap = figures.annotated_heatmap(
             matrix,
             title="Listed projects per region and topic",
             x_title="topic",
             y_title="region",
             x_labels=topic_labels,
-        ),
-        key="gap_heatmap",
-        config=story.png_config("projects_region_topic"),
-    )
+        )
+    return heatmap, cells.assign(topic=cells["topic"].map(lambda t: topic_labels.get(t, t)))
+
+
+heatmap, cells = model.memo(("gap_region_topic", filters, q), region_topic_view)
+if heatmap is not None:
+    st.plotly_chart(heatmap, key="gap_heatmap", config=story.png_config("projects_region_topic"))
     ui.caption(
         "Projects reaching a region (a named beneficiary country or region) on a topic; "
         f"0 = none. Below, the cells also {condition.replace('named by', 'with')}.",
         filters,
         model,
     )
-cells["topic"] = cells["topic"].map(lambda t: topic_labels.get(t, t))
 st.dataframe(cells, hide_index=True, key="gap_cells")
 ui.download_csv(cells, "region topic gaps", "dl_gap_cells")
 
 st.subheader("Summary for the forum's report")
-summary = recommendations.by_region(model, mappings, projects, max_mappings=q.max_mappings)
-md = recommendations.to_markdown(
-    summary, max_mappings=q.max_mappings, filters_text=filters.describe(model.labels)
+
+
+def report(today: date):
+    """The summary by region, and its Markdown (as text without its top heading, and as
+    the bytes of the download)."""
+    summary = recommendations.by_region(model, mappings, projects, max_mappings=q.max_mappings)
+    md = recommendations.to_markdown(
+        summary, max_mappings=q.max_mappings, filters_text=filters.describe(model.labels), on=today
+    )
+    return summary, md.split("\n", 1)[1], md.encode("utf-8")
+
+
+today = date.today()
+summary, body, md_bytes = model.memo(
+    ("gap_report", filters, q.max_mappings, today), lambda: report(today)
 )
 with st.expander("Main overlaps and gaps by region"):
-    st.markdown(md.split("\n", 1)[1])  # without its own top heading
+    st.markdown(body)  # without its own top heading
 a, b = st.columns(2)
 a.download_button(
     "Download Markdown: overlaps and gaps by region",
-    md.encode("utf-8"),
+    md_bytes,
     file_name=file_name("overlaps and gaps by region").replace(".csv", ".md"),
     mime="text/markdown",
     key="dl_reco_md",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -208,3 +209,79 @@ def test_region_topic_answer(model):
         ["Americas", "policy_strategy"],
         ["Oceania", "cybercrime"],  # no regional mapping on cybercrime there either
     ]
+
+
+# Precomputed inputs give the same answers (pages pass them; faster on 100,000 projects) ---
+
+
+@pytest.mark.parametrize(
+    "question",
+    [{}, {"topic": "cybercrime"}, {"max_projects": 1}, {"group": "all", "regional_only": False}],
+)
+def test_answer_with_model_project_counts_is_the_same(model, question):
+    inv = model.inventory
+    q = gaps.GapQuestion(**question)
+    args = (q, inv.mappings, inv.projects, model.coverage, model.countries)
+    args += (model.country_regions, inv.country_groups)
+    pd.testing.assert_frame_equal(
+        gaps.answer(*args, project_counts=model.project_counts), gaps.answer(*args)
+    )
+
+
+def test_region_topic_answer_with_precomputed_projects_is_the_same(model):
+    inv = model.inventory
+    topics = ["cybercrime", "policy_strategy", "culture_skills"]
+    regions = ["Africa", "Americas", "Oceania"]
+    args = (gaps.GapQuestion(max_mappings=1), inv.mappings, inv.projects, model.coverage)
+    args += (model.mapping_regions, model.project_regions, regions, topics)
+    by_projects = gaps.region_topic_project_matrix(model.project_regions, inv.projects, topics)
+    assert by_projects.loc["Africa", "cybercrime"] == 2  # p1, p4
+    for got, want in zip(
+        gaps.region_topic_answer(*args, by_projects=by_projects),
+        gaps.region_topic_answer(*args),
+        strict=True,
+    ):
+        pd.testing.assert_frame_equal(got, want)
+
+
+def test_by_region_takes_filtered_project_rows(model):
+    """Only p1 (KEN, cybercrime, listed by alpha and beta) passes: Africa keeps 1 project."""
+    inv = model.inventory
+    p1 = inv.projects[inv.projects["project_id"] == "p1"]
+    rows = recommendations.by_region(model, inv.mappings, p1).set_index("region")
+    assert rows["projects"].to_dict() == {"Americas": 0, "Africa": 1, "Oceania": 0}
+    assert rows.loc["Africa", "projects listed by 2+ mappings"] == 1
+    assert rows.loc["Africa", "thin countries"] == 1  # NGA: named only by p4
+    assert rows.loc["Africa", "thin country examples"] == "Nigeria"
+
+
+def test_code_pairs_count_a_repeated_value_once():
+    values, (rows, codes) = recommendations._code_pairs(
+        pd.Series([("a", "b", "a"), (), ("b",)], dtype=object)
+    )
+    assert list(values) == ["a", "b"]
+    assert sorted(zip(rows.tolist(), values[codes].tolist(), strict=True)) == [
+        (0, "a"),
+        (0, "b"),
+        (2, "b"),
+    ]
+
+
+def test_ranked_ties_in_vocabulary_order_then_by_value():
+    counts = np.array([2, 2, 0, 2, 3])
+    got = recommendations._ranked(["b", "a", "c", "zz", "d"], counts, ["a", "b", "c"])
+    assert got == [("d", 3), ("a", 2), ("b", 2), ("zz", 2)]  # d and zz not in the vocabulary
+
+
+def test_top_pair_by_hand():
+    # m1 covers c1 c2 c3, m2 c2 c3, m3 c1 c2 c3 (ties with m1: ids decide), m4 nothing
+    matrix = np.array(
+        [[1, 1, 1], [0, 1, 1], [1, 1, 1], [0, 0, 0]],
+        dtype=bool,
+    )
+    assert recommendations._top_pair(["m3", "m2", "m1", "m4"], matrix) == (("m1", "m3"), 3)
+    assert recommendations._top_pair(["m1", "m4"], matrix[[0, 3]]) == (None, 0)
+    assert recommendations._top_pair(["a", "b"], np.array([[1, 0], [0, 1]], dtype=bool)) == (
+        None,
+        0,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -238,10 +239,17 @@ def answer(
     countries: pd.DataFrame,
     country_regions: pd.DataFrame,
     country_groups: pd.DataFrame,
+    *,
+    project_counts: Callable[[pd.DataFrame], pd.Series] | None = None,
 ) -> pd.DataFrame:
-    """The ranked gap countries for a question (empty when its group is not in the data)."""
+    """The ranked gap countries for a question (empty when its group is not in the data).
+
+    `project_counts`, when given, counts the projects naming each country as
+    `coverage.project_counts` does (e.g. `Model.project_counts`, from precomputed codes)."""
     cov = question_coverage(q, coverage, mappings)
-    summary = country_summary(cov, projects_on(projects, q.topic), countries)
+    chosen = projects_on(projects, q.topic)
+    per_country = project_counts(chosen) if project_counts is not None else None
+    summary = country_summary(cov, chosen, countries, per_country)
     members = None if q.group == "all" else group_members(country_groups, q.group)
     return gap_table(
         summary,
@@ -253,6 +261,13 @@ def answer(
     )
 
 
+def region_topic_project_matrix(
+    project_regions: pd.DataFrame, projects: pd.DataFrame, topics: list[str]
+) -> pd.DataFrame:
+    """Region x topic: projects reaching a region on a topic (the question's project side)."""
+    return region_topic_matrix(project_regions, projects, "project_id", topics)
+
+
 def region_topic_answer(
     q: GapQuestion,
     mappings: pd.DataFrame,
@@ -262,14 +277,20 @@ def region_topic_answer(
     project_regions: pd.DataFrame,
     regions: list[str],
     topics: list[str],
+    *,
+    by_projects: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(projects per region x topic, the gap cells) for a question; every region and topic
-    appears, with zeros where nothing reaches it."""
+    appears, with zeros where nothing reaches it.
+
+    `by_projects`, when given, is `region_topic_project_matrix(project_regions, projects,
+    topics)` computed elsewhere (it does not depend on the question)."""
     ids = set(question_coverage(q, coverage, mappings)["mapping_id"])
     reach = mapping_regions[mapping_regions["mapping_id"].isin(ids)]
     reach = reach.rename(columns={"mapping_id": "id"})
     by_mappings = region_topic_matrix(reach, mappings, "id", topics)
-    by_projects = region_topic_matrix(project_regions, projects, "project_id", topics)
+    if by_projects is None:
+        by_projects = region_topic_project_matrix(project_regions, projects, topics)
     cells = region_topic_gaps(
         by_mappings,
         by_projects,
