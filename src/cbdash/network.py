@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from cbdash import figures
+
 KIND_COLOURS = (
     "#0072B2",
     "#E69F00",
@@ -349,7 +351,10 @@ def network_figure(
         "plot_bgcolor": "white",
     }
     # Plain dicts in plotly's canonical form, without its per-property validation (which
-    # cost most of this function); the JSON is the same as the validated figure's.
+    # cost most of this function); the traces and layout serialise as the validated
+    # figure's would, and the template is the one every cbdash chart carries (the default
+    # template cut to what the charts use: Streamlit copies and sends it on every rerun).
+    layout["template"] = figures.chart_template()
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
