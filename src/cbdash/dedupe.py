@@ -153,6 +153,9 @@ years must agree (a shared donor and implementer in the same year are common).""
 STRONG_CUES = ("acronym", "language")
 """Cues that also carry a pair whose fields agree but give no countries or no years on
 either side: a shared word or place is too common there ("Commonwealth", "Singapore")."""
+CUE_FLOOR = 0.42
+"""With no countries or no years on either side, a shared word or place carries a corroborated
+pair only when the names are at least this similar (an acronym or a second language always)."""
 CORROBORATION_BONUS = 0.10
 """Added when funders, implementers and years all agree and the countries overlap by half
 or are absent on both sides: three independent agreements are rarer by chance than their
@@ -290,9 +293,12 @@ word is also a sign of its language."""
 ORGANISATIONS = GLOSSARY.pop("org", {})
 """Organisation acronym -> the acronym it is known by in English ("oea" -> "oas"; a committee ->
 its parent, "cicte" -> "oas")."""
+_UNSPACED = ("ja",)
+"""Languages written without spaces: their terms are read wherever they occur in a name."""
 _ANY_LANGUAGE = {
     term: english
-    for words in reversed(list(GLOSSARY.values()))
+    for language, words in reversed(list(GLOSSARY.items()))
+    if language not in _UNSPACED
     for term, english in words.items()
     if " " not in term and " " not in english
 }
@@ -314,9 +320,15 @@ def _coined_english(token: str) -> str:
 def translate_name(raw: str) -> str:
     """`raw` read into English with GLOSSARY when name_language() finds a language it covers:
     phrases of up to three words first ("camino a seguir" -> "way forward"), then words. Parts
-    of coined words are read in any language ("CyberSud" -> "CyberSouth"). Unknown words
-    (names, acronyms) stay as they are."""
-    vocabulary = GLOSSARY.get(name_language(raw), {})
+    of coined words are read in any language ("CyberSud" -> "CyberSouth"). Japanese terms are
+    read wherever they occur (no spaces). Unknown words (names, acronyms) stay as they are."""
+    language = name_language(raw)
+    vocabulary = GLOSSARY.get(language, {})
+    if language in _UNSPACED:  # the longest terms first: "サイバー犯罪" before "サイバー"
+        text = unicodedata.normalize("NFKC", raw)
+        for term in sorted(vocabulary, key=len, reverse=True):
+            text = text.replace(term, f" {vocabulary[term]} ")
+        return " ".join(text.split())
     words = list(_WORD.finditer(raw))
     plain = [_plain(m.group()) for m in words]
     out: list[str] = []
@@ -394,12 +406,18 @@ def _markers(s: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(symbols), words
 
 
+def _tidy(raw: str) -> str:
+    """A dash joining two words as a hyphen ("OCWAR–T"); a numeral glued to an acronym after
+    "@" apart ("Cybercrime@EAPIII" -> "Cybercrime@EAP III")."""
+    return _GLUED_NUMERAL.sub(r"\1 \2", _JOINED_DASH.sub("-", raw))
+
+
 def phase_marker(s: str) -> str:
     """The phase markers of a name as text: "+", "2", "e", "+ extended", or "" for none.
 
     Symbols ("+", "plus", "-e", "-2", "2.0", trailing "II", "Phase 2", "Step 1") are
     comparable across names; the words "extended"/"enhanced" only with each other."""
-    symbols, words = _markers(s)
+    symbols, words = _markers(_tidy(s))
     return " ".join(sorted(symbols) + sorted(words))
 
 
@@ -682,7 +700,7 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
     tail, but these count only when equal to another name, since a head may also be an
     umbrella programme ("EU4Digital: ...")."""
     raw = _BOILERPLATE.sub(" ", raw).strip()
-    raw = _GLUED_NUMERAL.sub(r"\1 \2", _JOINED_DASH.sub("-", raw))  # "OCWAR–T", "@EAPIII"
+    raw = _tidy(raw)
     english = translate_name(raw)
     markers = _markers(raw)
     if english != raw:  # "élargie" is the word marker "extended"
@@ -821,19 +839,15 @@ class PairEvidence:
             parts.append(f"countries J={self.countries_jaccard:.2f}")
         if self.years != "unknown":
             parts.append(f"years {self.years}")
-        if self.phase_conflict:
-            parts.append(f"phase conflict {self.phase_conflict}")
-        elif self.phase_unknown:
-            parts.append(f"phase marked on one side only {self.phase_unknown}")
-        if self.code_conflict:
-            parts.append(f"code conflict {self.code_conflict}")
-        if self.corroboration:
-            parts.append(f"fields corroborate ({self.corroboration})")
-        if self.name_cue:
-            parts.append(f"name cue: {self.name_cue}")
-        if self.place_conflict:
-            parts.append(f"places differ: {self.place_conflict}")
-        return "; ".join(parts)
+        notes = (
+            ("phase conflict ", self.phase_conflict),
+            ("phase marked on one side only ", "" if self.phase_conflict else self.phase_unknown),
+            ("code conflict ", self.code_conflict),
+            ("fields corroborate ", f"({self.corroboration})" if self.corroboration else ""),
+            ("name cue: ", self.name_cue),
+            ("places differ: ", self.place_conflict),
+        )
+        return "; ".join(parts + [label + value for label, value in notes if value])
 
 
 @lru_cache(maxsize=500_000)
@@ -893,6 +907,8 @@ def _name_similarity(
                 return (
                     INITIALS_SCORE if len(short.acronym) >= 4 else SHORT_INITIALS_SCORE
                 ), "initials"
+        if _short_form(short, other):
+            return ACRONYM_SCORE, "acronyms"  # "MCD CSSF Programme" in "... (MCD) CSSF Programme"
     matched_a, matched_b = _match_words(a, b, shared_orgs)
     shared_a = sum(a.weights[t] for t in matched_a)
     shared_b = sum(b.weights[t] for t in matched_b)
@@ -908,6 +924,18 @@ def _name_similarity(
     if not distinctive:
         sim *= min(1.0, shared)
     return sim, "similar"
+
+
+def _short_form(short: _Name, other: _Name) -> bool:
+    """True when `short` is acronyms and common words only, one acronym at least not an
+    organisation's, and `other` holds every one of those acronyms."""
+    keys = [t for t in short.weights if t not in GENERIC_WORDS]
+    own, found = _acronyms(short.raw), _acronyms(other.raw) | set(other.weights)
+    return (
+        len(keys) >= 2
+        and all(t in own and t in found for t in keys)
+        and any(t not in ORGANISATIONS for t in keys)
+    )
 
 
 def _missing(name: _Name, matched: set[str]) -> tuple[float, float]:
@@ -1218,7 +1246,9 @@ def _score(a: _Record, b: _Record) -> PairEvidence:
     cue = places = ""
     if allowed and not by_name and corroboration:
         kind, cue = _name_cue(a, b)
-        if corroboration not in CUE_CORROBORATION and kind not in STRONG_CUES:
+        if not cue and corroboration == "full" and countries == "same":
+            cue = "funders, implementers, years and 3+ countries all agree"
+        if corroboration not in CUE_CORROBORATION and kind not in STRONG_CUES and sim < CUE_FLOOR:
             cue = ""
         places = _place_conflict(a, b) if cue else ""
     same = bool(shared_codes) or (allowed and (by_name or bool(cue and not places)))
@@ -1937,6 +1967,16 @@ def refresh_labels(projects: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame
     )
 
 
+def _rates(tp: int, fp: int, fn: int, tn: int) -> dict[str, Any]:
+    """precision, recall and f1 (rounded; 1.0 when nothing was predicted or expected) with
+    the counts they come from."""
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    rounded = {"precision": precision, "recall": recall, "f1": f1}
+    return {**{k: round(v, 4) for k, v in rounded.items()}, "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
 def _label_lookup(records: pd.DataFrame) -> dict[tuple[str, str], str]:
     return {
         (r["source_project_id"], r["title"]): r["project_id"] for r in records.to_dict("records")
@@ -1983,17 +2023,8 @@ def evaluate(
     for _, members in clusters.groupby(clusters):
         srcs = source[members.index].tolist()
         cross += sum(1 for x, y in combinations(srcs, 2) if x != y)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "tn": tn,
+        **_rates(tp, fp, fn, tn),
         "cross_row_pairs": cross,
         "missing_labels": missing,
         "false_positives": false_pos,
@@ -2004,6 +2035,8 @@ def evaluate(
 HELDOUT_COLUMNS = ("title_a", "title_b", "label", "basis", "source_a", "source_b")
 HELDOUT_PATH = Path("tests") / "data" / "dedupe_heldout.csv"
 """The held-out set of real name pairs, relative to the repository root."""
+BLIND_PATH = Path("tests") / "data" / "dedupe_blind.csv"
+"""A second set of real name pairs, collected and scored once before the rules it prompted."""
 
 
 def read_heldout(path: str | Path) -> pd.DataFrame:
@@ -2044,17 +2077,8 @@ def evaluate_heldout(pairs: pd.DataFrame) -> dict[str, Any]:
         counts[0] += together == same
         counts[1] += 1
         decisions.append((r["title_a"], r["title_b"], r["label"], together, ev.describe()))
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "tn": tn,
+        **_rates(tp, fp, fn, tn),
         "by_basis": {k: tuple(v) for k, v in sorted(by_basis.items())},
         "decisions": decisions,
     }
@@ -2063,9 +2087,9 @@ def evaluate_heldout(pairs: pd.DataFrame) -> dict[str, Any]:
 def run_evaluate_cli(data_dir: str | Path) -> int:
     """Print the evaluation on data_dir/projects.csv and data_dir/dedupe_labels.csv:
     once with all fields and once with names only (funders, countries and years blanked),
-    which is closer to sparse real listings; then, when the repository's held-out set
-    (HELDOUT_PATH next to data_dir) is there, evaluate_heldout on it. Exit 1 or 2 on bad
-    input, as run_dedupe_cli."""
+    which is closer to sparse real listings; then evaluate_heldout on the repository's held-out
+    and blind sets of real names (HELDOUT_PATH, BLIND_PATH next to data_dir) when they are
+    there. Exit 1 or 2 on bad input, as run_dedupe_cli."""
     import sys
 
     data_dir = Path(data_dir)
@@ -2102,17 +2126,18 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
                 f"  {len(result['missing_labels'])} labels name titles not in projects.csv",
                 file=sys.stderr,
             )
-    heldout_path = data_dir.parent / HELDOUT_PATH
-    if heldout_path.exists():
+    for title, path in (("held-out", HELDOUT_PATH), ("blind", BLIND_PATH)):
+        if not (data_dir.parent / path).exists():
+            continue
         try:
-            heldout = evaluate_heldout(read_heldout(heldout_path))
+            result = evaluate_heldout(read_heldout(data_dir.parent / path))
         except DedupeInputError as exc:
             for message in exc.messages:
                 print(message, file=sys.stderr)
             return exc.exit_code
         print(
-            f"held-out names ({heldout_path}, names only): precision "
-            f"{heldout['precision']:.3f}  recall {heldout['recall']:.3f}  f1 {heldout['f1']:.3f}  "
-            f"(tp {heldout['tp']}, fp {heldout['fp']}, fn {heldout['fn']}, tn {heldout['tn']})"
+            f"{title} names ({path}, names only): precision {result['precision']:.3f}  "
+            f"recall {result['recall']:.3f}  f1 {result['f1']:.3f}  (tp {result['tp']}, "
+            f"fp {result['fp']}, fn {result['fn']}, tn {result['tn']})"
         )
     return 0
