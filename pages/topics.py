@@ -34,9 +34,7 @@ if mappings.empty:
     ui.empty_state("No mapping effort matches the filters. Widen or reset them in the sidebar.")
     st.stop()
 
-tab_m, tab_r, tab_u, tab_x = st.tabs(
-    ["Mapping × topic", "Region × topic", "Target users × topic", "How mappings categorise"]
-)
+VIEWS = ["Mapping × topic", "Region × topic", "Target users × topic", "How mappings categorise"]
 
 
 def mapping_topic() -> tuple[pd.DataFrame, go.Figure, pd.DataFrame]:
@@ -87,7 +85,9 @@ def users_topic() -> tuple[go.Figure, pd.DataFrame]:
     return figure, matrix_long(matrix, "target users", "topic", "mappings")
 
 
-with tab_m:
+# One view at a time (not tabs): only the chosen chart is built, sent and drawn.
+view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="topics_view") or VIEWS[0]
+if view == VIEWS[0]:
     matrix, figure, long = model.memo(("topics_mapping", filters), mapping_topic)
     st.plotly_chart(figure, key="mapping_topic")
     ui.caption(
@@ -102,7 +102,7 @@ with tab_m:
         model,
     )
     ui.download_csv(long, "mapping by topic", "dl_mapping_topic")
-with tab_r:
+elif view == VIEWS[1]:
     of = st.radio("Count", ["mappings", "projects"], horizontal=True, key="region_topic_of")
     matrix, figure, long = model.memo(("topics_region", filters, of), lambda: region_topic(of))
     if figure is None:
@@ -116,12 +116,12 @@ with tab_r:
             model,
         )
         ui.download_csv(long, f"region by topic {of}", "dl_region_topic")
-with tab_u:
+elif view == VIEWS[2]:
     figure, long = model.memo(("topics_users", filters), users_topic)
     st.plotly_chart(figure, key="users_topic")
     ui.caption("Number of mappings that serve a user group and cover a topic.", filters, model)
     ui.download_csv(long, "target users by topic", "dl_users_topic")
-with tab_x:
+else:
     cw = model.derived(
         "crosswalk_rows",
         lambda: inv.crosswalk.assign(

@@ -77,12 +77,23 @@ def test_coverage_map_footprint_and_projects_measure():
     assert not at.exception
 
 
-def test_topics_heatmaps_and_crosswalk():
+def test_topics_one_view_at_a_time():
     at = run_page("topics")
-    assert len(at.get("plotly_chart")) >= 3
-    assert at.dataframe  # crosswalk
+    assert len(at.get("plotly_chart")) == 1  # only the chosen view is built and sent
+    assert not at.dataframe
+    views = {
+        "Region × topic": ("plotly_chart", 1),
+        "Target users × topic": ("plotly_chart", 1),
+        "How mappings categorise": ("dataframe", 1),  # the crosswalk
+    }
+    for view, (element, n) in views.items():
+        at.button_group(key="topics_view").set_value(view).run()
+        assert not at.exception
+        assert len(at.get(element)) == n, view
+    at.button_group(key="topics_view").set_value("Region × topic").run()
     at.radio(key="region_topic_of").set_value("projects").run()
     assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
 
 
 @pytest.mark.parametrize("dim", ["countries", "topics", "target_users", "projects"])
