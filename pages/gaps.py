@@ -9,6 +9,7 @@ the filters.
 
 from datetime import date
 
+import numpy as np
 import streamlit as st
 
 from cbdash import figures, gaps, recommendations, story, takeaways, ui
@@ -120,6 +121,17 @@ st.subheader("Regions × topics with few mappings and projects")
 regions = sorted(set(model.country_regions["region"]))
 
 
+def projects_by_region_topic():
+    """Projects per region x topic for the projects that pass the filters, from boolean
+    matrices built once per model (`gaps.region_topic_project_matrix`, the same frame)."""
+    reach = model.derived(
+        "gap_project_reach", lambda: gaps.ProjectReach.build(model.project_regions, inv.projects)
+    )
+    chosen = np.zeros(len(inv.projects), dtype=bool)
+    chosen[inv.projects.index.get_indexer(projects.index)] = True
+    return reach.region_topic(chosen, topics)
+
+
 def region_topic_view():
     """The heatmap of projects per region x topic (None without regions) and the gap cells
     with topic labels."""
@@ -132,10 +144,7 @@ def region_topic_view():
         model.project_regions,
         regions,
         topics,
-        by_projects=model.memo(
-            ("gap_region_topic_projects", filters),
-            lambda: gaps.region_topic_project_matrix(model.project_regions, projects, topics),
-        ),
+        by_projects=model.memo(("gap_region_topic_projects", filters), projects_by_region_topic),
     )
     heatmap = None
     if regions:

@@ -285,3 +285,37 @@ def test_top_pair_by_hand():
         None,
         0,
     )
+
+
+def test_project_reach_counts_projects_per_region_and_topic_by_hand():
+    projects = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c"],
+            "topics": [("t1", "t2"), ("t2",), ()],
+        }
+    )
+    project_regions = pd.DataFrame(
+        {"project_id": ["a", "a", "b", "c", "x"], "region": ["R1", "R2", "R1", "R2", "R1"]}
+    )
+    reach = gaps.ProjectReach.build(project_regions, projects)
+    every = reach.region_topic(np.array([True, True, True]), ["t1", "t2", "t3"])
+    assert every.to_dict("index") == {  # x is not a project: ignored
+        "R1": {"t2": 2, "t1": 1, "t3": 0},
+        "R2": {"t2": 1, "t1": 1, "t3": 0},
+    }
+    only_c = reach.region_topic(np.array([False, False, True]), ["t1"])
+    assert only_c.to_dict("index") == {"R2": {"t1": 0}}  # c reaches R2 on no topic
+
+
+@pytest.mark.parametrize("kept", [None, ["p1", "p4"], []])
+def test_project_reach_is_region_topic_project_matrix(model, kept):
+    inv = model.inventory
+    topics = ["cybercrime", "policy_strategy", "culture_skills", "not_a_topic"]
+    chosen = np.ones(len(inv.projects), dtype=bool)
+    if kept is not None:
+        chosen = inv.projects["project_id"].isin(kept).to_numpy()
+    reach = gaps.ProjectReach.build(model.project_regions, inv.projects)
+    pd.testing.assert_frame_equal(
+        reach.region_topic(chosen, topics),
+        gaps.region_topic_project_matrix(model.project_regions, inv.projects[chosen], topics),
+    )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cbdash.coverage import country_summary
+from cbdash.membership import order_by_totals
 from cbdash.topics import region_topic_matrix
 
 
@@ -266,6 +268,62 @@ def region_topic_project_matrix(
 ) -> pd.DataFrame:
     """Region x topic: projects reaching a region on a topic (the question's project side)."""
     return region_topic_matrix(project_regions, projects, "project_id", topics)
+
+
+@dataclass(frozen=True)
+class ProjectReach:
+    """Every project's regions and topics as boolean matrices (projects x region names,
+    projects x topics), row-aligned with the projects they were built from: built once,
+    they give `region_topic_project_matrix` for any subset of those projects as one matrix
+    product instead of exploding 100,000 topic lists again."""
+
+    regions: pd.Index
+    region_matrix: np.ndarray
+    topics: pd.Index
+    topic_matrix: np.ndarray
+
+    @classmethod
+    def build(cls, project_regions: pd.DataFrame, projects: pd.DataFrame) -> ProjectReach:
+        ids = pd.Index(projects["project_id"].astype(str).to_numpy(dtype=object))
+        rows = ids.get_indexer(project_regions["project_id"].astype(str).to_numpy(dtype=object))
+        names = project_regions["region"].to_numpy(dtype=object)[rows >= 0]
+        rows = rows[rows >= 0]
+        codes, regions = pd.factorize(names)
+        region_matrix = np.zeros((len(projects), len(regions)), dtype=bool)
+        region_matrix[rows, codes] = True
+        lists = projects["topics"].to_numpy(dtype=object)
+        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+        topic_rows = np.repeat(np.arange(len(lists)), lengths)
+        values = np.fromiter(
+            (v if isinstance(v, str) else str(v) for items in lists for v in items),
+            dtype=object,
+            count=int(lengths.sum()),
+        )
+        topic_codes, topics = pd.factorize(values)
+        topic_matrix = np.zeros((len(projects), len(topics)), dtype=bool)
+        topic_matrix[topic_rows, topic_codes] = True
+        return cls(
+            pd.Index(regions, dtype=object),
+            region_matrix,
+            pd.Index(topics, dtype=object),
+            topic_matrix,
+        )
+
+    def region_topic(self, chosen: np.ndarray, topics: list[str]) -> pd.DataFrame:
+        """`region_topic_project_matrix(project_regions, projects[chosen], topics)`: the
+        same frame (rows: regions of the chosen projects; ordered by totals)."""
+        regions = self.region_matrix[chosen]
+        present = regions.any(axis=0)
+        found = self.topics.get_indexer(pd.Index(list(dict.fromkeys(topics)), dtype=object))
+        columns = np.zeros((int(chosen.sum()), len(found)), dtype=np.float32)
+        columns[:, found >= 0] = self.topic_matrix[chosen][:, found[found >= 0]]
+        counts = regions[:, present].T.astype(np.float32) @ columns
+        matrix = pd.DataFrame(
+            counts.round().astype(np.int64),
+            index=pd.Index(list(self.regions[present]), name="region"),
+            columns=pd.Index(list(dict.fromkeys(topics)), name="topic"),
+        )
+        return order_by_totals(matrix)
 
 
 def region_topic_answer(

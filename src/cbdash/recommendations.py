@@ -27,9 +27,13 @@ MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
 EXAMPLES = 5
 
 
+_ESCAPES = str.maketrans({ch: "\\" + ch for ch in MARKDOWN_SPECIALS})
+
+
 def escape_markdown(text: object) -> str:
-    """Text from the data made inert in Markdown (no links, emphasis or HTML)."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in str(text))
+    """Text from the data made inert in Markdown (no links, emphasis or HTML): a backslash
+    before each of MARKDOWN_SPECIALS (one str.translate, not a Python step per character)."""
+    return str(text).translate(_ESCAPES)
 
 
 def _list(values: list[str], limit: int = EXAMPLES) -> str:
