@@ -260,3 +260,41 @@ def test_typed_arrays_match_plotly_encoding():
     assert network._typed(values) == to_typed_array_spec(values)
     assert network._typed(pd.Series(values)[::2]) == to_typed_array_spec(values[::2].copy())
     assert len(network._typed(np.array([]))) == 0
+
+
+def _plain_spring_loop(ids, edges, seed=7, iterations=300, gravity=2.0):
+    """The layout as first written (the reference the faster loop must equal bit for bit)."""
+    order = sorted(set(ids))
+    n = len(order)
+    index = {m: i for i, m in enumerate(order)}
+    adjacency = np.zeros((n, n))
+    for a, b in edges:
+        if a in index and b in index and a != b:
+            adjacency[index[a], index[b]] += 1.0
+            adjacency[index[b], index[a]] += 1.0
+    pos = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2))
+    k = np.sqrt(1.0 / n)
+    step = 0.1
+    cool = step / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        dist = np.maximum(np.linalg.norm(delta, axis=-1), 0.01)
+        force = k * k / dist**2 - adjacency * dist / k
+        disp = np.einsum("ijk,ij->ik", delta, force) - gravity * pos
+        length = np.maximum(np.linalg.norm(disp, axis=-1), 0.01)
+        pos += disp * (np.minimum(length, step) / length)[:, None]
+        step -= cool
+    pos -= pos.mean(axis=0)
+    radius = np.linalg.norm(pos, axis=1).max()
+    if radius > 0:
+        pos /= radius
+    return pos
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 17, 40])
+def test_spring_layout_equals_the_plain_loop_bit_for_bit(n):
+    rng = np.random.default_rng(n)
+    ids = [f"m{i:02d}" for i in range(n)]
+    edges = [tuple(rng.choice(ids, 2)) for _ in range(n)] + [(ids[0], ids[1])] * 2
+    got = network.spring_layout(ids, edges, iterations=60)[["x", "y"]].to_numpy()
+    assert np.array_equal(got, _plain_spring_loop(ids, edges, iterations=60))
