@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cbdash import figures, takeaways, ui
+from cbdash import takeaways, ui
 
 COLUMNS = [
     "name",
@@ -50,23 +50,32 @@ if mappings.empty:
     ui.empty_state("No mapping effort matches the filters. Widen or reset them in the sidebar.")
     st.stop()
 
-kinds = mappings["kind"].value_counts()
-st.plotly_chart(
-    model.memo(
-        ("home_kinds", filters),
-        lambda: figures.bar_chart(
-            kinds,
-            title="Mapping efforts by kind",
-            x_title="mapping efforts",
-            labels=model.labels["kinds"],
-        ),
+# A table with bars rather than a plotly chart: the home page is what every viewer opens
+# first, and without a chart the browser does not load and compile plotly.js (4.7 MB).
+kinds = model.memo(
+    ("home_kinds", filters),
+    lambda: (
+        mappings["kind"]
+        .value_counts()
+        .rename_axis("kind")
+        .reset_index(name="mappings")
+        .assign(label=lambda d: d["kind"].map(lambda k: model.labels["kinds"].get(k, k)))
     ),
-    key="kinds_chart",
+)
+st.markdown("**Mapping efforts by kind**")
+ui.table(
+    kinds[["label", "mappings"]],
+    "kinds_table",
+    what="kinds",
+    column_config={
+        "label": st.column_config.TextColumn("kind"),
+        "mappings": st.column_config.ProgressColumn(
+            "mapping efforts", format="%d", min_value=0, max_value=int(kinds["mappings"].max())
+        ),
+    },
 )
 ui.caption(f"Number of mapping efforts of each kind, from {len(mappings)} records.", filters, model)
-ui.download_csv(
-    kinds.rename_axis("kind").reset_index(name="mappings"), "mappings by kind", "dl_kinds"
-)
+ui.download_csv(kinds[["kind", "mappings"]], "mappings by kind", "dl_kinds")
 
 st.subheader("The mapping efforts")
 # The readable rows are built once per model; a mapping's derived coverage does not depend

@@ -621,6 +621,24 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def browser_cpu_seconds() -> dict[int, float]:
+    """CPU seconds so far of every Chromium process on the machine (the benchmark's browser:
+    the main process, GPU process and one renderer per context), by pid."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if CHROMIUM.name.encode() not in (entry / "cmdline").read_bytes():
+                continue
+        except OSError:
+            continue
+        cpu = cpu_seconds(int(entry.name))
+        if cpu is not None:
+            out[int(entry.name)] = cpu
+    return out
+
+
 async def viewers(browser, url: str, server_pid: int, n: int = VIEWERS) -> dict[str, Any]:
     """n browser contexts open `url` at once: seconds until all are drawn, errors, and the
     CPU seconds the server spent meanwhile (to tell a slow server from a busy browser)."""
@@ -636,10 +654,12 @@ async def viewers(browser, url: str, server_pid: int, n: int = VIEWERS) -> dict[
         return time.perf_counter() - start
 
     cpu_before = cpu_seconds(server_pid)
+    browser_before = browser_cpu_seconds()
     start = time.perf_counter()
     results = await asyncio.gather(*(one(c) for c in contexts), return_exceptions=True)
     total = time.perf_counter() - start
     cpu_after = cpu_seconds(server_pid)
+    browser_after = browser_cpu_seconds()  # before the contexts close and take renderers along
     done = [r for r in results if isinstance(r, float)]
     errors += [
         f"{type(r).__name__}: {str(r).splitlines()[0][:200]}"
@@ -653,6 +673,10 @@ async def viewers(browser, url: str, server_pid: int, n: int = VIEWERS) -> dict[
         "drawn": len(done),
         "median_s": summarise(done)["median"],
         "server_cpu_s": None if cpu_before is None else cpu_after - cpu_before,
+        "browser_cpu_s": sum(
+            cpu - browser_before.get(pid, 0.0) for pid, cpu in browser_after.items()
+        ),
+        "cores": os.cpu_count(),
         "errors": errors,
     }
 
@@ -728,6 +752,11 @@ def _brief_viewers(r: dict[str, Any]) -> str:
         + (f" in {drawn:.1f} s" if drawn is not None else "")
         + f", {len(v['errors'])} errors"
         + (f", server CPU {cpu:.1f} s" if cpu is not None else "")
+        + (
+            f", browser CPU {v['browser_cpu_s']:.1f} s on {v.get('cores')} cores"
+            if v.get("browser_cpu_s") is not None
+            else ""
+        )
     )
 
 

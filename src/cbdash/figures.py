@@ -40,6 +40,8 @@ NO_SHAPE_RGB = (200, 200, 200)
 # Tonga to Tuvalu across the antimeridian, fits the ~820 px map of a 1280 px wide window.
 WORLD_ZOOM = 0.6
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
+X_LABEL_CHARS = 28  # heatmap column labels are cut to this many characters
+Y_LABEL_CHARS = 42  # and row labels to this many
 MAX_ANNOTATED_CELLS = 100  # numbers as coloured annotations up to this many cells
 MAX_TEXT_CELLS = 2500  # numbers as heatmap cell text up to this many; hover only beyond
 
@@ -100,8 +102,10 @@ def annotated_heatmap(
     values = matrix.to_numpy(dtype=float)
     top = zmax if zmax is not None else (np.nanmax(values) if np.isfinite(values).any() else 1.0)
     top = top or 1.0
-    xs = [str((x_labels or {}).get(c, c)) for c in matrix.columns]
-    ys = [str((y_labels or {}).get(r, r)) for r in matrix.index]
+    # Long names (mapping names run to 90 characters) are cut so that the labels do not
+    # squeeze the cells; the CSV download next to every chart has them in full.
+    xs = short_labels([str((x_labels or {}).get(c, c)) for c in matrix.columns], X_LABEL_CHARS)
+    ys = short_labels([str((y_labels or {}).get(r, r)) for r in matrix.index], Y_LABEL_CHARS)
     as_text = MAX_ANNOTATED_CELLS < values.size <= MAX_TEXT_CELLS
     heatmap: dict = dict(
         type="heatmap",

@@ -38,6 +38,14 @@ def test_home_numbers_follow_url_filters():
     assert [m.value for m in at.metric] == ["1", "1", "3", "0"]  # gamma; p2
 
 
+def test_home_kinds_as_a_table_without_plotly():
+    at = run_page("home")
+    assert not at.get("plotly_chart")  # the first page a viewer opens loads no plotly.js
+    kinds = at.dataframe[0].value  # the first table: kinds
+    assert list(kinds.columns) == ["label", "mappings"]
+    assert kinds["mappings"].sum() == 3
+
+
 def test_empty_state_in_words():
     at = run_page("home", {"topics": "culture_skills", "kinds": "project_database"})
     assert not at.exception
