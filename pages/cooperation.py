@@ -126,7 +126,7 @@ else:
             key="coop_sources",
             column_config={"source": st.column_config.LinkColumn("source")},
         )
-    st.dataframe(table, hide_index=True, key="coop_links")
+    ui.table(table, "coop_links", max_rows=len(table))  # every row, as Arrow made once
     ui.download_csv(table, "cooperation links", "dl_coop_links")
 
 st.subheader("Standing alone: an opportunity")
@@ -149,10 +149,10 @@ else:
         f"{len(shown)} of {len(mappings)} mappings have no known link, of any kind, with "
         "another of these mappings."
     )
-    st.dataframe(
+    ui.table(
         shown,
-        hide_index=True,
-        key="coop_alone",
+        "coop_alone",
+        max_rows=len(shown),
         column_config={"url": st.column_config.LinkColumn("url")},
     )
     ui.download_csv(shown, "mappings with no known link", "dl_coop_alone")

@@ -107,13 +107,16 @@ else:
         config=story.png_config("gap_countries_per_region"),
     )
     ui.caption(f"Countries {condition}, per UN region.", filters, model)
-    st.dataframe(table, hide_index=True, key="gap_table")
+    ui.table(table, "gap_table", max_rows=len(table))  # every row, as Arrow made once
 ui.download_csv(table, "gap countries", "dl_gaps")
 with st.expander("Context groups and their sources"):
-    st.dataframe(
-        context[["name", "countries", "as_of", "source_url"]],
-        hide_index=True,
-        key="gap_context",
+    sources = model.derived(
+        "gap_context_sources", lambda: context[["name", "countries", "as_of", "source_url"]]
+    )
+    ui.table(
+        sources,
+        "gap_context",
+        max_rows=len(sources),
         column_config={"source_url": st.column_config.LinkColumn("source")},
     )
 
@@ -167,7 +170,7 @@ if heatmap is not None:
         filters,
         model,
     )
-st.dataframe(cells, hide_index=True, key="gap_cells")
+ui.table(cells, "gap_cells", max_rows=max(len(cells), 1))
 ui.download_csv(cells, "region topic gaps", "dl_gap_cells")
 
 st.subheader("Summary for the forum's report")
