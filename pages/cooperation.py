@@ -17,7 +17,7 @@ model, filters = ui.page_context()
 inv = model.inventory
 mappings = model.filtered_mappings(filters)
 names, link_labels = model.mapping_names, model.labels["link_kinds"]
-ids = tuple(mappings["id"])
+ids = model.memo(("coop_ids", filters), lambda: tuple(mappings["id"]))
 every_link = model.memo(("coop_every_link", ids), lambda: network.links_among(inv.cooperation, ids))
 
 st.title("Who already cooperates?")
@@ -120,10 +120,14 @@ else:
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(labels[chosen])}**")
         st.markdown(escape_markdown(case["summary"]))
-        st.dataframe(
-            {"source": list(case["sources"])},
-            hide_index=True,
-            key="coop_sources",
+        sources = model.memo(
+            ("coop_sources", chosen, tuple(case["sources"])),
+            lambda: pd.DataFrame({"source": list(case["sources"])}),
+        )
+        ui.table(
+            sources,
+            "coop_sources",
+            max_rows=len(sources),
             column_config={"source": st.column_config.LinkColumn("source")},
         )
     ui.table(table, "coop_links", max_rows=len(table))  # every row, as Arrow made once
