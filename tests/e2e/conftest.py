@@ -23,6 +23,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+# The same browser and flags as `make bench` (Debian's chromium, headless, no GPU).
+from cbdash.bench import CHROMIUM, CHROMIUM_ARGS
+
 try:
     import playwright.sync_api  # noqa: F401  (the test modules import it)
 except ImportError:
@@ -36,17 +39,7 @@ except ImportError:
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-CHROMIUM = Path(os.environ.get("CBDASH_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_BROWSER = os.environ.get("CBDASH_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 VIEWPORTS = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
 SERVER_START_TIMEOUT = 90.0
