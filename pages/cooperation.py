@@ -100,29 +100,34 @@ st.subheader("Case studies")
 if links.empty:
     ui.empty_state("No cooperation link of these kinds joins two of these mappings.")
 else:
-    rows = links.set_index("link_id")
-    labels, table = model.memo(
+    labels, cases, table = model.memo(
         ("coop_link_tables", ids, tuple(kinds)),
         lambda: (
             dict(
                 zip(links["link_id"], network.case_labels(links, names, link_labels), strict=True)
             ),
+            {
+                link: (summary, tuple(sources))
+                for link, summary, sources in zip(
+                    links["link_id"], links["summary"], links["sources"], strict=True
+                )
+            },
             network.link_table(links, names, link_labels),
         ),
     )
     chosen = st.selectbox(
         "Open a case study",
-        list(rows.index),
+        list(labels),
         format_func=labels.get,
         key="coop_link",
     )
-    case = rows.loc[chosen]
+    summary, case_sources = cases[chosen]
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(labels[chosen])}**")
-        st.markdown(escape_markdown(case["summary"]))
+        st.markdown(escape_markdown(summary))
         sources = model.memo(
-            ("coop_sources", chosen, tuple(case["sources"])),
-            lambda: pd.DataFrame({"source": list(case["sources"])}),
+            ("coop_sources", chosen, case_sources),
+            lambda: pd.DataFrame({"source": list(case_sources)}),
         )
         ui.table(
             sources,
