@@ -739,6 +739,7 @@ def test_run_evaluate_cli_prints_every_set(capsys):
 
 HELDOUT = REPO / "tests" / "data" / "dedupe_heldout.csv"
 BLIND = REPO / "tests" / "data" / "dedupe_blind.csv"
+BLIND2 = REPO / "tests" / "data" / "dedupe_blind2.csv"
 
 
 def _report(result: dict) -> None:
@@ -763,7 +764,7 @@ def blind():
     return pairs, dedupe.evaluate_heldout(pairs)
 
 
-@pytest.mark.parametrize("path", [HELDOUT, BLIND], ids=["heldout", "blind"])
+@pytest.mark.parametrize("path", [HELDOUT, BLIND, BLIND2], ids=["heldout", "blind", "blind2"])
 def test_real_name_sets_are_sourced_and_apart_from_projects(path):
     """Every pair names its sources; no pair is a title and an alias of one shipped row."""
     pairs = dedupe.read_heldout(path)
@@ -782,12 +783,18 @@ def test_real_name_sets_are_sourced_and_apart_from_projects(path):
         assert not shared_rows, (a, b)
 
 
-def test_blind_set_shares_no_name_with_the_heldout_set():
-    heldout, blind_pairs = dedupe.read_heldout(HELDOUT), dedupe.read_heldout(BLIND)
-    names = {normalise_title(n) for n in (*heldout["title_a"], *heldout["title_b"])}
-    assert not names & {
-        normalise_title(n) for n in (*blind_pairs["title_a"], *blind_pairs["title_b"])
-    }
+def _names(path: Path) -> set[str]:
+    pairs = dedupe.read_heldout(path)
+    return {normalise_title(n) for n in (*pairs["title_a"], *pairs["title_b"])}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [(HELDOUT, BLIND), (HELDOUT, BLIND2), (BLIND, BLIND2)],
+    ids=["heldout-blind", "heldout-blind2", "blind-blind2"],
+)
+def test_real_name_sets_share_no_name(one, other):
+    assert not _names(one) & _names(other)
 
 
 def test_heldout_evaluation_precision(heldout):
