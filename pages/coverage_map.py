@@ -74,7 +74,7 @@ deck, legend, label = model.memo(("map_view", filters, *view), lambda: drawn(*vi
 event = st.pydeck_chart(
     deck, on_select="rerun", selection_mode="single-object", key="world_map", height=520
 )
-st.plotly_chart(legend, key="map_legend", config={"displayModeBar": False})
+st.html(legend)
 ui.caption(
     f"Countries coloured by {label}; small states drawn as circles. Coverage is derived "
     "from each mapping's stated scope (a global mapping covers every UN member state).",

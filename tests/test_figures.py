@@ -99,3 +99,11 @@ def test_flow_sankey():
     fig = figures.flow_sankey(flows, title="t")
     assert list(fig.data[0].node.label) == ["EU", "Africa", "Asia"]
     assert list(fig.data[0].link.value) == [3, 1]
+
+
+def test_map_legend_is_html_with_one_box_per_class():
+    legend = figures.map_legend(36, "mappings covering <it>")
+    bins = figures.colour_bins(36)
+    assert legend.count("<span") == len(bins)
+    assert ">0</span>" in legend and f">{bins[1][0]}–{bins[1][1]}</span>" in legend
+    assert "rgb(" in legend and "&lt;it&gt;" in legend  # the label is escaped

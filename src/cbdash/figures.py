@@ -8,6 +8,7 @@ Cell numbers are black or white, whichever contrasts with the cell colour.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import math
 import re
@@ -536,35 +537,20 @@ def simplify_shapes(
     ).reset_index(drop=True)
 
 
-def map_legend(vmax: int, value_label: str) -> go.Figure:
-    """A one-row legend for `world_coverage_map`: one coloured box per class."""
-    bins = colour_bins(vmax)
-    labels = [f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi, _ in bins]
-    colours = [f"rgb{rgb}" for _, _, rgb in bins]
-    bar = dict(
-        type="bar",
-        x=[1] * len(bins),
-        y=[""] * len(bins),
-        orientation="h",
-        marker=dict(color=colours),
-        text=labels,
-        textposition="inside",
-        insidetextanchor="middle",
-        hoverinfo="skip",
-        textfont=dict(color=[text_colour(rgb) for *_, rgb in bins]),
+def map_legend(vmax: int, value_label: str) -> str:
+    """A one-row legend for `world_coverage_map` as HTML: what the colours count, then one
+    coloured box per class with its range. HTML rather than a chart, so the map page loads
+    no plotly.js. `value_label` must be the app's own text (it is escaped anyway)."""
+    boxes = "".join(
+        f'<span style="background:rgb{rgb};color:{text_colour(rgb)};flex:1;'
+        f'text-align:center;padding:2px 4px">{lo if lo == hi else f"{lo}–{hi}"}</span>'
+        for lo, hi, rgb in colour_bins(vmax)
     )
-    layout = dict(
-        barmode="stack",
-        height=90,
-        showlegend=False,
-        font=FONT,
-        margin=dict(l=10, r=10, t=30, b=5),
-        title=dict(text=value_label, font=dict(size=14)),
-        xaxis=dict(visible=False),
-        yaxis=dict(visible=False),
-        plot_bgcolor="white",
+    return (
+        '<div class="cbdash-map-legend" style="font-size:14px">'
+        f"<div>{html.escape(value_label)}</div>"
+        f'<div style="display:flex;gap:2px;margin-top:4px">{boxes}</div></div>'
     )
-    return _figure([bar], layout)
 
 
 def flow_sankey(flows: pd.DataFrame, *, title: str) -> go.Figure:
