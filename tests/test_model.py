@@ -54,3 +54,4 @@ def test_approx_bytes_counts_buffers_inside_containers():
     assert approx_bytes(frame) == frame.memory_usage(index=True).sum()
     assert approx_bytes((np.zeros(4), [np.zeros(2)], {"x": np.zeros(1)})) == 56
     assert approx_bytes("text") == 1024
+    assert approx_bytes(list(range(1000))) == 64_000  # long containers are not walked

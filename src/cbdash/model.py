@@ -55,10 +55,11 @@ def approx_bytes(value: Any) -> int:
         return int(usage.sum() if isinstance(usage, pd.Series) else usage)
     if isinstance(value, np.ndarray):
         return int(value.nbytes)
-    if isinstance(value, tuple | list):
-        return sum(approx_bytes(v) for v in value)
-    if isinstance(value, dict):
-        return sum(approx_bytes(v) for v in value.values())
+    if isinstance(value, tuple | list | dict):
+        items = list(value.values()) if isinstance(value, dict) else value
+        if len(items) > 64:  # a long container of small values: do not walk it
+            return 64 * len(items)
+        return sum(approx_bytes(v) for v in items)
     return 1024
 
 
