@@ -289,6 +289,13 @@ SAME = [
             **COE,
         ),
     ),
+    # blocking reads words as they are compared: "OEA" is the OAS
+    (rec("a", "Programa de Ciberseguridad OEA"), rec("b", "OAS Cybersecurity Program")),
+    (rec("a", "Cyber4Peace Network"), rec("b", "Cyber for Peace Network")),  # a coined word
+    (  # a compass compound gives its parts' initials
+        rec("a", "ASEAN Cyber Dialogue"),
+        rec("b", "Association of Southeast Asian Nations Cyber Dialogue"),
+    ),
 ]
 DIFFERENT = [
     (rec("a", "GLACY+", **COE), rec("b", "GLACY-e", **COE)),

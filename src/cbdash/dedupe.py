@@ -488,8 +488,12 @@ def _raw_words(s: str) -> tuple[str, ...]:
 def _abbreviates(acronym: str, words: list[str] | tuple[str, ...]) -> bool:
     """True when `acronym` spells the start letters of `words` in order ("PaCSON":
     PAcific Cyber Security Operational Network). Stop words may be skipped, every other
-    word gives one to three letters, one content word may be skipped; "3C" reads "CCC"."""
+    word gives one to three letters, one content word may be skipped; "3C" reads "CCC";
+    a compass compound gives its parts' initials ("ASEAN": Association of SouthEast ...)."""
     return _abbreviates_cached(acronym, tuple(words))
+
+
+_COMPASS = {f"{a}{b}": a[0] + b[0] for a in ("north", "south") for b in ("east", "west")}
 
 
 @lru_cache(maxsize=200_000)
@@ -512,7 +516,8 @@ def _abbreviates_cached(acronym: str, words: tuple[str, ...]) -> bool:
             k += 1
             if match(i + k, j + 1, skips):
                 return True
-        return False
+        initials = _COMPASS.get(word, "")
+        return bool(initials) and acr[i : i + 2] == initials and match(i + 2, j + 1, skips)
 
     return match(0, 0, 1)
 
@@ -533,6 +538,7 @@ class _Name:
     expands: Mapping[str, frozenset[str]] = field(default_factory=dict)  # "csp" -> its words
     parts: frozenset[str] = frozenset()  # parts of coined words: "certTonga" -> cert, tonga
     declared: str = ""  # the name's own acronym in parentheses: "... Centre (WB3C)" -> wb3c
+    coined: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # "digital4development"
 
 
 @dataclass(frozen=True, eq=False)
@@ -644,6 +650,14 @@ def _make_name(
         if k in weights
     }
     parts = frozenset(p for w in words for p in _compound_parts(w))
+    coined = {  # "Digital4Development" -> digital, development (a digit "4" reads "for")
+        normalise_title(w): content
+        for w in words
+        if (content := tuple(p for p in _compound_parts(w) if not p.isdigit()))
+        and len(content) >= 2
+        and all(len(p) >= 2 for p in content)
+        and normalise_title(w) in weights
+    }
     declared = next(
         (
             _acronym_key(_strip_markers(inside).strip())
@@ -653,7 +667,18 @@ def _make_name(
         "",
     )
     return _Name(
-        raw, stem, weights, markers, acronym, exact_only, in_parens, upper, expands, parts, declared
+        raw,
+        stem,
+        weights,
+        markers,
+        acronym,
+        exact_only,
+        in_parens,
+        upper,
+        expands,
+        parts,
+        declared,
+        coined,
     )
 
 
@@ -992,6 +1017,11 @@ def _match_words(
         if hit is not None:
             matched_a.add(t)
             matched_b.add(hit)
+    for x, y, mx, my in ((a, b, matched_a, matched_b), (b, a, matched_b, matched_a)):
+        for t, parts in x.coined.items():  # "Digital4Development" = "Digital for Development"
+            if t not in mx and all(p in y.weights and p not in my for p in parts):
+                mx.add(t)
+                my.update(parts)
     orgs_a = sorted(t for t in a.weights if t in shared_orgs and t not in matched_a)
     orgs_b = sorted(t for t in b.weights if t in shared_orgs and t not in matched_b)
     for t, u in zip(orgs_a, orgs_b, strict=False):
@@ -1438,6 +1468,9 @@ def _block_keys(rec: _Record) -> set[str]:
         keys.update(f"t:{t1}{t2}" for t1, t2 in zip(ordered, ordered[1:], strict=False))
         if len(ordered) >= 2:
             keys.add("w:" + " ".join(sorted(set(ordered))))  # the same words in any order
+        # the words as compared ("OEA" read as "oas"), so blocking proposes what scoring accepts
+        keys.add("w:" + " ".join(sorted(name.weights)))
+        keys.update(f"t:{t}" for t in name.weights if t not in GENERIC_WORDS and len(t) >= 3)
         for initials in (_initials(ordered), _initials(ordered, name.upper)):
             if len(initials) >= 3:
                 keys.add(f"t:{initials}")
