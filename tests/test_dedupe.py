@@ -135,6 +135,9 @@ def test_translate_name_reads_the_fields_words():
         "risks, progress y el way forward"
     )
     assert dedupe.translate_name("CyberSud") == "CyberSouth"
+    assert dedupe.translate_name("renforcement des capacités antiterroristes") == (
+        "capacity building counter terrorism"
+    )
     assert dedupe.translate_name("日ASEANサイバーセキュリティ能力構築センター") == (
         "japan ASEAN cybersecurity capacity building center"
     )
@@ -839,3 +842,11 @@ def test_blind_evaluation_precision(blind):
 def test_blind_evaluation_recall_target(blind):
     _, result = blind
     assert result["recall"] >= 0.90
+
+
+def test_words_match_across_a_typo_or_an_ies_plural():
+    assert dedupe._tokens_match("operation", "operations")
+    assert dedupe._tokens_match("capacities", "capacity")
+    assert dedupe._tokens_match("policy", "policies")
+    assert not dedupe._tokens_match("abcxyz", "abcy")
+    assert not dedupe._tokens_match("cyber4dev", "cyber5dev")

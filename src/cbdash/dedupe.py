@@ -890,9 +890,9 @@ class PairEvidence:
 
 @lru_cache(maxsize=500_000)
 def _tokens_match(a: str, b: str) -> bool:
-    """Equal words, or long words one typo apart ("operation"/"operations"); words
-    holding digits must be equal."""
-    if a == b:
+    """Equal words, long words one typo apart ("operation"/"operations") or a plural in
+    "-ies" ("capacities"/"capacity"); words holding digits must be equal."""
+    if a == b or any(x.endswith("ies") and x[:-3] + "y" == y for x, y in ((a, b), (b, a))):
         return True
     if min(len(a), len(b)) < 5 or any(c.isdigit() for c in a + b):
         return False
