@@ -295,6 +295,10 @@ SAME = [
     # blocking reads words as they are compared: "OEA" is the OAS
     (rec("a", "Programa de Ciberseguridad OEA"), rec("b", "OAS Cybersecurity Program")),
     (rec("a", "Cyber4Peace Network"), rec("b", "Cyber for Peace Network")),  # a coined word
+    (  # an organisation named in full reads as its acronym
+        rec("a", "Council of Europe Project on Cybercrime in Ruritania"),
+        rec("b", "CoE Cybercrime Project in Ruritania"),
+    ),
     (  # a compass compound gives its parts' initials
         rec("a", "ASEAN Cyber Dialogue"),
         rec("b", "Association of Southeast Asian Nations Cyber Dialogue"),

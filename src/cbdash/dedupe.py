@@ -632,6 +632,7 @@ def _make_name(
         for t in stem.split()
         if (t not in STOP_WORDS or t in orgs) and t != "@" and not _NAME_YEAR.fullmatch(t)
     ]
+    tokens, named = _org_names(tokens)
     if not tokens:
         return None
     words = [w.strip(".+-'") for w in _RAW_TOKEN.findall(bare)]
@@ -639,7 +640,7 @@ def _make_name(
     acronym = ""
     if len(words) == 1 and _is_acronym_like(words[0]):
         acronym = _acronym_key(words[0])
-    org_tokens = org_tokens | frozenset(orgs.values())
+    org_tokens = org_tokens | frozenset(orgs.values()) | named
     weights = {t: _token_weight(t, org_tokens) for t in tokens}
     outside = set(normalise_title(re.sub(r"\([^()]*\)", " ", bare)).split())
     in_parens = frozenset(t for t in tokens if t not in outside)
@@ -680,6 +681,33 @@ def _make_name(
         declared,
         coined,
     )
+
+
+_ORG_NAMES = {
+    tuple(w for w in normalise_title(name).split() if w not in STOP_WORDS): acronym
+    for name, acronym in sorted(ORGANISATIONS.items(), key=lambda kv: -len(kv[0]))
+    if " " in name
+}
+"""Organisations named in full, as their words without stop words -> their acronym."""
+
+
+def _org_names(tokens: list[str]) -> tuple[list[str], frozenset[str]]:
+    """`tokens` with organisations named in full read as their acronym ("Council of Europe
+    Project to ..." -> coe project ...), and the acronyms so read."""
+    out: list[str] = []
+    named: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        for words, acronym in _ORG_NAMES.items():
+            if tuple(tokens[i : i + len(words)]) == words:
+                out.append(acronym)
+                named.add(acronym)
+                i += len(words)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out, frozenset(named)
 
 
 _COMPOUND_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
