@@ -746,7 +746,7 @@ def test_run_evaluate_cli_prints_every_set(capsys):
     assert dedupe.run_evaluate_cli(DATA) == 0
     out = capsys.readouterr().out
     assert "all fields: precision" in out and "names only: precision" in out
-    assert "held-out names (" in out and "blind names (" in out
+    assert "held-out names (" in out and "blind names (" in out and "blind2 names (" in out
 
 
 # --------------------------------------------------------------------------- real name sets
@@ -775,6 +775,12 @@ def heldout():
 @pytest.fixture(scope="module")
 def blind():
     pairs = dedupe.read_heldout(BLIND)
+    return pairs, dedupe.evaluate_heldout(pairs)
+
+
+@pytest.fixture(scope="module")
+def blind2():
+    pairs = dedupe.read_heldout(BLIND2)
     return pairs, dedupe.evaluate_heldout(pairs)
 
 
@@ -820,10 +826,10 @@ def test_heldout_evaluation_precision(heldout):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="held-out recall 0.846 (22 of 26) with names only: a Japanese short name that drops "
-    "a qualifier, an Italian name without the places of its English one, a Spanish paraphrase "
-    "(0.82) and 'ITU-EC-ACP PROJECT' vs its descriptive title; see "
-    "tests/data/dedupe_heldout.meta.yaml",
+    reason="held-out recall 0.846 (22 of 26) with names only, unchanged by the rules of blind2 "
+    "(0.462 before its errors were read): a Japanese short name that drops a qualifier, an "
+    "Italian name without the places of its English one, a Spanish paraphrase (0.82) and "
+    "'ITU-EC-ACP PROJECT' vs its descriptive title; see tests/data/dedupe_heldout.meta.yaml",
 )
 def test_heldout_evaluation_recall_target(heldout):
     _, result = heldout
@@ -834,14 +840,14 @@ def test_blind_evaluation_precision(blind):
     _, result = blind
     _report(result)
     assert result["precision"] >= 0.95
-    assert result["recall"] >= 0.72  # 0.727 after the rules it prompted (0.364 blind)
+    assert result["recall"] >= 0.77  # 0.773 after later rules (0.364 blind)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind recall 0.727 (16 of 22) after the rules it prompted, 0.364 when blind: "
-    "acronyms the other name does not spell (ENC-VR, C3BO, ACS 3.0 / Serengeti), names of "
-    "common words only, a former name; see tests/data/dedupe_blind.meta.yaml",
+    reason="blind recall 0.773 (17 of 22) after the rules it and blind2 prompted, 0.364 when "
+    "blind: an acronym the other name does not spell (ENC-VR), names of common words only "
+    "(2), former names (CMM, ACS 3.0 / Serengeti); see tests/data/dedupe_blind.meta.yaml",
 )
 def test_blind_evaluation_recall_target(blind):
     _, result = blind
@@ -854,3 +860,30 @@ def test_words_match_across_a_typo_or_an_ies_plural():
     assert dedupe._tokens_match("policy", "policies")
     assert not dedupe._tokens_match("abcxyz", "abcy")
     assert not dedupe._tokens_match("cyber4dev", "cyber5dev")
+
+
+def test_blind2_evaluation_precision(blind2):
+    _, result = blind2
+    _report(result)
+    assert result["precision"] >= 0.95
+    assert result["recall"] >= 0.68  # 0.680 after the rules it prompted (0.400 blind)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind2 recall 0.680 (17 of 25) after the rules it prompted, 0.400 when blind: "
+    "French paraphrases (3), former names (2), a network named with 'External', an acronym "
+    "of a later phase ('NCRA+'), ITU's 'Programme mondial' for its Agenda; see "
+    "tests/data/dedupe_blind2.meta.yaml",
+)
+def test_blind2_evaluation_recall_target(blind2):
+    _, result = blind2
+    assert result["recall"] >= 0.90
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "tests" / "data").glob("dedupe_*.meta.yaml")))
+def test_real_name_set_meta_files_parse(path):
+    import yaml
+
+    meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert {"producer", "description", "results", "limits", "sources"} <= set(meta)
