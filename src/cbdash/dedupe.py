@@ -672,20 +672,8 @@ def _make_name(
         ),
         "",
     )
-    return _Name(
-        raw,
-        stem,
-        weights,
-        markers,
-        acronym,
-        exact_only,
-        in_parens,
-        upper,
-        expands,
-        parts,
-        declared,
-        coined,
-    )
+    fields = (raw, stem, weights, markers, acronym, exact_only, in_parens, upper, expands, parts)
+    return _Name(*fields, declared, coined)
 
 
 _ORG_NAMES = {
