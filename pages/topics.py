@@ -43,11 +43,12 @@ def mapping_topic() -> tuple[pd.DataFrame, go.Figure, pd.DataFrame]:
     matrix = mapping_topic_matrix(mappings)
     figure = figures.annotated_heatmap(
         matrix.head(MAX_ROWS),
-        title="Topics each mapping covers (1 = covered)",
+        title="Topics each mapping covers (dark = covered)",
         x_title="topic",
         y_title="mapping",
         x_labels=topic_labels,
         y_labels=model.mapping_names,
+        show_values=False,  # 0/1: the colour says it; hundreds of cell labels are slow to draw
     )
     return matrix, figure, matrix_long(matrix, "mapping", "topic", "covered")
 

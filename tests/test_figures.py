@@ -107,3 +107,12 @@ def test_map_legend_is_html_with_one_box_per_class():
     assert legend.count("<span") == len(bins)
     assert ">0</span>" in legend and f">{bins[1][0]}–{bins[1][1]}</span>" in legend
     assert "rgb(" in legend and "&lt;it&gt;" in legend  # the label is escaped
+
+
+def test_annotated_heatmap_without_values_has_hover_only():
+    m = pd.DataFrame([[0, 1], [1, 0]] * 60, columns=["a", "b"])  # 240 cells: text if shown
+    shown = figures.annotated_heatmap(m, title="t")
+    assert shown.data[0].texttemplate == "%{z:.0f}"
+    bare = figures.annotated_heatmap(m, title="t", show_values=False)
+    assert bare.data[0].texttemplate is None and not bare.layout.annotations
+    assert bare.data[0].showscale is False

@@ -90,8 +90,11 @@ def annotated_heatmap(
     zmax: float | None = None,
     x_labels: dict[str, str] | None = None,
     y_labels: dict[str, str] | None = None,
+    show_values: bool = True,
 ) -> go.Figure:
     """Heatmap with the value printed in each cell (blank for NaN), text colour for contrast.
+    With `show_values=False` (a 0/1 matrix, where the colour says it all) values are in the
+    hover only and there is no colour bar, which makes a large chart much quicker to draw.
 
     Up to `MAX_ANNOTATED_CELLS` cells the numbers are layout annotations coloured by
     `text_colour`; a larger matrix (up to `MAX_TEXT_CELLS`) prints them as the heatmap's own
@@ -107,7 +110,7 @@ def annotated_heatmap(
     # squeeze the cells; the CSV download next to every chart has them in full.
     xs = short_labels([str((x_labels or {}).get(c, c)) for c in matrix.columns], X_LABEL_CHARS)
     ys = short_labels([str((y_labels or {}).get(r, r)) for r in matrix.index], Y_LABEL_CHARS)
-    as_text = MAX_ANNOTATED_CELLS < values.size <= MAX_TEXT_CELLS
+    as_text = show_values and MAX_ANNOTATED_CELLS < values.size <= MAX_TEXT_CELLS
     heatmap: dict = dict(
         type="heatmap",
         z=values,
@@ -122,6 +125,8 @@ def annotated_heatmap(
         "<br>value: %{z}<extra></extra>",
         colorbar=dict(title=dict(text="")),
     )
+    if not show_values:
+        heatmap["showscale"] = False  # a 0/1 matrix: the title says what dark means
     if as_text:
         # plotly.js formats each cell's z itself: no array of strings to build, copy and send
         heatmap["texttemplate"] = "%{z:" + _d3_format(number_format) + "}"
@@ -135,7 +140,7 @@ def annotated_heatmap(
         margin=dict(l=10, r=10, t=60, b=10),
         plot_bgcolor="white",
     )
-    if values.size <= MAX_ANNOTATED_CELLS:
+    if show_values and values.size <= MAX_ANNOTATED_CELLS:
         cells = [
             (i, j) for i in range(len(ys)) for j in range(len(xs)) if not np.isnan(values[i, j])
         ]
