@@ -86,7 +86,7 @@ def network_figure():
 
 
 figure = model.memo(("coop_figure", filters, tuple(kinds), size_by), network_figure)
-st.plotly_chart(figure, key="coop_network", config=story.png_config("cooperation_network"))
+ui.chart(figure, "coop_network", config=story.png_config("cooperation_network"))
 ui.caption(
     f"{len(links)} links among {len(mappings)} mappings. Size: {size_by} (countries derived "
     "from the scope, or as a source states them); an arrow points from the mapping that gives "

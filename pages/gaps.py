@@ -101,7 +101,7 @@ st.markdown(sentence)
 if chart is None:
     ui.empty_state("No country meets these conditions. Raise the limits or pick another group.")
 else:
-    st.plotly_chart(
+    ui.chart(
         chart,
         key="gap_regions",
         config=story.png_config("gap_countries_per_region"),
@@ -163,7 +163,7 @@ def region_topic_view():
 
 heatmap, cells = model.memo(("gap_region_topic", filters, q), region_topic_view)
 if heatmap is not None:
-    st.plotly_chart(heatmap, key="gap_heatmap", config=story.png_config("projects_region_topic"))
+    ui.chart(heatmap, "gap_heatmap", config=story.png_config("projects_region_topic"))
     ui.caption(
         "Projects reaching a region (a named beneficiary country or region) on a topic; "
         f"0 = none. Below, the cells also {condition.replace('named by', 'with')}.",

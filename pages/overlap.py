@@ -95,7 +95,7 @@ if shown is None:
     ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.")
     st.stop()
 figure, long_form, pairs = shown
-st.plotly_chart(figure, key="overlap_matrix")
+ui.chart(figure, "overlap_matrix")
 left_out = compared_ids - with_values
 ui.caption(
     f"{with_values} mappings with known {DIMENSIONS[dim].lower()}"

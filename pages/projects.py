@@ -103,7 +103,7 @@ else:
     if sankey is None:
         ui.empty_state(f"No project with known {by} and region matches the filters.")
     else:
-        st.plotly_chart(sankey, key="flows_chart")
+        ui.chart(sankey, "flows_chart")
         ui.caption(
             f"Width = number of projects (not money); the 12 busiest {by}, the rest "
             "grouped. Regions from named beneficiary countries or regions.",

@@ -70,7 +70,7 @@ if chart is None:
     ui.empty_state("Nothing to draw for this step under the current filters.")
 else:
     with st.container(key=story.CHART_KEY):
-        st.plotly_chart(
+        ui.chart(
             figure,
             key=f"story_chart_{step.slug}",
             config=story.png_config(f"{number}_{step.slug}"),

@@ -90,7 +90,7 @@ def users_topic() -> tuple[go.Figure, pd.DataFrame]:
 view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="topics_view") or VIEWS[0]
 if view == VIEWS[0]:
     matrix, figure, long = model.memo(("topics_mapping", filters), mapping_topic)
-    st.plotly_chart(figure, key="mapping_topic")
+    ui.chart(figure, "mapping_topic")
     ui.caption(
         f"{len(mappings)} mappings; rows and columns sorted by totals"
         + (
@@ -109,7 +109,7 @@ elif view == VIEWS[1]:
     if figure is None:
         ui.empty_state(f"No {of} with a known region and topic match the filters.")
     else:
-        st.plotly_chart(figure, key="region_topic")
+        ui.chart(figure, "region_topic")
         ui.caption(
             f"Number of {of} reaching a region (a covered or beneficiary country there, "
             "or a named region) that address a topic.",
@@ -119,7 +119,7 @@ elif view == VIEWS[1]:
         ui.download_csv(long, f"region by topic {of}", "dl_region_topic")
 elif view == VIEWS[2]:
     figure, long = model.memo(("topics_users", filters), users_topic)
-    st.plotly_chart(figure, key="users_topic")
+    ui.chart(figure, "users_topic")
     ui.caption("Number of mappings that serve a user group and cover a topic.", filters, model)
     ui.download_csv(long, "target users by topic", "dl_users_topic")
 else:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import time
 import weakref
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from cbdash.export import file_name, to_csv
@@ -181,9 +183,20 @@ def table(
         )
 
 
-# Arrow tables of the windows `table` sent, by the id of the frame they came from: a frame
+# What `table` and `chart` send, made once per object they are given: a frame or figure
 # kept between reruns (Model.memo, Model.derived) is converted once, not on every rerun.
-_ARROW: dict[tuple[int, int], tuple[weakref.ref, Any]] = {}
+_CONVERTED: dict[tuple[int, Hashable], tuple[weakref.ref, Any]] = {}
+
+
+def _once(obj: Any, how: Hashable, convert: Callable[[Any], Any]) -> Any:
+    """`convert(obj)`, kept while `obj` lives (keyed by its identity and `how`)."""
+    key = (id(obj), how)
+    hit = _CONVERTED.get(key)
+    if hit is not None and hit[0]() is obj:
+        return hit[1]
+    value = convert(obj)
+    _CONVERTED[key] = (weakref.ref(obj, lambda _ref, key=key: _CONVERTED.pop(key, None)), value)
+    return value
 
 
 def _arrow_window(df: pd.DataFrame, max_rows: int) -> Any:
@@ -192,17 +205,34 @@ def _arrow_window(df: pd.DataFrame, max_rows: int) -> Any:
     then applies its own fixes)."""
     import pyarrow as pa
 
-    key = (id(df), max_rows)
-    hit = _ARROW.get(key)
-    if hit is not None and hit[0]() is df:
-        return hit[1]
-    window = df.head(max_rows)
-    try:
-        converted = pa.Table.from_pandas(window, preserve_index=False)
-    except (pa.ArrowException, TypeError, ValueError):
-        return window
-    _ARROW[key] = (weakref.ref(df, lambda _ref, key=key: _ARROW.pop(key, None)), converted)
-    return converted
+    def convert(frame: pd.DataFrame) -> Any:
+        window = frame.head(max_rows)
+        try:
+            return pa.Table.from_pandas(window, preserve_index=False)
+        except (pa.ArrowException, TypeError, ValueError):
+            return window
+
+    return _once(df, ("arrow", max_rows), convert)
+
+
+def chart(figure: go.Figure, key: str, **kwargs: Any) -> None:
+    """`st.plotly_chart` of a figure that is not changed after it is drawn (build figures
+    inside Model.memo): Streamlit's copy of the figure as a dict is made once per figure
+    object instead of on every rerun (a deep copy that costs more than the page's own work)."""
+    st.plotly_chart(_once(figure, "plotly", _KeptFigure.of), key=key, **kwargs)
+
+
+class _KeptFigure(go.Figure):
+    """A stand-in that gives Streamlit a dict made once (`to_dict`, treated as read-only)."""
+
+    @classmethod
+    def of(cls, figure: go.Figure) -> _KeptFigure:
+        kept = cls(layout={"template": {}}, _validate=False)
+        object.__setattr__(kept, "_kept_dict", figure.to_dict())
+        return kept
+
+    def to_dict(self) -> dict:
+        return self._kept_dict
 
 
 def caption(what: str, filters: Filters, model: Model) -> None:
