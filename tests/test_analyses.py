@@ -106,6 +106,17 @@ def test_pair_detail_and_summary(cov):
     assert overlap.pair_summary(m, "beta", "gamma") == {"both": 1, "only_a": 1, "only_b": 2}
 
 
+def test_pair_lists_as_markdown(cov):
+    m = membership_matrix(cov, "mapping_id", "iso3")
+    detail = overlap.pair_detail(m, "beta", "gamma").assign(name=lambda d: d["value"])
+    lines = overlap.pair_lists(detail, "Beta *B*", "Gamma", limit=1).splitlines()
+    assert lines == [
+        "- **In both** (1): KEN",
+        "- **Only in Beta \\*B\\*** (1): NGA",  # labels from the data are escaped
+        "- **Only in Gamma** (2): FJI and 1 more (see the CSV)",
+    ]
+
+
 def test_top_pairs(cov):
     m = overlap.overlap_matrix(membership_matrix(cov, "mapping_id", "iso3"), "count")
     top = overlap.top_pairs(m, 2)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cbdash.membership import seriate
+from cbdash.recommendations import escape_markdown
 
 METRICS = ("count", "jaccard", "overlap")
 
@@ -115,3 +116,21 @@ def _rank_order(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         descending = (len(uniques) - 1 - inverse).astype(np.int64)
         return np.argsort((descending * n_a + a) * n_b + b)  # keys are unique
     return np.lexsort((b, a, -values))
+
+
+def pair_lists(detail: pd.DataFrame, label_a: str, label_b: str, limit: int = 60) -> str:
+    """`pair_detail` rows (with a readable `name` column) as three Markdown lines: what both
+    mappings have, what only A has, what only B has; at most `limit` names each, sorted, the
+    rest counted ("and 12 more"). Names and labels are escaped (they come from the data)."""
+    groups = {
+        "In both": detail["in_a"] & detail["in_b"],
+        f"Only in {label_a}": detail["in_a"] & ~detail["in_b"],
+        f"Only in {label_b}": ~detail["in_a"] & detail["in_b"],
+    }
+    lines = []
+    for title, chosen in groups.items():
+        names = sorted(detail.loc[chosen, "name"].astype(str))
+        shown = ", ".join(escape_markdown(n) for n in names[:limit]) or "none"
+        more = f" and {len(names) - limit} more (see the CSV)" if len(names) > limit else ""
+        lines.append(f"- **{escape_markdown(title)}** ({len(names)}): {shown}{more}")
+    return "\n".join(lines)
