@@ -87,13 +87,15 @@ def compared(dim: str, metric: str, no_global: bool):
         x_labels=names,
         y_labels=names,
     )
-    pairs = top_pairs(matrix, 10).assign(
+    top = top_pairs(matrix, 10)
+    first = (top["mapping_a"].iloc[0], top["mapping_b"].iloc[0]) if len(top) else None
+    pairs = top.assign(
         mapping_a=lambda d: d["mapping_a"].map(names),
         mapping_b=lambda d: d["mapping_b"].map(names),
         value=lambda d: d["value"].map(number_format.format),
     )
     long_form = matrix_long(matrix, "mapping_a", "mapping_b", metric)
-    return membership, len(ids), with_values, (figure, long_form, pairs)
+    return membership, len(ids), with_values, (figure, long_form, pairs, first)
 
 
 # Kept per filter state and choice of comparison (Model.memo).
@@ -104,7 +106,7 @@ membership, compared_ids, with_values, shown = model.memo(
 if shown is None:
     ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.")
     st.stop()
-figure, long_form, pairs = shown
+figure, long_form, pairs, first = shown
 ui.chart(figure, "overlap_matrix")
 left_out = compared_ids - with_values
 ui.caption(
@@ -149,8 +151,10 @@ def pair(pa: str, pb: str) -> tuple[dict, pd.DataFrame, str]:
 st.subheader("Compare two mappings")
 c1, c2 = st.columns(2)
 options = list(membership.index)
-pa = c1.selectbox("Mapping A", options, format_func=names.get, key="pair_a", index=0)
-pb = c2.selectbox("Mapping B", options, format_func=names.get, key="pair_b", index=1)
+# Opens on the most overlapping pair.
+first_a, first_b = (options.index(m) for m in first) if first else (0, 1)
+pa = c1.selectbox("Mapping A", options, format_func=names.get, key="pair_a", index=first_a)
+pb = c2.selectbox("Mapping B", options, format_func=names.get, key="pair_b", index=first_b)
 if pa == pb:
     st.info("Pick two different mappings.")
 else:

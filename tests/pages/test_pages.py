@@ -117,6 +117,16 @@ def test_overlap_pair_drilldown():
     assert [m.value for m in at.metric] == ["1", "1", "2"]  # KEN; NGA; FJI, TON
 
 
+def test_overlap_opens_on_the_most_overlapping_pair():
+    at = run_page("overlap", ov_dim="countries", ov_no_global=False)
+    first = at.table[0].value.iloc[0]  # the top row of "Most overlapping pairs"
+    shown = []
+    for key in ("pair_a", "pair_b"):
+        box = at.selectbox(key=key)
+        shown.append(box.options[box.index])  # the label of the chosen mapping
+    assert shown == [first["mapping_a"], first["mapping_b"]]
+
+
 def test_overlap_needs_two_mappings():
     at = run_page("overlap", {"kinds": "project_database"})
     assert any("at least two mappings" in i.value for i in at.info)
