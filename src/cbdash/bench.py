@@ -624,6 +624,57 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+async def sessions(base_url: str, server_pid: int | None, n: int = VIEWERS) -> dict[str, Any]:
+    """n websocket sessions ask the server for the home page at once, as a browser's
+    Streamlit client does, without the browsers: seconds until every session has its
+    "script finished" message, errors, and the server's CPU seconds. This is the server's
+    share of n viewers; the 20-browser test also pays for 20 renderers on the same cores."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    url = base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
+    request = BackMsg()
+    request.rerun_script.query_string = ""  # the default page, as a plain link opens it
+
+    async def one() -> float:
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+            await ws.send(request.SerializeToString())
+            while True:
+                reply = ForwardMsg()
+                reply.ParseFromString(await ws.recv())
+                if reply.WhichOneof("type") == "script_finished":
+                    if reply.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                        raise RuntimeError(f"script finished with status {reply.script_finished}")
+                    return time.perf_counter() - start
+
+    cpu_before = None if server_pid is None else cpu_seconds(server_pid)
+    start = time.perf_counter()
+    results = await asyncio.gather(
+        *(asyncio.wait_for(one(), VIEWERS_TIMEOUT_MS / 1000) for _ in range(n)),
+        return_exceptions=True,
+    )
+    done = [r for r in results if isinstance(r, float)]
+    return {
+        "all_served_s": max(done) if len(done) == n else None,
+        "served": len(done),
+        "server_cpu_s": None
+        if cpu_before is None or server_pid is None
+        else (cpu_seconds(server_pid) or 0.0) - cpu_before,
+        "errors": [f"{type(r).__name__}: {r}"[:200] for r in results if isinstance(r, Exception)],
+    }
+
+
+def _brief_sessions(s: dict[str, Any]) -> str:
+    served = s["all_served_s"]
+    return (
+        f"websocket sessions without browsers: {s['served']} of {VIEWERS} served"
+        + (f" in {served:.1f} s" if served is not None else "")
+        + f", {len(s['errors'])} errors"
+        + (f", server CPU {s['server_cpu_s']:.1f} s" if s["server_cpu_s"] is not None else "")
+    )
+
+
 def browser_cpu_seconds() -> dict[int, float]:
     """CPU seconds so far of every Chromium process on the machine (the benchmark's browser:
     the main process, GPU process and one renderer per context), by pid."""
@@ -727,6 +778,8 @@ async def browser_bench_async(
                         browser, url, settings.cold_runs, settings.changes
                     )
                     log(f"  browser {page.name}: {_brief(out['pages'][page.name])}")
+                out["sessions"] = await sessions(app.url, app.proc.pid)
+                log(f"  {VIEWERS} {_brief_sessions(out['sessions'])}")
                 out["viewers"] = await viewers(browser, f"{app.url}/", app.proc.pid)
                 log(f"  {VIEWERS} viewers of the home page: {_brief_viewers(out)}")
                 out["rss_mb"] = app.peak_rss_mb()
@@ -908,6 +961,8 @@ def info_lines(results: dict[str, Any]) -> list[str]:
             f = b.get("floor") or {}
             if f.get("viewers"):
                 parts.append(f"{VIEWERS} viewers of the browser floor: {_brief_viewers(f)};")
+            if b.get("sessions"):
+                parts.append(f"{VIEWERS} {_brief_sessions(b['sessions'])};")
             parts.append(
                 f"browser floor: cold load {_fmt(f.get('cold_load_ms'))} ms, filter change "
                 f"{_fmt(f.get('filter_change_ms'))} ms; server start "

@@ -1,0 +1,19 @@
+"""The server alone serves many viewers at once: websocket sessions speaking Streamlit's
+protocol (what `make bench` reports beside the 20-browser test) all get the home page."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from cbdash import bench
+
+
+def test_twenty_websocket_sessions_all_get_the_home_page(server_url):
+    # In a thread of its own: the browser fixture's Playwright loop runs in this one.
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, bench.sessions(server_url, None, n=20)).result()
+    assert result["errors"] == []
+    assert result["served"] == 20
+    assert result["all_served_s"] is not None and result["all_served_s"] > 0
+    assert "20 of 20 served" in bench._brief_sessions(result)
