@@ -105,26 +105,29 @@ iso3 = st.selectbox(
 )
 ui.download_csv(summary, "coverage by country", "dl_country_summary")
 
-if iso3:
-    st.subheader(names[iso3])
+
+def panel(iso3: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The mappings covering a country (readable columns), the projects naming it as a
+    beneficiary (all readable columns, and those shown)."""
     here = coverage.country_mappings(cov, mappings, iso3)
     # coverage.country_projects, keeping the rows' labels to pick their readable rows
     named = [iso3 in cs for cs in projects["beneficiary_countries"].to_numpy(dtype=object)]
     there = model.project_rows.loc[projects.index[named]].reset_index(drop=True)
+    shown_here = mapping_table(here, model.labels)[["name", "kind", "scope", "topics"]]
+    return shown_here, there, there[["title", "topics", "funders", "start", "end", "listed in"]]
+
+
+if iso3:
+    st.subheader(names[iso3])
+    # Kept per filter state and country: a rerun with the panel open (a click elsewhere on
+    # the page) does not scan every project again.
+    here, there, shown_there = model.memo(("map_panel", filters, iso3), lambda: panel(iso3))
     a, b = st.columns(2)
     a.metric("Mappings covering it", len(here))
     b.metric("Projects naming it", len(there))
-    ui.table(
-        mapping_table(here, model.labels)[["name", "kind", "scope", "topics"]],
-        "panel_mappings",
-        what="mappings",
-    )
+    ui.table(here, "panel_mappings", what="mappings")
     if there.empty:
         st.info("No listed project names this country as a beneficiary.")
     else:
-        ui.table(
-            there[["title", "topics", "funders", "start", "end", "listed in"]],
-            "panel_projects",
-            what="projects",
-        )
+        ui.table(shown_there, "panel_projects", what="projects")
         ui.download_csv(there, f"projects in {names[iso3]}", "dl_panel_projects")

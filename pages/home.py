@@ -1,5 +1,6 @@
 """Home: who maps cybersecurity capacity building, and how."""
 
+import pandas as pd
 import streamlit as st
 
 from cbdash import takeaways, ui
@@ -52,19 +53,24 @@ if mappings.empty:
 
 # A table with bars rather than a plotly chart: the home page is what every viewer opens
 # first, and without a chart the browser does not load and compile plotly.js (4.7 MB).
-kinds = model.memo(
-    ("home_kinds", filters),
-    lambda: (
+
+
+def kinds_table() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mappings per kind: with readable labels (shown) and with kind ids (the download)."""
+    kinds = (
         mappings["kind"]
         .value_counts()
         .rename_axis("kind")
         .reset_index(name="mappings")
         .assign(label=lambda d: d["kind"].map(lambda k: model.labels["kinds"].get(k, k)))
-    ),
-)
+    )
+    return kinds[["label", "mappings"]], kinds[["kind", "mappings"]]
+
+
+kinds, kinds_download = model.memo(("home_kinds", filters), kinds_table)
 st.markdown("**Mapping efforts by kind**")
 ui.table(
-    kinds[["label", "mappings"]],
+    kinds,
     "kinds_table",
     what="kinds",
     column_config={
@@ -75,7 +81,7 @@ ui.table(
     },
 )
 ui.caption(f"Number of mapping efforts of each kind, from {len(mappings)} records.", filters, model)
-ui.download_csv(kinds[["kind", "mappings"]], "mappings by kind", "dl_kinds")
+ui.download_csv(kinds_download, "mappings by kind", "dl_kinds")
 
 st.subheader("The mapping efforts")
 # The readable rows are built once per model; a mapping's derived coverage does not depend
