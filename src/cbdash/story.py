@@ -390,6 +390,7 @@ def column_chart(series: pd.Series, *, title: str, x_title: str, y_title: str) -
         height=420,
         margin=dict(l=10, r=10, t=60, b=10),
         plot_bgcolor="white",
+        template=figures.chart_template(),
     )
     return fig
 
@@ -477,6 +478,7 @@ def world_map(
         ),
         legend=dict(title=dict(text=value_label), orientation="h", x=0, y=-0.02, yanchor="top"),
         hovermode="closest",
+        template=figures.chart_template(),
     )
     return fig
 
