@@ -747,6 +747,7 @@ def test_run_evaluate_cli_prints_every_set(capsys):
     out = capsys.readouterr().out
     assert "all fields: precision" in out and "names only: precision" in out
     assert "held-out names (" in out and "blind names (" in out and "blind2 names (" in out
+    assert "blind3 names (" in out
 
 
 # --------------------------------------------------------------------------- real name sets
@@ -754,6 +755,7 @@ def test_run_evaluate_cli_prints_every_set(capsys):
 HELDOUT = REPO / "tests" / "data" / "dedupe_heldout.csv"
 BLIND = REPO / "tests" / "data" / "dedupe_blind.csv"
 BLIND2 = REPO / "tests" / "data" / "dedupe_blind2.csv"
+BLIND3 = REPO / "tests" / "data" / "dedupe_blind3.csv"
 
 
 def _report(result: dict) -> None:
@@ -784,7 +786,15 @@ def blind2():
     return pairs, dedupe.evaluate_heldout(pairs)
 
 
-@pytest.mark.parametrize("path", [HELDOUT, BLIND, BLIND2], ids=["heldout", "blind", "blind2"])
+@pytest.fixture(scope="module")
+def blind3():
+    pairs = dedupe.read_heldout(BLIND3)
+    return pairs, dedupe.evaluate_heldout(pairs)
+
+
+@pytest.mark.parametrize(
+    "path", [HELDOUT, BLIND, BLIND2, BLIND3], ids=["heldout", "blind", "blind2", "blind3"]
+)
 def test_real_name_sets_are_sourced_and_apart_from_projects(path):
     """Every pair names its sources; no pair is a title and an alias of one shipped row."""
     pairs = dedupe.read_heldout(path)
@@ -810,8 +820,22 @@ def _names(path: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     ("one", "other"),
-    [(HELDOUT, BLIND), (HELDOUT, BLIND2), (BLIND, BLIND2)],
-    ids=["heldout-blind", "heldout-blind2", "blind-blind2"],
+    [
+        (HELDOUT, BLIND),
+        (HELDOUT, BLIND2),
+        (BLIND, BLIND2),
+        (HELDOUT, BLIND3),
+        (BLIND, BLIND3),
+        (BLIND2, BLIND3),
+    ],
+    ids=[
+        "heldout-blind",
+        "heldout-blind2",
+        "blind-blind2",
+        "heldout-blind3",
+        "blind-blind3",
+        "blind2-blind3",
+    ],
 )
 def test_real_name_sets_share_no_name(one, other):
     assert not _names(one) & _names(other)
@@ -878,6 +902,27 @@ def test_blind2_evaluation_precision(blind2):
 )
 def test_blind2_evaluation_recall_target(blind2):
     _, result = blind2
+    assert result["recall"] >= 0.90
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind3 precision 0.625 (6 wrong merges of 16) when blind: names that differ only by "
+    "a country or a sibling's acronym, an index and a publication or follow-up named by its "
+    "acronym, an umbrella and its component; see tests/data/dedupe_blind3.meta.yaml",
+)
+def test_blind3_evaluation_precision(blind3):
+    _, result = blind3
+    _report(result)
+    assert result["precision"] >= 0.95
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind3 recall 0.400 (10 of 25) when blind; see tests/data/dedupe_blind3.meta.yaml",
+)
+def test_blind3_evaluation_recall_target(blind3):
+    _, result = blind3
     assert result["recall"] >= 0.90
 
 

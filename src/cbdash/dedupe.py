@@ -97,10 +97,10 @@ with one agreeing field and middling names ("FIRST Fellowship Programme"), acron
 other name does not spell ("ENC-VR" / "... (ENVR)"), or names of common words only
 ("Programme mondial contre le cybercrime"). The field rules were written while looking
 at data/dedupe_labels.csv, whose pseudo-records copy their row's fields exactly, so the
-all-fields figures are optimistic; the names-only run and the three sets of real names
-(tests/data/dedupe_heldout.csv, dedupe_blind.csv and dedupe_blind2.csv, evaluate_heldout)
-bracket them; each set's first run, before rules it prompted, is the honest estimate. See
-their meta files for the figures, before and after each change.
+all-fields figures are optimistic; the names-only run and the four sets of real names
+(tests/data/dedupe_heldout.csv, dedupe_blind.csv, dedupe_blind2.csv and dedupe_blind3.csv,
+evaluate_heldout) bracket them; each set's first run, before rules it prompted, is the honest
+estimate. See their meta files for the figures, before and after each change.
 """
 
 from __future__ import annotations
@@ -2107,6 +2107,8 @@ BLIND_PATH = Path("tests") / "data" / "dedupe_blind.csv"
 """A second set of real name pairs, collected and scored once before the rules it prompted."""
 BLIND2_PATH = Path("tests") / "data" / "dedupe_blind2.csv"
 """A third set, collected and scored once after the rules BLIND_PATH prompted."""
+BLIND3_PATH = Path("tests") / "data" / "dedupe_blind3.csv"
+"""A fourth set, collected and scored once after the rules BLIND2_PATH prompted."""
 
 
 def read_heldout(path: str | Path) -> pd.DataFrame:
@@ -2158,8 +2160,8 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
     """Print the evaluation on data_dir/projects.csv and data_dir/dedupe_labels.csv:
     once with all fields and once with names only (funders, countries and years blanked),
     which is closer to sparse real listings; then evaluate_heldout on the repository's held-out
-    and blind sets of real names (HELDOUT_PATH, BLIND_PATH, BLIND2_PATH next to data_dir) when
-    they are there. Exit 1 or 2 on bad input, as run_dedupe_cli."""
+    and blind sets of real names (HELDOUT_PATH, BLIND_PATH, BLIND2_PATH, BLIND3_PATH next to
+    data_dir) when they are there. Exit 1 or 2 on bad input, as run_dedupe_cli."""
     import sys
 
     data_dir = Path(data_dir)
@@ -2196,7 +2198,13 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
                 f"  {len(result['missing_labels'])} labels name titles not in projects.csv",
                 file=sys.stderr,
             )
-    for title, path in (("held-out", HELDOUT_PATH), ("blind", BLIND_PATH), ("blind2", BLIND2_PATH)):
+    sets = (
+        ("held-out", HELDOUT_PATH),
+        ("blind", BLIND_PATH),
+        ("blind2", BLIND2_PATH),
+        ("blind3", BLIND3_PATH),
+    )
+    for title, path in sets:
         if not (data_dir.parent / path).exists():
             continue
         try:
