@@ -37,6 +37,14 @@ Judgement calls, in plain words:
   parentheses (four letters or more, not an organisation's, no places apart) match: "...
   dei Caraibi (Lac4)" and "... Cyber Capacity Center (LAC4)"; so does a name of acronyms
   and common words only whose acronyms the other name holds ("MCD CSSF Programme").
+- Parts and siblings that names alone give away: an acronym followed by a distinctive word
+  or a place is a part of what it names ("SADA Benin", "NCSI methodology update"), words
+  before it name a publisher ("SecDev Foundation Eurasia CyberSTAR"); a longer name whose
+  own acronym spells the words it adds is a named part ("Tallinn Mechanism Project Office
+  (TMPO)"), unless they are decoration ("Project"); "NCSI: Upgrading ..." is about the
+  NCSI when its subtitle is not what another record spells NCSI out as. Two names in one
+  language giving different own acronyms ("... Project (PATN)" / "... Project (PATNuC)")
+  are treated like a phase marked on one side: the same only with the same start year.
 - Phases: "+", "plus", "-e", "-2", "2.0", "II", "Phase 2", "Step 1" are symbol markers;
   "Extended" and "Enhanced" are word markers, because their meaning depends on the
   programme ("GLACY+" is "Global Action on Cybercrime Extended", but "GLACY-e" is
@@ -544,6 +552,7 @@ class _Name:
     parts: frozenset[str] = frozenset()  # parts of coined words: "certTonga" -> cert, tonga
     declared: str = ""  # the name's own acronym in parentheses: "... Centre (WB3C)" -> wb3c
     coined: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # "digital4development"
+    spells: str = ""  # the acronym that spells this name's words: "Tallinn Mechanism ... (TMPO)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -765,7 +774,7 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
     if english != raw:  # "élargie" is the word marker "extended"
         translated = _markers(english)
         markers = (markers[0] | translated[0], markers[1] | translated[1])
-    texts: list[tuple[str, bool]] = [(raw, False)]
+    texts: list[tuple[str, bool, str]] = [(raw, False, "")]
     m = _TRAILING.match(raw)
     if m:
         head, tail = m.group("head").strip(), m.group("tail").strip()
@@ -773,20 +782,24 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
         expansion_then_acronym = _is_single_acronym(tail) and _abbreviates(
             _strip_markers(tail), _raw_words(_strip_markers(head))
         )
-        if acronym_then_expansion or expansion_then_acronym:
-            texts += [(head, False), (tail, False)]
+        if acronym_then_expansion:
+            texts += [(head, False, ""), (tail, False, "")]
+        elif expansion_then_acronym:
+            texts += [(head, False, _acronym_key(_strip_markers(tail))), (tail, False, "")]
     m = _LEADING.match(raw)
     if m:
         head = m.group("head").strip()
         if len(head.split()) <= 3 and acronyms(head):
-            texts += [(head, True), (m.group("tail").strip(), True)]
+            texts += [(head, True, ""), (m.group("tail").strip(), True, "")]
     out: list[_Name] = []
     seen: set[str] = set()
-    for text, exact_only in texts:
+    for text, exact_only, spells in texts:
         name = _make_name(text, markers, org_tokens, exact_only)
+        if name and not spells and name.declared in name.expands:
+            spells = name.declared
         if name and name.stem not in seen:
             seen.add(name.stem)
-            out.append(name)
+            out.append(replace(name, spells=spells) if spells else name)
     if english != raw:  # the name read in English, shown as written
         name = _make_name(english, markers, org_tokens, False)
         if name and name.stem not in seen:
@@ -856,7 +869,8 @@ class PairEvidence:
 
     `score` is 0..1; `same` is the decision: a shared portal code, or no phase or code
     conflict, the same start year when one matching name carries a phase marker and the
-    other none (`phase_unknown`), and either score >= ACCEPT_SCORE with name similarity >=
+    other none (`phase_unknown`) or the names give different own acronyms in one language
+    (`acronym_conflict`), and either score >= ACCEPT_SCORE with name similarity >=
     NAME_FLOOR, or field corroboration with a name cue and no place conflict (any cue for
     CUE_CORROBORATION, only STRONG_CUES for the others).
     Funders and implementers are "agree", "disagree" or "unknown" (a side is empty); years
@@ -881,6 +895,7 @@ class PairEvidence:
     phase_conflict: str
     phase_unknown: str
     corroboration: str = ""
+    acronym_conflict: str = ""
     name_cue: str = ""
     place_conflict: str = ""
 
@@ -902,6 +917,7 @@ class PairEvidence:
             ("phase conflict ", self.phase_conflict),
             ("phase marked on one side only ", "" if self.phase_conflict else self.phase_unknown),
             ("code conflict ", self.code_conflict),
+            ("own acronyms differ: ", self.acronym_conflict),
             ("fields corroborate ", f"({self.corroboration})" if self.corroboration else ""),
             ("name cue: ", self.name_cue),
             ("places differ: ", self.place_conflict),
@@ -956,7 +972,8 @@ def _name_similarity(
             and len(other.weights) >= 2
             and not _regional_variant(short.acronym, other.raw)
         ):
-            if short.acronym in other.weights or short.acronym in _acronyms(other.raw):
+            contained = short.acronym in other.weights or short.acronym in _acronyms(other.raw)
+            if contained and not _adds_to_acronym(short.acronym, short, other):
                 return (
                     ACRONYM_SCORE if len(short.acronym) >= 4 else SHORT_ACRONYM_SCORE
                 ), "acronym"
@@ -979,10 +996,51 @@ def _name_similarity(
     miss_b, place_b = _missing(b, matched_b)
     small, large = sorted((miss_a, miss_b))
     denominator = shared + small + EXTRA_WEIGHT * large + place_a + place_b
+    for x, y, mx, my in ((a, b, matched_a, matched_b), (b, a, matched_b, matched_a)):
+        if my >= set(y.weights):  # y adds nothing: words x adds that its acronym spells
+            denominator += sum(1.0 - EXTRA_WEIGHT * x.weights[t] for t in _named_part(x, mx))
     sim = shared / denominator if denominator else 0.0
     if not distinctive:
         sim *= min(1.0, shared)
     return sim, "similar"
+
+
+SHORT_NAME_WORDS = 4
+"""A name of at most this many words that holds an acronym qualifies it (_adds_to_acronym);
+a longer one spells out what the acronym stands for."""
+
+
+def _adds_to_acronym(acronym: str, short: _Name, other: _Name) -> bool:
+    """True when `other`, a short name holding `acronym` (SHORT_NAME_WORDS), follows it with
+    a distinctive word or a place that the acronym does not stand for: "SADA Benin" and
+    "NCSI methodology update" are a part of SADA and a project on the NCSI. Words before the
+    acronym name its publisher or region ("SecDev Foundation Eurasia CyberSTAR"); common
+    words of the field and their acronyms (EU, ICT), organisations, the parts of a coined
+    acronym ("CyberSouth") and the words the acronym spells in `other` add nothing."""
+    words = [t for t in other.stem.split() if t not in STOP_WORDS and t != "@"]
+    if len(other.weights) > SHORT_NAME_WORDS or acronym not in words:
+        return False
+    covered = {acronym, *short.parts, *other.expands.get(acronym, ()), *_expansion(acronym, words)}
+    after = words[words.index(acronym) + 1 :]
+    return any(
+        other.weights.get(t, 0.0) >= 1.0 and t not in covered and t not in GENERIC_ACRONYMS
+        for t in after
+    )
+
+
+DECORATION = frozenset({"program", "project", "initiative"})
+"""Words a mapping adds to a name without naming anything else ("Cyber Bootcamp Project")."""
+
+
+def _named_part(name: _Name, matched: set[str]) -> list[str]:
+    """Words of `name` outside `matched` that its own acronym spells, decoration aside:
+    "Tallinn Mechanism Project Office (TMPO)" adds "office" to "Tallinn Mechanism", and TMPO
+    says the office is part of its name: a named part (the project office of the Tallinn
+    Mechanism), so such words count in full, not as common words a longer name adds."""
+    if not name.spells or name.spells in matched:  # the acronym met stands for its words
+        return []
+    proper = name.expands.get(name.spells) or frozenset(name.weights)
+    return [t for t in name.weights if t in proper and t not in matched and t not in DECORATION]
 
 
 def _short_form(short: _Name, other: _Name) -> bool:
@@ -1098,9 +1156,32 @@ def _best_names(a: _Record, b: _Record) -> tuple[float, str, _Name | None, _Name
     for na in a.names:
         for nb in b.names:
             sim, rule = _name_similarity(na, nb, shared_orgs)
-            if sim > best[0]:
+            if sim > best[0] and not _topic_head(a, na, b, nb):
                 best = (sim, rule, na, nb)
     return best
+
+
+TOPIC_SIMILARITY = 0.5
+"""A head acronym's subtitle at least this similar to the other record's expansion of it keeps
+the head's match (_topic_head)."""
+
+
+def _topic_head(a: _Record, na: _Name, b: _Record, nb: _Name) -> bool:
+    """True when the match of `na` and `nb` rests on the acronym head of a titled name ("NCSI:
+    Upgrading National Cyber Resilience") that the other record spells out ("National Cyber
+    Security Index (NCSI)") while the head's subtitle says something else: the title is about
+    the NCSI (a publication, a follow-up), not the NCSI itself."""
+    for x, y, ny in ((a, b, nb), (b, a, na)):
+        head = next((n for n in x.names if n.exact_only and n.acronym == ny.stem), None)
+        if head is None:  # the match does not rest on x's head acronym
+            continue
+        spelled = [n for n in y.names if n.spells == head.acronym and not n.acronym]
+        subtitles = [n for n in x.names if n.exact_only and n is not head]
+        if spelled and subtitles:
+            return all(
+                _stem_similarity(t, s) < TOPIC_SIMILARITY for t in subtitles for s in spelled
+            )
+    return False
 
 
 def _name_years(raw: str) -> frozenset[str]:
@@ -1186,6 +1267,29 @@ def _component_relation(a: _Record, b: _Record) -> tuple[str, str]:
             letters = "/".join(sorted(marked[acronym]))
             return f"{acronym}-{letters} vs the bare {acronym}", ""
     return "", ""
+
+
+def _acronym_conflict(a: _Record, b: _Record) -> str:
+    """Two names in one language that give different own acronyms in parentheses ("Digital
+    Transformation Acceleration Project (PATN)" / "... (PATNuC)"), neither an organisation's
+    nor held by the other record, as text ("" when none): siblings of one funder often share
+    every word but the place their acronym names. Names in two languages may give two
+    acronyms of one project ("(CECC)" / "(ECCC)")."""
+    for na in a.names:
+        for nb in b.names:
+            x, y = na.declared, nb.declared
+            if (
+                x
+                and y
+                and x != y
+                and x not in ORGANISATIONS
+                and y not in ORGANISATIONS
+                and x not in b.acronyms
+                and y not in a.acronyms
+                and name_language(na.raw) == name_language(nb.raw)
+            ):
+                return f"{na.raw!r} ({x}) vs {nb.raw!r} ({y})"
+    return ""
 
 
 def _stem_similarity(a: _Name, b: _Name) -> float:
@@ -1304,8 +1408,13 @@ def _score(a: _Record, b: _Record) -> PairEvidence:
         score, rule = 1.0, "code"
     score = round(min(1.0, max(0.0, score)), 4)
     phase, unknown = _phase_relation(a, b, (na, nb))
+    acronym_conflict = "" if shared_codes else _acronym_conflict(a, b)
     same_start = a.start is not None and a.start == b.start
-    allowed = not phase and not code_conflict and (not unknown or (years == "agree" and same_start))
+    allowed = (
+        not phase
+        and not code_conflict
+        and (not (unknown or acronym_conflict) or (years == "agree" and same_start))
+    )
     by_name = score >= ACCEPT_SCORE and sim >= NAME_FLOOR
     cue = places = ""
     if allowed and not by_name and corroboration:
@@ -1333,6 +1442,7 @@ def _score(a: _Record, b: _Record) -> PairEvidence:
         phase_conflict=phase,
         phase_unknown=unknown,
         corroboration=corroboration,
+        acronym_conflict=acronym_conflict,
         name_cue=cue,
         place_conflict=places,
     )
