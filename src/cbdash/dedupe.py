@@ -501,18 +501,29 @@ def _raw_words(s: str) -> tuple[str, ...]:
 def _abbreviates(acronym: str, words: list[str] | tuple[str, ...]) -> bool:
     """True when `acronym` spells the start letters of `words` in order ("PaCSON":
     PAcific Cyber Security Operational Network). Stop words may be skipped, every other
-    word gives one to three letters, one content word may be skipped; "3C" reads "CCC";
-    a compass compound gives its parts' initials ("ASEAN": Association of SouthEast ...)."""
-    return _abbreviates_cached(acronym, tuple(words))
+    word gives one to three letters, one content word may be skipped; "3C" reads "CCC",
+    but "4" or "2" before a letter may also read "for" or "to" ("DE4A": Digital Economy for
+    Africa); a compass compound gives its parts' initials ("ASEAN": Association of SouthEast
+    ...)."""
+    return any(_abbreviates_cached(r, tuple(words)) for r in _acronym_readings(acronym))
+
+
+def _acronym_readings(acronym: str) -> tuple[str, ...]:
+    """The letters an acronym may stand for: "3C" as "CCC"; "4A" and "2C" also as a letter
+    after a skipped "for" / "to" ("DE4A" -> "dea", "P2C" -> "pc")."""
+    lower = acronym.lower()
+    repeated = re.sub(r"(\d)([a-z])", lambda m: m.group(2) * int(m.group(1)), lower)
+    readings = [re.sub(r"[^a-z]", "", repeated)]
+    if re.search(r"[24][a-z]", lower):
+        readings.append(re.sub(r"[^a-z]", "", re.sub(r"[24](?=[a-z])", "", lower)))
+    return tuple(dict.fromkeys(readings))
 
 
 _COMPASS = {f"{a}{b}": a[0] + b[0] for a in ("north", "south") for b in ("east", "west")}
 
 
 @lru_cache(maxsize=200_000)
-def _abbreviates_cached(acronym: str, words: tuple[str, ...]) -> bool:
-    acr = re.sub(r"(\d)([a-z])", lambda m: m.group(2) * int(m.group(1)), acronym.lower())
-    acr = re.sub(r"[^a-z]", "", acr)
+def _abbreviates_cached(acr: str, words: tuple[str, ...]) -> bool:
     if len(acr) < 2 or len(words) < 2 or len(words) > 12 or acr[0] != words[0][:1]:
         return False
 
@@ -729,7 +740,8 @@ def _compound_parts(token: str) -> tuple[str, ...]:
 def _parenthesis_acronyms(raw: str) -> dict[str, list[str]]:
     """Acronyms a name spells out itself, with the words they stand for: "Cyber Safety
     Pasifika (CSP)" gives csp -> cyber safety pasifika; "Digital CASA (Central Asia-South
-    Asia)" gives casa -> central asia south asia. Matching either side covers both."""
+    Asia)" gives casa -> central asia south asia; "Partner2Connect (P2C)" gives p2c ->
+    partner2connect (the parts of a coined word). Matching either side covers both."""
     out: dict[str, list[str]] = {}
     for m in re.finditer(r"\(([^()]+)\)", raw):
         inside, before = m.group(1), _raw_words(raw[: m.start()])
@@ -739,6 +751,10 @@ def _parenthesis_acronyms(raw: str) -> dict[str, list[str]]:
                 if _abbreviates(acronym, before[i:]):
                     out[acronym] = [normalise_title(w) for w in before[i:]]
                     break
+            coined = raw[: m.start()].split()[-1:]
+            parts = _compound_parts(coined[0]) if coined else ()
+            if acronym not in out and len(parts) >= 2 and "".join(p[0] for p in parts) == acronym:
+                out[acronym] = [normalise_title(coined[0])]
         else:
             words = _raw_words(inside)
             for w in raw[: m.start()].split():
@@ -966,6 +982,8 @@ def _name_similarity(
         and not (_places(a) and _places(b) and not _places(a) & _places(b))
     ):
         return ACRONYM_SCORE, "same own acronym"  # "... (LAC4)" in Italian and in English
+    if _acronym_spells_other(a, b) or _acronym_spells_other(b, a):
+        return ACRONYM_SCORE, "own acronym spells the other"
     for short, other in ((a, b), (b, a)):
         if (
             short.acronym
@@ -1041,6 +1059,21 @@ def _named_part(name: _Name, matched: set[str]) -> list[str]:
         return []
     proper = name.expands.get(name.spells) or frozenset(name.weights)
     return [t for t in name.weights if t in proper and t not in matched and t not in DECORATION]
+
+
+def _acronym_spells_other(x: _Name, y: _Name) -> bool:
+    """True when x's own acronym (four letters or more, not an organisation's) spells the
+    whole of y, a name without an own acronym that holds every other word of x: "Digital
+    Economy Acceleration Project (KDEAP)" and "Kenya Digital Economy Acceleration Project"
+    (the K is the country the shorter name leaves to its acronym)."""
+    return (
+        len(x.declared) >= 4
+        and x.declared not in ORGANISATIONS
+        and not y.declared
+        and x.declared not in y.weights
+        and set(x.weights) - {x.declared} <= set(y.weights)
+        and _abbreviates(x.declared, _raw_words(_strip_markers(y.raw)))
+    )
 
 
 def _short_form(short: _Name, other: _Name) -> bool:
@@ -1623,21 +1656,20 @@ def _block_keys(rec: _Record) -> set[str]:
 def _acronym_initials(acronym: str) -> frozenset[str]:
     """The initials of the word runs an acronym may spell when each word gives it one to
     three letters: "glacy" (GLobal ACtion on CYbercrime) gives "gac", among others."""
-    acr = re.sub(r"(\d)([a-z])", lambda m: m.group(2) * int(m.group(1)), acronym.lower())
-    acr = re.sub(r"[^a-z]", "", acr)
     out: set[str] = set()
+    for acr in _acronym_readings(acronym):
 
-    def split(i: int, initials: str) -> None:
-        if i == len(acr):
-            if len(initials) >= 2:
-                out.add(initials)
-            return
-        for k in (1, 2, 3):
-            if i + k <= len(acr):
-                split(i + k, initials + acr[i])
+        def split(i: int, initials: str, acr: str = acr) -> None:
+            if i == len(acr):
+                if len(initials) >= 2:
+                    out.add(initials)
+                return
+            for k in (1, 2, 3):
+                if i + k <= len(acr):
+                    split(i + k, initials + acr[i])
 
-    if 3 <= len(acr) <= MAX_ACRONYM_LETTERS:
-        split(0, "")
+        if 3 <= len(acr) <= MAX_ACRONYM_LETTERS:
+            split(0, "")
     return frozenset(out)
 
 
