@@ -113,7 +113,12 @@ ui.caption(
     f"{with_values} mappings with known {DIMENSIONS[dim].lower()}"
     + (f" ({left_out} without are left out)" if left_out else "")
     + (f"; the {MAX_MATRIX} largest are shown" if with_values > MAX_MATRIX else "")
-    + "; ordered so that similar mappings sit together.",
+    + "; ordered so that similar mappings sit together"
+    + (
+        "; hover a cell for its value."
+        if min(with_values, MAX_MATRIX) ** 2 > figures.MAX_TEXT_CELLS
+        else "."
+    ),
     filters,
     model,
 )

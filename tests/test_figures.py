@@ -110,9 +110,16 @@ def test_map_legend_is_html_with_one_box_per_class():
 
 
 def test_annotated_heatmap_without_values_has_hover_only():
-    m = pd.DataFrame([[0, 1], [1, 0]] * 60, columns=["a", "b"])  # 240 cells: text if shown
+    m = pd.DataFrame([[0, 1], [1, 0]] * 30, columns=["a", "b"])  # 120 cells: text if shown
     shown = figures.annotated_heatmap(m, title="t")
     assert shown.data[0].texttemplate == "%{z:.0f}"
     bare = figures.annotated_heatmap(m, title="t", show_values=False)
     assert bare.data[0].texttemplate is None and not bare.layout.annotations
     assert bare.data[0].showscale is False
+
+
+def test_annotated_heatmap_over_text_limit_has_hover_and_colour_bar():
+    big = pd.DataFrame([[0, 1], [1, 0]] * 38, columns=["a", "b"])  # 152 cells > 150
+    fig = figures.annotated_heatmap(big, title="t")
+    assert fig.data[0].texttemplate is None and not fig.layout.annotations
+    assert fig.data[0].showscale is not False and "%{z}" in fig.data[0].hovertemplate

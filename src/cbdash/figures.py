@@ -44,7 +44,11 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
 X_LABEL_CHARS = 28  # heatmap column labels are cut to this many characters
 Y_LABEL_CHARS = 42  # and row labels to this many
 MAX_ANNOTATED_CELLS = 100  # numbers as coloured annotations up to this many cells
-MAX_TEXT_CELLS = 2500  # numbers as heatmap cell text up to this many; hover only beyond
+# Numbers as heatmap cell text up to this many cells; beyond, in the hover only (and the colour
+# bar). Each cell label is an SVG text node that plotly.js measures: about 1 ms per label on
+# every redraw in a software-rendered browser (a 15 x 15 overlap matrix spent ~200 ms of its
+# ~250 ms redraw on its labels), and numbers do not fit cells that small anyway.
+MAX_TEXT_CELLS = 150
 
 
 def _luminance(rgb: Sequence[float]) -> float:
