@@ -564,6 +564,7 @@ class _Name:
     declared: str = ""  # the name's own acronym in parentheses: "... Centre (WB3C)" -> wb3c
     coined: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # "digital4development"
     spells: str = ""  # the acronym that spells this name's words: "Tallinn Mechanism ... (TMPO)"
+    org_as_written: Mapping[str, str] = field(default_factory=dict)  # "eu" -> "ue" ("UE-ALC")
 
 
 @dataclass(frozen=True, eq=False)
@@ -693,7 +694,8 @@ def _make_name(
         "",
     )
     fields = (raw, stem, weights, markers, acronym, exact_only, in_parens, upper, expands, parts)
-    return _Name(*fields, declared, coined)
+    as_written = {english: t for t, english in orgs.items() if english != t and english in weights}
+    return _Name(*fields, declared, coined, org_as_written=as_written)
 
 
 _ORG_NAMES = {
@@ -1148,10 +1150,14 @@ def _match_words(
         for t in x.upper - mx:
             if t not in x.weights or t in x.expands:
                 continue  # an acronym the name spells out itself stands for those words
-            run = _expansion(t, words)
-            if run and not any(w in my for w in run if w in y.weights):
-                mx.add(t)
-                my.update(w for w in run if w in y.weights)
+            # an organisation's acronym as written spells its name in that language too
+            # ("UE" = Unión Europea in "Alianza Digital UE-ALC", read as "eu")
+            for spelling in dict.fromkeys((t, x.org_as_written.get(t, t))):
+                run = _expansion(spelling, words)
+                if run and not any(w in my for w in run if w in y.weights):
+                    mx.add(t)
+                    my.update(w for w in run if w in y.weights)
+                    break
     return matched_a, matched_b
 
 
