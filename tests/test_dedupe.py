@@ -909,12 +909,16 @@ def test_blind3_evaluation_precision(blind3):
     _, result = blind3
     _report(result)
     assert result["precision"] >= 0.95  # 1.000 after the rules it prompted (0.625 blind)
-    assert result["recall"] >= 0.40  # guards against regressions
+    assert result["recall"] >= 0.64  # 0.640 after the rules it prompted (0.400 blind)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind3 recall 0.400 (10 of 25) when blind; see tests/data/dedupe_blind3.meta.yaml",
+    reason="blind3 recall 0.640 (16 of 25) after the rules it prompted, 0.400 when blind: "
+    "a country written in one name and left to the acronym, written in another language or "
+    "missing in the other (4), a paraphrase, an acronym covering only the start of its name "
+    "(CRRTs), 'ASEAN CERT', another name (CSIRTAmericas), an exercise named in two ways; see "
+    "tests/data/dedupe_blind3.meta.yaml",
 )
 def test_blind3_evaluation_recall_target(blind3):
     _, result = blind3

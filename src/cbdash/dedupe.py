@@ -36,7 +36,12 @@ Judgement calls, in plain words:
   meets "OAS"). Two names giving the same own acronym in
   parentheses (four letters or more, not an organisation's, no places apart) match: "...
   dei Caraibi (Lac4)" and "... Cyber Capacity Center (LAC4)"; so does a name of acronyms
-  and common words only whose acronyms the other name holds ("MCD CSSF Programme").
+  and common words only whose acronyms the other name holds ("MCD CSSF Programme"), and a
+  name whose own acronym spells the whole of the other, which holds its other words ("...
+  Acceleration Project (KDEAP)" / "Kenya ... Acceleration Project"). "4" or "2" in an
+  acronym may read "for" / "to" ("DE4A"); an acronym in parentheses may spell a coined
+  word's parts ("Partner2Connect (P2C)"); an organisation's acronym as written spells its
+  name in that language ("UE" = Unión Europea) while it is compared as its English acronym.
 - Parts and siblings that names alone give away: an acronym followed by a distinctive word
   or a place is a part of what it names ("SADA Benin", "NCSI methodology update"), words
   before it name a publisher ("SecDev Foundation Eurasia CyberSTAR"); a longer name whose
@@ -624,6 +629,11 @@ def _place_words() -> frozenset[str]:
     return frozenset(words - _NOT_PLACE - STOP_WORDS)
 
 
+def _content_words(stem: str) -> list[str]:
+    """The words of a normalised name in order, without stop words and "@"."""
+    return [t for t in stem.split() if t not in STOP_WORDS and t != "@"]
+
+
 def _token_weight(token: str, org_tokens: frozenset[str]) -> float:
     if token in GENERIC_WORDS:
         return GENERIC_WEIGHT
@@ -1037,7 +1047,7 @@ def _adds_to_acronym(acronym: str, short: _Name, other: _Name) -> bool:
     acronym name its publisher or region ("SecDev Foundation Eurasia CyberSTAR"); common
     words of the field and their acronyms (EU, ICT), organisations, the parts of a coined
     acronym ("CyberSouth") and the words the acronym spells in `other` add nothing."""
-    words = [t for t in other.stem.split() if t not in STOP_WORDS and t != "@"]
+    words = _content_words(other.stem)
     if len(other.weights) > SHORT_NAME_WORDS or acronym not in words:
         return False
     covered = {acronym, *short.parts, *other.expands.get(acronym, ()), *_expansion(acronym, words)}
@@ -1576,7 +1586,7 @@ def _name_cue(a: _Record, b: _Record) -> tuple[str, str]:
     for x, y in ((a, b), (b, a)):
         for acronym in sorted(x.acronyms - orgs):
             for name in y.names:
-                ordered = [t for t in name.stem.split() if t not in STOP_WORDS and t != "@"]
+                ordered = _content_words(name.stem)
                 for i in range(len(ordered)):
                     for j in range(i + 2, min(len(ordered), i + MAX_ACRONYM_LETTERS) + 1):
                         if _abbreviates(acronym, ordered[i:j]):
@@ -1629,7 +1639,7 @@ def _block_keys(rec: _Record) -> set[str]:
     keys = {f"code:{c}" for c in rec.codes} | {f"t:{a}" for a in rec.acronyms}
     for name in rec.names:
         keys.add(f"stem:{name.stem}")
-        ordered = [t for t in name.stem.split() if t not in STOP_WORDS and t != "@"]
+        ordered = _content_words(name.stem)
         for t in ordered:
             if t not in GENERIC_WORDS and (len(t) >= 3 or t in rec.acronyms):
                 keys.add(f"t:{t}")
@@ -1687,7 +1697,7 @@ def _acronym_run_pairs(records: list[_Record]) -> set[tuple[int, int]]:
     runs: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
     for idx, rec in enumerate(records):
         for name in rec.names:
-            ordered = [t for t in name.stem.split() if t not in STOP_WORDS and t != "@"]
+            ordered = _content_words(name.stem)
             for i in range(len(ordered)):
                 for j in range(i + 2, min(len(ordered), i + MAX_ACRONYM_LETTERS) + 1):
                     runs[_initials(ordered[i:j])].append((idx, tuple(ordered[i:j])))
