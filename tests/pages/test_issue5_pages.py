@@ -82,10 +82,23 @@ def test_gaps_page_default_question():
         "mappings and named by no listed project, e.g. Brazil."
     )
     assert list(at.dataframe[0].value["country"]) == ["Brazil"]
-    assert len(at.get("plotly_chart")) == 2  # gap countries per region; region x topic
+    # One answer at a time: the countries (a chart per region, the table, the sources).
+    assert at.button_group(key="gaps_view").value == "Countries"
+    assert len(at.get("plotly_chart")) == 1
+    assert _labels(at) == ["Download CSV: gap countries (1 rows)"]
+
+
+def test_gaps_page_other_answers_one_at_a_time():
+    at = run_page("gaps")
+    at.button_group(key="gaps_view").set_value("Regions × topics").run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 1  # projects per region x topic
+    assert _labels(at) == ["Download CSV: region topic gaps (5 rows)"]
+    assert "Brazil" not in _text(at)  # the countries' answer is not built or shown
+    at.button_group(key="gaps_view").set_value("Summary by region").run()
+    assert not at.exception, at.exception
+    assert not at.get("plotly_chart")
     assert _labels(at) == [
-        "Download CSV: gap countries (1 rows)",
-        "Download CSV: region topic gaps (5 rows)",
         "Download Markdown: overlaps and gaps by region",
         "Download CSV: overlaps and gaps by region (3 rows)",
     ]
@@ -128,7 +141,7 @@ def test_gaps_controls_change_the_list():
 
 
 def test_gaps_recommendations_markdown():
-    at = run_page("gaps")
+    at = run_page("gaps", gaps_view="Summary by region")
     summary = [m.value for m in at.markdown if "**Mapped by**" in m.value]
     assert summary and "## Africa (2 countries)" in summary[0]
 
