@@ -878,6 +878,70 @@ def test_blind_evaluation_recall_target(blind):
     assert result["recall"] >= 0.90
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # parts and siblings that names alone give away (prompted by blind3's wrong merges)
+        ("Smart Africa Digital Academy (SADA)", "SADA Benin", False),
+        ("National Cyber Security Index (NCSI)", "NCSI methodology update", False),
+        (
+            "CyberSTAR (Eurasia civil society digital security capacity building)",
+            "SecDev Foundation Eurasia CyberSTAR",
+            True,
+        ),
+        ("Tallinn Mechanism", "Tallinn Mechanism Project Office (TMPO)", False),
+        (
+            "NCSI: Upgrading National Cyber Resilience",
+            "National Cyber Security Index (NCSI)",
+            False,
+        ),
+        (
+            "Digital Transformation Acceleration Project (PATN)",
+            "Digital Transformation Acceleration Project (PATNuC)",
+            False,
+        ),
+        (
+            "Cyber RAPID Teams (Rapid Assistance for Pacific Incidents and Disasters)",
+            "Cyber Rapid Response Teams project",
+            False,
+        ),
+        # acronyms read more ways (prompted by blind3's misses)
+        ("Digital Economy Initiative for Africa (DE4A)", "DE4A initiative", True),
+        ("Partner2Connect (P2C) Digital Coalition", "Partner2Connect Coalition", True),
+        (
+            "Kenya Digital Economy Acceleration Project",
+            "Digital Economy Acceleration Project (KDEAP)",
+            True,
+        ),
+        (
+            "Alianza Digital Unión Europea – América Latina y el Caribe",
+            "Alianza Digital UE-ALC",
+            True,
+        ),
+        (
+            "Cyber Rapid Response Teams and Mutual Assistance in Cyber Security (CRRTs)",
+            "Cyber Rapid Response Teams project",
+            True,
+        ),
+        ("Digital Access Programme Brazil (DAP)", "Digital Access Programme", False),  # made up
+    ],
+)
+def test_names_alone_acronym_rules(a, b, same):
+    ev = dedupe.score_pair({"project_id": "a", "title": a}, {"project_id": "b", "title": b})
+    assert ev.same is same, ev.describe()
+
+
+def test_different_own_acronyms_in_one_language_need_the_same_start_year():
+    a = {"project_id": "a", "title": "Digital Transformation Acceleration Project (PATN)"}
+    b = {"project_id": "b", "title": "Digital Transformation Acceleration Project (PATNuC)"}
+    assert "own acronyms differ" in dedupe.score_pair(a, b).describe()
+    years = {"start_year": "2022", "end_year": "2026"}
+    assert not dedupe.score_pair({**a, **years}, {**b, "start_year": "2023"}).same
+    translated = {"project_id": "c", "title": "Centre européen de compétences (CECC)"}  # made up
+    english = {"project_id": "d", "title": "European Competence Centre (ECCC)"}
+    assert not dedupe.score_pair(translated, english).acronym_conflict
+
+
 def test_words_match_across_a_typo_or_an_ies_plural():
     assert dedupe._tokens_match("operation", "operations")
     assert dedupe._tokens_match("capacities", "capacity")
@@ -909,16 +973,15 @@ def test_blind3_evaluation_precision(blind3):
     _, result = blind3
     _report(result)
     assert result["precision"] >= 0.95  # 1.000 after the rules it prompted (0.625 blind)
-    assert result["recall"] >= 0.64  # 0.640 after the rules it prompted (0.400 blind)
+    assert result["recall"] >= 0.68  # 0.680 after the rules it prompted (0.400 blind)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind3 recall 0.640 (16 of 25) after the rules it prompted, 0.400 when blind: "
+    reason="blind3 recall 0.680 (17 of 25) after the rules it prompted, 0.400 when blind: "
     "a country written in one name and left to the acronym, written in another language or "
-    "missing in the other (4), a paraphrase, an acronym covering only the start of its name "
-    "(CRRTs), 'ASEAN CERT', another name (CSIRTAmericas), an exercise named in two ways; see "
-    "tests/data/dedupe_blind3.meta.yaml",
+    "missing in the other (4), a paraphrase, 'ASEAN CERT', another name (CSIRTAmericas), an "
+    "exercise named in two ways; see tests/data/dedupe_blind3.meta.yaml",
 )
 def test_blind3_evaluation_recall_target(blind3):
     _, result = blind3

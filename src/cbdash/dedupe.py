@@ -42,6 +42,10 @@ Judgement calls, in plain words:
   acronym may read "for" / "to" ("DE4A"); an acronym in parentheses may spell a coined
   word's parts ("Partner2Connect (P2C)"); an organisation's acronym as written spells its
   name in that language ("UE" = Unión Europea) while it is compared as its English acronym.
+  A name whose first words have its own acronym as initials is also those words ("Cyber
+  Rapid Response Teams and ... (CRRTs)"), unless the rest names a place. An acronym a name
+  spells out covers its expansion only when the other name writes it as an acronym too
+  ("Rapid" in "Cyber Rapid Response Teams" is not RAPID, Rapid Assistance for ...).
 - Parts and siblings that names alone give away: an acronym followed by a distinctive word
   or a place is a part of what it names ("SADA Benin", "NCSI methodology update"), words
   before it name a publisher ("SecDev Foundation Eurasia CyberSTAR"); a longer name whose
@@ -814,6 +818,8 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
             texts += [(head, False, ""), (tail, False, "")]
         elif expansion_then_acronym:
             texts += [(head, False, _acronym_key(_strip_markers(tail))), (tail, False, "")]
+        elif _is_single_acronym(tail):  # "Cyber Rapid Response Teams and ... (CRRTs)"
+            texts += _leading_acronym_run(head, _acronym_key(_strip_markers(tail)))
     m = _LEADING.match(raw)
     if m:
         head = m.group("head").strip()
@@ -833,6 +839,22 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
         if name and name.stem not in seen:
             out.append(replace(name, raw=raw))
     return out
+
+
+def _leading_acronym_run(head: str, acronym: str) -> list[tuple[str, bool, str]]:
+    """The first words of `head` when their initials, one letter a word, are `acronym` and
+    the rest names no place: "Cyber Rapid Response Teams and Mutual Assistance in Cyber
+    Security (CRRTs)" is also "Cyber Rapid Response Teams". A rest naming a place is a
+    component ("Digital Access Programme Brazil (DAP)"), so it gives nothing."""
+    words = head.split()
+    if len(acronym) < 3 or len(words) <= len(acronym):
+        return []
+    if "".join(w[0] for w in _raw_words(" ".join(words[: len(acronym)]))) != acronym:
+        return []
+    rest = set(normalise_title(" ".join(words[len(acronym) :])).split())
+    if rest & _place_words():
+        return []
+    return [(" ".join(words[: len(acronym)]), False, acronym)]
 
 
 def _org_keys(value: str) -> tuple[str, ...]:
@@ -1022,8 +1044,8 @@ def _name_similarity(
         b.weights[t] >= 1.0 for t in matched_b
     )
     shared = (shared_a + shared_b) / 2
-    miss_a, place_a = _missing(a, matched_a)
-    miss_b, place_b = _missing(b, matched_b)
+    miss_a, place_a = _missing(a, matched_a, b)
+    miss_b, place_b = _missing(b, matched_b, a)
     small, large = sorted((miss_a, miss_b))
     denominator = shared + small + EXTRA_WEIGHT * large + place_a + place_b
     for x, y, mx, my in ((a, b, matched_a, matched_b), (b, a, matched_b, matched_a)):
@@ -1100,24 +1122,27 @@ def _short_form(short: _Name, other: _Name) -> bool:
     )
 
 
-def _missing(name: _Name, matched: set[str]) -> tuple[float, float]:
+def _missing(name: _Name, matched: set[str], other: _Name) -> tuple[float, float]:
     """Weight of the unmatched words of `name`: (other words, with words only in
     parentheses at half weight; place words, always in full). An acronym the name spells
-    out itself and the words it stands for cover each other."""
+    out itself and the words it stands for cover each other, when `other` writes it as an
+    acronym too: "Rapid" in "Cyber Rapid Response Teams" is a word, not RAPID (Rapid
+    Assistance for Pacific Incidents and Disasters)."""
     places = _place_words()
     covered = set(matched)
     for acronym, words in name.expands.items():
-        if acronym in matched or (words and words <= matched):
+        met = acronym in matched and acronym in _acronyms(other.raw)
+        if met or (words and words <= matched):
             covered |= words | {acronym}
-    other = place = 0.0
+    rest = place = 0.0
     for t, w in name.weights.items():
         if t in covered:
             continue
         if t in places:
             place += 1.0
         else:
-            other += w * (PAREN_FACTOR if t in name.in_parens else 1.0)
-    return other, place
+            rest += w * (PAREN_FACTOR if t in name.in_parens else 1.0)
+    return rest, place
 
 
 def _match_words(
