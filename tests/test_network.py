@@ -177,6 +177,38 @@ def test_kind_style_uses_colour_then_symbol():
     assert styles["k8"][1] == "square"
 
 
+def test_legend_html_matches_the_figure_it_replaces(nodes, inventory):
+    kwargs = dict(
+        kind_labels={"knowledge_portal": "Knowledge <portal>"},
+        link_labels={"data_sharing": "Data sharing"},
+    )
+    pos = network.network_layout(nodes, inventory.cooperation)
+    fig = network.network_figure(nodes, pos, inventory.cooperation, legend=False, **kwargs)
+    assert fig.layout.showlegend is False
+    legend = network.legend_html(nodes, inventory.cooperation, **kwargs)
+    node_traces = [t for t in fig.data if t.mode == "markers+text"]
+    # a swatch for each kind of mapping and the one kind of link
+    assert legend.count("cbdash-swatch") == len(node_traces) + 1
+    for trace in node_traces:  # same colour and same shape as the trace's markers
+        assert f"background:{trace.marker.color};border-radius:50%" in legend
+    assert "Knowledge &lt;portal&gt;" in legend and "<portal>" not in legend
+    colour, _ = network.LINK_STYLES["data_sharing"]
+    assert f"height:3px;background:{colour}" in legend  # a solid line
+    assert "Kind of link" in legend
+
+
+def test_legend_html_dashes_and_shapes_beyond_the_colours():
+    nodes = pd.DataFrame({"kind": [f"k{i}" for i in range(9)]})
+    links = pd.DataFrame({"kind": ["joint_product"]})
+    legend = network.legend_html(nodes, links)
+    assert legend.count("border-radius:50%") == 8  # k0..k7: circles of eight colours
+    assert legend.count("clip-path:inset(8%)") == 1  # k8: a square
+    colour = network.LINK_STYLES["joint_product"][0]  # dashed
+    assert f"repeating-linear-gradient(90deg,{colour} 0px 9px,transparent 9px 15px)" in legend
+    no_links = network.legend_html(nodes, links.iloc[:0])
+    assert "Kind of link" not in no_links
+
+
 def test_listed_counts_match_exploding_the_lists(inventory):
     """p1 alpha beta, p2 gamma, p3 alpha, p4 beta (the fixture); chosen rows only."""
     projects = inventory.projects

@@ -14,6 +14,7 @@ a dash pattern for link kinds.
 from __future__ import annotations
 
 import base64
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
@@ -281,12 +282,15 @@ def network_figure(
     label_min_links: int = 1,
     max_labels: int = 10,
     by_kind: bool = True,
+    legend: bool = True,
 ) -> go.Figure:
     """Nodes (one trace per mapping kind) joined by links (one trace per link kind, with an
     arrow at the middle pointing from mapping_a to mapping_b). Mappings with at least
     `label_min_links` links carry a short label, at most `max_labels` of them (the most
     linked first), so labels do not pile up; every node names itself on hover.
-    `by_kind=False` draws every mapping alike (one legend entry), for a short legend."""
+    `by_kind=False` draws every mapping alike (one legend entry), for a short legend.
+    `legend=False` leaves the legend out (`legend_html` gives the same one as HTML: plotly
+    measures every legend entry on each redraw)."""
     if nodes.empty:
         raise ValueError("network_figure needs at least one mapping")
     if size_by not in nodes.columns:
@@ -359,6 +363,7 @@ def network_figure(
             "constrain": "domain",
         },
         "legend": {"itemsizing": "constant", "groupclick": "toggleitem"},
+        "showlegend": legend,
         "hoverlabel": {"font": {"size": 15}},
         "height": 640,
         "plot_bgcolor": "white",
@@ -380,6 +385,86 @@ def _typed(values: pd.Series | np.ndarray) -> dict[str, str] | np.ndarray:
     if array.size == 0 or array.ndim != 1:
         return array
     return {"dtype": "f8", "bdata": base64.b64encode(array).decode("ascii")}
+
+
+# The legend's swatches in CSS (Streamlit's HTML sanitiser drops inline SVG): each marker
+# symbol as a clip-path on a 14 px box, each dash pattern as a repeating gradient (px).
+_CSS_SHAPES = {
+    "circle": "border-radius:50%",
+    "square": "clip-path:inset(8%)",
+    "diamond": "clip-path:polygon(50% 0,100% 50%,50% 100%,0 50%)",
+    "triangle-up": "clip-path:polygon(50% 4%,100% 93%,0 93%)",
+    "hexagon": "clip-path:polygon(50% 0,93% 25%,93% 75%,50% 100%,7% 75%,7% 25%)",
+    "star": "clip-path:polygon(50% 0,63% 35%,100% 38%,71% 60%,79% 96%,50% 76%,21% 96%,29% 60%,"
+    "0 38%,37% 35%)",
+    "pentagon": "clip-path:polygon(50% 0,100% 38%,81% 100%,19% 100%,0 38%)",
+}
+_CSS_DASHES = {  # on, off, on, off (px), as plotly draws them at width 3
+    "solid": (),
+    "dash": (9, 6),
+    "dashdot": (9, 4.5, 3, 4.5),
+    "dot": (3, 4.5),
+    "longdash": (15, 6),
+}
+
+
+def _dash_background(colour: str, dash: str) -> str:
+    """A CSS background drawing a horizontal line of `colour` with plotly's `dash`."""
+    pattern = _CSS_DASHES.get(dash, ())
+    if not pattern:
+        return f"background:{colour}"
+    stops, at = [], 0.0
+    for i, length in enumerate(pattern):
+        paint = colour if i % 2 == 0 else "transparent"
+        stops.append(f"{paint} {at:g}px {at + length:g}px")
+        at += length
+    return f"background:repeating-linear-gradient(90deg,{','.join(stops)})"
+
+
+def legend_html(
+    nodes: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    kind_labels: Mapping[str, str] | None = None,
+    link_labels: Mapping[str, str] | None = None,
+    kind_order: Sequence[str] | None = None,
+) -> str:
+    """The legend of `network_figure(..., legend=False)` as HTML: a marker of the same
+    colour and shape per kind of mapping among `nodes`, and a line of the same colour and
+    dash per kind of link among `links`. Labels are escaped."""
+    kind_labels = kind_labels or {}
+    link_labels = link_labels or {}
+    present = set(nodes["kind"])
+    styles = kind_style(list(kind_order or []) + sorted(present))
+
+    def entry(swatch: str, label: str) -> str:
+        return (
+            '<span style="display:inline-flex;align-items:center;gap:5px;margin-right:14px">'
+            f'<span class="cbdash-swatch" style="display:inline-block;{swatch}"></span>'
+            f"{html.escape(label)}</span>"
+        )
+
+    kinds = "".join(
+        entry(
+            f"width:14px;height:14px;background:{colour};{_CSS_SHAPES[symbol]}",
+            kind_labels.get(k, k),
+        )
+        for k, (colour, symbol) in styles.items()
+        if k in present
+    )
+    lines = "".join(
+        entry(
+            f"width:30px;height:3px;{_dash_background(*LINK_STYLES.get(kind, OTHER_LINK_STYLE))}",
+            link_labels.get(kind, kind),
+        )
+        for kind in sorted(set(links["kind"]))
+    )
+    rows = [("Kind of mapping", kinds)] + ([("Kind of link", lines)] if lines else [])
+    return (
+        '<div class="cbdash-network-legend" style="font-size:14px;line-height:1.9">'
+        + "".join(f"<div><b>{title}</b>&nbsp; {body}</div>" for title, body in rows)
+        + "</div>"
+    )
 
 
 def _link_traces(

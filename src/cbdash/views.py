@@ -8,6 +8,7 @@ pure apart from the model's memo: the same model, filters and question give the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cbdash import figures, gaps, recommendations, takeaways
+from cbdash import figures, gaps, network, recommendations, takeaways
 from cbdash.filters import Filters
 from cbdash.model import Model
 from cbdash.recommendations import escape_markdown
@@ -186,3 +187,134 @@ def gap_report(model: Model, filters: Filters, max_mappings: int, on: date) -> G
         return GapReport(summary, md.split("\n", 1)[1], md.encode("utf-8"))
 
     return model.memo(("gap_report", filters, max_mappings, on), make)
+
+
+# Cooperation -----------------------------------------------------------------------------
+
+
+def _mapping_ids(model: Model, filters: Filters) -> tuple[str, ...]:
+    """The ids of the mappings that pass the filters, kept per filter state."""
+    return model.memo(("coop_ids", filters), lambda: tuple(model.filtered_mappings(filters)["id"]))
+
+
+def cooperation_links(model: Model, filters: Filters, kinds: Sequence[str] = ()) -> pd.DataFrame:
+    """The cooperation links among the mappings that pass the filters, of the given kinds
+    (every kind when none is given); kept per set of mappings and kinds."""
+    ids = _mapping_ids(model, filters)
+    return model.memo(
+        ("coop_links", ids, tuple(kinds)),
+        lambda: network.links_among(model.inventory.cooperation, ids, list(kinds) or None),
+    )
+
+
+def cooperation_takeaway(model: Model, filters: Filters) -> str:
+    """The page's sentence: how many links, and the most linked mapping (escaped Markdown)."""
+    ids = _mapping_ids(model, filters)
+
+    def make() -> str:
+        mappings = model.filtered_mappings(filters)
+        every = cooperation_links(model, filters)
+        names, labels = model.mapping_names, model.labels["link_kinds"]
+        return escape_markdown(
+            takeaways.cooperation(model.inventory.cooperation, mappings)
+            + " "
+            + takeaways.cooperation_hub(every, mappings, names, labels)
+        )
+
+    return model.memo(("coop_takeaway", ids), make)
+
+
+def cooperation_network(
+    model: Model, filters: Filters, kinds: Sequence[str], size_by: str
+) -> tuple[go.Figure, str]:
+    """The network of the mappings that pass the filters (links of `kinds`, marker size by
+    `size_by`) and its legend as HTML; kept per filter state, kinds and size."""
+    inv = model.inventory
+
+    def nodes() -> pd.DataFrame:
+        # From counts made once per model (countries per mapping; project listing codes).
+        derived = model.derived(
+            "coop_countries", lambda: model.coverage.groupby("mapping_id")["iso3"].nunique()
+        )
+        codes = model.derived("coop_listing_codes", lambda: network.listing_codes(inv.projects))
+        chosen = np.zeros(len(inv.projects), dtype=bool)
+        chosen[inv.projects.index.get_indexer(model.filtered_projects(filters).index)] = True
+        return network.node_table(
+            model.filtered_mappings(filters),
+            model.coverage,
+            inv.projects,
+            derived=derived,
+            listed=network.listed_counts(codes, chosen),
+        )
+
+    def make() -> tuple[go.Figure, str]:
+        table = model.memo(("coop_nodes", filters), nodes)
+        links = cooperation_links(model, filters, kinds)
+        style = dict(
+            kind_labels=model.labels["kinds"],
+            link_labels=model.labels["link_kinds"],
+            kind_order=list(inv.vocabulary("mapping_kinds")["id"]),
+        )
+        figure = network.network_figure(
+            table,
+            network.network_layout(table, links, aspect=1.8),
+            links,
+            size_by=size_by,
+            label_min_links=2,
+            max_labels=8,
+            legend=False,
+            **style,
+        )
+        return figure, network.legend_html(table, links, **style)
+
+    return model.memo(("coop_figure", filters, tuple(kinds), size_by), make)
+
+
+@dataclass(frozen=True)
+class CaseStudies:
+    """The links as case studies: a label per link id, its (summary, sources) and the
+    readable table of every link."""
+
+    labels: dict[str, str]
+    cases: dict[str, tuple[str, tuple[str, ...]]]
+    table: pd.DataFrame
+
+
+def case_studies(model: Model, filters: Filters, kinds: Sequence[str]) -> CaseStudies:
+    """The links of `kinds` among the mappings that pass the filters, as case studies;
+    kept per set of mappings and kinds."""
+    ids = _mapping_ids(model, filters)
+
+    def make() -> CaseStudies:
+        links = cooperation_links(model, filters, kinds)
+        names, link_labels = model.mapping_names, model.labels["link_kinds"]
+        labels = network.case_labels(links, names, link_labels)
+        return CaseStudies(
+            dict(zip(links["link_id"], labels, strict=True)),
+            {
+                link: (summary, tuple(sources))
+                for link, summary, sources in zip(
+                    links["link_id"], links["summary"], links["sources"], strict=True
+                )
+            },
+            network.link_table(links, names, link_labels),
+        )
+
+    return model.memo(("coop_link_tables", ids, tuple(kinds)), make)
+
+
+def standing_alone(model: Model, filters: Filters) -> pd.DataFrame:
+    """The mappings that pass the filters and have no link of any kind with another of
+    them, as readable rows (name, owners, kind, scope, url); kept per set of mappings."""
+    ids = _mapping_ids(model, filters)
+
+    def make() -> pd.DataFrame:
+        alone = network.standalone(
+            model.filtered_mappings(filters), cooperation_links(model, filters)
+        )
+        # `model.mapping_rows` is row-aligned with the inventory's mappings (unique ids).
+        every_id = pd.Index(model.inventory.mappings["id"].to_numpy(dtype=object))
+        rows = model.mapping_rows.iloc[every_id.get_indexer(alone["id"].to_numpy(dtype=object))]
+        return rows[["name", "owners", "kind", "scope", "url"]].reset_index(drop=True)
+
+    return model.memo(("coop_alone", ids), make)

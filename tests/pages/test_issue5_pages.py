@@ -29,6 +29,8 @@ def test_cooperation_network_case_study_and_stand_alone():
     assert not at.exception, at.exception
     assert at.title[0].value == "Who already cooperates?"
     assert len(at.get("plotly_chart")) == 1
+    legend = " ".join(h.proto.body for h in at.get("html"))
+    assert "Kind of mapping" in legend and "Kind of link" in legend
     assert at.selectbox(key="coop_link").value == "alpha-beta"
     text = _text(at)
     assert "**Alpha Portal → Beta Database: Data sharing (2023)**" in text
