@@ -1,0 +1,237 @@
+"""cbdash.views: what each page shows, on the fixture inventory (three mappings, five
+countries, four projects, one cooperation link), and that a second call with the same
+filters and choices returns the object kept by `Model.memo` (or `Model.derived`)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from cbdash import gaps, views
+from cbdash.filters import Filters
+from cbdash.model import build_model
+from tests.conftest import FIXTURE_DIR
+
+ALL = Filters()
+CYBERCRIME = Filters(topics=("cybercrime",))  # alpha and beta; projects p1 and p4
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build_model(FIXTURE_DIR)
+
+
+def memo_keys(model) -> list:
+    return list(model.derived("memo", OrderedDict))
+
+
+# Gaps ------------------------------------------------------------------------------------
+
+
+def test_gap_topics_leave_out_other(model):
+    assert views.gap_topics(model) == ["cybercrime", "policy_strategy", "culture_skills"]
+    assert views.gap_topics(model) is views.gap_topics(model)
+
+
+def test_gap_groups_and_members(model):
+    groups = views.gap_groups(model)
+    assert list(groups)[0] == "un_members" and list(groups)[-1] == "all"
+    assert groups["ldc"] == "Least developed countries (fixture)"
+    assert views.gap_context(model).loc["ldc", "present"]
+    assert not views.gap_context(model).loc["sids", "present"]  # not in the fixture
+    assert views.gap_members(model, "un_members") == {"BRA", "FJI", "KEN", "NGA", "TON"}
+    assert views.gap_members(model, "ldc") is views.gap_members(model, "ldc")
+
+
+def test_gap_condition_in_words(model):
+    text = views.gap_condition(gaps.GapQuestion(), model.labels["topics"])
+    assert text == (
+        "covered by at most 2 regional or country-specific mappings and named by no listed project"
+    )
+
+
+def test_gap_countries_default_question(model):
+    q = gaps.GapQuestion()
+    answer = views.gap_countries(model, ALL, q)
+    # Brazil: only the global mapping covers it, and no project names it.
+    assert answer.table[["iso3", "mappings", "projects"]].values.tolist() == [["BRA", 0, 0]]
+    assert answer.sentence.startswith("1 of 5 UN member states is covered by at most 2")
+    assert answer.sentence.endswith("e.g. Brazil.")
+    assert isinstance(answer.chart, go.Figure)
+    assert list(answer.chart.data[0].y) == ["Americas"]  # countries per region
+    assert list(answer.chart.data[0].x) == [1]
+    assert views.gap_countries(model, ALL, q) is answer
+
+
+def test_gap_countries_none_gives_no_chart(model):
+    answer = views.gap_countries(model, ALL, gaps.GapQuestion(max_mappings=0, regional_only=False))
+    assert answer.table.empty
+    assert answer.chart is None
+
+
+def test_gap_region_topics(model):
+    q = gaps.GapQuestion()
+    heatmap, cells = views.gap_region_topics(model, ALL, q)
+    assert isinstance(heatmap, go.Figure)
+    assert set(cells["region"]) == {"Americas", "Oceania", "Africa"}
+    assert ("Africa", "Culture & skills", 1, 0) in cells.itertuples(index=False, name=None)
+    assert "cybercrime" not in set(cells["topic"])  # topics by their labels
+    assert views.gap_region_topics(model, ALL, q)[1] is cells
+
+
+def test_gap_report(model):
+    report = views.gap_report(model, ALL, 2, date(2025, 1, 2))
+    assert list(report.summary["region"]) == ["Americas", "Africa", "Oceania"]
+    assert report.markdown.startswith(b"# Main overlaps and gaps by region\n")
+    assert not report.body.startswith("# ")  # without its top heading
+    assert "on 2025-01-02" in report.body
+    assert report.markdown.decode("utf-8").endswith(report.body)
+    assert views.gap_report(model, ALL, 2, date(2025, 1, 2)) is report
+
+
+# Cooperation -----------------------------------------------------------------------------
+
+
+def test_cooperation_links_by_kind(model):
+    links = views.cooperation_links(model, ALL)
+    assert list(links["link_id"]) == ["alpha-beta"]
+    assert views.cooperation_links(model, ALL, ["cross_listing"]).empty
+    assert views.cooperation_links(model, ALL, ["data_sharing"])["link_id"].tolist() == [
+        "alpha-beta"
+    ]
+    assert views.cooperation_links(model, ALL) is links
+    # gamma is the only mapping left by this filter: no link among one mapping
+    assert views.cooperation_links(model, Filters(users=("civil_society",))).empty
+
+
+def test_cooperation_takeaway(model):
+    text = views.cooperation_takeaway(model, ALL)
+    assert text.startswith("1 known cooperation link joins 2 mappings; 1 of 3 stands alone")
+    assert "Alpha Portal takes part in the most (1 link)" in text
+    assert views.cooperation_takeaway(model, ALL) is text
+
+
+def test_cooperation_network_and_legend(model):
+    figure, legend = views.cooperation_network(model, ALL, [], "countries")
+    assert isinstance(figure, go.Figure)
+    assert not figure.layout.showlegend  # the legend is the HTML above the chart
+    assert 'class="cbdash-network-legend"' in legend
+    assert "Data sharing" in legend
+    kept = views.cooperation_network(model, ALL, [], "countries")
+    assert kept[0] is figure
+    assert views.cooperation_network(model, ALL, [], "projects")[0] is not figure
+
+
+def test_case_studies(model):
+    studies = views.case_studies(model, ALL, [])
+    assert studies.labels == {"alpha-beta": "Alpha Portal → Beta Database: Data sharing (2023)"}
+    assert studies.cases == {
+        "alpha-beta": ("Alpha and Beta exchange project records.", ("https://example.org/coop",))
+    }
+    assert studies.table["sources"].tolist() == ["https://example.org/coop"]
+    assert views.case_studies(model, ALL, []) is studies
+
+
+def test_standing_alone(model):
+    alone = views.standing_alone(model, ALL)
+    assert alone.to_dict("records") == [
+        {
+            "name": "Gamma Index",
+            "owners": "Gamma Institute",
+            "kind": "Index or ranking",
+            "scope": "Pacific and Kenya",
+            "url": "",
+        }
+    ]
+    assert views.standing_alone(model, ALL) is alone
+    assert views.standing_alone(model, CYBERCRIME).empty  # alpha and beta are linked
+
+
+# Overlap ---------------------------------------------------------------------------------
+
+
+def test_overlap_takeaway(model):
+    text = views.overlap_takeaway(model, ALL)
+    assert text == (
+        "Alpha Portal and Beta Database are the most alike by topics and target users "
+        "(Jaccard 0.50)."
+    )
+    assert views.overlap_takeaway(model, ALL) is text
+    assert ("overlap_takeaway", ("alpha", "beta", "gamma")) in memo_keys(model)
+
+
+def test_overlap_comparison_by_countries(model):
+    c = views.overlap_comparison(model, ALL, "countries", "count", False)
+    assert (c.compared, c.with_values) == (3, 3)
+    assert c.membership.loc["alpha"].all()  # the global mapping covers all five
+    assert sorted(c.membership.columns[c.membership.loc["beta"]]) == ["KEN", "NGA"]
+    assert c.shown is not None
+    assert c.shown.first == ("alpha", "gamma")  # three shared countries
+    assert c.shown.pairs.values.tolist() == [
+        ["Alpha Portal", "Gamma Index", "3"],
+        ["Alpha Portal", "Beta Database", "2"],
+        ["Gamma Index", "Beta Database", "1"],
+    ]
+    assert len(c.shown.long_form) == 9
+    assert list(c.shown.long_form.columns) == ["mapping_a", "mapping_b", "count"]
+    assert c.shown.figure.layout.title.text == "Shared count by countries"
+    assert views.overlap_comparison(model, ALL, "countries", "count", False) is c
+    assert ("overlap", ALL, "countries", "count", False) in memo_keys(model)
+
+
+def test_overlap_comparison_without_global_and_by_jaccard(model):
+    c = views.overlap_comparison(model, ALL, "countries", "jaccard", True)
+    assert (c.compared, c.with_values) == (2, 2)  # alpha is global
+    assert c.shown.pairs.values.tolist() == [["Beta Database", "Gamma Index", "0.25"]]
+    every = views.overlap_comparison(model, ALL, "countries", "jaccard", False)
+    assert every.shown.pairs["value"].tolist() == ["0.60", "0.40", "0.25"]
+
+
+def test_overlap_comparison_by_projects_and_topics(model):
+    projects = views.overlap_comparison(model, ALL, "projects", "count", False)
+    assert projects.shown.first == ("alpha", "beta")  # both list p1
+    assert sorted(projects.membership.columns) == ["p1", "p2", "p3", "p4"]
+    topics = views.overlap_comparison(model, ALL, "topics", "count", False)
+    assert topics.shown.pairs["value"].tolist() == ["1", "0", "0"]
+
+
+def test_overlap_comparison_needs_two_with_values(model):
+    c = views.overlap_comparison(
+        model, Filters(topics=("culture_skills",)), "topics", "count", False
+    )
+    assert (c.compared, c.with_values, c.shown) == (1, 1, None)
+
+
+def test_overlap_pair(model):
+    p = views.overlap_pair(model, ALL, "countries", "count", False, "alpha", "gamma")
+    assert p.summary == {"both": 3, "only_a": 2, "only_b": 0}
+    assert p.detail[["value", "name", "status"]].values.tolist() == [
+        ["FJI", "Fiji", "both"],
+        ["KEN", "Kenya", "both"],
+        ["TON", "Tonga", "both"],
+        ["BRA", "Brazil", "only Alpha Portal"],
+        ["NGA", "Nigeria", "only Alpha Portal"],
+    ]
+    assert p.lists.splitlines() == [
+        "- **In both** (3): Fiji, Kenya, Tonga",
+        "- **Only in Alpha Portal** (2): Brazil, Nigeria",
+        "- **Only in Gamma Index** (0): none",
+    ]
+    assert views.overlap_pair(model, ALL, "countries", "count", False, "alpha", "gamma") is p
+    key = ("overlap_pair", ALL, "countries", "count", False, "alpha", "gamma")
+    assert key in memo_keys(model)
+
+
+def test_overlap_pair_names_projects_by_title(model):
+    p = views.overlap_pair(model, ALL, "projects", "count", False, "alpha", "beta")
+    assert p.summary == {"both": 1, "only_a": 1, "only_b": 1}
+    assert dict(zip(p.detail["value"], p.detail["name"], strict=True)) == {
+        "p1": "Kenya Cybercrime Training",
+        "p3": "Pacific Strategy Support",
+        "p4": "Nigeria Cyber Law",
+    }
+    assert isinstance(p.detail, pd.DataFrame)
