@@ -235,3 +235,74 @@ def test_overlap_pair_names_projects_by_title(model):
         "p4": "Nigeria Cyber Law",
     }
     assert isinstance(p.detail, pd.DataFrame)
+
+
+# Topics ----------------------------------------------------------------------------------
+
+
+def test_topics_sentence(model):
+    text = views.topics_sentence(model, ALL)
+    assert text == (
+        "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills the least "
+        "(1). Governments & policymakers are served by 2 of 3 mappings; Civil society by 1."
+    )
+    assert views.topics_sentence(model, ALL) is text
+
+
+def test_topics_by_mapping(model):
+    t = views.topics_by_mapping(model, ALL)
+    assert t.matrix.loc["alpha"].to_dict() == {
+        "cybercrime": 1,
+        "culture_skills": 0,
+        "policy_strategy": 1,
+    }
+    assert t.matrix.loc["gamma", "culture_skills"] == 1
+    assert len(t.long) == 9 and list(t.long.columns) == ["mapping", "topic", "covered"]
+    assert t.figure.layout.title.text == "Topics each mapping covers (dark = covered)"
+    assert not t.figure.layout.annotations  # no cell labels on a 0/1 matrix
+    assert views.topics_by_mapping(model, ALL) is t
+    assert ("topics_mapping", ALL) in memo_keys(model)
+
+
+def test_topics_by_region_counts_mappings_or_projects(model):
+    by_mappings = views.topics_by_region(model, ALL, "mappings")
+    assert by_mappings.matrix.loc["Africa"].to_dict() == {
+        "cybercrime": 2,
+        "policy_strategy": 1,
+        "culture_skills": 1,
+    }
+    by_projects = views.topics_by_region(model, ALL, "projects")
+    assert by_projects.matrix.loc["Africa"].to_dict() == {
+        "cybercrime": 2,  # p1 (Kenya) and p4 (Nigeria, Africa)
+        "policy_strategy": 1,
+        "culture_skills": 0,
+    }
+    assert list(by_projects.long.columns) == ["region", "topic", "projects"]
+    assert by_projects.figure.layout.title.text == "Projects per UN region and topic"
+    assert views.topics_by_region(model, ALL, "projects") is by_projects
+    assert views.topics_by_region(model, ALL, "mappings") is by_mappings
+
+
+def test_topics_by_region_without_counts_has_no_chart(model):
+    americas = Filters(regions=("m49_019",))  # alpha covers Brazil; no project there
+    assert views.topics_by_region(model, americas, "mappings").figure is not None
+    t = views.topics_by_region(model, americas, "projects")
+    assert t.figure is None
+    assert t.long is t.matrix
+
+
+def test_topics_by_users(model):
+    figure, long = views.topics_by_users(model, ALL)
+    counts = long.set_index(["target users", "topic"])["mappings"]
+    assert counts["governments_policymakers", "cybercrime"] == 2  # alpha and beta
+    assert counts["civil_society", "culture_skills"] == 1  # gamma
+    assert counts.sum() == 5
+    assert figure.layout.title.text == "Mappings per target-user group and topic"
+    assert views.topics_by_users(model, ALL)[0] is figure
+
+
+def test_topics_crosswalk_by_labels(model):
+    cw = views.topics_crosswalk(model)
+    assert list(cw.columns) == ["framework", "category", "topic", "relation", "note", "source"]
+    assert cw["topic"].tolist() == ["Cybercrime", "Cybercrime"]
+    assert views.topics_crosswalk(model) is cw
