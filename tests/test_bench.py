@@ -113,3 +113,62 @@ def test_floor_pages_exist_outside_the_app(name):
     path = bench.REPO / "bench" / name
     assert path.exists()
     assert "bench" not in (bench.REPO / "app.py").read_text()
+
+
+def test_trace_self_times_subtracts_nested_events_per_thread():
+    meta = [
+        {"ph": "M", "name": "thread_name", "pid": 1, "tid": 1, "args": {"name": "Main"}},
+        {"ph": "M", "name": "thread_name", "pid": 2, "tid": 9, "args": {"name": "Gpu"}},
+    ]
+    spans = [  # ts and dur in microseconds
+        {"ph": "X", "pid": 1, "tid": 1, "ts": 0, "dur": 10_000, "name": "RunTask"},
+        {"ph": "X", "pid": 1, "tid": 1, "ts": 1_000, "dur": 6_000, "name": "Layout"},
+        {"ph": "X", "pid": 1, "tid": 1, "ts": 2_000, "dur": 1_000, "name": "Paint"},
+        {"ph": "X", "pid": 1, "tid": 1, "ts": 20_000, "dur": 3_000, "name": "Layout"},
+        {"ph": "X", "pid": 2, "tid": 9, "ts": 0, "dur": 4_000, "name": "WebGL"},
+        {"ph": "B", "pid": 2, "tid": 9, "ts": 0, "name": "ignored"},
+    ]
+    got = bench.trace_self_times(meta + spans)
+    assert got == [  # RunTask (a scheduling wrapper) is left out
+        {"thread": "Main", "event": "Layout", "ms": 8.0},  # 6 - 1 nested, then 3
+        {"thread": "Gpu", "event": "WebGL", "ms": 4.0},
+        {"thread": "Main", "event": "Paint", "ms": 1.0},
+    ]
+
+
+def test_js_self_times_by_script_without_content_hash():
+    frame = {"functionName": "f", "url": "", "lineNumber": 0}
+    profile = {
+        "nodes": [
+            {"id": 1, "callFrame": {**frame, "url": "http://x/static/js/PlotlyChart.D9Z0_fxz.js"}},
+            {"id": 2, "callFrame": {**frame, "url": "http://x/static/js/react-dom.Dzbslgj4.js"}},
+            {"id": 3, "callFrame": {**frame, "functionName": "(program)"}},
+            {"id": 4, "callFrame": {**frame, "functionName": "(idle)"}},
+        ],
+        "samples": [1, 1, 1, 2, 3, 4, 4, 4],
+        "startTime": 0,
+        "endTime": 8_000,  # microseconds: 1 ms per sample
+    }
+    assert bench.js_self_times(profile) == [
+        {"script": "PlotlyChart", "ms": 3.0},
+        {"script": "react-dom", "ms": 1.0},
+        {"script": "(program)", "ms": 1.0},
+    ]
+
+
+def test_over_budget_ranks_pages_by_how_far_over():
+    browser = {
+        "floor": {"filter_change_ms": 400.0, "cold_load_ms": 3000.0},
+        "pages": {
+            "home": {"filter_change_ms": 500.0, "cold_load_ms": 2000.0},  # within 600 / 4500
+            "map": {"filter_change_ms": 1200.0, "cold_load_ms": 3000.0},  # 2x
+            "gaps": {"filter_change_ms": 700.0, "cold_load_ms": 5000.0},  # 1.17x and 1.11x
+            "broken": {"filter_change_ms": None, "cold_load_ms": None},
+        },
+    }
+    assert bench.over_budget(browser, "shipped") == [
+        ("map", ["filter change to redrawn (ms)"]),
+        ("gaps", ["filter change to redrawn (ms)", "cold load to drawn (ms)"]),
+    ]
+    big = {"floor": {}, "pages": {"map": {"filter_change_ms": 1200.0, "cold_load_ms": 3900.0}}}
+    assert bench.over_budget(big, "big") == [("map", ["filter change to redrawn (ms)"])]

@@ -24,8 +24,13 @@ For each dataset:
   of the websocket frames received in between; the same for the browser floor
   (`bench/floor_browser.py`: the app's navigation and sidebar, one 10x10 plotly heatmap);
   the server's peak RSS (VmHWM); 20 browser contexts opening the home page at once (time
-  until all are drawn, errors, and the server's CPU seconds meanwhile; `--floor-viewers
-  shipped` does the same on the browser floor, for comparison).
+  until all are drawn, errors, the server's and the browser's CPU seconds meanwhile; on
+  the shipped data the same is done on the browser floor, for comparison:
+  `--floor-viewers`); 20 websocket sessions without browsers (the server's share).
+- **why**: the (at most three) pages furthest over a browser time budget are loaded again
+  under a Chrome trace, and two filter changes are traced and CPU-profiled; the heaviest
+  trace events per thread and scripts by self time are printed under the table (e.g. the
+  GPU process running software WebGL, V8 compiling, React, plotly.js).
 
 "Drawn" means: the script is not running, the page title is there, nothing is stale, no
 element is still a loading skeleton (Streamlit loads chart and widget code lazily), every
@@ -778,6 +783,13 @@ async def browser_bench_async(
                         browser, url, settings.cold_runs, settings.changes
                     )
                     log(f"  browser {page.name}: {_brief(out['pages'][page.name])}")
+                for name, metrics in over_budget(out, label)[: settings.profiled_pages]:
+                    url = f"{app.url}/{next(p.url_path for p in pages if p.name == name)}"
+                    changes = 2 if "filter change to redrawn (ms)" in metrics else 0
+                    profile = await browser_profile(browser, url, changes)
+                    out["pages"][name]["browser_profile"] = profile
+                    for part in ("changes", "cold") if changes else ("cold",):
+                        log(f"  profile {name} {part}: {_brief_profile(profile, part)}")
                 out["sessions"] = await sessions(app.url, app.proc.pid)
                 log(f"  {VIEWERS} {_brief_sessions(out['sessions'])}")
                 out["viewers"] = await viewers(browser, f"{app.url}/", app.proc.pid)
@@ -799,6 +811,7 @@ class BrowserSettings:
     floor_cold_runs: int = 3
     floor_changes: int = 4
     floor_viewers: bool = False
+    profiled_pages: int = 3  # the pages most over a browser budget get a browser profile
 
 
 def _brief_viewers(r: dict[str, Any]) -> str:
@@ -816,6 +829,157 @@ def _brief_viewers(r: dict[str, Any]) -> str:
             else ""
         )
     )
+
+
+# --- where the browser's time goes (for the rows over budget) ------------------------------------
+
+TRACE_CATEGORIES = [
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "v8",
+    "gpu",
+    "blink",
+    "cc",
+    "viz",
+]
+# Scheduling wrappers: their self time is the gaps between what they run, not work.
+_WRAPPER_EVENTS = {"RunTask", "ThreadControllerImpl::RunTask", "Scheduler::RunTask"}
+
+
+def trace_self_times(events: Sequence[dict[str, Any]], top: int = 12) -> list[dict[str, Any]]:
+    """The `top` (thread, event) pairs of a Chrome trace by self time: each complete event's
+    duration minus that of the events nested in it on the same thread, summed per thread
+    name and event name (e.g. CrGpuMain / WebGL, CrRendererMain / v8.compile)."""
+    threads = {
+        (e["pid"], e["tid"]): e["args"]["name"]
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name"
+    }
+    by_thread: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    for e in events:
+        if e.get("ph") == "X" and "dur" in e:
+            by_thread.setdefault((e["pid"], e["tid"]), []).append((e["ts"], e["dur"], e["name"]))
+    totals: dict[tuple[str, str], float] = {}
+    for key, spans in by_thread.items():
+        thread = threads.get(key, "?")
+        spans.sort(key=lambda x: (x[0], -x[1]))
+        stack: list[list[Any]] = []  # [end, name, duration, nested duration]
+
+        def close(entry: list[Any], thread: str = thread) -> None:
+            own = max(entry[2] - entry[3], 0.0)
+            totals[(thread, entry[1])] = totals.get((thread, entry[1]), 0.0) + own
+
+        for ts, dur, name in spans:
+            while stack and ts >= stack[-1][0]:
+                close(stack.pop())
+            if stack:
+                stack[-1][3] += min(dur, stack[-1][0] - ts)
+            stack.append([ts + dur, name, dur, 0.0])
+        while stack:
+            close(stack.pop())
+    ranked = sorted(
+        ((k, v) for k, v in totals.items() if k[1] not in _WRAPPER_EVENTS),
+        key=lambda kv: -kv[1],
+    )
+    return [{"thread": t, "event": n, "ms": v / 1000} for (t, n), v in ranked[:top]]
+
+
+def js_self_times(profile: dict[str, Any], top: int = 8) -> list[dict[str, Any]]:
+    """Self time (ms) of a V8 CPU profile by script, largest first: bundle names without
+    their content hash (PlotlyChart, react-dom, ...), or V8's own entries such as
+    "(program)" (the browser's native work: style, layout, paint) and "(garbage collector)"."""
+    nodes = {n["id"]: n["callFrame"] for n in profile["nodes"]}
+    samples = profile.get("samples") or []
+    if not samples:
+        return []
+    interval_ms = (profile["endTime"] - profile["startTime"]) / len(samples) / 1000
+    totals: dict[str, float] = {}
+    for node_id in samples:
+        frame = nodes[node_id]
+        script = frame["url"].rsplit("/", 1)[-1]
+        name = (
+            re.sub(r"[.-][A-Za-z0-9_-]{6,}\.js$", "", script) if script else frame["functionName"]
+        )
+        name = name or "(anonymous)"
+        if name != "(idle)":
+            totals[name] = totals.get(name, 0.0) + interval_ms
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+    return [{"script": k, "ms": v} for k, v in ranked[:top]]
+
+
+async def browser_profile(browser, url: str, changes: int) -> dict[str, Any]:
+    """Where a browser's time goes on one page, for a row over budget: a Chrome trace of a
+    cold load, then a trace and a JavaScript CPU profile of `changes` filter changes, each
+    summarised by self time (`trace_self_times`, `js_self_times`); the traces themselves
+    are not kept (tens of MB)."""
+    out: dict[str, Any] = {}
+    context = await browser.new_context(viewport=VIEWPORT)
+    try:
+        await browser.start_tracing(categories=TRACE_CATEGORIES)
+        try:
+            elapsed, _, page, frames = await cold_load(context, url)
+        finally:
+            trace = await browser.stop_tracing()
+        out["cold"] = {"ms": elapsed * 1000, "trace": trace_self_times(_trace_events(trace))}
+        if changes:
+            cdp = await context.new_cdp_session(page)
+            await cdp.send("Profiler.enable")
+            await cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+            await cdp.send("Profiler.start")  # before the trace, which would count its start
+            await browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
+            try:
+                times, _, _ = await filter_changes(page, frames, changes)
+            finally:
+                trace = await browser.stop_tracing()
+                profile = (await cdp.send("Profiler.stop"))["profile"]
+            out["changes"] = {
+                "ms": [t * 1000 for t in times],
+                "trace": trace_self_times(_trace_events(trace)),
+                "js": js_self_times(profile),
+            }
+    except Exception as exc:  # a profile is context for the table; its failure is not fatal
+        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    finally:
+        await context.close()
+    return out
+
+
+def _trace_events(trace: bytes) -> list[dict[str, Any]]:
+    data = json.loads(trace)
+    return data["traceEvents"] if isinstance(data, dict) else data
+
+
+def over_budget(browser: dict[str, Any], dataset: str) -> list[tuple[str, list[str]]]:
+    """The pages over a browser time budget (filter change, cold load) on `dataset`, the
+    furthest over first, each with the metrics it misses."""
+    found: dict[str, tuple[float, list[str]]] = {}
+    keys = {
+        "filter change to redrawn (ms)": "filter_change_ms",
+        "cold load to drawn (ms)": "cold_load_ms",
+    }
+    for metric, key in keys.items():
+        kind, amount = BUDGETS[metric][dataset]
+        floor = (browser.get("floor") or {}).get(key)
+        limit = (
+            amount * floor if kind == "x" and floor else float(amount) if kind == "max" else None
+        )
+        for name, m in browser["pages"].items():
+            value = m.get(key)
+            if limit and value is not None and value > limit:
+                worst, metrics = found.get(name, (0.0, []))
+                found[name] = (max(worst, value / limit), [*metrics, metric])
+    ranked = sorted(found.items(), key=lambda kv: -kv[1][0])
+    return [(name, metrics) for name, (_, metrics) in ranked]
+
+
+def _brief_profile(p: dict[str, Any], part: str, n: int = 4) -> str:
+    """One line: the heaviest trace events (thread/event) and scripts of a profile part."""
+    got = p.get(part)
+    if not got:
+        return p.get("error", "no profile")
+    events = "; ".join(f"{e['thread']}/{e['event']} {e['ms']:.0f}" for e in got["trace"][:n])
+    scripts = "; ".join(f"{e['script']} {e['ms']:.0f}" for e in got.get("js", [])[:n])
+    return f"trace (ms, self): {events}" + (f" | JS (ms, self): {scripts}" if scripts else "")
 
 
 async def cold_load_and_close(browser, url: str) -> None:
@@ -982,7 +1146,8 @@ def info_lines(results: dict[str, Any]) -> list[str]:
 
 
 def profile_lines(results: dict[str, Any], rows: Sequence[dict[str, Any]]) -> list[str]:
-    """For each page over its server budget, the heaviest functions of one profiled rerun."""
+    """For each page over its server budget, the heaviest functions of one profiled rerun;
+    for the pages most over a browser budget, where the browser's time went."""
     out = []
     for row in rows:
         if row["metric"] != "server rerun median (ms)":
@@ -997,6 +1162,15 @@ def profile_lines(results: dict[str, Any], rows: Sequence[dict[str, Any]]) -> li
                 out.append(f"profile {dataset} {row['page']} (one rerun, cumulative): {listed}")
     if out:
         out.insert(0, f"\nFull listings: {PROFILES}/<dataset>/<page>.txt")
+    for dataset, r in results.items():
+        for page, m in ((r.get("browser") or {}).get("pages") or {}).items():
+            profile = m.get("browser_profile")
+            if not profile:
+                continue
+            for part, what in (("changes", "filter changes"), ("cold", "cold load")):
+                if part in profile or (part == "cold" and "error" in profile):
+                    brief = _brief_profile(profile, part)
+                    out.append(f"browser profile {dataset} {page}, {what}: {brief}")
     return out
 
 
@@ -1027,9 +1201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changes", type=int, default=2, help="filter changes per page")
     parser.add_argument(
         "--floor-viewers",
-        default="",
-        help="datasets on which 20 viewers also open the browser floor, e.g. shipped "
-        "(for comparison; adds a minute or two)",
+        default="shipped",
+        help="datasets on which 20 viewers also open the browser floor, for comparison "
+        "(default: shipped; adds about a minute; '' for none)",
     )
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-server", action="store_true")
