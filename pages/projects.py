@@ -1,63 +1,28 @@
-"""Projects & duplicates: which projects several mappings list, and who funds what where."""
+"""Projects & duplicates: which projects several mappings list, and who funds what where.
 
-import pandas as pd
-import plotly.graph_objects as go
+The sentence, the projects listed by several mappings, the duplicate check and the funding
+flows are computed by `cbdash.views` and kept per filter state and choice.
+"""
+
 import streamlit as st
 
-from cbdash import figures, funding, takeaways, ui
-from cbdash.projects import nearest_score
+from cbdash import ui, views
 
 SECTIONS = ["Listed by several mappings", "Duplicate check", "Who funds what, where"]
 
 model, filters = ui.page_context()
-inv = model.inventory
 projects = model.filtered_projects(filters)
 
 st.title("Which projects appear in several mappings?")
 # Sentences, tables and charts are kept per filter state (Model.memo).
-st.markdown(model.memo(("projects_sentence", filters), lambda: takeaways.duplicates(projects)))
+st.markdown(views.projects_sentence(model, filters))
 if projects.empty:
     ui.empty_state("No project matches the filters. Widen or reset them in the sidebar.")
     st.stop()
 
-
-def listed_by_several(rows: pd.DataFrame) -> pd.DataFrame:
-    """`listed_by_several(projects)`, from the readable rows' precomputed listing counts."""
-    several = rows[rows["mappings listing it"] >= 2].sort_values(
-        ["mappings listing it", "title"], ascending=[False, True]
-    )
-    columns = ["title", "aliases", "listed in", "mappings listing it", "funders", "start", "end"]
-    return several[[*columns, "sources"]]
-
-
-def duplicate_check() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The duplicate check's rows for the projects that pass, its groups of more than one
-    row (the columns shown, and all), and the closest calls kept apart (nearest first)."""
-    checked = ui.get_clusters().set_index("project_id").loc[projects["project_id"]]
-    groups = checked[checked["cluster_size"] > 1].reset_index()
-    near = (
-        checked.assign(nearest=nearest_score(checked["evidence"]))
-        .dropna(subset=["nearest"])
-        .sort_values("nearest", ascending=False)
-        .reset_index()
-    )[["project_id", "nearest", "evidence", "overridden"]]
-    return checked, groups[["cluster_id", "project_id", "score", "evidence"]], groups, near
-
-
-def flows_of(by: str) -> tuple[pd.DataFrame, go.Figure | None]:
-    """Projects from funders or implementers to regions, and their Sankey chart."""
-    flows = funding.flows(projects, model.project_regions, by=by)
-    if flows.empty:
-        return flows, None
-    return flows, figures.flow_sankey(flows, title=f"Projects from {by} to UN regions")
-
-
 section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], key="projects_section")
 if section == SECTIONS[0]:
-    shown = model.memo(
-        ("projects_several", filters),
-        lambda: listed_by_several(model.project_rows.loc[projects.index]),
-    )
+    shown = views.projects_listed_by_several(model, filters)
     if shown.empty:
         ui.empty_state("No project that passes the filters is listed by two or more mappings.")
     else:
@@ -70,7 +35,11 @@ if section == SECTIONS[0]:
         )
         ui.download_csv(shown, "projects listed by several mappings", "dl_several")
 elif section == SECTIONS[1]:
-    checked, group_rows, groups, near = model.memo(("projects_check", filters), duplicate_check)
+    # The check on all projects is cached by the app (ui.get_clusters) and only read when
+    # this filter state's result is not kept yet.
+    checked, group_rows, groups, near = views.projects_duplicate_check(
+        model, filters, ui.get_clusters
+    )
     st.markdown(
         f"The duplicate check compared {len(checked)} project rows by names, aliases, "
         "funders, implementers, countries and years. "
@@ -99,7 +68,7 @@ elif section == SECTIONS[1]:
     )
 else:
     by = st.radio("From", ["funders", "implementers"], horizontal=True, key="flow_by")
-    flows, sankey = model.memo(("projects_flows", filters, by), lambda: flows_of(by))
+    flows, sankey = views.projects_flows(model, filters, by)
     if sankey is None:
         ui.empty_state(f"No project with known {by} and region matches the filters.")
     else:

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import pytest
 
 from cbdash import gaps, views
+from cbdash import projects as projects_module
 from cbdash.filters import Filters
 from cbdash.model import build_model
 from tests.conftest import FIXTURE_DIR
@@ -306,3 +307,62 @@ def test_topics_crosswalk_by_labels(model):
     assert list(cw.columns) == ["framework", "category", "topic", "relation", "note", "source"]
     assert cw["topic"].tolist() == ["Cybercrime", "Cybercrime"]
     assert views.topics_crosswalk(model) is cw
+
+
+# Projects --------------------------------------------------------------------------------
+
+
+def test_projects_sentence(model):
+    text = views.projects_sentence(model, ALL)
+    assert text.startswith("1 of 4 projects is listed by two or more mappings; 0 are listed")
+    assert views.projects_sentence(model, ALL) is text
+
+
+def test_projects_listed_by_several(model):
+    shown = views.projects_listed_by_several(model, ALL)
+    assert shown["title"].tolist() == ["Kenya Cybercrime Training"]  # alpha and beta list p1
+    assert shown.iloc[0]["listed in"] == "Alpha Portal; Beta Database"
+    assert shown.columns[-1] == "sources"
+    assert views.projects_listed_by_several(model, ALL) is shown
+    assert views.projects_listed_by_several(model, Filters(users=("civil_society",))).empty
+
+
+def _clusters(model, calls: list) -> pd.DataFrame:
+    """The duplicate check on the fixture's projects, with p1 and p4 made one group."""
+    checked = projects_module.clusters(model.inventory.projects, None)
+    calls.append(1)
+    together = checked["project_id"].isin(["p1", "p4"])
+    return checked.assign(
+        cluster_id=checked["cluster_id"].where(~together, "c-p1"),
+        cluster_size=checked["cluster_size"].where(~together, 2),
+        score=checked["score"].where(~together, 0.9),
+    )
+
+
+def test_projects_duplicate_check(model):
+    calls: list = []
+    check = views.projects_duplicate_check(model, CYBERCRIME, lambda: _clusters(model, calls))
+    assert list(check.checked.index) == ["p1", "p4"]  # the projects that pass
+    assert check.groups["project_id"].tolist() == ["p1", "p4"]
+    assert list(check.group_rows.columns) == ["cluster_id", "project_id", "score", "evidence"]
+    assert set(check.group_rows["cluster_id"]) == {"c-p1"}
+    assert check.near.empty  # p2 and p3, the closest call, do not pass the filters
+    again = views.projects_duplicate_check(model, CYBERCRIME, lambda: _clusters(model, calls))
+    assert again is check
+    assert calls == [1]  # the check on all projects is read only when not kept
+
+
+def test_projects_duplicate_check_closest_calls(model):
+    check = views.projects_duplicate_check(model, ALL, lambda: _clusters(model, []))
+    assert check.near[["project_id", "nearest"]].values.tolist() == [["p2", 0.78], ["p3", 0.78]]
+    assert list(check.near.columns) == ["project_id", "nearest", "evidence", "overridden"]
+
+
+def test_projects_flows(model):
+    flows, sankey = views.projects_flows(model, ALL, "funders")
+    assert flows.values.tolist() == [["Donor A", "Africa", 2], ["Donor B", "Oceania", 2]]
+    assert sankey.layout.title.text == "Projects from funders to UN regions"
+    assert views.projects_flows(model, ALL, "funders")[1] is sankey
+    by_implementers, _ = views.projects_flows(model, ALL, "implementers")
+    assert by_implementers["source"].tolist() == ["Implementer X", "Implementer Y"]
+    assert views.projects_flows(model, Filters(regions=("m49_019",)), "funders")[1] is None

@@ -8,7 +8,7 @@ pure apart from the model's memo: the same model, filters and question give the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -17,10 +17,20 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cbdash import coverage, figures, gaps, network, overlap, recommendations, takeaways
+from cbdash import (
+    coverage,
+    figures,
+    funding,
+    gaps,
+    network,
+    overlap,
+    recommendations,
+    takeaways,
+)
 from cbdash.filters import Filters
 from cbdash.membership import explode, membership_matrix
 from cbdash.model import Model
+from cbdash.projects import nearest_score
 from cbdash.recommendations import escape_markdown
 from cbdash.tables import matrix_long
 from cbdash.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
@@ -578,3 +588,89 @@ def topics_crosswalk(model: Model) -> pd.DataFrame:
             ["framework", "category", "topic", "relation", "note", "source"]
         ],
     )
+
+
+# Projects --------------------------------------------------------------------------------
+
+
+def projects_sentence(model: Model, filters: Filters) -> str:
+    """How many of the projects that pass the filters several mappings list; kept per
+    filter state."""
+    return model.memo(
+        ("projects_sentence", filters),
+        lambda: takeaways.duplicates(model.filtered_projects(filters)),
+    )
+
+
+def projects_listed_by_several(model: Model, filters: Filters) -> pd.DataFrame:
+    """The projects that pass the filters and two or more mappings list, most listed first,
+    as readable rows (`projects.listed_by_several` from the precomputed listing counts);
+    kept per filter state."""
+
+    def make() -> pd.DataFrame:
+        rows = model.project_rows.loc[model.filtered_projects(filters).index]
+        several = rows[rows["mappings listing it"] >= 2].sort_values(
+            ["mappings listing it", "title"], ascending=[False, True]
+        )
+        columns = [
+            "title",
+            "aliases",
+            "listed in",
+            "mappings listing it",
+            "funders",
+            "start",
+            "end",
+        ]
+        return several[[*columns, "sources"]]
+
+    return model.memo(("projects_several", filters), make)
+
+
+class DuplicateCheck(NamedTuple):
+    """The duplicate check's rows for the projects that pass the filters, its groups of
+    more than one row (the columns shown, and all), and the closest calls kept apart
+    (nearest first)."""
+
+    checked: pd.DataFrame
+    group_rows: pd.DataFrame
+    groups: pd.DataFrame
+    near: pd.DataFrame
+
+
+def projects_duplicate_check(
+    model: Model, filters: Filters, clusters: Callable[[], pd.DataFrame]
+) -> DuplicateCheck:
+    """The duplicate check read for the projects that pass the filters; `clusters()` gives
+    the check on all projects (`projects.clusters`, cached by the app) and is called only
+    when the result is not kept yet. Kept per filter state."""
+
+    def make() -> DuplicateCheck:
+        projects = model.filtered_projects(filters)
+        checked = clusters().set_index("project_id").loc[projects["project_id"]]
+        groups = checked[checked["cluster_size"] > 1].reset_index()
+        near = (
+            checked.assign(nearest=nearest_score(checked["evidence"]))
+            .dropna(subset=["nearest"])
+            .sort_values("nearest", ascending=False)
+            .reset_index()
+        )[["project_id", "nearest", "evidence", "overridden"]]
+        group_rows = groups[["cluster_id", "project_id", "score", "evidence"]]
+        return DuplicateCheck(checked, group_rows, groups, near)
+
+    return model.memo(("projects_check", filters), make)
+
+
+def projects_flows(
+    model: Model, filters: Filters, by: str
+) -> tuple[pd.DataFrame, go.Figure | None]:
+    """Projects that pass the filters from their funders or implementers (`by`) to UN
+    regions, and their Sankey chart (None when there is no flow); kept per filter state
+    and `by`."""
+
+    def make() -> tuple[pd.DataFrame, go.Figure | None]:
+        flows = funding.flows(model.filtered_projects(filters), model.project_regions, by=by)
+        if flows.empty:
+            return flows, None
+        return flows, figures.flow_sankey(flows, title=f"Projects from {by} to UN regions")
+
+    return model.memo(("projects_flows", filters, by), make)
