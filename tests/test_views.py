@@ -4,6 +4,7 @@ filters and choices returns the object kept by `Model.memo` (or `Model.derived`)
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from datetime import date
 
@@ -366,3 +367,88 @@ def test_projects_flows(model):
     by_implementers, _ = views.projects_flows(model, ALL, "implementers")
     assert by_implementers["source"].tolist() == ["Implementer X", "Implementer Y"]
     assert views.projects_flows(model, Filters(regions=("m49_019",)), "funders")[1] is None
+
+
+# Coverage map ----------------------------------------------------------------------------
+
+
+def test_map_summary(model):
+    kept = views.map_summary(model, ALL)
+    assert len(kept.coverage) == 10  # alpha 5 countries, beta 2, gamma 3
+    summary = kept.summary.set_index("iso3")
+    assert summary["mappings"].to_dict() == {"BRA": 1, "FJI": 2, "KEN": 3, "NGA": 2, "TON": 2}
+    assert summary["projects"].to_dict() == {"BRA": 0, "FJI": 1, "KEN": 1, "NGA": 1, "TON": 1}
+    assert kept.sentence.endswith("the least covered (1): Brazil.")
+    assert views.map_summary(model, ALL) is kept
+    only_beta = views.map_summary(model, Filters(users=("law_enforcement_judiciary",)))
+    assert set(only_beta.coverage["mapping_id"]) == {"beta"}
+
+
+def _map_values(view: views.MapView) -> dict[str, int]:
+    """Each country's value on the map (polygons, and circles for small states)."""
+    layers = json.loads(view.deck.to_json())["layers"]
+    return {row["iso3"]: row["value"] for layer in layers for row in layer["data"]}
+
+
+@pytest.mark.parametrize(
+    ("measure", "chosen", "label", "values"),
+    [
+        ("mappings", (), "mappings covering", {"BRA": 1, "FJI": 2, "KEN": 3, "NGA": 2, "TON": 2}),
+        (
+            "mappings",
+            ("beta",),
+            "selected mappings covering",
+            {"BRA": 0, "FJI": 0, "KEN": 1, "NGA": 1, "TON": 0},
+        ),
+        (
+            "regional",
+            (),
+            "regional or national mappings covering",
+            {"BRA": 0, "FJI": 1, "KEN": 2, "NGA": 1, "TON": 1},
+        ),
+        (  # the mappings chosen colour only "mappings"
+            "projects",
+            ("beta",),
+            "projects naming it",
+            {"BRA": 0, "FJI": 1, "KEN": 1, "NGA": 1, "TON": 1},
+        ),
+    ],
+)
+def test_map_view_measures(model, measure, chosen, label, values):
+    view = views.map_view(model, ALL, measure, chosen, None)
+    assert view.label == label
+    assert f"<div>{label}</div>" in view.legend
+    assert _map_values(view) == values
+    assert views.map_view(model, ALL, measure, list(chosen), None) is view  # kept as a tuple
+
+
+def test_map_view_per_selected_country(model):
+    plain = views.map_view(model, ALL, "mappings", (), None)
+    assert views.map_view(model, ALL, "mappings", (), "KEN") is not plain
+    assert ("map_view", ALL, "mappings", (), "KEN") in memo_keys(model)
+
+
+def test_map_country_names(model):
+    names = views.map_country_names(model)
+    assert list(names) == ["BRA", "FJI", "KEN", "NGA", "TON"]  # in order of name
+    assert names["KEN"] == "Kenya" and names["TON"] == "Tonga"
+    assert views.map_country_names(model) is names
+
+
+def test_map_panel(model):
+    kenya = views.map_panel(model, ALL, "KEN")
+    assert kenya.mappings["name"].tolist() == ["Alpha Portal", "Beta Database", "Gamma Index"]
+    assert list(kenya.mappings.columns) == ["name", "kind", "scope", "topics"]
+    assert kenya.projects["project_id"].tolist() == ["p1"]
+    assert kenya.shown_projects.columns.tolist() == [
+        "title",
+        "topics",
+        "funders",
+        "start",
+        "end",
+        "listed in",
+    ]
+    assert views.map_panel(model, ALL, "KEN") is kenya
+    brazil = views.map_panel(model, ALL, "BRA")
+    assert brazil.mappings["name"].tolist() == ["Alpha Portal"]
+    assert brazil.projects.empty
