@@ -1,41 +1,18 @@
-"""Home: who maps cybersecurity capacity building, and how."""
+"""Home: who maps cybersecurity capacity building, and how.
 
-import pandas as pd
+The sentence, the numbers, the kinds and the table are computed by `cbdash.views` and kept
+per filter state.
+"""
+
 import streamlit as st
 
-from cbdash import takeaways, ui
-
-COLUMNS = [
-    "name",
-    "owners",
-    "kind",
-    "scope",
-    "countries covered (derived)",
-    "topics",
-    "confidence",
-    "url",
-]
+from cbdash import ui, views
 
 model, filters = ui.page_context()
-inv = model.inventory
 mappings = model.filtered_mappings(filters)
 
-
-def headline() -> tuple[str, list[int]]:
-    """The opening sentence and the four numbers, for the mappings that pass the filters."""
-    ids = mappings["id"]
-    links = inv.cooperation["mapping_a"].isin(ids) & inv.cooperation["mapping_b"].isin(ids)
-    numbers = [
-        len(mappings),
-        len(model.filtered_projects(filters)),
-        model.coverage.loc[model.coverage["mapping_id"].isin(ids), "iso3"].nunique(),
-        int(links.sum()),
-    ]
-    return takeaways.who_maps(mappings, model.labels["kinds"]), numbers
-
-
 # Kept per filter state: a rerun with the same filters (another viewer, a click) reuses it.
-sentence, numbers = model.memo(("home", filters), headline)
+sentence, numbers = views.home_headline(model, filters)
 st.title("Who maps cybersecurity capacity building?")
 st.markdown(sentence)
 cols = st.columns(4)
@@ -53,21 +30,7 @@ if mappings.empty:
 
 # A table with bars rather than a plotly chart: the home page is what every viewer opens
 # first, and without a chart the browser does not load and compile plotly.js (4.7 MB).
-
-
-def kinds_table() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mappings per kind: with readable labels (shown) and with kind ids (the download)."""
-    kinds = (
-        mappings["kind"]
-        .value_counts()
-        .rename_axis("kind")
-        .reset_index(name="mappings")
-        .assign(label=lambda d: d["kind"].map(lambda k: model.labels["kinds"].get(k, k)))
-    )
-    return kinds[["label", "mappings"]], kinds[["kind", "mappings"]]
-
-
-kinds, kinds_download = model.memo(("home_kinds", filters), kinds_table)
+kinds, kinds_download = views.home_kinds(model, filters)
 st.markdown("**Mapping efforts by kind**")
 ui.table(
     kinds,
@@ -86,7 +49,7 @@ ui.download_csv(kinds_download, "mappings by kind", "dl_kinds")
 st.subheader("The mapping efforts")
 # The readable rows are built once per model; a mapping's derived coverage does not depend
 # on which other mappings pass the filters.
-shown = model.memo(("home_table", filters), lambda: model.mapping_rows.loc[mappings.index, COLUMNS])
+shown = views.home_table(model, filters)
 ui.table(
     shown,
     "home_table",

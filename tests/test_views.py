@@ -452,3 +452,29 @@ def test_map_panel(model):
     brazil = views.map_panel(model, ALL, "BRA")
     assert brazil.mappings["name"].tolist() == ["Alpha Portal"]
     assert brazil.projects.empty
+
+
+# Home ------------------------------------------------------------------------------------
+
+
+def test_home_headline(model):
+    headline = views.home_headline(model, ALL)
+    assert headline.numbers == [3, 4, 5, 1]  # mappings, projects, countries, links
+    assert headline.sentence.startswith("3 mapping efforts run by 3 organisations;")
+    assert views.home_headline(model, ALL) is headline
+    assert views.home_headline(model, CYBERCRIME).numbers == [2, 2, 5, 1]  # p1, p4
+    assert views.home_headline(model, Filters(users=("civil_society",))).numbers == [1, 1, 3, 0]
+
+
+def test_home_kinds(model):
+    shown, download = views.home_kinds(model, CYBERCRIME)
+    assert shown.values.tolist() == [["Knowledge portal", 1], ["Project database", 1]]
+    assert download.values.tolist() == [["knowledge_portal", 1], ["project_database", 1]]
+    assert views.home_kinds(model, CYBERCRIME)[0] is shown
+
+
+def test_home_table(model):
+    shown = views.home_table(model, CYBERCRIME)
+    assert list(shown.columns) == views.HOME_COLUMNS
+    assert shown["name"].tolist() == ["Alpha Portal", "Beta Database"]
+    assert views.home_table(model, CYBERCRIME) is shown
