@@ -1,15 +1,14 @@
-"""Explore & download: every mapping and project, searchable, with sources."""
+"""Explore & download: every mapping and project, searchable, with sources.
 
-from collections.abc import Callable
+The rows that match a search and the side-by-side comparison are computed by
+`cbdash.views`; the rows are kept per filter state, search and columns.
+"""
 
-import pandas as pd
 import streamlit as st
 
-from cbdash import ui
-from cbdash.tables import search
+from cbdash import ui, views
 
 model, filters = ui.page_context()
-inv = model.inventory
 mappings = model.filtered_mappings(filters)
 projects = model.filtered_projects(filters)
 
@@ -24,19 +23,16 @@ total = {"mappings": len(mappings), "projects": len(projects)}
 
 
 @st.fragment
-def table_view(table: Callable[[], pd.DataFrame], name: str, default_columns: list[str]) -> None:
-    """Search box, column picker, table and download for one table. A fragment: typing a
-    search or picking columns reruns only this table, not the page and its sidebar. The
-    rows shown are kept per filters, search and columns (Model.memo); `table()` makes all
-    the rows that pass the filters."""
+def table_view(name: str, default_columns: list[str]) -> None:
+    """Search box, column picker, table and download for one table ("mappings" or
+    "projects"). A fragment: typing a search or picking columns reruns only this table, not
+    the page and its sidebar. The rows shown are kept per filters, search and columns
+    (Model.memo); with no column picked, all are shown."""
     text = st.text_input(f"Search {name}", key=f"search_{name}", placeholder="any word")
     columns = st.multiselect(
         "Columns", list(columns_of[name]), default=default_columns, key=f"columns_{name}"
     )
-    chosen = tuple(columns or table.columns)
-    shown = model.memo(
-        ("explore", filters, name, text, chosen), lambda: search(table(), text)[list(chosen)]
-    )
+    shown = views.explore_rows(model, filters, name, text, columns or columns_of[name])
     if shown.empty:
         ui.empty_state(f"No {name} match the search and filters.")
         return
@@ -51,7 +47,6 @@ def table_view(table: Callable[[], pd.DataFrame], name: str, default_columns: li
 tab_m, tab_p, tab_c = st.tabs(["Mappings", "Projects", "Compare mappings"])
 with tab_m:
     table_view(
-        lambda: model.mapping_rows.loc[mappings.index],
         "mappings",
         [
             "name",
@@ -69,7 +64,6 @@ with tab_m:
     )
 with tab_p:
     table_view(
-        lambda: model.project_rows.loc[projects.index],
         "projects",
         [
             "title",
@@ -94,7 +88,6 @@ with tab_c:
     if not chosen:
         st.info("Pick two or three mappings to see them side by side.")
     else:
-        side = model.mapping_rows[model.mapping_rows["id"].isin(chosen)]
-        side = side.set_index("name").drop(columns=["id"]).T.astype(str)
+        side = views.explore_comparison(model, chosen)
         st.dataframe(side, key="compare_table")
         ui.download_csv(side.reset_index(names="field"), "mapping comparison", "dl_compare")

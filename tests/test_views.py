@@ -478,3 +478,35 @@ def test_home_table(model):
     assert list(shown.columns) == views.HOME_COLUMNS
     assert shown["name"].tolist() == ["Alpha Portal", "Beta Database"]
     assert views.home_table(model, CYBERCRIME) is shown
+
+
+# Explore ---------------------------------------------------------------------------------
+
+
+def test_explore_rows_search_and_columns(model):
+    rows = views.explore_rows(model, ALL, "mappings", "database", ["name", "kind"])
+    assert rows.values.tolist() == [["Beta Database", "Project database"]]
+    assert views.explore_rows(model, ALL, "mappings", "database", ("name", "kind")) is rows
+    key = ("explore", ALL, "mappings", "database", ("name", "kind"))
+    assert key in memo_keys(model)
+
+
+def test_explore_rows_of_projects_follow_the_filters(model):
+    every = views.explore_rows(model, ALL, "projects", "", ["title"])
+    assert every["title"].tolist() == [
+        "Kenya Cybercrime Training",
+        "Pacific Skills",
+        "Pacific Strategy Support",
+        "Nigeria Cyber Law",
+    ]
+    pacific = views.explore_rows(model, CYBERCRIME, "projects", "pacific", ["title"])
+    assert pacific.empty  # the Pacific projects are not on cybercrime
+    assert views.explore_rows(model, CYBERCRIME, "projects", "kenya", ["title"]).shape == (1, 1)
+
+
+def test_explore_comparison(model):
+    side = views.explore_comparison(model, ["gamma", "alpha"])
+    assert list(side.columns) == ["Alpha Portal", "Gamma Index"]  # in inventory order
+    assert "id" not in side.index and "kind" in side.index
+    assert side.loc["kind"].tolist() == ["Knowledge portal", "Index or ranking"]
+    assert side.loc["launched", "Alpha Portal"] == "2019"  # as text

@@ -33,7 +33,7 @@ from cbdash.membership import explode, membership_matrix
 from cbdash.model import Model
 from cbdash.projects import nearest_score
 from cbdash.recommendations import escape_markdown
-from cbdash.tables import mapping_table, matrix_long
+from cbdash.tables import mapping_table, matrix_long, search
 from cbdash.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
 
 # Gaps ------------------------------------------------------------------------------------
@@ -852,3 +852,30 @@ def home_table(model: Model, filters: Filters) -> pd.DataFrame:
         ("home_table", filters),
         lambda: model.mapping_rows.loc[model.filtered_mappings(filters).index, HOME_COLUMNS],
     )
+
+
+# Explore ---------------------------------------------------------------------------------
+
+
+def explore_rows(
+    model: Model, filters: Filters, name: str, text: str, columns: Sequence[str]
+) -> pd.DataFrame:
+    """The readable rows of the mappings or projects (`name`) that pass the filters and
+    match the search `text` (`tables.search`), with `columns`; kept per filter state,
+    table, search and columns."""
+    chosen = tuple(columns)
+
+    def make() -> pd.DataFrame:
+        if name == "mappings":
+            rows = model.mapping_rows.loc[model.filtered_mappings(filters).index]
+        else:
+            rows = model.project_rows.loc[model.filtered_projects(filters).index]
+        return search(rows, text)[list(chosen)]
+
+    return model.memo(("explore", filters, name, text, chosen), make)
+
+
+def explore_comparison(model: Model, ids: Sequence[str]) -> pd.DataFrame:
+    """Mappings side by side: a column per mapping (by name), a row per field, as text."""
+    side = model.mapping_rows[model.mapping_rows["id"].isin(ids)]
+    return side.set_index("name").drop(columns=["id"]).T.astype(str)
