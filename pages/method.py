@@ -1,9 +1,12 @@
-"""Data & method: provenance, taxonomy definitions, validation report, full downloads."""
+"""Data & method: provenance, taxonomy definitions, validation report, full downloads.
+
+The pages cited, the terms of each vocabulary, the report's rows and the full downloads
+are made by `cbdash.views` (once per model, except the full downloads).
+"""
 
 import streamlit as st
 
-from cbdash import ui
-from cbdash.tables import cited_pages
+from cbdash import ui, views
 
 model, filters = ui.page_context()
 inv = model.inventory
@@ -42,9 +45,7 @@ ui.table(
 ui.download_csv(inv.origins, "data sources", "dl_origins")
 
 st.subheader("Every page cited")
-pages = model.derived(
-    "cited_pages", lambda: cited_pages(inv.mappings, inv.projects, inv.cooperation)
-)
+pages = views.method_cited_pages(model)
 st.markdown(f"{len(pages)} web pages on {pages['site'].nunique()} sites are cited by the records.")
 ui.table(
     pages,
@@ -61,10 +62,7 @@ vocab = st.selectbox(
     key="vocab",
     format_func=lambda v: v.replace("_", " ").capitalize(),
 )
-terms = model.derived(
-    f"terms_{vocab}",
-    lambda: inv.vocabulary(vocab).assign(synonyms=lambda d: d["synonyms"].map("; ".join)),
-)
+terms = views.method_terms(model, vocab)
 ui.table(terms, "terms", what="terms")
 ui.download_csv(terms, f"taxonomy {vocab}", "dl_terms")
 
@@ -74,16 +72,12 @@ if report.issues:
         f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s). "
         "Rows with errors are kept where possible; bad values are left out."
     )
-    issues = model.derived("report_rows", report.to_frame)
+    issues = views.method_report_rows(model)
     ui.table(issues, "report", what="issues")
     ui.download_csv(issues, "validation report", "dl_report")
 else:
     st.success("All data files passed validation.")
 
 st.subheader("The full inventory")
-for name, frame in {
-    "mappings": inv.mappings,
-    "projects": inv.projects,
-    "cooperation links": inv.cooperation,
-}.items():
-    ui.download_csv(frame.drop(columns=["source_row"]), f"full {name}", f"dl_full_{name}")
+for name, frame in views.method_full_inventory(model).items():
+    ui.download_csv(frame, f"full {name}", f"dl_full_{name}")

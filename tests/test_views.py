@@ -510,3 +510,47 @@ def test_explore_comparison(model):
     assert "id" not in side.index and "kind" in side.index
     assert side.loc["kind"].tolist() == ["Knowledge portal", "Index or ranking"]
     assert side.loc["launched", "Alpha Portal"] == "2019"  # as text
+
+
+# Method ----------------------------------------------------------------------------------
+
+
+def test_method_cited_pages(model):
+    pages = views.method_cited_pages(model)
+    assert len(pages) == 8  # three mappings, four projects, one link: one page each
+    assert set(pages["site"]) == {"example.org"}
+    assert "link:alpha-beta" in set(pages["cited by"])
+    assert views.method_cited_pages(model) is pages
+
+
+def test_method_terms_join_synonyms(model):
+    terms = views.method_terms(model, "topics")
+    assert terms.set_index("id").loc["cybercrime", "synonyms"] == "cyber crime; e-evidence"
+    assert views.method_terms(model, "topics") is terms
+    assert views.method_terms(model, "link_kinds")["id"].tolist() == [
+        "data_sharing",
+        "cross_listing",
+    ]
+
+
+def test_method_report_rows(model, data_copy):
+    assert views.method_report_rows(model).empty  # the fixture is clean
+    projects = data_copy / "projects.csv"
+    projects.write_text(
+        projects.read_text(encoding="utf-8").replace("FJI;TON", "FJI;Tonga", 1), encoding="utf-8"
+    )
+    broken = build_model(data_copy)
+    rows = views.method_report_rows(broken)
+    assert any("unknown iso3 'Tonga'" in m for m in rows["message"])
+    assert views.method_report_rows(broken) is rows
+
+
+def test_method_full_inventory_without_source_rows(model):
+    full = views.method_full_inventory(model)
+    assert {name: len(frame) for name, frame in full.items()} == {
+        "mappings": 3,
+        "projects": 4,
+        "cooperation links": 1,
+    }
+    assert not any("source_row" in frame.columns for frame in full.values())
+    assert "source_row" in model.inventory.mappings.columns  # the inventory is left alone

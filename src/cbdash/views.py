@@ -33,7 +33,7 @@ from cbdash.membership import explode, membership_matrix
 from cbdash.model import Model
 from cbdash.projects import nearest_score
 from cbdash.recommendations import escape_markdown
-from cbdash.tables import mapping_table, matrix_long, search
+from cbdash.tables import cited_pages, mapping_table, matrix_long, search
 from cbdash.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
 
 # Gaps ------------------------------------------------------------------------------------
@@ -879,3 +879,43 @@ def explore_comparison(model: Model, ids: Sequence[str]) -> pd.DataFrame:
     """Mappings side by side: a column per mapping (by name), a row per field, as text."""
     side = model.mapping_rows[model.mapping_rows["id"].isin(ids)]
     return side.set_index("name").drop(columns=["id"]).T.astype(str)
+
+
+# Method ----------------------------------------------------------------------------------
+
+
+def method_cited_pages(model: Model) -> pd.DataFrame:
+    """Every web page the inventory cites (`tables.cited_pages`); made once per model."""
+    inv = model.inventory
+    return model.derived(
+        "cited_pages", lambda: cited_pages(inv.mappings, inv.projects, inv.cooperation)
+    )
+
+
+def method_terms(model: Model, vocabulary: str) -> pd.DataFrame:
+    """A vocabulary's terms with their synonyms joined by "; "; made once per model."""
+    return model.derived(
+        f"terms_{vocabulary}",
+        lambda: model.inventory.vocabulary(vocabulary).assign(
+            synonyms=lambda d: d["synonyms"].map("; ".join)
+        ),
+    )
+
+
+def method_report_rows(model: Model) -> pd.DataFrame:
+    """The validation report's issues as rows; made once per model."""
+    return model.derived("report_rows", model.inventory.report.to_frame)
+
+
+def method_full_inventory(model: Model) -> dict[str, pd.DataFrame]:
+    """The whole inventory to download, name -> frame, without the rows' source line
+    numbers (made on each call, not kept)."""
+    inv = model.inventory
+    return {
+        name: frame.drop(columns=["source_row"])
+        for name, frame in {
+            "mappings": inv.mappings,
+            "projects": inv.projects,
+            "cooperation links": inv.cooperation,
+        }.items()
+    }
