@@ -88,16 +88,24 @@ def test_budgets_table_and_verdicts():
         },
         "big": {
             "server": {"floor": {"median_ms": 12.0}, "pages": {"home": {"median_ms": 300.0}}},
+            "browser": {
+                "floor": {"cold_load_ms": 3000.0, "filter_change_ms": 400.0},
+                "pages": {"home": {"cold_load_ms": 4500.0, "filter_change_ms": None}},
+            },
         },
     }
     rows = {(r["metric"], r["page"]): r for r in bench.evaluate(results, ["home"])}
+    cold = rows[("cold load to drawn (ms)", "home")]
+    assert cold["big"]["ok"] is False and cold["big"]["floor_ratio"] == 1.5  # 4500 / 3000
+    assert "floor_ratio" not in cold["shipped"]  # a budget relative to the floor already
+    assert "4500 (1.5x floor)" in bench.format_table([cold])
     rerun = rows[("server rerun median (ms)", "home")]
     assert rerun["shipped"]["limit"] == 30.0 and rerun["shipped"]["ok"]
     assert rerun["big"]["ok"] is False and rerun["result"] == "FAIL big"
     change = rows[("filter change to redrawn (ms)", "home")]
     assert change["shipped"]["ok"] is False  # 700 > 1.5 x 400
     rss = rows[("server peak RSS (MB)", None)]
-    assert rss["shipped"]["ok"] and rss["result"] == "n/a big"  # big: no browser run
+    assert rss["shipped"]["ok"] and rss["result"] == "n/a big"  # big: no RSS measured
     table = bench.format_table(list(rows.values()))
     assert table.splitlines()[0].startswith("| metric")
     assert "FAIL big" in table
