@@ -18,16 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from cbdash import (
-    coverage,
-    figures,
-    funding,
-    gaps,
-    network,
-    overlap,
-    recommendations,
-    takeaways,
-)
+from cbdash import coverage, figures, funding, gaps, network, overlap, recommendations, takeaways
 from cbdash.filters import Filters
 from cbdash.membership import explode, membership_matrix
 from cbdash.model import Model
