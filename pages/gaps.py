@@ -59,10 +59,25 @@ view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="gaps_view") or
 if view == VIEWS[0]:
     answer = views.gap_countries(model, filters, q)
     st.markdown(answer.sentence)
-    if answer.chart is None:
+    if answer.table.empty:
         ui.empty_state("No country meets these conditions. Raise the limits or pick another group.")
     else:
-        ui.chart(answer.chart, "gap_regions", config=story.png_config("gap_countries_per_region"))
+        # A table with bars rather than a plotly chart: this answer then loads no plotly.js
+        # (4.7 MB of JavaScript to compile in each new browser).
+        st.markdown("**Gap countries per UN region**")
+        ui.table(
+            answer.per_region,
+            "gap_regions",
+            max_rows=len(answer.per_region),
+            column_config={
+                "countries": st.column_config.ProgressColumn(
+                    "countries",
+                    format="%d",
+                    min_value=0,
+                    max_value=int(answer.per_region["countries"].max()),
+                )
+            },
+        )
         ui.caption(f"Countries {condition}, per UN region.", filters, model)
         ui.table(answer.table, "gap_table", max_rows=len(answer.table))
     ui.download_csv(answer.table, "gap countries", "dl_gaps")

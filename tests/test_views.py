@@ -63,16 +63,26 @@ def test_gap_countries_default_question(model):
     assert answer.table[["iso3", "mappings", "projects"]].values.tolist() == [["BRA", 0, 0]]
     assert answer.sentence.startswith("1 of 5 UN member states is covered by at most 2")
     assert answer.sentence.endswith("e.g. Brazil.")
-    assert isinstance(answer.chart, go.Figure)
-    assert list(answer.chart.data[0].y) == ["Americas"]  # countries per region
-    assert list(answer.chart.data[0].x) == [1]
+    # countries per region
+    assert answer.per_region.to_dict("list") == {"region": ["Americas"], "countries": [1]}
     assert views.gap_countries(model, ALL, q) is answer
 
 
-def test_gap_countries_none_gives_no_chart(model):
+def test_gap_countries_per_region_counts_every_country_most_first(model):
+    answer = views.gap_countries(model, ALL, gaps.GapQuestion(max_projects=1))
+    per_region = answer.per_region
+    assert per_region["countries"].sum() == len(answer.table) == 5
+    assert per_region["countries"].is_monotonic_decreasing
+    expected = answer.table["region"].replace("", "(no UN region)").value_counts()
+    assert (
+        dict(zip(per_region["region"], per_region["countries"], strict=True)) == expected.to_dict()
+    )
+
+
+def test_gap_countries_none_gives_no_regions(model):
     answer = views.gap_countries(model, ALL, gaps.GapQuestion(max_mappings=0, regional_only=False))
     assert answer.table.empty
-    assert answer.chart is None
+    assert answer.per_region.empty and list(answer.per_region.columns) == ["region", "countries"]
 
 
 def test_gap_region_topics(model):

@@ -75,12 +75,12 @@ def gap_condition(q: gaps.GapQuestion, topic_labels: dict[str, str]) -> str:
 
 @dataclass(frozen=True)
 class GapCountries:
-    """The answer's countries: the ranked table, its sentence and the chart per region
-    (None when no country meets the condition)."""
+    """The answer's countries: the ranked table, its sentence and how many per UN region
+    (columns region, countries; most first; empty when no country meets the condition)."""
 
     table: pd.DataFrame
     sentence: str
-    chart: go.Figure | None
+    per_region: pd.DataFrame
 
 
 def gap_countries(model: Model, filters: Filters, q: gaps.GapQuestion) -> GapCountries:
@@ -105,13 +105,9 @@ def gap_countries(model: Model, filters: Filters, q: gaps.GapQuestion) -> GapCou
             group_noun=noun,
             group_size=len(gap_members(model, q.group)),
         )
-        chart = None
-        if not table.empty:
-            per_region = table["region"].replace("", "(no UN region)").value_counts()
-            chart = figures.bar_chart(
-                per_region, title="Gap countries per region", x_title="countries"
-            )
-        return GapCountries(table, escape_markdown(sentence), chart)
+        regions = table["region"].replace("", "(no UN region)").value_counts()
+        per_region = regions.rename_axis("region").rename("countries").reset_index()
+        return GapCountries(table, escape_markdown(sentence), per_region)
 
     return model.memo(("gap_countries", filters, q), make)
 

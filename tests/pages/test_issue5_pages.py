@@ -83,10 +83,12 @@ def test_gaps_page_default_question():
         "1 of 5 UN member states is covered by at most 2 regional or country-specific "
         "mappings and named by no listed project, e.g. Brazil."
     )
-    assert list(at.dataframe[0].value["country"]) == ["Brazil"]
-    # One answer at a time: the countries (a chart per region, the table, the sources).
+    assert list(at.dataframe[1].value["country"]) == ["Brazil"]
+    # One answer at a time: the countries (per region as a table with bars, the table, the
+    # sources), with no plotly chart.
     assert at.button_group(key="gaps_view").value == "Countries"
-    assert len(at.get("plotly_chart")) == 1
+    assert not at.get("plotly_chart")
+    assert at.dataframe[0].value.to_dict("list") == {"region": ["Americas"], "countries": [1]}
     assert _labels(at) == ["Download CSV: gap countries (1 rows)"]
 
 
@@ -119,7 +121,7 @@ def test_gaps_answers_the_ldc_cybercrime_question():
         "1 of 1 least developed countries is covered by at most 2 mappings and named by no "
         "listed cybercrime project, e.g. Tonga."
     )
-    table = at.dataframe[0].value
+    table = at.dataframe[1].value  # after the countries per region
     assert table.iloc[0][["country", "context", "mappings", "projects"]].tolist() == [
         "Tonga",
         "Least developed countries (UN)",
@@ -139,7 +141,8 @@ def test_gaps_controls_change_the_list():
     at = run_page("gaps")
     at.number_input(key="gap_max_projects").set_value(1).run()
     assert not at.exception
-    assert len(at.dataframe[0].value) == 5
+    assert len(at.dataframe[1].value) == 5
+    assert at.dataframe[0].value["countries"].sum() == 5  # the same countries per region
 
 
 def test_gaps_recommendations_markdown():
