@@ -180,3 +180,21 @@ def test_over_budget_ranks_pages_by_how_far_over():
     ]
     big = {"floor": {}, "pages": {"map": {"filter_change_ms": 1200.0, "cold_load_ms": 3900.0}}}
     assert bench.over_budget(big, "big") == [("map", ["filter change to redrawn (ms)"])]
+
+
+def test_brief_viewers_says_how_long_the_browsers_alone_keep_the_cores_busy():
+    r = {
+        "viewers": {
+            "all_drawn_s": 61.6,
+            "drawn": 20,
+            "errors": [],
+            "server_cpu_s": 5.6,
+            "browser_cpu_s": 112.6,
+            "cores": 2,
+        }
+    }
+    brief = bench._brief_viewers(r)
+    assert brief.startswith("20 of 20 drawn in 61.6 s, 0 errors, server CPU 5.6 s")
+    assert (
+        "browser CPU 112.6 s on 2 cores (the browsers alone keep every core busy for 56 s)" in brief
+    )

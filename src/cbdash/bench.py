@@ -26,12 +26,13 @@ For each dataset:
   (`bench/floor_browser.py`: the app's navigation and sidebar, one 10x10 plotly heatmap);
   the server's peak RSS (VmHWM); 20 browser contexts opening the home page at once (time
   until all are drawn, errors, the server's and the browser's CPU seconds meanwhile; on
-  the shipped data the same is done on the browser floor, for comparison:
-  `--floor-viewers`); 20 websocket sessions without browsers (the server's share).
-- **why**: the (at most three) pages furthest over a browser time budget are loaded again
-  under a Chrome trace, and two filter changes are traced and CPU-profiled; the heaviest
-  trace events per thread and scripts by self time are printed under the table (e.g. the
-  GPU process running software WebGL, V8 compiling, React, plotly.js).
+  the browser's CPU seconds divided by the cores give a lower bound on the time to draw
+  all, whatever the app; `--floor-viewers shipped` does the same on the browser floor, for
+  comparison); 20 websocket sessions without browsers (the server's share).
+- **why**: the (at most two) pages furthest over a browser time budget are profiled: two
+  filter changes traced and CPU-profiled, and a traced cold load if that is over budget
+  too; the heaviest trace events per thread and scripts by self time are printed under
+  the table (e.g. the GPU process running software WebGL, V8 compiling, React, plotly.js).
 
 "Drawn" means: the script is not running, the page title is there, nothing is stale, no
 element is still a loading skeleton (Streamlit loads chart and widget code lazily), every
@@ -791,10 +792,12 @@ async def browser_bench_async(
                 for name, metrics in over_budget(out, label)[: settings.profiled_pages]:
                     url = f"{app.url}/{next(p.url_path for p in pages if p.name == name)}"
                     changes = 2 if "filter change to redrawn (ms)" in metrics else 0
-                    profile = await browser_profile(browser, url, changes)
+                    cold = "cold load to drawn (ms)" in metrics
+                    profile = await browser_profile(browser, url, changes, trace_cold=cold)
                     out["pages"][name]["browser_profile"] = profile
-                    for part in ("changes", "cold") if changes else ("cold",):
-                        log(f"  profile {name} {part}: {_brief_profile(profile, part)}")
+                    for part in ("changes", "cold"):
+                        if part in profile:
+                            log(f"  profile {name} {part}: {_brief_profile(profile, part)}")
                 out["sessions"] = await sessions(app.url, app.proc.pid)
                 log(f"  {VIEWERS} {_brief_sessions(out['sessions'])}")
                 out["viewers"] = await viewers(browser, f"{app.url}/", app.proc.pid)
@@ -816,7 +819,7 @@ class BrowserSettings:
     floor_cold_runs: int = 3
     floor_changes: int = 4
     floor_viewers: bool = False
-    profiled_pages: int = 3  # the pages most over a browser budget get a browser profile
+    profiled_pages: int = 2  # the pages most over a browser budget get a browser profile
 
 
 def _brief_viewers(r: dict[str, Any]) -> str:
@@ -829,7 +832,9 @@ def _brief_viewers(r: dict[str, Any]) -> str:
         + f", {len(v['errors'])} errors"
         + (f", server CPU {cpu:.1f} s" if cpu is not None else "")
         + (
-            f", browser CPU {v['browser_cpu_s']:.1f} s on {v.get('cores')} cores"
+            f", browser CPU {v['browser_cpu_s']:.1f} s on {v.get('cores')} cores (the "
+            f"browsers alone keep every core busy for "
+            f"{v['browser_cpu_s'] / (v.get('cores') or 1):.0f} s)"
             if v.get("browser_cpu_s") is not None
             else ""
         )
@@ -912,20 +917,24 @@ def js_self_times(profile: dict[str, Any], top: int = 8) -> list[dict[str, Any]]
     return [{"script": k, "ms": v} for k, v in ranked[:top]]
 
 
-async def browser_profile(browser, url: str, changes: int) -> dict[str, Any]:
+async def browser_profile(
+    browser, url: str, changes: int, trace_cold: bool = True
+) -> dict[str, Any]:
     """Where a browser's time goes on one page, for a row over budget: a Chrome trace of a
-    cold load, then a trace and a JavaScript CPU profile of `changes` filter changes, each
-    summarised by self time (`trace_self_times`, `js_self_times`); the traces themselves
-    are not kept (tens of MB)."""
+    cold load (if `trace_cold`), then a trace and a JavaScript CPU profile of `changes`
+    filter changes, each summarised by self time (`trace_self_times`, `js_self_times`); the
+    traces themselves are not kept (tens of MB)."""
     out: dict[str, Any] = {}
     context = await browser.new_context(viewport=VIEWPORT)
     try:
-        await browser.start_tracing(categories=TRACE_CATEGORIES)
+        if trace_cold:
+            await browser.start_tracing(categories=TRACE_CATEGORIES)
         try:
             elapsed, _, page, frames = await cold_load(context, url)
         finally:
-            trace = await browser.stop_tracing()
-        out["cold"] = {"ms": elapsed * 1000, "trace": trace_self_times(_trace_events(trace))}
+            trace = await browser.stop_tracing() if trace_cold else b""
+        if trace_cold:
+            out["cold"] = {"ms": elapsed * 1000, "trace": trace_self_times(_trace_events(trace))}
         if changes:
             cdp = await context.new_cdp_session(page)
             await cdp.send("Profiler.enable")
@@ -1181,8 +1190,10 @@ def profile_lines(results: dict[str, Any], rows: Sequence[dict[str, Any]]) -> li
             profile = m.get("browser_profile")
             if not profile:
                 continue
+            if "error" in profile:
+                out.append(f"browser profile {dataset} {page}: {profile['error']}")
             for part, what in (("changes", "filter changes"), ("cold", "cold load")):
-                if part in profile or (part == "cold" and "error" in profile):
+                if part in profile:
                     brief = _brief_profile(profile, part)
                     out.append(f"browser profile {dataset} {page}, {what}: {brief}")
     return out
@@ -1215,9 +1226,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changes", type=int, default=2, help="filter changes per page")
     parser.add_argument(
         "--floor-viewers",
-        default="shipped",
-        help="datasets on which 20 viewers also open the browser floor, for comparison "
-        "(default: shipped; adds about a minute; '' for none)",
+        default="",
+        help="datasets on which 20 viewers also open the browser floor, for comparison, "
+        "e.g. shipped (adds a minute and a half)",
     )
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-server", action="store_true")
