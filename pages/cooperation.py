@@ -5,7 +5,6 @@ standing alone) is computed by `cbdash.views` and kept per filter state, so a re
 changes nothing they depend on (opening another case study) recomputes none of it.
 """
 
-import pandas as pd
 import streamlit as st
 
 from cbdash import story, ui, views
@@ -65,16 +64,7 @@ else:
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(studies.labels[chosen])}**")
         st.markdown(escape_markdown(summary))
-        sources = model.memo(
-            ("coop_sources", chosen, case_sources),
-            lambda: pd.DataFrame({"source": list(case_sources)}),
-        )
-        ui.table(
-            sources,
-            "coop_sources",
-            max_rows=len(sources),
-            column_config={"source": st.column_config.LinkColumn("source")},
-        )
+        st.markdown(views.sources_markdown(case_sources))
     ui.table(studies.table, "coop_links", max_rows=len(studies.table))
     ui.download_csv(studies.table, "cooperation links", "dl_coop_links")
 

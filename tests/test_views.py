@@ -564,3 +564,13 @@ def test_method_full_inventory_without_source_rows(model):
     }
     assert not any("source_row" in frame.columns for frame in full.values())
     assert "source_row" in model.inventory.mappings.columns  # the inventory is left alone
+
+
+def test_sources_markdown_links_each_source_as_an_autolink():
+    assert views.sources_markdown(["https://example.org/coop"]) == (
+        "Source: <https://example.org/coop>"
+    )
+    two = views.sources_markdown(["https://a.org/x y", "https://b.org/p?q=1&r=(2)"])
+    assert two == "Sources: <https://a.org/x%20y>, <https://b.org/p?q=1&r=(2)>"
+    assert views.sources_markdown(["https://a.org/<b>"]) == "Source: <https://a.org/%3Cb%3E>"
+    assert views.sources_markdown([]) == "Sources: none recorded."

@@ -8,6 +8,7 @@ pure apart from the model's memo: the same model, filters and question give the 
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -303,6 +304,16 @@ def case_studies(model: Model, filters: Filters, kinds: Sequence[str]) -> CaseSt
         )
 
     return model.memo(("coop_link_tables", ids, tuple(kinds)), make)
+
+
+def sources_markdown(urls: Sequence[str]) -> str:
+    """A case study's sources as one Markdown line of links (autolinks, so a URL is shown
+    as it is; spaces and angle brackets, which would end an autolink, are percent-encoded)."""
+    if not urls:
+        return "Sources: none recorded."
+    safe = ":/?#[]@!$&'()*+,;=%~-._"
+    links = ", ".join(f"<{urllib.parse.quote(url.strip(), safe=safe)}>" for url in urls)
+    return f"Source{'s' if len(urls) > 1 else ''}: {links}"
 
 
 def standing_alone(model: Model, filters: Filters) -> pd.DataFrame:
