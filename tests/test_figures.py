@@ -76,7 +76,7 @@ def test_world_map_layers_and_small_states():
         shapes, points, pd.Series({"KEN": 3, "TUV": 1}), "mappings", highlight="TUV"
     )
     layers = {layer.id: layer for layer in deck.layers}
-    assert set(layers) == {"countries", "small_states"}
+    assert set(layers) == {"countries", "borders", "small_states"}
     small = pd.DataFrame(layers["small_states"].data)
     assert small["iso3"].tolist() == ["TUV"] and small["value"].tolist() == [1]
     assert small["line"].tolist() == [[0, 0, 0]]  # highlighted
@@ -123,3 +123,49 @@ def test_annotated_heatmap_over_text_limit_has_hover_and_colour_bar():
     fig = figures.annotated_heatmap(big, title="t")
     assert fig.data[0].texttemplate is None and not fig.layout.annotations
     assert fig.data[0].showscale is not False and "%{z}" in fig.data[0].hovertemplate
+
+
+def _square(x: float, y: float, iso3: str, size: float = 1.0) -> dict:
+    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+    return {"iso3": iso3, "name": iso3, "polygon": [ring]}
+
+
+def test_shared_borders_are_the_edges_of_two_neighbours_each_once():
+    # A and B share the edge x=1 (0..1); C is an island: no border, however long its coast.
+    shapes = pd.DataFrame([_square(0, 0, "AAA"), _square(1, 0, "BBB"), _square(5, 5, "CCC")])
+    assert figures.shared_borders(shapes) == [[1.0, 0.0, 1.0, 1.0]]
+
+
+def test_shared_borders_chain_into_paths_and_meet_at_junctions():
+    # A (0..2 x 0..1, with a vertex at (1, 1)) borders B and C above it, which border each
+    # other along x=1: three chains meeting at the junction (1, 1).
+    a = {"iso3": "AAA", "name": "A", "polygon": [[[0, 0], [2, 0], [2, 1], [1, 1], [0, 1], [0, 0]]]}
+    shapes = pd.DataFrame([a, _square(0, 1, "BBB"), _square(1, 1, "CCC")])
+    paths = figures.shared_borders(shapes)
+    assert sorted(paths) == [
+        [0.0, 1.0, 1.0, 1.0],
+        [1.0, 1.0, 1.0, 2.0],
+        [1.0, 1.0, 2.0, 1.0],
+    ]
+
+
+def test_simplified_neighbours_keep_their_border_and_the_map_draws_it_once():
+    # Two neighbours whose common border zigzags: simplified, both get the same vertices,
+    # so the border is still found, and the deck draws it as one layer of paths.
+    zig = [[1 + 0.01 * (i % 2), i / 10] for i in range(11)]  # x=1 +- a hundredth, y 0..1
+    a = [[0, 0], *zig, [0, 1], [0, 0]]
+    b = [*zig, [2, 1], [2, 0], zig[0]]
+    shapes = pd.DataFrame(
+        [{"iso3": "AAA", "name": "A", "polygon": [a]}, {"iso3": "BBB", "name": "B", "polygon": [b]}]
+    )
+    simple = figures.simplify_shapes(shapes, tolerance=0.2, min_area_km2=0)
+    assert len(simple["polygon"][0][0]) < len(a)  # the zigzag is gone ...
+    assert figures.shared_borders(simple) == [[1.0, 0.0, 1.0, 1.0]]  # ... but not the border
+    points = pd.DataFrame(columns=["iso3", "name", "lon", "lat", "area_km2", "small"])
+    points["small"] = points["small"].astype(bool)
+    deck = figures.world_coverage_map(simple, points, pd.Series({"AAA": 1}), "mappings")
+    spec = json.loads(deck.to_json())
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert layers["borders"]["data"] == [{"p": [1.0, 0.0, 1.0, 1.0]}]
+    assert layers["borders"]["pickable"] is False
+    assert layers["countries"]["stroked"] is False  # coasts get no line

@@ -280,8 +280,12 @@ def world_coverage_map(
     `map_style=None` would make Streamlit fetch CARTO's basemap style.
 
     Layers have ids "countries" and "small_states"; their objects carry iso3 and name, so a
-    click selection names the country. A `highlight` country with a shape also gets a black
-    outline layer, "selected_country" (a small state's marker gets a black ring instead).
+    click selection names the country. The "borders" layer draws the lines between
+    neighbours only (`shared_borders`, encoded once by `simplify_shapes`): country outlines
+    would also trace every coast, and in a software-rendered browser lines are what a frame
+    spends its time on (~1 s for every outline, ~0.2 s for the borders). A `highlight`
+    country with a shape also gets a black outline layer, "selected_country" (a small
+    state's marker gets a black ring instead).
     The deck serialises to compact JSON (`CompactDeck`) and single-ring polygons are flat
     coordinate lists, so the map costs as few bytes as possible on every rerun.
     """
@@ -338,10 +342,8 @@ def world_coverage_map(
             id="countries",
             get_polygon="polygon",
             get_fill_color="fill",
-            get_line_color=[255, 255, 255],
             position_format=pdk.types.String("XY"),
-            line_width_min_pixels=0.6,
-            stroked=True,
+            stroked=False,  # the borders layer draws the lines (coasts need none)
             filled=True,
             pickable=True,
             auto_highlight=True,
@@ -364,6 +366,28 @@ def world_coverage_map(
             highlight_color=[255, 140, 0, 220],
         ),
     ]
+    # Borders between neighbours only, as white paths over the fills: a country's own
+    # outline would also trace every coast, white on the white page, invisible, and drawing
+    # lines is what costs a software-rendered browser most (about 1 s a frame for all outlines).
+    border_paths = (
+        shapes.attrs.get("deck_borders")
+        if "deck_borders" in shapes.attrs
+        else _borders_json(shapes)
+    )
+    layers.insert(
+        1,
+        pdk.Layer(
+            "PathLayer",
+            data=f"{_RAW_TOKEN}{len(encoded)}",
+            id="borders",
+            get_path="p",
+            get_color=[255, 255, 255],
+            position_format=pdk.types.String("XY"),
+            width_min_pixels=0.6,
+            pickable=False,
+        ),
+    )
+    encoded = [*encoded, border_paths]
     outline = [{"polygon": p["polygon"]} for p in polygons if highlight and p["iso3"] == highlight]
     if outline:  # the chosen country's border, drawn over its neighbours'
         layers.insert(
@@ -417,6 +441,55 @@ class CompactDeck(pdk.Deck):
             text = _RAW_PATTERN.sub(lambda m: raw[int(m.group(1))], text)
         self._cbdash_json = text
         return text
+
+
+def shared_borders(shapes: pd.DataFrame) -> list[list[float]]:
+    """The borders between neighbouring polygons, each once, as flat [x0, y0, x1, y1, ...]
+    paths: the edges found in two rings (after `simplify_shapes` a shared border is the
+    same vertices in both neighbours), chained end to end where they meet."""
+    count: dict[tuple, int] = {}
+    for polygon in shapes["polygon"]:
+        for ring in polygon:
+            points = [(float(p[0]), float(p[1])) for p in ring]
+            for a, b in zip(points, points[1:], strict=False):
+                if a != b:
+                    edge = (a, b) if a <= b else (b, a)
+                    count[edge] = count.get(edge, 0) + 1
+    edges = sorted(edge for edge, n in count.items() if n >= 2)
+    neighbours: dict[tuple, list[tuple]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    unused = set(edges)
+
+    def take(a: tuple, b: tuple) -> bool:
+        edge = (a, b) if a <= b else (b, a)
+        if edge in unused:
+            unused.discard(edge)
+            return True
+        return False
+
+    paths: list[list[float]] = []
+    # Start at chain ends (a point with one border edge or a junction of three) first,
+    # then at whatever is left (closed loops, e.g. an enclave).
+    starts = [p for p in sorted(neighbours) if len(neighbours[p]) != 2] + sorted(neighbours)
+    for start in starts:
+        for nxt in neighbours[start]:
+            if not take(start, nxt):
+                continue
+            path = [start, nxt]
+            while len(neighbours[path[-1]]) == 2:
+                step = next((q for q in neighbours[path[-1]] if take(path[-1], q)), None)
+                if step is None:
+                    break
+                path.append(step)
+            paths.append([c for point in path for c in point])
+    return paths
+
+
+def _borders_json(shapes: pd.DataFrame) -> str:
+    """`shared_borders` as the deck.gl data of the map's borders layer (JSON text)."""
+    return json.dumps([{"p": path} for path in shared_borders(shapes)], separators=(",", ":"))
 
 
 def _polygon_json(polygon: list) -> str:
@@ -541,9 +614,11 @@ def simplify_shapes(
         simplified.append([[x, y] for x, y in out])
     rings_iter = iter(simplified)
     polygons = [[next(rings_iter) for _ in poly] for poly in kept["polygon"]]
-    return kept.assign(
+    out = kept.assign(
         polygon=polygons, deck_polygon=[_polygon_json(p) for p in polygons]
     ).reset_index(drop=True)
+    out.attrs["deck_borders"] = _borders_json(out)  # encoded once, like the polygons
+    return out
 
 
 def map_legend(vmax: int, value_label: str) -> str:
