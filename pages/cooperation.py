@@ -1,8 +1,9 @@
 """Cooperation: who already cooperates (case studies with sources) and who stands alone.
 
-What the filters decide (links, the network and its legend, the case studies, the mappings
-standing alone) is computed by `cbdash.views` and kept per filter state, so a rerun that
-changes nothing they depend on (opening another case study) recomputes none of it.
+One view at a time: the network, the case studies (links with their sources) or the
+mappings standing alone. What the filters decide is computed by `cbdash.views` and kept per
+filter state, so a rerun that changes nothing they depend on (opening another case study)
+recomputes none of it.
 """
 
 import streamlit as st
@@ -36,51 +37,57 @@ size_by = right.radio(
     horizontal=True,
 )
 links = views.cooperation_links(model, filters, kinds)
-figure, legend = views.cooperation_network(model, filters, kinds, size_by)
-# The legend as HTML above the chart: plotly.js measures every legend entry on each redraw.
-st.html(legend)
-ui.chart(figure, "coop_network", config=story.png_config("cooperation_network"))
-ui.caption(
-    f"{len(links)} links among {n_mappings} mappings. Size: {size_by} (countries derived "
-    "from the scope, or as a source states them); an arrow points from the mapping that gives "
-    "or precedes to the one that receives or follows. Mappings with no link of these kinds sit "
-    "on the outer ring.",
-    filters,
-    model,
-)
 
-st.subheader("Case studies")
-if links.empty:
-    ui.empty_state("No cooperation link of these kinds joins two of these mappings.")
-else:
-    studies = views.case_studies(model, filters, kinds)
-    chosen = st.selectbox(
-        "Open a case study",
-        list(studies.labels),
-        format_func=studies.labels.get,
-        key="coop_link",
-    )
-    summary, case_sources = studies.cases[chosen]
-    with st.container(border=True):
-        st.markdown(f"**{escape_markdown(studies.labels[chosen])}**")
-        st.markdown(escape_markdown(summary))
-        st.markdown(views.sources_markdown(case_sources))
-    ui.table(studies.table, "coop_links", max_rows=len(studies.table))
-    ui.download_csv(studies.table, "cooperation links", "dl_coop_links")
+# One view at a time (not tabs): only the chosen one is built, sent and drawn.
+VIEWS = ["Network", "Case studies", "Standing alone"]
+view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="coop_view") or VIEWS[0]
 
-st.subheader("Standing alone: an opportunity")
-alone = views.standing_alone(model, filters)
-if alone.empty:
-    st.success("Every one of these mappings has at least one known cooperation link.")
+if view == VIEWS[0]:
+    figure, legend = views.cooperation_network(model, filters, kinds, size_by)
+    # The legend as HTML above the chart: plotly.js measures every legend entry on each redraw.
+    st.html(legend)
+    ui.chart(figure, "coop_network", config=story.png_config("cooperation_network"))
+    ui.caption(
+        f"{len(links)} links among {n_mappings} mappings. Size: {size_by} (countries derived "
+        "from the scope, or as a source states them); an arrow points from the mapping that "
+        "gives or precedes to the one that receives or follows. Mappings with no link of these "
+        "kinds sit on the outer ring.",
+        filters,
+        model,
+    )
+
+elif view == VIEWS[1]:
+    if links.empty:
+        ui.empty_state("No cooperation link of these kinds joins two of these mappings.")
+    else:
+        studies = views.case_studies(model, filters, kinds)
+        chosen = st.selectbox(
+            "Open a case study",
+            list(studies.labels),
+            format_func=studies.labels.get,
+            key="coop_link",
+        )
+        summary, case_sources = studies.cases[chosen]
+        with st.container(border=True):
+            st.markdown(f"**{escape_markdown(studies.labels[chosen])}**")
+            st.markdown(escape_markdown(summary))
+            st.markdown(views.sources_markdown(case_sources))
+        ui.table(studies.table, "coop_links", max_rows=len(studies.table))
+        ui.download_csv(studies.table, "cooperation links", "dl_coop_links")
+
 else:
-    st.caption(
-        f"{len(alone)} of {n_mappings} mappings have no known link, of any kind, with "
-        "another of these mappings."
-    )
-    ui.table(
-        alone,
-        "coop_alone",
-        max_rows=len(alone),
-        column_config={"url": st.column_config.LinkColumn("url")},
-    )
-    ui.download_csv(alone, "mappings with no known link", "dl_coop_alone")
+    alone = views.standing_alone(model, filters)
+    if alone.empty:
+        st.success("Every one of these mappings has at least one known cooperation link.")
+    else:
+        st.caption(
+            f"{len(alone)} of {n_mappings} mappings have no known link, of any kind, with "
+            "another of these mappings: an opportunity."
+        )
+        ui.table(
+            alone,
+            "coop_alone",
+            max_rows=len(alone),
+            column_config={"url": st.column_config.LinkColumn("url")},
+        )
+        ui.download_csv(alone, "mappings with no known link", "dl_coop_alone")

@@ -28,28 +28,36 @@ def test_cooperation_network_case_study_and_stand_alone():
     at = run_page("cooperation")
     assert not at.exception, at.exception
     assert at.title[0].value == "Who already cooperates?"
-    assert len(at.get("plotly_chart")) == 1
+    # One view at a time: the network first, with its legend.
+    assert at.button_group(key="coop_view").value == "Network"
+    assert len(at.get("plotly_chart")) == 1 and not at.dataframe
     legend = " ".join(h.proto.body for h in at.get("html"))
     assert "Kind of mapping" in legend and "Kind of link" in legend
+    assert "1 links among 3 mappings" in _text(at)
+
+    at.button_group(key="coop_view").set_value("Case studies").run()
+    assert not at.exception, at.exception
+    assert not at.get("plotly_chart")
     assert at.selectbox(key="coop_link").value == "alpha-beta"
     text = _text(at)
     assert "**Alpha Portal → Beta Database: Data sharing (2023)**" in text
     assert "Alpha and Beta exchange project records." in text
-    assert "1 of 3 mappings have no known link" in text
-    alone = at.dataframe[1].value
-    assert list(alone["name"]) == ["Gamma Index"]
     assert "Source: <https://example.org/coop>" in text
-    assert _labels(at) == [
-        "Download CSV: cooperation links (1 rows)",
-        "Download CSV: mappings with no known link (1 rows)",
-    ]
+    assert _labels(at) == ["Download CSV: cooperation links (1 rows)"]
+
+    at.button_group(key="coop_view").set_value("Standing alone").run()
+    assert not at.exception, at.exception
+    assert "1 of 3 mappings have no known link" in _text(at)
+    assert list(at.dataframe[0].value["name"]) == ["Gamma Index"]
+    assert _labels(at) == ["Download CSV: mappings with no known link (1 rows)"]
 
 
 def test_cooperation_filter_by_kind_of_link():
     at = run_page("cooperation", coop_kinds=["cross_listing"])
     assert not at.exception
-    assert any("No cooperation link of these kinds" in i.value for i in at.info)
     assert at.get("plotly_chart")  # the network still shows the mappings
+    at.button_group(key="coop_view").set_value("Case studies").run()
+    assert any("No cooperation link of these kinds" in i.value for i in at.info)
 
 
 def test_cooperation_size_by_projects():
