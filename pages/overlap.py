@@ -1,7 +1,8 @@
 """Overlap: how much two mapping efforts cover the same countries, topics, users or projects.
 
 The sentence, the matrix (its chart, download and top pairs) and the comparison of two
-mappings are computed by `cbdash.views` and kept per filter state and choice.
+mappings (one view at a time) are computed by `cbdash.views` and kept per filter state and
+choice.
 """
 
 import streamlit as st
@@ -37,45 +38,52 @@ no_global = st.toggle(
 choice = (dim, metric, no_global)
 membership, compared_ids, with_values, shown = views.overlap_comparison(model, filters, *choice)
 if shown is None:
-    ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.")
+    hint = ""
+    if no_global and views.overlap_comparison(model, filters, dim, metric, False).shown:
+        hint = " Switch off “Leave out global mappings”: the others are global."
+    ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.{hint}")
     st.stop()
 figure, long_form, pairs, first = shown
-ui.chart(figure, "overlap_matrix")
-left_out = compared_ids - with_values
-ui.caption(
-    f"{with_values} mappings with known {DIMENSIONS[dim].lower()}"
-    + (f" ({left_out} without are left out)" if left_out else "")
-    + (f"; the {MAX_MATRIX} largest are shown" if with_values > MAX_MATRIX else "")
-    + "; ordered so that similar mappings sit together"
-    + (
-        "; hover a cell for its value."
-        if min(with_values, MAX_MATRIX) ** 2 > figures.MAX_TEXT_CELLS
-        else "."
-    ),
-    filters,
-    model,
-)
-ui.download_csv(long_form, f"overlap {dim} {metric}", "dl_overlap")
 
-st.subheader("Most overlapping pairs")
-# Small static tables and lists rather than data grids: the page then loads one heavy
-# component (the chart) instead of two, about a second less for a first-time viewer.
-st.table(pairs)
+# One view at a time (not tabs): only the chosen one is built, sent and drawn.
+VIEWS = ["Matrix", "Compare two mappings"]
+view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="ov_view") or VIEWS[0]
 
-st.subheader("Compare two mappings")
-c1, c2 = st.columns(2)
-options = list(membership.index)
-# Opens on the most overlapping pair.
-first_a, first_b = (options.index(m) for m in first) if first else (0, 1)
-pa = c1.selectbox("Mapping A", options, format_func=names.get, key="pair_a", index=first_a)
-pb = c2.selectbox("Mapping B", options, format_func=names.get, key="pair_b", index=first_b)
-if pa == pb:
-    st.info("Pick two different mappings.")
+if view == VIEWS[0]:
+    ui.chart(figure, "overlap_matrix")
+    left_out = compared_ids - with_values
+    ui.caption(
+        f"{with_values} mappings with known {DIMENSIONS[dim].lower()}"
+        + (f" ({left_out} without are left out)" if left_out else "")
+        + (f"; the {MAX_MATRIX} largest are shown" if with_values > MAX_MATRIX else "")
+        + "; ordered so that similar mappings sit together"
+        + (
+            "; hover a cell for its value."
+            if min(with_values, MAX_MATRIX) ** 2 > figures.MAX_TEXT_CELLS
+            else "."
+        ),
+        filters,
+        model,
+    )
+    ui.download_csv(long_form, f"overlap {dim} {metric}", "dl_overlap")
+    st.subheader("Most overlapping pairs")
+    # A small static table rather than a data grid: the page loads one heavy component.
+    st.table(pairs)
+
 else:
-    s, detail, lists = views.overlap_pair(model, filters, *choice, pa, pb)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("In both", s["both"])
-    m2.metric(f"Only in {names[pa]}", s["only_a"])
-    m3.metric(f"Only in {names[pb]}", s["only_b"])
-    st.markdown(lists)
-    ui.download_csv(detail[["value", "name", "status"]], f"pair {pa} {pb} {dim}", "dl_pair")
+    c1, c2 = st.columns(2)
+    options = list(membership.index)
+    # Opens on the most overlapping pair.
+    first_a, first_b = (options.index(m) for m in first) if first else (0, 1)
+    pa = c1.selectbox("Mapping A", options, format_func=names.get, key="pair_a", index=first_a)
+    pb = c2.selectbox("Mapping B", options, format_func=names.get, key="pair_b", index=first_b)
+    if pa == pb:
+        st.info("Pick two different mappings.")
+    else:
+        s, detail, lists = views.overlap_pair(model, filters, *choice, pa, pb)
+        m1, m2, m3 = st.columns(3)
+        m1.metric("In both", s["both"])
+        m2.metric(f"Only in {names[pa]}", s["only_a"])
+        m3.metric(f"Only in {names[pb]}", s["only_b"])
+        st.markdown(lists)
+        ui.download_csv(detail[["value", "name", "status"]], f"pair {pa} {pb} {dim}", "dl_pair")

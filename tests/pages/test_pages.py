@@ -114,17 +114,33 @@ def test_overlap_dimensions_and_metrics(dim, metric):
 
 def test_overlap_pair_drilldown():
     at = run_page("overlap", ov_dim="countries", pair_a="beta", pair_b="gamma")
+    assert not at.metric  # the matrix first, one view at a time
+    at.button_group(key="ov_view").set_value("Compare two mappings").run()
     assert [m.value for m in at.metric] == ["1", "1", "2"]  # KEN; NGA; FJI, TON
+    assert not at.get("plotly_chart") and not at.table
 
 
 def test_overlap_opens_on_the_most_overlapping_pair():
     at = run_page("overlap", ov_dim="countries", ov_no_global=False)
     first = at.table[0].value.iloc[0]  # the top row of "Most overlapping pairs"
+    at.button_group(key="ov_view").set_value("Compare two mappings").run()
     shown = []
     for key in ("pair_a", "pair_b"):
         box = at.selectbox(key=key)
         shown.append(box.options[box.index])  # the label of the chosen mapping
     assert shown == [first["mapping_a"], first["mapping_b"]]
+
+
+def test_overlap_says_when_only_global_mappings_have_values():
+    # Two mappings pass these filters: alpha (global) and beta, both listing projects.
+    only = {"kinds": "knowledge_portal,project_database"}
+    at = run_page("overlap", only, ov_dim="projects", ov_no_global=True)
+    assert not at.exception
+    message = " ".join(i.value for i in at.info)
+    assert "Fewer than two of these mappings have known shared projects" in message
+    assert "Switch off “Leave out global mappings”" in message
+    at = run_page("overlap", only, ov_dim="projects", ov_no_global=False)
+    assert at.get("plotly_chart") and not at.info
 
 
 def test_overlap_needs_two_mappings():
