@@ -815,7 +815,7 @@ class BrowserSettings:
     """How many browser measurements to take (the defaults fit `make bench` in 10 minutes)."""
 
     cold_runs: int = 2
-    changes: int = 2
+    changes: int = 4  # timed, after a warm-up: as many as the floor
     floor_cold_runs: int = 3
     floor_changes: int = 4
     floor_viewers: bool = False
@@ -1223,7 +1223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--runs", type=int, default=0, help="timed reruns (default 11/7)")
     parser.add_argument("--cold-runs", type=int, default=2, help="cold loads per page")
-    parser.add_argument("--changes", type=int, default=2, help="filter changes per page")
+    parser.add_argument(
+        "--changes", type=int, default=4, help="timed filter changes per page (the floor: 4)"
+    )
     parser.add_argument(
         "--floor-viewers",
         default="",
