@@ -169,3 +169,7 @@ def test_simplified_neighbours_keep_their_border_and_the_map_draws_it_once():
     assert layers["borders"]["data"] == [{"p": [1.0, 0.0, 1.0, 1.0]}]
     assert layers["borders"]["pickable"] is False
     assert layers["countries"]["stroked"] is False  # coasts get no line
+    chosen = figures.world_coverage_map(simple, points, pd.Series({"AAA": 1}), "m", highlight="AAA")
+    order = [layer["id"] for layer in json.loads(chosen.to_json())["layers"]]
+    # the chosen country's black outline is drawn over the white borders
+    assert order == ["countries", "borders", "selected_country", "small_states"]

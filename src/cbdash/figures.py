@@ -389,9 +389,9 @@ def world_coverage_map(
     )
     encoded = [*encoded, border_paths]
     outline = [{"polygon": p["polygon"]} for p in polygons if highlight and p["iso3"] == highlight]
-    if outline:  # the chosen country's border, drawn over its neighbours'
+    if outline:  # the chosen country's border, drawn over the borders between neighbours
         layers.insert(
-            1,
+            2,
             pdk.Layer(
                 "PolygonLayer",
                 data=outline,
