@@ -198,3 +198,16 @@ def test_brief_viewers_says_how_long_the_browsers_alone_keep_the_cores_busy():
     assert (
         "browser CPU 112.6 s on 2 cores (the browsers alone keep every core busy for 56 s)" in brief
     )
+
+
+def test_browser_floor_filter_change_is_the_mean_of_before_and_after_the_pages():
+    floor = {"filter_change_ms": 300.0, "cold_load_ms": 3000.0, "errors": ["a"]}
+    bench._average_floor(floor, {"filter_change_ms": 400.0, "errors": ["b", "a"]})
+    assert floor["filter_change_ms"] == 350.0
+    assert (floor["filter_change_before_ms"], floor["filter_change_after_ms"]) == (300.0, 400.0)
+    assert floor["cold_load_ms"] == 3000.0 and floor["errors"] == ["a", "b"]
+    (line,) = bench.info_lines({"shipped": {"data_dir": "d", "browser": {"floor": floor}}})
+    assert "filter change 350 ms (mean of 300 before and 400 after the pages)" in line
+    broken = {"filter_change_ms": 300.0, "errors": []}
+    bench._average_floor(broken, {"filter_change_ms": None, "errors": ["timeout"]})
+    assert broken["filter_change_ms"] == 300.0 and broken["errors"] == ["timeout"]
