@@ -55,3 +55,24 @@ def test_approx_bytes_counts_buffers_inside_containers():
     assert approx_bytes((np.zeros(4), [np.zeros(2)], {"x": np.zeros(1)})) == 56
     assert approx_bytes("text") == 1024
     assert approx_bytes(list(range(1000))) == 64_000  # long containers are not walked
+
+
+def test_derived_and_memo_may_nest(model):
+    # A derived value built from another derived value and a memo (as cbdash.views does):
+    # the model's lock is reentrant, so this returns instead of waiting on itself.
+    import threading
+
+    result = []
+
+    def outer():
+        inner = model.derived("nest_inner", lambda: 2)
+        kept = model.memo(("nest", 1), lambda: 3)
+        return inner * kept
+
+    worker = threading.Thread(
+        target=lambda: result.append(model.derived("nest_outer", outer)), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "derived() waited on its own lock"
+    assert result == [6] and model.derived("nest_outer", lambda: 0) == 6

@@ -83,11 +83,12 @@ class Model:
     mapping_rows: pd.DataFrame
     project_rows: pd.DataFrame
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _lock: Any = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    _lock: Any = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
     def derived(self, name: str, make: Callable[[], T]) -> T:
         """`make()` computed once per model and kept (the model itself is cached per change
-        of the data files): for tables that do not depend on the filters. Treat as read-only."""
+        of the data files): for tables that do not depend on the filters. Treat as read-only.
+        `make` may itself use `derived` or `memo` (the lock is reentrant)."""
         if name not in self._derived:
             with self._lock:
                 if name not in self._derived:
