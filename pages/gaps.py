@@ -82,15 +82,7 @@ if view == VIEWS[0]:
         ui.table(answer.table, "gap_table", max_rows=len(answer.table))
     ui.download_csv(answer.table, "gap countries", "dl_gaps")
     with st.expander("Context groups and their sources"):
-        sources = model.derived(
-            "gap_context_sources", lambda: context[["name", "countries", "as_of", "source_url"]]
-        )
-        ui.table(
-            sources,
-            "gap_context",
-            max_rows=len(sources),
-            column_config={"source_url": st.column_config.LinkColumn("source")},
-        )
+        st.markdown(views.gap_context_sources(model))
 
 elif view == VIEWS[1]:
     heatmap, cells = views.gap_region_topics(model, filters, q)

@@ -574,3 +574,15 @@ def test_sources_markdown_links_each_source_as_an_autolink():
     assert two == "Sources: <https://a.org/x%20y>, <https://b.org/p?q=1&r=(2)>"
     assert views.sources_markdown(["https://a.org/<b>"]) == "Source: <https://a.org/%3Cb%3E>"
     assert views.sources_markdown([]) == "Sources: none recorded."
+
+
+def test_gap_context_sources_lists_each_group_with_its_source(model):
+    text = views.gap_context_sources(model)
+    lines = text.splitlines()
+    assert lines[0] == (
+        "- Least developed countries (fixture): 1 countries, as of 2025 "
+        "([source](<https://example.org/ldc>))"
+    )
+    assert "- Small island developing states (UN): not in the data" in lines
+    assert len(lines) == len(views.gap_context(model))
+    assert views.gap_context_sources(model) is text

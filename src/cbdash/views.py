@@ -57,6 +57,22 @@ def gap_members(model: Model, group: str) -> set[str]:
     )
 
 
+def gap_context_sources(model: Model) -> str:
+    """The context groups as a Markdown list: name, number of countries, date and a link
+    to the source (escaped; groups not in the data say so). Made once per model."""
+
+    def make() -> str:
+        lines = []
+        for row in gap_context(model).itertuples():
+            when = f", as of {row.as_of}" if str(row.as_of or "") else ""
+            link = f" ([source](<{row.source_url}>))" if str(row.source_url or "") else ""
+            size = f"{row.countries} countries" if row.present else "not in the data"
+            lines.append(f"- {escape_markdown(str(row.name))}: {size}{when}{link}")
+        return "\n".join(lines)
+
+    return model.derived("gap_context_sources_md", make)
+
+
 def gap_groups(model: Model) -> dict[str, str]:
     """The groups a gap question can read against, id -> name: UN member states (when the
     data has them), the context groups, and every known country."""

@@ -95,6 +95,8 @@ def test_gaps_page_default_question():
     # sources), with no plotly chart.
     assert at.button_group(key="gaps_view").value == "Countries"
     assert not at.get("plotly_chart")
+    assert len(at.dataframe) == 2  # per region, the countries; the sources are a list
+    assert any("([source](<https://example.org/ldc>))" in m.value for m in at.markdown)
     assert at.dataframe[0].value.to_dict("list") == {"region": ["Americas"], "countries": [1]}
     assert _labels(at) == ["Download CSV: gap countries (1 rows)"]
 
