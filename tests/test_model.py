@@ -76,3 +76,11 @@ def test_derived_and_memo_may_nest(model):
     worker.join(timeout=10)
     assert not worker.is_alive(), "derived() waited on its own lock"
     assert result == [6] and model.derived("nest_outer", lambda: 0) == 6
+
+
+def test_project_mask_marks_the_rows_given(model):
+    projects = model.inventory.projects
+    mask = model.project_mask(projects.iloc[[0, 2]])
+    assert mask.dtype == bool and len(mask) == len(projects)
+    assert mask.tolist() == [i in (0, 2) for i in range(len(projects))]
+    assert not model.project_mask(projects.iloc[:0]).any()

@@ -988,18 +988,11 @@ def over_budget(browser: dict[str, Any], dataset: str) -> list[tuple[str, list[s
     """The pages over a browser time budget (filter change, cold load) on `dataset`, the
     furthest over first, each with the metrics it misses."""
     found: dict[str, tuple[float, list[str]]] = {}
-    keys = {
-        "filter change to redrawn (ms)": "filter_change_ms",
-        "cold load to drawn (ms)": "cold_load_ms",
-    }
-    for metric, key in keys.items():
-        kind, amount = BUDGETS[metric][dataset]
-        floor = (browser.get("floor") or {}).get(key)
-        limit = (
-            amount * floor if kind == "x" and floor else float(amount) if kind == "max" else None
-        )
-        for name, m in browser["pages"].items():
-            value = m.get(key)
+    results = {dataset: {"browser": browser}}
+    for metric in ("filter change to redrawn (ms)", "cold load to drawn (ms)"):
+        limit, _ = budget_limit(results, dataset, metric)
+        for name in browser["pages"]:
+            value = _value(results, dataset, metric, name)
             if limit and value is not None and value > limit:
                 worst, metrics = found.get(name, (0.0, []))
                 found[name] = (max(worst, value / limit), [*metrics, metric])

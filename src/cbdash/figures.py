@@ -370,9 +370,7 @@ def world_coverage_map(
     # outline would also trace every coast, white on the white page, invisible, and drawing
     # lines is what costs a software-rendered browser most (about 1 s a frame for all outlines).
     border_paths = (
-        shapes.attrs.get("deck_borders")
-        if "deck_borders" in shapes.attrs
-        else _borders_json(shapes)
+        shapes.attrs["deck_borders"] if "deck_borders" in shapes.attrs else _borders_json(shapes)
     )
     layers.insert(
         1,
@@ -443,6 +441,11 @@ class CompactDeck(pdk.Deck):
         return text
 
 
+def _edge(a: tuple, b: tuple) -> tuple[tuple, tuple]:
+    """An undirected edge between two points: the same key whichever way a ring runs."""
+    return (a, b) if a <= b else (b, a)
+
+
 def shared_borders(shapes: pd.DataFrame) -> list[list[float]]:
     """The borders between neighbouring polygons, each once, as flat [x0, y0, x1, y1, ...]
     paths: the edges found in two rings (after `simplify_shapes` a shared border is the
@@ -453,7 +456,7 @@ def shared_borders(shapes: pd.DataFrame) -> list[list[float]]:
             points = [(float(p[0]), float(p[1])) for p in ring]
             for a, b in zip(points, points[1:], strict=False):
                 if a != b:
-                    edge = (a, b) if a <= b else (b, a)
+                    edge = _edge(a, b)
                     count[edge] = count.get(edge, 0) + 1
     edges = sorted(edge for edge, n in count.items() if n >= 2)
     neighbours: dict[tuple, list[tuple]] = {}
@@ -463,7 +466,7 @@ def shared_borders(shapes: pd.DataFrame) -> list[list[float]]:
     unused = set(edges)
 
     def take(a: tuple, b: tuple) -> bool:
-        edge = (a, b) if a <= b else (b, a)
+        edge = _edge(a, b)
         if edge in unused:
             unused.discard(edge)
             return True
@@ -567,7 +570,7 @@ def simplify_shapes(
     users: dict[tuple, set[int]] = {}
     for r, ring in enumerate(rings):
         for a, b in zip(ring, ring[1:], strict=False):
-            users.setdefault((a, b) if a <= b else (b, a), set()).add(r)
+            users.setdefault(_edge(a, b), set()).add(r)
     done: dict[tuple, tuple] = {}
 
     def piece(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -593,7 +596,7 @@ def simplify_shapes(
         out = ring
         if n >= 4:
             owners = [
-                frozenset(users[(a, b) if a <= b else (b, a)])
+                frozenset(users[_edge(a, b)])
                 for a, b in zip(body, body[1:] + body[:1], strict=True)
             ]
             cuts = [i for i in range(n) if owners[i - 1] != owners[i]]

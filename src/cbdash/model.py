@@ -157,12 +157,18 @@ class Model:
         mask &= index.any_of("regions", filters.regions)
         return self.inventory.projects[mask]
 
+    def project_mask(self, projects: pd.DataFrame) -> np.ndarray:
+        """Which rows of `inventory.projects` are in `projects` (rows of it, same index), as
+        a boolean array aligned with the inventory: for matrices built once per model."""
+        chosen = np.zeros(len(self.inventory.projects), dtype=bool)
+        chosen[self.inventory.projects.index.get_indexer(projects.index)] = True
+        return chosen
+
     def project_counts(self, projects: pd.DataFrame) -> pd.Series:
         """`coverage.project_counts(projects)` for rows of `inventory.projects` (same index):
         projects naming each country as beneficiary, by counting precomputed codes."""
         codes, rows, names = self.derived("project_country_codes", self._project_country_codes)
-        chosen = np.zeros(len(self.inventory.projects), dtype=bool)
-        chosen[self.inventory.projects.index.get_indexer(projects.index)] = True
+        chosen = self.project_mask(projects)
         counts = np.bincount(codes[chosen[rows]], minlength=len(names))
         series = pd.Series(counts, index=pd.Index(names, name="iso3"), name="projects")
         return series[series > 0].astype(int)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
@@ -27,6 +26,15 @@ from cbdash.projects import nearest_score
 from cbdash.recommendations import escape_markdown
 from cbdash.tables import cited_pages, mapping_table, matrix_long, search
 from cbdash.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
+
+
+def _mapping_ids(model: Model, filters: Filters) -> tuple[str, ...]:
+    """The ids of the mappings that pass the filters, kept per filter state: the key of
+    what depends only on which mappings pass."""
+    return model.memo(
+        ("mapping_ids", filters), lambda: tuple(model.filtered_mappings(filters)["id"])
+    )
+
 
 # Gaps ------------------------------------------------------------------------------------
 
@@ -146,8 +154,7 @@ def gap_region_topics(
             "gap_project_reach",
             lambda: gaps.ProjectReach.build(model.project_regions, inv.projects),
         )
-        chosen = np.zeros(len(inv.projects), dtype=bool)
-        chosen[inv.projects.index.get_indexer(model.filtered_projects(filters).index)] = True
+        chosen = model.project_mask(model.filtered_projects(filters))
         return reach.region_topic(chosen, topics)
 
     def make() -> tuple[go.Figure | None, pd.DataFrame]:
@@ -211,11 +218,6 @@ def gap_report(model: Model, filters: Filters, max_mappings: int, on: date) -> G
 # Cooperation -----------------------------------------------------------------------------
 
 
-def _mapping_ids(model: Model, filters: Filters) -> tuple[str, ...]:
-    """The ids of the mappings that pass the filters, kept per filter state."""
-    return model.memo(("coop_ids", filters), lambda: tuple(model.filtered_mappings(filters)["id"]))
-
-
 def cooperation_links(model: Model, filters: Filters, kinds: Sequence[str] = ()) -> pd.DataFrame:
     """The cooperation links among the mappings that pass the filters, of the given kinds
     (every kind when none is given); kept per set of mappings and kinds."""
@@ -256,8 +258,7 @@ def cooperation_network(
             "coop_countries", lambda: model.coverage.groupby("mapping_id")["iso3"].nunique()
         )
         codes = model.derived("coop_listing_codes", lambda: network.listing_codes(inv.projects))
-        chosen = np.zeros(len(inv.projects), dtype=bool)
-        chosen[inv.projects.index.get_indexer(model.filtered_projects(filters).index)] = True
+        chosen = model.project_mask(model.filtered_projects(filters))
         return network.node_table(
             model.filtered_mappings(filters),
             model.coverage,
@@ -372,10 +373,9 @@ OVERLAP_METRIC_NAMES = {
 def overlap_takeaway(model: Model, filters: Filters) -> str:
     """The page's sentence, ranking every pair of the mappings that pass the filters; kept
     per set of mappings."""
-    mappings = model.filtered_mappings(filters)
     return model.memo(
-        ("overlap_takeaway", tuple(mappings["id"])),
-        lambda: takeaways.overlap(mappings, model.mapping_names),
+        ("overlap_takeaway", _mapping_ids(model, filters)),
+        lambda: takeaways.overlap(model.filtered_mappings(filters), model.mapping_names),
     )
 
 
