@@ -16,8 +16,6 @@ MEASURES = {
 
 model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)
-# The projects that pass the filters, kept per filter state (the summary and panel use them).
-model.filtered_projects(filters)
 
 # Kept per filter state: a rerun with the same filters (a click, another viewer) reuses it.
 _, summary, sentence = views.map_summary(model, filters)

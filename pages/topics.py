@@ -12,8 +12,6 @@ MAX_ROWS = views.TOPICS_MAX_ROWS
 
 model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)
-# The projects that pass the filters, kept per filter state whichever view is shown.
-model.filtered_projects(filters)
 
 st.title("On which topics, for whom?")
 # Everything below is kept per filter state (Model.memo): a rerun with the same filters,
