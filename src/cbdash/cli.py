@@ -2,7 +2,7 @@
 
     python -m cbdash validate PATH...
     python -m cbdash import FILE --kind mappings|projects [--out PATH] [--force]
-    python -m cbdash dedupe PROJECTS_CSV --out CLUSTERS_CSV
+    python -m cbdash dedupe PROJECTS_CSV --out CLUSTERS_CSV [--known CSV | --names-only]
     python -m cbdash dedupe --evaluate [--data DIR]
     python -m cbdash synth --mappings N --projects M --out DIR   (SYNTHETIC, for benchmarks)
 
@@ -79,7 +79,13 @@ def _mark_existing(table, existing):
     return match_existing(table, existing)
 
 
-def cmd_dedupe(projects_csv: str | None, out: str | None, evaluate: bool, data_dir: str) -> int:
+def cmd_dedupe(
+    projects_csv: str | None,
+    out: str | None,
+    evaluate: bool,
+    data_dir: str,
+    known: str | None = None,
+) -> int:
     """Cluster duplicate projects, or print the evaluation on the shipped labels."""
     from cbdash import dedupe
 
@@ -88,7 +94,8 @@ def cmd_dedupe(projects_csv: str | None, out: str | None, evaluate: bool, data_d
     if not projects_csv or not out:
         print("dedupe needs PROJECTS_CSV and --out CLUSTERS_CSV (or --evaluate)", file=sys.stderr)
         return 2
-    return dedupe.run_dedupe_cli(Path(projects_csv), Path(out))
+    known_path = None if known == "" else Path(known or Path(data_dir) / "projects.csv")
+    return dedupe.run_dedupe_cli(Path(projects_csv), Path(out), known_path=known_path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,6 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out")
     d.add_argument("--evaluate", action="store_true", help="precision/recall on shipped labels")
     d.add_argument("--data", default=str(DEFAULT_DATA_DIR))
+    d.add_argument(
+        "--known",
+        help="projects CSV whose names count as knowledge (default: DATA/projects.csv)",
+    )
+    d.add_argument(
+        "--names-only",
+        dest="known",
+        action="store_const",
+        const="",
+        help="use no known projects, only the input's own fields",
+    )
     s = sub.add_parser("synth", help="write a SYNTHETIC inventory for benchmarks and tests")
     s.add_argument("--mappings", type=int, default=100)
     s.add_argument("--projects", type=int, default=10_000)
@@ -138,4 +156,4 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_import(args.file, args.kind, args.out, args.force, args.data)
     if args.command == "synth":
         return cmd_synth(args.mappings, args.projects, args.seed, args.out)
-    return cmd_dedupe(args.projects_csv, args.out, args.evaluate, args.data)
+    return cmd_dedupe(args.projects_csv, args.out, args.evaluate, args.data, args.known)

@@ -948,6 +948,7 @@ class PairEvidence:
     acronym_conflict: str = ""
     name_cue: str = ""
     place_conflict: str = ""
+    known: str = ""
 
     def describe(self) -> str:
         """One line for people: the names that matched and the fields that agreed."""
@@ -971,6 +972,7 @@ class PairEvidence:
             ("fields corroborate ", f"({self.corroboration})" if self.corroboration else ""),
             ("name cue: ", self.name_cue),
             ("places differ: ", self.place_conflict),
+            ("", self.known),
         )
         return "; ".join(parts + [label + value for label, value in notes if value])
 
@@ -1822,13 +1824,43 @@ def _override_pairs(
     return out
 
 
-def cluster(df: pd.DataFrame, overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+def _known_evidence(
+    links: dict[str, tuple[str, float]],
+    by_id: dict[str, _Record],
+    evidence: dict[tuple[str, str], PairEvidence],
+) -> dict[tuple[str, str], PairEvidence]:
+    """Accepted evidence for each two records linked to one known project (known_links),
+    scored as the weaker of their two links, unless the two carry a phase or code conflict
+    between them; a pair the rules accepted anyway keeps its own evidence."""
+    out = {}
+    by_known: dict[str, list[str]] = defaultdict(list)
+    for pid, (kid, _) in sorted(links.items()):
+        by_known[kid].append(pid)
+    for kid, pids in by_known.items():
+        for a, b in combinations(pids, 2):
+            ev = evidence.get((a, b)) or _score(by_id[a], by_id[b])
+            if ev.same or ev.phase_conflict or ev.code_conflict:
+                continue
+            score = max(ev.score, min(links[a][1], links[b][1]))
+            note = f"both are names of known project '{kid}'"
+            out[(a, b)] = replace(ev, score=score, same=True, known=note)
+    return out
+
+
+def cluster(
+    df: pd.DataFrame, overrides: pd.DataFrame | None = None, known: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Group rows that are the same project.
 
     Returns one row per input row: project_id, cluster_id ("c-" + smallest member id),
     score (the strongest accepted link from this row into its cluster; empty for a row
     alone) and evidence (that link in words, the override that decided, or for a row alone
-    its nearest rejected candidate). Overrides with ids not in `df` are ignored."""
+    its nearest rejected candidate). Overrides with ids not in `df` are ignored.
+
+    `known` is an inventory of distinct projects whose rows list each project's names
+    (the shipped data/projects.csv): two rows that are both names of one known project
+    (known_links) are the same unless a phase or code conflict between them says otherwise,
+    and two rows linked to two different known projects are kept apart."""
     records = _records(df)
     ids = [r.project_id for r in records]
     dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
@@ -1841,6 +1873,8 @@ def cluster(df: pd.DataFrame, overrides: pd.DataFrame | None = None) -> pd.DataF
     for i, j in _candidate_index_pairs(records):
         a, b = sorted((records[i].project_id, records[j].project_id))
         evidence[(a, b)] = _score(by_id[a], by_id[b])
+    links = known_links(records, known) if known is not None else {}
+    evidence.update(_known_evidence(links, by_id, evidence))
 
     conflicts: dict[tuple[str, str], bool] = {}
 
@@ -1848,6 +1882,8 @@ def cluster(df: pd.DataFrame, overrides: pd.DataFrame | None = None) -> pd.DataF
         key = (x, y) if x < y else (y, x)
         if key in decided:
             return decided[key][0] == "different"
+        if x in links and y in links and links[x][0] != links[y][0]:
+            return True
         if key not in conflicts:
             ev = evidence.get(key)
             if ev is not None:
@@ -1909,6 +1945,24 @@ def cluster(df: pd.DataFrame, overrides: pd.DataFrame | None = None) -> pd.DataF
     return pd.DataFrame(rows, columns=["project_id", "cluster_id", "score", "evidence"])
 
 
+def _accepted_matches(
+    new_records: list[_Record], old_records: list[_Record]
+) -> dict[int, list[tuple[float, str]]]:
+    """For each index into `new_records`, the (score, project_id) of every record of
+    `old_records` the rules accept as the same project, best first."""
+    records = new_records + old_records
+    n_new = len(new_records)
+    found: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    for i, j in _candidate_index_pairs(records):
+        if (i < n_new) == (j < n_new):
+            continue
+        i, j = (i, j) if i < n_new else (j, i)
+        ev = _score(records[i], records[j])
+        if ev.same:
+            found[i].append((ev.score, records[j].project_id))
+    return {i: sorted(matches, key=lambda m: (-m[0], m[1])) for i, matches in found.items()}
+
+
 def match_existing(new: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
     """`new` with two more columns: matches_existing (the project_id in `existing` that a
     new row is the same project as, or "") and match_score (that pair's score, or empty).
@@ -1920,20 +1974,26 @@ def match_existing(new: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
         return out
     new_records = _records(new.assign(project_id=[f"new:{i}" for i in range(len(new))]))
     old_records = _records(existing.assign(project_id=existing["project_id"].astype(str)))
-    records = new_records + old_records
-    n_new = len(new_records)
-    best: dict[int, tuple[float, str]] = {}
-    for i, j in _candidate_index_pairs(records):
-        if (i < n_new) == (j < n_new):
-            continue
-        i, j = (i, j) if i < n_new else (j, i)
-        ev = _score(records[i], records[j])
-        if ev.same and ev.score > best.get(i, (-1.0, ""))[0]:
-            best[i] = (ev.score, records[j].project_id)
-    for i, (score, pid) in best.items():
+    for i, matches in _accepted_matches(new_records, old_records).items():
+        score, pid = matches[0]
         out.iloc[i, out.columns.get_loc("matches_existing")] = pid
         out.iloc[i, out.columns.get_loc("match_score")] = score
     return out
+
+
+def known_links(records: list[_Record], known: pd.DataFrame) -> dict[str, tuple[str, float]]:
+    """Which project of the inventory `known` (rows in the projects format: one row per
+    project, its other names in `aliases`) each record is: project_id -> (known project_id,
+    score). A record is linked only when the rules accept exactly one known row; one that
+    matches two known rows (a programme and its phase, say) is left unlinked."""
+    if known is None or known.empty or not records:
+        return {}
+    old_records = _records(known.assign(project_id=known["project_id"].astype(str)))
+    links = {}
+    for i, matches in _accepted_matches(records, old_records).items():
+        if len({pid for _, pid in matches}) == 1:
+            links[records[i].project_id] = (matches[0][1], matches[0][0])
+    return links
 
 
 # --------------------------------------------------------------------------- input/output
@@ -2048,12 +2108,21 @@ def load_overrides(path: str | Path) -> pd.DataFrame:
     return df[list(OVERRIDE_COLUMNS)].apply(lambda s: s.str.strip())
 
 
+KNOWN_PATH = GLOSSARY_PATH.parent / "projects.csv"
+"""The shipped inventory, whose rows are distinct projects with their known names."""
+
+
 def run_dedupe_cli(
-    in_path: str | Path, out_path: str | Path, overrides_path: str | Path | None = None
+    in_path: str | Path,
+    out_path: str | Path,
+    overrides_path: str | Path | None = None,
+    known_path: str | Path | None = KNOWN_PATH,
 ) -> int:
     """Read a projects CSV, cluster it, write project_id,cluster_id,score; return the exit
     code (0 ok, 1 data errors, 2 unusable input), with messages on stderr. Overrides come
-    from `overrides_path`, else from dedupe_overrides.csv next to the input if it exists."""
+    from `overrides_path`, else from dedupe_overrides.csv next to the input if it exists.
+    Names of the projects in `known_path` (default: the shipped inventory; None: names
+    only) count as knowledge (see cluster)."""
     import sys
 
     in_path = Path(in_path)
@@ -2062,7 +2131,8 @@ def run_dedupe_cli(
         if overrides_path is None and (in_path.parent / "dedupe_overrides.csv").exists():
             overrides_path = in_path.parent / "dedupe_overrides.csv"
         overrides = load_overrides(overrides_path) if overrides_path is not None else None
-        result = cluster(df, overrides)
+        known = read_projects(known_path)[0] if known_path is not None else None
+        result = cluster(df, overrides, known)
     except DedupeInputError as exc:
         for message in exc.messages:
             print(
@@ -2084,6 +2154,7 @@ def run_dedupe_cli(
         f"{len(result)} rows -> {len(sizes)} clusters; {int(merged.sum())} rows in "
         f"{len(merged)} clusters of two or more"
         + (f"; overrides from {overrides_path}" if overrides_path is not None else "")
+        + (f"; known projects from {known_path}" if known_path is not None else "")
     )
     for cid in list(merged.index)[:20]:
         members = result[result["cluster_id"] == cid]
@@ -2304,17 +2375,19 @@ def read_heldout(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def evaluate_heldout(pairs: pd.DataFrame) -> dict[str, Any]:
+def evaluate_heldout(pairs: pd.DataFrame, known: pd.DataFrame | None = None) -> dict[str, Any]:
     """Score a held-out set of name pairs (read_heldout) with names only, as a new listing
     with nothing but a title would be: each distinct name is one record, all are clustered
     together (so a merge may also come through a third name), and a pair is predicted the
-    same when its two names end in one cluster. Returns precision, recall, f1, tp, fp, fn,
-    tn, `by_basis` (per basis: pairs decided right, pairs) and `decisions`: per pair, the
-    two names, the label, whether they were put together and score_pair's evidence line."""
+    same when its two names end in one cluster. `known` is passed to cluster (the
+    inventory whose names count as knowledge; None: names only). Returns precision,
+    recall, f1, tp, fp, fn, tn, `by_basis` (per basis: pairs decided right, pairs) and
+    `decisions`: per pair, the two names, the label, whether they were put together and
+    score_pair's evidence line."""
     names = sorted(set(pairs["title_a"]) | set(pairs["title_b"]))
     ids = {name: f"h{i:03d}" for i, name in enumerate(names)}
     records = pd.DataFrame({"project_id": list(ids.values()), "title": list(ids)})
-    clusters = cluster(records).set_index("project_id")["cluster_id"]
+    clusters = cluster(records, known=known).set_index("project_id")["cluster_id"]
     tp = fp = fn = tn = 0
     by_basis: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     decisions = []
@@ -2391,14 +2464,16 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
         if not (data_dir.parent / path).exists():
             continue
         try:
-            result = evaluate_heldout(read_heldout(data_dir.parent / path))
+            pairs = read_heldout(data_dir.parent / path)
         except DedupeInputError as exc:
             for message in exc.messages:
                 print(message, file=sys.stderr)
             return exc.exit_code
-        print(
-            f"{title} names ({path}, names only): precision {result['precision']:.3f}  "
-            f"recall {result['recall']:.3f}  f1 {result['f1']:.3f}  (tp {result['tp']}, "
-            f"fp {result['fp']}, fn {result['fn']}, tn {result['tn']})"
-        )
+        for how, known in (("names only", None), ("names + known projects", projects)):
+            result = evaluate_heldout(pairs, known)
+            print(
+                f"{title} names ({path}, {how}): precision {result['precision']:.3f}  "
+                f"recall {result['recall']:.3f}  f1 {result['f1']:.3f}  (tp {result['tp']}, "
+                f"fp {result['fp']}, fn {result['fn']}, tn {result['tn']})"
+            )
     return 0
