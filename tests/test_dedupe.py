@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from cbdash import dedupe
+from cbdash.cli import main as cli_main
 from cbdash.dedupe import (
     DedupeInputError,
     acronyms,
@@ -678,6 +679,123 @@ def test_bad_override_rows_are_named(tmp_path, capsys):
     assert "row 2, field 'reason': empty" in err
 
 
+# --------------------------------------------------------------------------- known projects
+
+KNOWN = pd.DataFrame(
+    {
+        "project_id": ["glacy-plus", "glacy-e", "csirtamericas"],
+        "title": [
+            "GLACY+ (Global Action on Cybercrime Extended)",
+            "Global Action on Cybercrime Enhanced (GLACY-e)",
+            "CSIRTAmericas Network",
+        ],
+        "aliases": [
+            "GLACY+",
+            "GLACY-e",
+            "Hemispheric Network of Computer Security Incident Response Teams (CSIRTs)",
+        ],
+    }
+)
+
+
+def test_known_links_name_the_one_known_project_a_record_is():
+    rows = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c"],
+            "title": ["Global Action on Cybercrime Extended", "CSIRTAmericas Network", "GLACY"],
+        }
+    )
+    links = dedupe.known_links(dedupe._records(rows), KNOWN)
+    assert {k: v[0] for k, v in links.items()} == {"a": "glacy-plus", "b": "csirtamericas"}
+    # a name two known rows share is no link
+    twice = pd.concat([KNOWN, KNOWN.assign(project_id=["x1", "x2", "x3"])])
+    assert dedupe.known_links(dedupe._records(rows), twice) == {}
+
+
+def test_two_names_of_one_known_project_are_the_same():
+    rows = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c", "d"],
+            "title": [
+                "Global Action on Cybercrime Extended",
+                "GLACY+",
+                "Hemispheric Network of Computer Security Incident Response Teams (CSIRTs)",
+                "CSIRTAmericas Network",
+            ],
+        }
+    )
+    alone = cluster(rows)
+    assert alone["cluster_id"].nunique() == 4
+    out = cluster(rows, known=KNOWN).set_index("project_id")
+    assert out["cluster_id"].tolist() == ["c-a", "c-a", "c-c", "c-c"]
+    assert "both are names of known project 'csirtamericas'" in out.loc["c", "evidence"]
+    assert "known project 'csirtamericas'" in out.loc["d", "evidence"]
+
+
+def test_known_phases_stay_apart():
+    rows = pd.DataFrame(
+        {
+            "project_id": ["a", "b"],
+            "title": ["Global Action on Cybercrime Extended", "GLACY-e"],
+        }
+    )
+    assert cluster(rows, known=KNOWN)["cluster_id"].nunique() == 2
+
+
+def test_rows_of_two_known_projects_are_not_joined_through_a_third():
+    known = pd.DataFrame(
+        {
+            "project_id": ["k1", "k2"],
+            "title": ["Cyber Bridge", "Cyber Bridge"],
+            "funders": ["United Kingdom", "Japan"],
+            "start_year": [2016, 2021],
+            "end_year": [2018, 2023],
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c"],
+            "title": ["Cyber Bridge"] * 3,
+            "funders": ["United Kingdom", "Japan", ""],
+            "start_year": ["2016", "2021", ""],
+            "end_year": ["2018", "2023", ""],
+        }
+    )
+    assert cluster(rows)["cluster_id"].nunique() == 1
+    assert cluster(rows, known=known)["cluster_id"].tolist() == ["c-a", "c-b", "c-a"]
+
+
+def test_cli_uses_the_shipped_projects_as_known_unless_names_only(tmp_path, capsys):
+    src = write(
+        tmp_path / "in.csv",
+        "project_id,title\na,Global Action on Cybercrime Extended\nb,GLACY+\n",
+    )
+    assert cli_main(["dedupe", str(src), "--out", str(tmp_path / "out.csv")]) == 0
+    assert "known projects from" in capsys.readouterr().out
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str)
+    assert out["cluster_id"].tolist() == ["c-a", "c-a"]
+    args = ["dedupe", str(src), "--out", str(tmp_path / "out2.csv"), "--names-only"]
+    assert cli_main(args) == 0
+    assert "known projects" not in capsys.readouterr().out
+    out = pd.read_csv(tmp_path / "out2.csv", dtype=str)
+    assert out["cluster_id"].tolist() == ["c-a", "c-b"]
+
+
+def test_cli_names_a_missing_known_file(tmp_path, capsys):
+    src = write(tmp_path / "in.csv", "project_id,title\na,GLACY\n")
+    args = [
+        "dedupe",
+        str(src),
+        "--out",
+        str(tmp_path / "o.csv"),
+        "--known",
+        str(tmp_path / "no.csv"),
+    ]
+    assert cli_main(args) == 2
+    assert "no.csv" in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists()
+
+
 # --------------------------------------------------------------------------- shipped data
 
 
@@ -748,6 +866,7 @@ def test_run_evaluate_cli_prints_every_set(capsys):
     assert "all fields: precision" in out and "names only: precision" in out
     assert "held-out names (" in out and "blind names (" in out and "blind2 names (" in out
     assert "blind3 names (" in out
+    assert out.count("names + known projects): precision") == 4
 
 
 # --------------------------------------------------------------------------- real name sets

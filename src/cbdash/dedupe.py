@@ -1932,6 +1932,8 @@ def cluster(
                 best[x] = (1.0, f"{y}: override same ({reason})")
             else:
                 notes[x].append(f"override: different from {y} ({reason})")
+    for x, (kid, score) in links.items():
+        notes[x].append(f"known project '{kid}' ({score:.2f})")
 
     rows = []
     for pid in ids:
