@@ -1043,6 +1043,9 @@ def test_blind_evaluation_recall_target(blind):
             True,
         ),
         ("Digital Access Programme Brazil (DAP)", "Digital Access Programme", False),  # made up
+        # a common acronym in parentheses repeats the head's last words (blind3's ASEAN CERT)
+        ("ASEAN Regional Computer Emergency Response Team (CERT)", "ASEAN CERT", True),
+        ("Tonga Computer Emergency Response Team (CERT)", "Fiji CERT", False),  # made up
     ],
 )
 def test_names_alone_acronym_rules(a, b, same):
@@ -1092,15 +1095,15 @@ def test_blind3_evaluation_precision(blind3):
     _, result = blind3
     _report(result)
     assert result["precision"] >= 0.95  # 1.000 after the rules it prompted (0.625 blind)
-    assert result["recall"] >= 0.68  # 0.680 after the rules it prompted (0.400 blind)
+    assert result["recall"] >= 0.72  # 0.720 after later rules (0.400 blind)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind3 recall 0.680 (17 of 25) after the rules it prompted, 0.400 when blind: "
+    reason="blind3 recall 0.720 (18 of 25) after the rules it prompted, 0.400 when blind: "
     "a country written in one name and left to the acronym, written in another language or "
-    "missing in the other (4), a paraphrase, 'ASEAN CERT', another name (CSIRTAmericas), an "
-    "exercise named in two ways; see tests/data/dedupe_blind3.meta.yaml",
+    "missing in the other (4), a paraphrase, another name (CSIRTAmericas), an exercise named "
+    "in two ways; see tests/data/dedupe_blind3.meta.yaml",
 )
 def test_blind3_evaluation_recall_target(blind3):
     _, result = blind3

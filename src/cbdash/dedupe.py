@@ -820,6 +820,8 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
             texts += [(head, False, _acronym_key(_strip_markers(tail))), (tail, False, "")]
         elif _is_single_acronym(tail):  # "Cyber Rapid Response Teams and ... (CRRTs)"
             texts += _leading_acronym_run(head, _acronym_key(_strip_markers(tail)))
+        elif _spells_last_words(tail, head):  # "ASEAN Regional ... Response Team (CERT)"
+            texts.append((head, False, ""))
     m = _LEADING.match(raw)
     if m:
         head = m.group("head").strip()
@@ -839,6 +841,16 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
         if name and name.stem not in seen:
             out.append(replace(name, raw=raw))
     return out
+
+
+def _spells_last_words(tail: str, head: str) -> bool:
+    """True when `tail` is one common acronym of the field (GENERIC_ACRONYMS: CERT, CSIRT)
+    spelling the last words of `head`: the parentheses repeat the head's own words."""
+    word = _strip_markers(tail).strip().strip(".+-'")
+    if not _is_acronym_like(word) or _plain(word) not in GENERIC_ACRONYMS:
+        return False
+    key, words = _acronym_key(word), _raw_words(_strip_markers(head))
+    return any(_abbreviates(key, words[i:]) for i in range(max(0, len(words) - 8), len(words) - 1))
 
 
 def _leading_acronym_run(head: str, acronym: str) -> list[tuple[str, bool, str]]:
