@@ -6,9 +6,14 @@ flows are computed by `cbdash.views` and kept per filter state and choice.
 
 import streamlit as st
 
-from cbdash import ui, views
+from cbdash import dedupe, ui, views
 
-SECTIONS = ["Listed by several mappings", "Duplicate check", "Who funds what, where"]
+SECTIONS = [
+    "Listed by several mappings",
+    "Duplicate check",
+    "Who funds what, where",
+    "Check a list",
+]
 
 model, filters = ui.page_context()
 projects = model.filtered_projects(filters)
@@ -66,6 +71,28 @@ elif section == SECTIONS[1]:
         "duplicate check closest calls",
         "dl_near",
     )
+elif section == SECTIONS[3]:
+    st.markdown(
+        "Upload another mapping's project list as CSV (a `title` column; optional "
+        "`project_id`, `aliases`, `funders`, `implementers`, `beneficiary_countries`, "
+        "`start_year`, `end_year`) to see which rows are projects this inventory already "
+        "holds, under any of their known names, and which rows list one project twice."
+    )
+    upload = st.file_uploader("Project list (CSV)", type=["csv"], key="check_list_file")
+    if upload is not None:
+        try:
+            check = views.projects_check_list(model, upload.getvalue(), upload.name)
+        except dedupe.DedupeInputError as exc:
+            st.error("This file cannot be checked:\n\n" + "\n\n".join(exc.messages))
+        else:
+            for message in check.warnings:
+                st.warning(message)
+            st.markdown(
+                f"**{check.known} of {len(check.rows)} rows** are projects of this "
+                f"inventory; **{check.repeated} rows** list a project another row lists too."
+            )
+            ui.table(check.rows, "check_list_table", what="rows")
+            ui.download_csv(check.rows, "project list checked", "dl_check_list")
 else:
     by = st.radio("From", ["funders", "implementers"], horizontal=True, key="flow_by")
     flows, sankey = views.projects_flows(model, filters, by)

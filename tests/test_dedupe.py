@@ -866,7 +866,8 @@ def test_run_evaluate_cli_prints_every_set(capsys):
     assert "all fields: precision" in out and "names only: precision" in out
     assert "held-out names (" in out and "blind names (" in out and "blind2 names (" in out
     assert "blind3 names (" in out
-    assert out.count("names + known projects): precision") == 4
+    assert "blind4 names (" in out
+    assert out.count("names + known projects): precision") == 5
 
 
 # --------------------------------------------------------------------------- real name sets
@@ -875,6 +876,7 @@ HELDOUT = REPO / "tests" / "data" / "dedupe_heldout.csv"
 BLIND = REPO / "tests" / "data" / "dedupe_blind.csv"
 BLIND2 = REPO / "tests" / "data" / "dedupe_blind2.csv"
 BLIND3 = REPO / "tests" / "data" / "dedupe_blind3.csv"
+BLIND4 = REPO / "tests" / "data" / "dedupe_blind4.csv"
 
 
 def _report(result: dict) -> None:
@@ -912,16 +914,27 @@ def blind3():
 
 
 @pytest.mark.parametrize(
-    "path", [HELDOUT, BLIND, BLIND2, BLIND3], ids=["heldout", "blind", "blind2", "blind3"]
+    "path",
+    [HELDOUT, BLIND, BLIND2, BLIND3, BLIND4],
+    ids=["heldout", "blind", "blind2", "blind3", "blind4"],
 )
-def test_real_name_sets_are_sourced_and_apart_from_projects(path):
-    """Every pair names its sources; no pair is a title and an alias of one shipped row."""
+def test_real_name_sets_are_sourced(path):
     pairs = dedupe.read_heldout(path)
     assert list(pairs.columns) == list(dedupe.HELDOUT_COLUMNS)
     assert set(pairs["label"]) == {"same", "different"}
     assert pairs["source_a"].str.startswith("http").all()
     assert pairs["source_b"].str.startswith("http").all()
     assert not pairs.duplicated(["title_a", "title_b"]).any()
+
+
+@pytest.mark.parametrize(
+    "path", [HELDOUT, BLIND, BLIND2, BLIND3], ids=["heldout", "blind", "blind2", "blind3"]
+)
+def test_real_name_sets_are_apart_from_projects(path):
+    """No pair of the first four sets is a title and an alias of one shipped row, so their
+    figures with the inventory as knowledge stay an estimate for unseen names. (blind4 was
+    collected without looking at the inventory either way, as an outside set would be.)"""
+    pairs = dedupe.read_heldout(path)
     projects, _ = dedupe.read_projects(DATA / "projects.csv")
     records = dedupe.explode_names(projects)
     row_of: dict[str, set[str]] = {}
@@ -946,6 +959,10 @@ def _names(path: Path) -> set[str]:
         (HELDOUT, BLIND3),
         (BLIND, BLIND3),
         (BLIND2, BLIND3),
+        (HELDOUT, BLIND4),
+        (BLIND, BLIND4),
+        (BLIND2, BLIND4),
+        (BLIND3, BLIND4),
     ],
     ids=[
         "heldout-blind",
@@ -954,6 +971,10 @@ def _names(path: Path) -> set[str]:
         "heldout-blind3",
         "blind-blind3",
         "blind2-blind3",
+        "heldout-blind4",
+        "blind-blind4",
+        "blind2-blind4",
+        "blind3-blind4",
     ],
 )
 def test_real_name_sets_share_no_name(one, other):

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from cbdash import gaps, views
+from cbdash import dedupe, gaps, views
 from cbdash import projects as projects_module
 from cbdash.filters import Filters
 from cbdash.model import build_model
@@ -586,3 +586,31 @@ def test_gap_context_sources_lists_each_group_with_its_source(model):
     assert "- Small island developing states (UN): not in the data" in lines
     assert len(lines) == len(views.gap_context(model))
     assert views.gap_context_sources(model) is text
+
+
+# Projects: check a list ------------------------------------------------------------------
+
+
+def test_projects_check_list_matches_known_names_and_repeats(model):
+    raw = b"title\nKCT\nKenya Cybercrime Training\nSomething else entirely\n"
+    check = views.projects_check_list(model, raw, "theirs.csv")
+    rows = check.rows.set_index("project_id")
+    assert list(rows.index) == ["row 2", "row 3", "row 4"]
+    assert rows.loc["row 2", "inventory_project"] == "p1"  # by the alias KCT
+    assert rows.loc["row 3", "inventory_project"] == "p1"
+    assert rows.loc["row 4", "inventory_project"] == ""
+    assert rows.loc["row 2", "same_as_rows"] == "row 3"
+    assert (check.known, check.repeated) == (2, 2)
+    assert views.projects_check_list(model, raw, "theirs.csv") is check
+
+
+def test_projects_check_list_names_the_file_and_column(model):
+    with pytest.raises(dedupe.DedupeInputError) as info:
+        views.projects_check_list(model, b"name\nKCT\n", "wrong.csv")
+    assert "wrong.csv: missing required column 'title'" in info.value.messages[0]
+    with pytest.raises(dedupe.DedupeInputError) as info:
+        views.projects_check_list(model, b"project_id,title\na,KCT\na,X\n", "dup.csv")
+    assert (
+        "dup.csv, rows 2, 3, field 'project_id': duplicate project_id 'a'"
+        in (info.value.messages[0])
+    )

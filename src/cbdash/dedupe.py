@@ -1995,11 +1995,15 @@ def match_existing(new: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def known_links(records: list[_Record], known: pd.DataFrame) -> dict[str, tuple[str, float]]:
+def known_links(
+    records: list[_Record] | pd.DataFrame, known: pd.DataFrame
+) -> dict[str, tuple[str, float]]:
     """Which project of the inventory `known` (rows in the projects format: one row per
     project, its other names in `aliases`) each record is: project_id -> (known project_id,
     score). A record is linked only when the rules accept exactly one known row; one that
     matches two known rows (a programme and its phase, say) is left unlinked."""
+    if isinstance(records, pd.DataFrame):
+        records = _records(records)
     if known is None or known.empty or not records:
         return {}
     old_records = _records(known.assign(project_id=known["project_id"].astype(str)))
@@ -2020,7 +2024,11 @@ def _read_csv(path: Path, required: Iterable[str]) -> pd.DataFrame:
         raise DedupeInputError([f"ERROR: {name}: file not found"])
     if path.is_dir():
         raise DedupeInputError([f"ERROR: {name}: is a directory, not a CSV file"])
-    raw = path.read_bytes()
+    return _parse_csv(path.read_bytes(), name, required)
+
+
+def _parse_csv(raw: bytes, name: str, required: Iterable[str]) -> pd.DataFrame:
+    """The CSV bytes `raw` as strings (UTF-8, else Windows-1252); `name` in messages."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -2053,8 +2061,19 @@ def read_projects(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     are ignored. Errors (missing file or column, no rows, empty or duplicate project_id)
     raise DedupeInputError; rows are counted as an editor shows them (header = row 1)."""
     path = Path(path)
-    df = _read_csv(path, REQUIRED_COLUMNS)
-    name = str(path)
+    return _checked_projects(_read_csv(path, REQUIRED_COLUMNS), str(path))
+
+
+def parse_projects(raw: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """read_projects for the bytes of an uploaded file called `name`. A file without a
+    project_id column gets the row numbers as ids ("row 2", the header being row 1)."""
+    df = _parse_csv(raw, name, ("title",))
+    if "project_id" not in df.columns:
+        df.insert(0, "project_id", [f"row {pos + 2}" for pos in range(len(df))])
+    return _checked_projects(df, name)
+
+
+def _checked_projects(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
     if df.empty:
         raise DedupeInputError([f"ERROR: {name}: no data rows below the header"])
     errors: list[str] = []
@@ -2377,6 +2396,9 @@ BLIND2_PATH = Path("tests") / "data" / "dedupe_blind2.csv"
 """A third set, collected and scored once after the rules BLIND_PATH prompted."""
 BLIND3_PATH = Path("tests") / "data" / "dedupe_blind3.csv"
 """A fourth set, collected and scored once after the rules BLIND2_PATH prompted."""
+BLIND4_PATH = Path("tests") / "data" / "dedupe_blind4.csv"
+"""A fifth set, collected without reading the scorer or the inventory, scored once after the
+rules BLIND3_PATH prompted and the inventory's names became knowledge."""
 
 
 def read_heldout(path: str | Path) -> pd.DataFrame:
@@ -2430,8 +2452,9 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
     """Print the evaluation on data_dir/projects.csv and data_dir/dedupe_labels.csv:
     once with all fields and once with names only (funders, countries and years blanked),
     which is closer to sparse real listings; then evaluate_heldout on the repository's held-out
-    and blind sets of real names (HELDOUT_PATH, BLIND_PATH, BLIND2_PATH, BLIND3_PATH next to
-    data_dir) when they are there. Exit 1 or 2 on bad input, as run_dedupe_cli."""
+    and blind sets of real names (HELDOUT_PATH, BLIND_PATH ... BLIND4_PATH next to data_dir)
+    when they are there, with names only and with data_dir's projects as known. Exit 1 or 2
+    on bad input, as run_dedupe_cli."""
     import sys
 
     data_dir = Path(data_dir)
@@ -2473,6 +2496,7 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
         ("blind", BLIND_PATH),
         ("blind2", BLIND2_PATH),
         ("blind3", BLIND3_PATH),
+        ("blind4", BLIND4_PATH),
     )
     for title, path in sets:
         if not (data_dir.parent / path).exists():

@@ -40,6 +40,45 @@ def clusters(projects: pd.DataFrame, overrides_path: Path | None) -> pd.DataFram
     return result
 
 
+CHECK_COLUMNS = [
+    "project_id",
+    "title",
+    "inventory_project",
+    "inventory_title",
+    "score",
+    "same_as_rows",
+    "evidence",
+]
+
+
+def check_list(new: pd.DataFrame, inventory: pd.DataFrame) -> pd.DataFrame:
+    """Another mapping's project list (dedupe.parse_projects) against the inventory's
+    projects (`flat` form): per row, the inventory project it is (inventory_project,
+    inventory_title, score; empty when none), the other rows of the list that are the same
+    project (same_as_rows, ";"-joined) and the evidence. The inventory's names count as
+    knowledge (dedupe.cluster with `known`)."""
+    grouped = dedupe.cluster(new, known=inventory).set_index("project_id")
+    links = dedupe.known_links(new, inventory)
+    titles = inventory.set_index("project_id")["title"]
+    members = grouped.reset_index().groupby("cluster_id")["project_id"].agg(list)
+    rows = []
+    for pid, title in zip(new["project_id"], new["title"], strict=True):
+        known_id, score = links.get(pid, ("", float("nan")))
+        others = [m for m in members[grouped.loc[pid, "cluster_id"]] if m != pid]
+        rows.append(
+            (
+                pid,
+                title,
+                known_id,
+                titles.get(known_id, ""),
+                score,
+                ";".join(others),
+                grouped.loc[pid, "evidence"],
+            )
+        )
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
 def nearest_score(evidence: pd.Series) -> pd.Series:
     """Score of the nearest rejected candidate in an 'alone; nearest X: 0.73; ...' text."""
     return pd.to_numeric(

@@ -8,6 +8,7 @@ pure apart from the model's memo: the same model, filters and question give the 
 
 from __future__ import annotations
 
+import hashlib
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,11 +19,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from cbdash import coverage, figures, funding, gaps, network, overlap, recommendations, takeaways
+from cbdash import (
+    coverage,
+    dedupe,
+    figures,
+    funding,
+    gaps,
+    network,
+    overlap,
+    recommendations,
+    takeaways,
+)
 from cbdash.filters import Filters
 from cbdash.membership import explode, membership_matrix
 from cbdash.model import Model
-from cbdash.projects import nearest_score
+from cbdash.projects import check_list, flat, nearest_score
 from cbdash.recommendations import escape_markdown
 from cbdash.tables import cited_pages, mapping_table, matrix_long, search
 from cbdash.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
@@ -673,6 +684,36 @@ def projects_duplicate_check(
         return DuplicateCheck(checked, group_rows, groups, near)
 
     return model.memo(("projects_check", filters), make)
+
+
+class ListCheck(NamedTuple):
+    """An uploaded project list checked against the inventory: one row per listed project
+    (projects.CHECK_COLUMNS), the reader's warnings, and how many rows are inventory
+    projects and how many are listed twice."""
+
+    rows: pd.DataFrame
+    warnings: list[str]
+    known: int
+    repeated: int
+
+
+def projects_check_list(model: Model, raw: bytes, name: str) -> ListCheck:
+    """Check the bytes of an uploaded projects CSV (at least a `title` column) against the
+    inventory; kept per file content. Raises dedupe.DedupeInputError (with messages naming
+    the file, row and field) when the file cannot be used."""
+
+    def make() -> ListCheck:
+        new, warnings = dedupe.parse_projects(raw, name)
+        inventory = model.derived("dedupe_inventory", lambda: flat(model.inventory.projects))
+        rows = check_list(new, inventory)
+        return ListCheck(
+            rows,
+            warnings,
+            int((rows["inventory_project"] != "").sum()),
+            int((rows["same_as_rows"] != "").sum()),
+        )
+
+    return model.memo(("projects_check_list", hashlib.sha1(raw).hexdigest(), name), make)
 
 
 def projects_flows(

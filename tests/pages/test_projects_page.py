@@ -31,3 +31,10 @@ def test_funding_flows_chart():
 def test_filters_apply():
     at = run_page("projects", {"users": "civil_society"})
     assert any("No project that passes the filters is listed by two" in i.value for i in at.info)
+
+
+def test_check_a_list_asks_for_a_file():
+    at = run_page("projects", projects_section="Check a list")
+    assert not at.exception
+    assert any("Upload another mapping's project list" in m.value for m in at.markdown)
+    assert not at.dataframe  # nothing to show before a file is given
