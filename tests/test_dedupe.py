@@ -1067,6 +1067,14 @@ def test_blind_evaluation_recall_target(blind):
         # a common acronym in parentheses repeats the head's last words (blind3's ASEAN CERT)
         ("ASEAN Regional Computer Emergency Response Team (CERT)", "ASEAN CERT", True),
         ("Tonga Computer Emergency Response Team (CERT)", "Fiji CERT", False),  # made up
+        # prompted by blind4 (not blind any more): a short head before " - " gives its tail
+        ("EU Cyber Direct - EU Cyber Diplomacy Initiative", "EU Cyber Diplomacy Initiative", True),
+        ("Cybil Knowledge Portal", "Cybil Portal", True),  # "knowledge" is a common word
+        # an organisation's acronym joined to another's names a joint thing, not the body
+        ("GFCE", "AU-GFCE Cyber Capacity Building project", False),
+        ("IMPACT", "ITU-IMPACT", True),
+        # a kind of activity a name adds is a part of what the other names
+        ("UN-Singapore Cyber Programme", "UN-Singapore Cyber Fellowship Programme", False),
     ],
 )
 def test_names_alone_acronym_rules(a, b, same):
@@ -1083,6 +1091,15 @@ def test_different_own_acronyms_in_one_language_need_the_same_start_year():
     translated = {"project_id": "c", "title": "Centre européen de compétences (CECC)"}  # made up
     english = {"project_id": "d", "title": "European Competence Centre (ECCC)"}
     assert not dedupe.score_pair(translated, english).acronym_conflict
+
+
+def test_a_single_figure_after_a_name_is_a_phase():
+    assert phase_marker("iPROCEEDS 2") == phase_marker("iPROCEEDS-2") != ""
+    assert phase_marker("iPROCEEDS 2 - Targeting crime proceeds") == phase_marker("iPROCEEDS-2")
+    assert phase_marker("G7 Cyber Expert Group") == ""
+    a = {"project_id": "a", "title": "iPROCEEDS 2"}
+    assert dedupe.score_pair(a, {"project_id": "b", "title": "iPROCEEDS-2"}).same
+    assert not dedupe.score_pair(a, {"project_id": "c", "title": "iPROCEEDS 3"}).same
 
 
 def test_words_match_across_a_typo_or_an_ies_plural():

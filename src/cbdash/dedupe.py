@@ -222,7 +222,7 @@ GENERIC_WORDS = _word_set(
     policy policies legislation framework workshop workshops course courses fellowship
     hub platform activities activity agency office ministry public sector secure safety
     online skills expertise capability capabilities management incident incidents fight
-    report
+    report knowledge
     response team teams strategy strategies governance new phase step joint operation
     operations csirt csirts cert certs cirt
     """
@@ -285,6 +285,7 @@ _PHASE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=[A-Za-z@])-([1-9])(?![\w.])"), "level"),
     (re.compile(r"(?<![\w.])([1-9])\.0(?![\w.])"), "level"),
     (re.compile(r"(?<=[\w@)])\s+(III|II|IV|VI|V|I)(?=\s*(?:$|[-\u2013\u2014:(),;/]))"), "level"),
+    (re.compile(r"(?<=[A-Za-z])\s+([1-9])(?=\s*(?:$|[\u2013\u2014:(),;/]|\s-\s))"), "level"),
 )
 _WORD_MARKER = re.compile(r"\b(extended|enhanced)\b", re.I)
 
@@ -825,8 +826,9 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
     m = _LEADING.match(raw)
     if m:
         head = m.group("head").strip()
-        if len(head.split()) <= 3 and acronyms(head):
-            texts += [(head, True, ""), (m.group("tail").strip(), True, "")]
+        if len(head.split()) <= 3:  # a short head: "EU Cyber Direct - EU Cyber Diplomacy ..."
+            texts += [(head, True, "")] if acronyms(head) else []
+            texts += [(m.group("tail").strip(), True, "")]
     out: list[_Name] = []
     seen: set[str] = set()
     for text, exact_only, spells in texts:
@@ -1039,6 +1041,7 @@ def _name_similarity(
             and not _regional_variant(short.acronym, other.raw)
         ):
             contained = short.acronym in other.weights or short.acronym in _acronyms(other.raw)
+            contained = contained and not _joint_only(short.acronym, other.raw)
             if contained and not _adds_to_acronym(short.acronym, short, other):
                 return (
                     ACRONYM_SCORE if len(short.acronym) >= 4 else SHORT_ACRONYM_SCORE
@@ -1069,6 +1072,27 @@ def _name_similarity(
     if not distinctive:
         sim *= min(1.0, shared)
     return sim, "similar"
+
+
+def _joint_only(acronym: str, raw: str) -> bool:
+    """True when `acronym`, an organisation's (ORGANISATIONS), is in `raw` only joined by a
+    hyphen to another acronym: "AU-GFCE Cyber Capacity Building project" is a joint project
+    of the AU and the GFCE, not the GFCE ("ASEAN-ITU CyberDrill" is not ITU), while
+    "ITU-IMPACT" is still IMPACT."""
+    if acronym not in ORGANISATIONS:
+        return False
+    joint = alone = False
+    for token in _RAW_TOKEN.findall(_strip_markers(raw)):
+        parts = [p for p in token.strip(".+-'").split("-") if p]
+        keys = [_acronym_key(p) if _is_acronym_like(p) else "" for p in parts]
+        if acronym not in keys:
+            continue
+        others = [k for k in keys if k and k != acronym]
+        if len(parts) >= 2 and len(others) == len(parts) - 1:
+            joint = True
+        else:
+            alone = True
+    return joint and not alone
 
 
 SHORT_NAME_WORDS = 4
@@ -1136,6 +1160,19 @@ def _short_form(short: _Name, other: _Name) -> bool:
     )
 
 
+KIND_WORDS = _word_set(
+    """
+    fellowship fellowships scholarship scholarships academy course courses exercise exercises
+    drill drills cyberdrill cyberdrills desk portal index award awards bootcamp competition
+    challenge toolkit handbook report survey hackathon mentorship summit conference forum
+    dialogue
+    """
+)
+"""Words naming a kind of activity or product: one a name adds is a part of what the other
+names ("UN-Singapore Cyber Fellowship Programme" within the "UN-Singapore Cyber Programme"),
+so, like a place, it counts in full against the pair."""
+
+
 def _missing(name: _Name, matched: set[str], other: _Name) -> tuple[float, float]:
     """Weight of the unmatched words of `name`: (other words, with words only in
     parentheses at half weight; place words, always in full). An acronym the name spells
@@ -1152,7 +1189,7 @@ def _missing(name: _Name, matched: set[str], other: _Name) -> tuple[float, float
     for t, w in name.weights.items():
         if t in covered:
             continue
-        if t in places:
+        if t in places or t in KIND_WORDS:
             place += 1.0
         else:
             rest += w * (PAREN_FACTOR if t in name.in_parens else 1.0)
