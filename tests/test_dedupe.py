@@ -1075,6 +1075,9 @@ def test_blind_evaluation_recall_target(blind):
         ("IMPACT", "ITU-IMPACT", True),
         # a kind of activity a name adds is a part of what the other names
         ("UN-Singapore Cyber Programme", "UN-Singapore Cyber Fellowship Programme", False),
+        # the same words but for "programme" / "project", with an organisation's acronym
+        ("FIRST Fellowship", "FIRST Fellowship Programme", True),
+        ("Cybersecurity Initiative", "Cybersecurity Project", False),  # common words only
     ],
 )
 def test_names_alone_acronym_rules(a, b, same):

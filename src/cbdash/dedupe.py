@@ -1025,6 +1025,9 @@ def _name_similarity(
         return 0.0, "none"
     if a.weights.keys() == b.weights.keys():
         return 1.0, "same words"  # another word order: "Action globale sur la cybercriminalité"
+    core_a, core_b = a.weights.keys() - DECORATION, b.weights.keys() - DECORATION
+    if core_a == core_b and any(a.weights[t] >= ORG_WEIGHT for t in core_a):
+        return 1.0, "same words but for 'programme'"  # "FIRST Fellowship (Programme)"
     if (
         a.declared == b.declared
         and len(a.declared) >= 4
