@@ -712,6 +712,18 @@ def test_known_links_name_the_one_known_project_a_record_is():
     assert dedupe.known_links(dedupe._records(rows), twice) == {}
 
 
+def test_a_long_list_does_not_hide_a_known_name():
+    """Words common in a long list must not keep its rows from meeting the known rows: among
+    the 71 held-out names, the French name of GLACY-e still meets the shipped GLACY-e row."""
+    pairs = dedupe.read_heldout(HELDOUT)
+    names = sorted(set(pairs["title_a"]) | set(pairs["title_b"]))
+    rows = pd.DataFrame({"project_id": [f"h{i:03d}" for i in range(len(names))], "title": names})
+    projects, _ = dedupe.read_projects(DATA / "projects.csv")
+    links = dedupe.known_links(rows, projects)
+    french = f"h{names.index('Action globale renforcée sur la cybercriminalité'):03d}"
+    assert links.get(french, ("",))[0] == "glacy-e"
+
+
 def test_two_names_of_one_known_project_are_the_same():
     rows = pd.DataFrame(
         {
@@ -911,6 +923,15 @@ def blind2():
 def blind3():
     pairs = dedupe.read_heldout(BLIND3)
     return pairs, dedupe.evaluate_heldout(pairs)
+
+
+@pytest.fixture(scope="module")
+def blind4():
+    """blind4 with names only, and with the shipped inventory's names as knowledge (the
+    dedupe command's default)."""
+    pairs = dedupe.read_heldout(BLIND4)
+    projects, _ = dedupe.read_projects(DATA / "projects.csv")
+    return dedupe.evaluate_heldout(pairs), dedupe.evaluate_heldout(pairs, projects)
 
 
 @pytest.mark.parametrize(
@@ -1157,3 +1178,27 @@ def test_real_name_set_meta_files_parse(path):
 
     meta = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert {"producer", "description", "results", "limits", "sources"} <= set(meta)
+
+
+def test_blind4_evaluation_guards(blind4):
+    names_only, known = blind4
+    _report(known)
+    # blind: names only 0.800 / 0.320, with the inventory 0.824 / 0.560 (tests/data meta)
+    assert names_only["precision"] >= 0.91 and names_only["recall"] >= 0.44
+    assert known["precision"] >= 0.95 and known["recall"] >= 0.76
+    assert known["recall"] > names_only["recall"]  # the inventory's names are knowledge
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind4 with the inventory's names: precision 0.950, recall 0.760 (19 of 25) after "
+    "the rules and data fixes it prompted (0.824 / 0.560 when blind; names only 0.800 / "
+    "0.320): translations the glossary cannot read (the Paris Call in French, Estonian, a "
+    "Japanese name without its country), a subtitle vs a short name (SIRIUS), a phase or "
+    "version mark on one side only (INTERPOL Americas Phase II, Moldova ... 1.0); the wrong "
+    "merge is JICA's Viet Nam and Cambodia projects, whose Japanese names differ by one "
+    "particle; see tests/data/dedupe_blind4.meta.yaml",
+)
+def test_blind4_evaluation_target(blind4):
+    _, known = blind4
+    assert known["precision"] >= 0.95 and known["recall"] >= 0.90

@@ -2006,11 +2006,23 @@ def _accepted_matches(
     `old_records` the rules accept as the same project, best first."""
     records = new_records + old_records
     n_new = len(new_records)
+    pairs = {
+        (i, j) if i < n_new else (j, i)
+        for i, j in _candidate_index_pairs(records)
+        if (i < n_new) != (j < n_new)
+    }
+    # Each new record also meets every old one it shares a blocking key with, however
+    # common the key is among the new records: a long list must not hide an old name.
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, rec in enumerate(old_records, start=n_new):
+        for key in _block_keys(rec):
+            postings[key].append(j)
+    for i, rec in enumerate(new_records):
+        for key in _block_keys(rec):
+            if len(postings.get(key, ())) <= RARE_BLOCK:
+                pairs.update((i, j) for j in postings.get(key, ()))
     found: dict[int, list[tuple[float, str]]] = defaultdict(list)
-    for i, j in _candidate_index_pairs(records):
-        if (i < n_new) == (j < n_new):
-            continue
-        i, j = (i, j) if i < n_new else (j, i)
+    for i, j in sorted(pairs):
         ev = _score(records[i], records[j])
         if ev.same:
             found[i].append((ev.score, records[j].project_id))
