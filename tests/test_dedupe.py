@@ -1099,6 +1099,14 @@ def test_blind_evaluation_recall_target(blind):
         # the same words but for "programme" / "project", with an organisation's acronym
         ("FIRST Fellowship", "FIRST Fellowship Programme", True),
         ("Cybersecurity Initiative", "Cybersecurity Project", False),  # common words only
+        # a leading brand followed by a description of 3+ words is the brand (blind4's SIRIUS)
+        ("SIRIUS Cross-Border Access To Electronic Evidence", "SIRIUS project", True),
+        ("NCSI methodology update", "NCSI project", False),  # two words: a part
+        (  # two bodies joined are no brand (shipped rows of OAS and INCIBE)
+            "OAS–INCIBE cooperation framework on cybersecurity and digital rights",
+            "INCIBE-OAS cybersecurity training programme for judges",
+            False,
+        ),
     ],
 )
 def test_names_alone_acronym_rules(a, b, same):
@@ -1184,18 +1192,17 @@ def test_blind4_evaluation_guards(blind4):
     names_only, known = blind4
     _report(known)
     # blind: names only 0.800 / 0.320, with the inventory 0.824 / 0.560 (tests/data meta)
-    assert names_only["precision"] >= 0.91 and names_only["recall"] >= 0.44
-    assert known["precision"] >= 0.95 and known["recall"] >= 0.76
+    assert names_only["precision"] >= 0.92 and names_only["recall"] >= 0.48
+    assert known["precision"] >= 0.95 and known["recall"] >= 0.80
     assert known["recall"] > names_only["recall"]  # the inventory's names are knowledge
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind4 with the inventory's names: precision 0.950, recall 0.760 (19 of 25) after "
+    reason="blind4 with the inventory's names: precision 0.952, recall 0.800 (20 of 25) after "
     "the rules and data fixes it prompted (0.824 / 0.560 when blind; names only 0.800 / "
     "0.320): translations the glossary cannot read (the Paris Call in French, Estonian, a "
-    "Japanese name without its country), a subtitle vs a short name (SIRIUS), a phase or "
-    "version mark on one side only (INTERPOL Americas Phase II, Moldova ... 1.0); the wrong "
+    "Japanese name without its country), a phase or version mark on one side only (INTERPOL Americas Phase II, Moldova ... 1.0); the wrong "
     "merge is JICA's Viet Nam and Cambodia projects, whose Japanese names differ by one "
     "particle; see tests/data/dedupe_blind4.meta.yaml",
 )

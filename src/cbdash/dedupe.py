@@ -829,6 +829,8 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
         if len(head.split()) <= 3:  # a short head: "EU Cyber Direct - EU Cyber Diplomacy ..."
             texts += [(head, True, "")] if acronyms(head) else []
             texts += [(m.group("tail").strip(), True, "")]
+    elif (brand := _brand_with_subtitle(raw)) is not None:
+        texts.append((brand, True, ""))
     out: list[_Name] = []
     seen: set[str] = set()
     for text, exact_only, spells in texts:
@@ -843,6 +845,32 @@ def _name_variants(raw: str, org_tokens: frozenset[str] = frozenset()) -> list[_
         if name and name.stem not in seen:
             out.append(replace(name, raw=raw))
     return out
+
+
+SUBTITLE_WORDS = 3
+"""Content words after a leading brand that make them a subtitle, not a named part."""
+
+
+def _brand_with_subtitle(raw: str) -> str | None:
+    """The leading acronym of a name that follows it with a description of at least
+    SUBTITLE_WORDS content words and no place ("SIRIUS Cross-Border Access To Electronic
+    Evidence" -> "SIRIUS"); None otherwise. Fewer words name a part ("NCSI methodology
+    update", "SADA Benin"). An organisation's acronym is its publisher, not a brand."""
+    words = raw.split()
+    if len(words) < 2 or "(" in raw:
+        return None
+    first = words[0].strip(".,:;")
+    if re.search(r"[-\u2013\u2014/&]", first):  # "OAS–INCIBE ...": two bodies, not a brand
+        return None
+    if not _is_acronym_like(first) or not _is_true_acronym(first):
+        return None
+    key = _acronym_key(first)
+    if key in ORGANISATIONS or key in GENERIC_ACRONYMS or len(key) < 4:
+        return None
+    rest = _content_words(normalise_title(" ".join(words[1:])))
+    if len(rest) < SUBTITLE_WORDS or set(rest) & _place_words():
+        return None
+    return first
 
 
 def _spells_last_words(tail: str, head: str) -> bool:
@@ -1022,6 +1050,8 @@ def _name_similarity(
     if a.stem == b.stem:
         return 1.0, "equal"
     if a.exact_only or b.exact_only:
+        if a.weights.keys() - DECORATION == b.weights.keys() - DECORATION:
+            return 1.0, "equal but for 'project'"  # "SIRIUS" (a brand) / "SIRIUS project"
         return 0.0, "none"
     if a.weights.keys() == b.weights.keys():
         return 1.0, "same words"  # another word order: "Action globale sur la cybercriminalité"
