@@ -878,8 +878,8 @@ def test_run_evaluate_cli_prints_every_set(capsys):
     assert "all fields: precision" in out and "names only: precision" in out
     assert "held-out names (" in out and "blind names (" in out and "blind2 names (" in out
     assert "blind3 names (" in out
-    assert "blind4 names (" in out
-    assert out.count("names + known projects): precision") == 5
+    assert "blind4 names (" in out and "blind5 names (" in out
+    assert out.count("names + known projects): precision") == 6
 
 
 # --------------------------------------------------------------------------- real name sets
@@ -889,6 +889,7 @@ BLIND = REPO / "tests" / "data" / "dedupe_blind.csv"
 BLIND2 = REPO / "tests" / "data" / "dedupe_blind2.csv"
 BLIND3 = REPO / "tests" / "data" / "dedupe_blind3.csv"
 BLIND4 = REPO / "tests" / "data" / "dedupe_blind4.csv"
+BLIND5 = REPO / "tests" / "data" / "dedupe_blind5.csv"
 
 
 def _report(result: dict) -> None:
@@ -936,8 +937,8 @@ def blind4():
 
 @pytest.mark.parametrize(
     "path",
-    [HELDOUT, BLIND, BLIND2, BLIND3, BLIND4],
-    ids=["heldout", "blind", "blind2", "blind3", "blind4"],
+    [HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5],
+    ids=["heldout", "blind", "blind2", "blind3", "blind4", "blind5"],
 )
 def test_real_name_sets_are_sourced(path):
     pairs = dedupe.read_heldout(path)
@@ -953,9 +954,12 @@ def test_real_name_sets_are_sourced(path):
 )
 def test_real_name_sets_are_apart_from_projects(path):
     """No pair of the first four sets is a title and an alias of one shipped row, so their
-    figures with the inventory as knowledge stay an estimate for unseen names. (blind4 was
-    collected without looking at the inventory either way, as an outside set would be.)"""
+    figures with the inventory as knowledge stay an estimate for unseen names, except the
+    pairs in KNOWN_SINCE: real names that a data helper who had not read the sets added to
+    new rows on 2026-11-28 (the sets' metas say so). (blind4 was collected without looking
+    at the inventory either way, as an outside set would be.)"""
     pairs = dedupe.read_heldout(path)
+    pairs = pairs[~pairs.apply(lambda r: (r["title_a"], r["title_b"]) in KNOWN_SINCE, axis=1)]
     projects, _ = dedupe.read_projects(DATA / "projects.csv")
     records = dedupe.explode_names(projects)
     row_of: dict[str, set[str]] = {}
@@ -964,6 +968,19 @@ def test_real_name_sets_are_apart_from_projects(path):
     for a, b in zip(pairs["title_a"], pairs["title_b"], strict=True):
         shared_rows = row_of.get(normalise_title(a), set()) & row_of.get(normalise_title(b), set())
         assert not shared_rows, (a, b)
+
+
+KNOWN_SINCE = {
+    (
+        "Cyber Capacity Center For Southern Africa",
+        "Cybersecurity Capacity Centre for Southern Africa (C3SA)",
+    ),
+    (
+        "Hemispheric Network of Computer Security Incident Response Teams (CSIRTs)",
+        "CSIRTAmericas Network",
+    ),
+    ("OEA Cyberwomen Challenge", "Cyberwomen Challenge"),
+}
 
 
 def _names(path: Path) -> set[str]:
@@ -984,6 +1001,11 @@ def _names(path: Path) -> set[str]:
         (BLIND, BLIND4),
         (BLIND2, BLIND4),
         (BLIND3, BLIND4),
+        (HELDOUT, BLIND5),
+        (BLIND, BLIND5),
+        (BLIND2, BLIND5),
+        (BLIND3, BLIND5),
+        (BLIND4, BLIND5),
     ],
     ids=[
         "heldout-blind",
@@ -996,6 +1018,11 @@ def _names(path: Path) -> set[str]:
         "blind-blind4",
         "blind2-blind4",
         "blind3-blind4",
+        "heldout-blind5",
+        "blind-blind5",
+        "blind2-blind5",
+        "blind3-blind5",
+        "blind4-blind5",
     ],
 )
 def test_real_name_sets_share_no_name(one, other):
@@ -1125,6 +1152,51 @@ def test_different_own_acronyms_in_one_language_need_the_same_start_year():
     assert not dedupe.score_pair(translated, english).acronym_conflict
 
 
+def test_rules_prompted_by_the_new_rows_of_2026_11_28():
+    """Rules written when 38 new inventory rows were added (their aliases are new labels)."""
+    uganda = {
+        "project_id": "u",
+        "title": "CMM re-assessment of Uganda (first online CMM review, C3SA)",
+        "implementers": "Cybersecurity Capacity Centre for Southern Africa (C3SA)",
+    }
+    centre = {"project_id": "c", "title": "C3SA"}
+    # an acronym the other record lists as its implementer names who did it, not it
+    assert not dedupe.score_pair(centre, uganda).same
+    fields = {"funders": "Singapore", "implementers": "UNODA", "start_year": "2022"}
+    programme = {"project_id": "p", "title": "UN-Singapore Cyber Programme", **fields}
+    fellowship = {"project_id": "f", "title": "United Nations-Singapore Cyber Fellowship"}
+    # a kind of activity added is a part, even when every other field agrees
+    ev = dedupe.score_pair(programme, {**fellowship, **fields})
+    assert not ev.same and "adds 'fellowship'" in ev.describe()
+    # a shared continent is no name cue for one donor's two projects
+    fields = {
+        "funders": "Luxembourg",
+        "implementers": "SnT",
+        "beneficiary_countries": "SEN",
+        "start_year": "2021",
+        "end_year": "2024",
+    }
+    a = {"project_id": "a", "title": "Africa Cyber Resource Centre for Finance", **fields}
+    b = {"project_id": "b", "title": "LuxWays – mentoring African experts", **fields}
+    assert "same place" not in dedupe.score_pair(a, b).describe()
+    assert not dedupe.score_pair(a, b).same
+    # a one-word head before a long subtitle is the name; a common word is not
+    long = "Cyberwomen: holistic digital security training curriculum for defenders"
+    assert dedupe.score_pair(
+        {"project_id": "l", "title": long}, {"project_id": "s", "title": "Cyberwomen"}
+    ).same
+    spanish = "Ciberseguridad: ¿Estamos preparados en América Latina y el Caribe?"
+    other = "Ciberseguridad: riesgos, avances y el camino a seguir en América Latina"
+    assert not dedupe.score_pair(
+        {"project_id": "x", "title": spanish}, {"project_id": "y", "title": other}
+    ).same
+    # "@" before a word: the acronym meets its expansion
+    assert dedupe.score_pair(
+        {"project_id": "e", "title": "EndOCSEA@Europe"},
+        {"project_id": "g", "title": "End Online Child Sexual Exploitation and Abuse @ Europe"},
+    ).same
+
+
 def test_a_single_figure_after_a_name_is_a_phase():
     assert phase_marker("iPROCEEDS 2") == phase_marker("iPROCEEDS-2") != ""
     assert phase_marker("iPROCEEDS 2 - Targeting crime proceeds") == phase_marker("iPROCEEDS-2")
@@ -1202,10 +1274,40 @@ def test_blind4_evaluation_guards(blind4):
     reason="blind4 with the inventory's names: precision 0.952, recall 0.800 (20 of 25) after "
     "the rules and data fixes it prompted (0.824 / 0.560 when blind; names only 0.800 / "
     "0.320): translations the glossary cannot read (the Paris Call in French, Estonian, a "
-    "Japanese name without its country), a phase or version mark on one side only (INTERPOL Americas Phase II, Moldova ... 1.0); the wrong "
+    "Japanese name without its country), a phase or version mark on one side only "
+    "(INTERPOL Americas Phase II, Moldova ... 1.0); the wrong "
     "merge is JICA's Viet Nam and Cambodia projects, whose Japanese names differ by one "
     "particle; see tests/data/dedupe_blind4.meta.yaml",
 )
 def test_blind4_evaluation_target(blind4):
     _, known = blind4
+    assert known["precision"] >= 0.95 and known["recall"] >= 0.90
+
+
+@pytest.fixture(scope="module")
+def blind5():
+    pairs = dedupe.read_heldout(BLIND5)
+    projects, _ = dedupe.read_projects(DATA / "projects.csv")
+    return dedupe.evaluate_heldout(pairs), dedupe.evaluate_heldout(pairs, projects)
+
+
+def test_blind5_evaluation_guards(blind5):
+    names_only, known = blind5
+    _report(known)
+    # blind, and unchanged since: names only 0.867 / 0.520, with the inventory 0.895 / 0.680
+    assert names_only["precision"] >= 0.86 and names_only["recall"] >= 0.52
+    assert known["precision"] >= 0.89 and known["recall"] >= 0.68
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind5, measured blind: with the inventory's names precision 0.895, recall 0.680 "
+    "(17 of 25; names only 0.867 / 0.520): Korean and Spanish/French/Romanian names the "
+    "glossary cannot read, a country adjective ('Tongan'), paraphrases ('dimension' / "
+    "'vocation', 'Initiative' / 'training programme'), 'JP' for Japan; wrong merges: two "
+    "bodies with one acronym (GCA) and an action plan's 2025 update; see "
+    "tests/data/dedupe_blind5.meta.yaml",
+)
+def test_blind5_evaluation_target(blind5):
+    _, known = blind5
     assert known["precision"] >= 0.95 and known["recall"] >= 0.90
