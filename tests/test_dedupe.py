@@ -1126,6 +1126,13 @@ def test_blind_evaluation_recall_target(blind):
         # the same words but for "programme" / "project", with an organisation's acronym
         ("FIRST Fellowship", "FIRST Fellowship Programme", True),
         ("Cybersecurity Initiative", "Cybersecurity Project", False),  # common words only
+        # one acronym spelled by names with other own words: two bodies (blind5's GCA)
+        ("Global Cyber Alliance (GCA)", "Global Cybersecurity Agenda (GCA)", False),
+        (  # only a place word differs: the same centre
+            "Cybersecurity Capacity Centre for South Africa (C3SA)",
+            "Cybersecurity Capacity Centre for Southern Africa (C3SA)",
+            True,
+        ),
         # a leading brand followed by a description of 3+ words is the brand (blind4's SIRIUS)
         ("SIRIUS Cross-Border Access To Electronic Evidence", "SIRIUS project", True),
         ("NCSI methodology update", "NCSI project", False),  # two words: a part
@@ -1294,19 +1301,20 @@ def blind5():
 def test_blind5_evaluation_guards(blind5):
     names_only, known = blind5
     _report(known)
-    # blind, and unchanged since: names only 0.867 / 0.520, with the inventory 0.895 / 0.680
-    assert names_only["precision"] >= 0.86 and names_only["recall"] >= 0.52
-    assert known["precision"] >= 0.89 and known["recall"] >= 0.68
+    # blind: names only 0.867 / 0.520, with the inventory 0.895 / 0.680; after the GCA rule
+    # (not blind) 0.929 / 0.520 and 0.944 / 0.680
+    assert names_only["precision"] >= 0.92 and names_only["recall"] >= 0.52
+    assert known["precision"] >= 0.94 and known["recall"] >= 0.68
 
 
 @pytest.mark.xfail(
     strict=True,
     reason="blind5, measured blind: with the inventory's names precision 0.895, recall 0.680 "
-    "(17 of 25; names only 0.867 / 0.520): Korean and Spanish/French/Romanian names the "
-    "glossary cannot read, a country adjective ('Tongan'), paraphrases ('dimension' / "
-    "'vocation', 'Initiative' / 'training programme'), 'JP' for Japan; wrong merges: two "
-    "bodies with one acronym (GCA) and an action plan's 2025 update; see "
-    "tests/data/dedupe_blind5.meta.yaml",
+    "(17 of 25; names only 0.867 / 0.520; 0.944 / 0.680 after the rule it prompted): Korean "
+    "and Spanish/French/Romanian names the glossary cannot read, a country adjective "
+    "('Tongan'), paraphrases ('dimension' / 'vocation', 'Initiative' / 'training "
+    "programme'), 'JP' for Japan; the wrong merge left: an action plan's 2025 update (a year "
+    "on one side only says nothing); see tests/data/dedupe_blind5.meta.yaml",
 )
 def test_blind5_evaluation_target(blind5):
     _, known = blind5

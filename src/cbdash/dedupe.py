@@ -1495,7 +1495,25 @@ def _acronym_conflict(a: _Record, b: _Record) -> str:
                 and name_language(na.raw) == name_language(nb.raw)
             ):
                 return f"{na.raw!r} ({x}) vs {nb.raw!r} ({y})"
+            if (
+                x
+                and x == y
+                and x not in ORGANISATIONS
+                and name_language(na.raw) == name_language(nb.raw)
+                and _own_words_differ(na, nb)
+            ):  # "Global Cyber Alliance (GCA)" / "Global Cybersecurity Agenda (GCA)"
+                return f"{na.raw!r} and {nb.raw!r} spell {x} with other words"
     return ""
+
+
+def _own_words_differ(a: _Name, b: _Name) -> bool:
+    """Both names hold a distinctive word (not a common word of the field, a place or
+    their acronym) that the other does not."""
+    ma, mb = _match_words(a, b)
+    skip = _place_words() | {a.declared, b.declared}
+    own_a = [t for t, w in a.weights.items() if w >= 1.0 and t not in ma and t not in skip]
+    own_b = [t for t, w in b.weights.items() if w >= 1.0 and t not in mb and t not in skip]
+    return bool(own_a and own_b)
 
 
 def _stem_similarity(a: _Name, b: _Name) -> float:
