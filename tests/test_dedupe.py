@@ -1133,6 +1133,9 @@ def test_blind_evaluation_recall_target(blind):
             "Cybersecurity Capacity Centre for Southern Africa (C3SA)",
             True,
         ),
+        # a shared coined word, and only common words apart (blind5's DigiGirls)
+        ("DigiGirls Initiative", "DigiGirls training programme", True),
+        ("Octopus Cybercrime", "Octopus Project", False),  # an ordinary word is no brand
         # a leading brand followed by a description of 3+ words is the brand (blind4's SIRIUS)
         ("SIRIUS Cross-Border Access To Electronic Evidence", "SIRIUS project", True),
         ("NCSI methodology update", "NCSI project", False),  # two words: a part
@@ -1301,19 +1304,19 @@ def blind5():
 def test_blind5_evaluation_guards(blind5):
     names_only, known = blind5
     _report(known)
-    # blind: names only 0.867 / 0.520, with the inventory 0.895 / 0.680; after the GCA rule
-    # (not blind) 0.929 / 0.520 and 0.944 / 0.680
-    assert names_only["precision"] >= 0.92 and names_only["recall"] >= 0.52
-    assert known["precision"] >= 0.94 and known["recall"] >= 0.68
+    # blind: names only 0.867 / 0.520, with the inventory 0.895 / 0.680; after the rules it
+    # prompted (not blind) 0.933 / 0.560 and 0.947 / 0.720
+    assert names_only["precision"] >= 0.93 and names_only["recall"] >= 0.56
+    assert known["precision"] >= 0.94 and known["recall"] >= 0.72
 
 
 @pytest.mark.xfail(
     strict=True,
     reason="blind5, measured blind: with the inventory's names precision 0.895, recall 0.680 "
-    "(17 of 25; names only 0.867 / 0.520; 0.944 / 0.680 after the rule it prompted): Korean "
+    "(17 of 25; names only 0.867 / 0.520; 0.947 / 0.720 after the rules it prompted): Korean "
     "and Spanish/French/Romanian names the glossary cannot read, a country adjective "
-    "('Tongan'), paraphrases ('dimension' / 'vocation', 'Initiative' / 'training "
-    "programme'), 'JP' for Japan; the wrong merge left: an action plan's 2025 update (a year "
+    "('Tongan'), a paraphrase ('dimension' / 'vocation'), 'Triple I' read as a phase, "
+    "'JP' for Japan; the wrong merge left: an action plan's 2025 update (a year "
     "on one side only says nothing); see tests/data/dedupe_blind5.meta.yaml",
 )
 def test_blind5_evaluation_target(blind5):

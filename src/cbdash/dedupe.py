@@ -1121,6 +1121,8 @@ def _name_similarity(
     sim = shared / denominator if denominator else 0.0
     if not distinctive:
         sim *= min(1.0, shared)
+    elif _only_common_words_apart(a, matched_a, b, matched_b):
+        return max(sim, ACRONYM_SCORE), "same distinctive words"  # "DigiGirls Initiative"
     return sim, "similar"
 
 
@@ -1143,6 +1145,23 @@ def _joint_only(acronym: str, raw: str) -> bool:
         else:
             alone = True
     return joint and not alone
+
+
+def _only_common_words_apart(a: _Name, ma: set[str], b: _Name, mb: set[str]) -> bool:
+    """The names share a coined word ("DigiGirls", "CyberEast": capitals or figures inside)
+    and all their distinctive words, and what only one of them says is common words of the
+    field (no place, no kind of activity): "DigiGirls Initiative" / "DigiGirls training
+    programme"."""
+    coined = {t for t in ma if a.weights[t] >= 1.0 and t in a.coined}
+    if not coined or not any(t in b.coined for t in mb):
+        return False
+    for name, matched in ((a, ma), (b, mb)):
+        rest = set(name.weights) - matched
+        if any(
+            name.weights[t] > GENERIC_WEIGHT or t in KIND_WORDS or t in _place_words() for t in rest
+        ):
+            return False
+    return True
 
 
 SHORT_NAME_WORDS = 4
