@@ -32,7 +32,15 @@ st.markdown(
     "- **Overlap** between two mappings A and B: shared count |A∩B|, Jaccard |A∩B|/|A∪B|, "
     "overlap coefficient |A∩B|/min(|A|,|B|).\n"
     "- **Filters**: values within one filter are alternatives; different filters must all "
-    "hold. Kind, access, export and confidence filter mappings only."
+    "hold. Kind, access, export and confidence filter mappings only.\n"
+    "- **Duplicate check** (Projects & duplicates): two rows are one project when their "
+    "names, acronyms and phase marks, funders, implementers, countries and years agree by "
+    "the written rules of `cbdash.dedupe`; a project list checked against the inventory "
+    "also uses every name the inventory records for each project. Each decision shows its "
+    "evidence. On 45 real name pairs collected after the rules were written (28 Nov 2026) "
+    "it found 68 % of the duplicates with the inventory's names (52 % from names alone), "
+    "and about 1 merge in 10 was wrong: treat a match as a lead to check, not a verdict. "
+    "`python -m cbdash dedupe --evaluate` prints the current figures."
 )
 
 st.subheader("Sources of each data file")
