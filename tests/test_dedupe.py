@@ -926,13 +926,17 @@ def blind3():
     return pairs, dedupe.evaluate_heldout(pairs)
 
 
-@pytest.fixture(scope="module")
-def blind4():
-    """blind4 with names only, and with the shipped inventory's names as knowledge (the
-    dedupe command's default)."""
-    pairs = dedupe.read_heldout(BLIND4)
+def _names_only_and_known(path: Path) -> tuple[dict, dict]:
+    """A real-name set scored with names only, and with the shipped inventory's names as
+    knowledge (the dedupe command's default)."""
+    pairs = dedupe.read_heldout(path)
     projects, _ = dedupe.read_projects(DATA / "projects.csv")
     return dedupe.evaluate_heldout(pairs), dedupe.evaluate_heldout(pairs, projects)
+
+
+@pytest.fixture(scope="module")
+def blind4():
+    return _names_only_and_known(BLIND4)
 
 
 @pytest.mark.parametrize(
@@ -1296,9 +1300,7 @@ def test_blind4_evaluation_target(blind4):
 
 @pytest.fixture(scope="module")
 def blind5():
-    pairs = dedupe.read_heldout(BLIND5)
-    projects, _ = dedupe.read_projects(DATA / "projects.csv")
-    return dedupe.evaluate_heldout(pairs), dedupe.evaluate_heldout(pairs, projects)
+    return _names_only_and_known(BLIND5)
 
 
 def test_blind5_evaluation_guards(blind5):

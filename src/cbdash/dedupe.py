@@ -2654,8 +2654,7 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
     for title, recs in (("all fields", records), ("names only", names_only)):
         result = evaluate(recs, labels)
         print(
-            f"{title}: precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
-            f"f1 {result['f1']:.3f}  (tp {result['tp']}, fp {result['fp']}, fn {result['fn']}); "
+            f"{title}: {_rates_line(result)}; "
             f"pairs joined across different rows: {result['cross_row_pairs']}"
         )
         if title == "all fields":
@@ -2687,9 +2686,14 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
             return exc.exit_code
         for how, known in (("names only", None), ("names + known projects", projects)):
             result = evaluate_heldout(pairs, known)
-            print(
-                f"{title} names ({path}, {how}): precision {result['precision']:.3f}  "
-                f"recall {result['recall']:.3f}  f1 {result['f1']:.3f}  (tp {result['tp']}, "
-                f"fp {result['fp']}, fn {result['fn']}, tn {result['tn']})"
-            )
+            print(f"{title} names ({path}, {how}): {_rates_line(result, with_tn=True)}")
     return 0
+
+
+def _rates_line(result: Mapping[str, Any], with_tn: bool = False) -> str:
+    """'precision P  recall R  f1 F  (tp, fp, fn[, tn])' of an evaluation result."""
+    counts = ("tp", "fp", "fn", "tn") if with_tn else ("tp", "fp", "fn")
+    return (
+        f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+        f"f1 {result['f1']:.3f}  (" + ", ".join(f"{c} {result[c]}" for c in counts) + ")"
+    )
