@@ -1211,6 +1211,27 @@ def test_rules_prompted_by_the_new_rows_of_2026_11_28():
     ).same
 
 
+def test_a_name_in_another_script_is_another_language():
+    """With funders, implementers, countries and years all agreeing, a name in Cyrillic,
+    Arabic or Korean against a Latin one is a translation (a cue), as two detected Latin
+    languages are; without the fields, names alone say nothing."""
+    fields = {
+        "funders": "Estonia",
+        "implementers": "Estonian Centre for International Development",
+        "beneficiary_countries": "UKR",
+        "start_year": "2023",
+        "end_year": "2025",
+    }
+    english = {"project_id": "a", "title": "Tallinn Mechanism", **fields}
+    cyrillic = {"project_id": "b", "title": "Таллиннский механизм", **fields}
+    ev = dedupe.score_pair(english, cyrillic)
+    assert ev.same and "names in two languages (latin, ru)" in ev.describe()
+    assert not dedupe.score_pair(
+        {"project_id": "a", "title": "Tallinn Mechanism"},
+        {"project_id": "b", "title": "Таллиннский механизм"},
+    ).same
+
+
 def test_a_single_figure_after_a_name_is_a_phase():
     assert phase_marker("iPROCEEDS 2") == phase_marker("iPROCEEDS-2") != ""
     assert phase_marker("iPROCEEDS 2 - Targeting crime proceeds") == phase_marker("iPROCEEDS-2")

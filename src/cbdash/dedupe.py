@@ -1750,6 +1750,9 @@ _SCRIPTS = (
 )
 
 
+_SCRIPT_LANGUAGES = frozenset(language for language, _ in _SCRIPTS)
+
+
 @lru_cache(maxsize=200_000)
 def name_language(raw: str) -> str:
     """The language a name is written in, from its script (kana, hangul, Chinese
@@ -1796,8 +1799,10 @@ def _name_cue(a: _Record, b: _Record) -> tuple[str, str]:
     for na in a.names:
         for nb in b.names:
             la, lb = name_language(na.raw), name_language(nb.raw)
-            if la and lb and la != lb:
-                return "language", f"names in two languages ({la}, {lb})"
+            if (la and lb and la != lb) or ((la in _SCRIPT_LANGUAGES) != (lb in _SCRIPT_LANGUAGES)):
+                # a name in another script than the other's is another language, whatever
+                # the Latin one is written in ("Таллиннский механизм" / "Tallinn Mechanism")
+                return "language", f"names in two languages ({la or 'latin'}, {lb or 'latin'})"
     for na in a.names:
         for nb in b.names:
             ma, mb = _match_words(na, nb)
