@@ -878,8 +878,8 @@ def test_run_evaluate_cli_prints_every_set(capsys):
     assert "all fields: precision" in out and "names only: precision" in out
     assert "held-out names (" in out and "blind names (" in out and "blind2 names (" in out
     assert "blind3 names (" in out
-    assert "blind4 names (" in out and "blind5 names (" in out
-    assert out.count("names + known projects): precision") == 6
+    assert all(f"blind{n} names (" in out for n in (4, 5, 6))
+    assert out.count("names + known projects): precision") == 7
 
 
 # --------------------------------------------------------------------------- real name sets
@@ -890,6 +890,7 @@ BLIND2 = REPO / "tests" / "data" / "dedupe_blind2.csv"
 BLIND3 = REPO / "tests" / "data" / "dedupe_blind3.csv"
 BLIND4 = REPO / "tests" / "data" / "dedupe_blind4.csv"
 BLIND5 = REPO / "tests" / "data" / "dedupe_blind5.csv"
+BLIND6 = REPO / "tests" / "data" / "dedupe_blind6.csv"
 
 
 def _report(result: dict) -> None:
@@ -941,8 +942,8 @@ def blind4():
 
 @pytest.mark.parametrize(
     "path",
-    [HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5],
-    ids=["heldout", "blind", "blind2", "blind3", "blind4", "blind5"],
+    [HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6],
+    ids=["heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6"],
 )
 def test_real_name_sets_are_sourced(path):
     pairs = dedupe.read_heldout(path)
@@ -1010,6 +1011,7 @@ def _names(path: Path) -> set[str]:
         (BLIND2, BLIND5),
         (BLIND3, BLIND5),
         (BLIND4, BLIND5),
+        *((other, BLIND6) for other in (HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5)),
     ],
     ids=[
         "heldout-blind",
@@ -1027,6 +1029,10 @@ def _names(path: Path) -> set[str]:
         "blind2-blind5",
         "blind3-blind5",
         "blind4-blind5",
+        *(
+            f"{name}-blind6"
+            for name in ("heldout", "blind", "blind2", "blind3", "blind4", "blind5")
+        ),
     ],
 )
 def test_real_name_sets_share_no_name(one, other):
@@ -1345,3 +1351,28 @@ def test_blind5_evaluation_guards(blind5):
 def test_blind5_evaluation_target(blind5):
     _, known = blind5
     assert known["precision"] >= 0.95 and known["recall"] >= 0.90
+
+
+@pytest.fixture(scope="module")
+def blind6():
+    return _names_only_and_known(BLIND6)
+
+
+def test_blind6_evaluation_guards(blind6):
+    names_only, known = blind6
+    _report(known)
+    # blind: names only 1.000 / 0.360, with the inventory 1.000 / 0.480
+    assert names_only["precision"] >= 0.95 and names_only["recall"] >= 0.36
+    assert known["precision"] >= 0.95 and known["recall"] >= 0.48
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind6, measured blind: with the inventory's names precision 1.000, recall 0.480 "
+    "(12 of 25; names only 1.000 / 0.360): names in another language or script with no word "
+    "in common, organisations' other names, an organisation in front of a name (NATO), a "
+    "short form of a long title (Accra Call), 'Asiapac'; see tests/data/dedupe_blind6.meta.yaml",
+)
+def test_blind6_evaluation_target(blind6):
+    _, known = blind6
+    assert known["recall"] >= 0.90

@@ -2581,6 +2581,9 @@ rules BLIND3_PATH prompted and the inventory's names became knowledge."""
 BLIND5_PATH = Path("tests") / "data" / "dedupe_blind5.csv"
 """A sixth set, collected the same way, scored once after the rules BLIND4_PATH prompted and
 38 new inventory rows."""
+BLIND6_PATH = Path("tests") / "data" / "dedupe_blind6.csv"
+"""A seventh set, collected the same way, scored once after the rules BLIND5_PATH prompted,
+more inventory names and glossary terms."""
 
 
 def read_heldout(path: str | Path) -> pd.DataFrame:
@@ -2634,7 +2637,7 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
     """Print the evaluation on data_dir/projects.csv and data_dir/dedupe_labels.csv:
     once with all fields and once with names only (funders, countries and years blanked),
     which is closer to sparse real listings; then evaluate_heldout on the repository's held-out
-    and blind sets of real names (HELDOUT_PATH, BLIND_PATH ... BLIND5_PATH next to data_dir)
+    and blind sets of real names (HELDOUT_PATH, BLIND_PATH ... BLIND6_PATH next to data_dir)
     when they are there, with names only and with data_dir's projects as known. Exit 1 or 2
     on bad input, as run_dedupe_cli."""
     import sys
@@ -2679,6 +2682,7 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
         ("blind3", BLIND3_PATH),
         ("blind4", BLIND4_PATH),
         ("blind5", BLIND5_PATH),
+        ("blind6", BLIND6_PATH),
     )
     for title, path in sets:
         if not (data_dir.parent / path).exists():
