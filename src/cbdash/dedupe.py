@@ -123,9 +123,10 @@ all-fields figures are optimistic; the names-only run and the sets of real names
 tests/data (dedupe_heldout.csv, dedupe_blind.csv ... dedupe_blind6.csv, evaluate_heldout)
 bracket them; each set's first run, before rules it prompted, is the honest estimate. See
 their meta files for the figures, before and after each change. Over the blind rounds, names
-alone found 32-52 % of the duplicates and the inventory's names raised that to 48-68 %, with
-0-2 wrong merges in 20 different pairs: translations into languages or scripts that share no
-word, renamings and organisations' other names need knowledge the names do not carry.
+alone found 32-52 % of the duplicates and the inventory's names raised that to 48-68 %
+(blind4-6), with 0-3 wrong merges among 20 different pairs (6 once, names alone):
+translations into languages or scripts that share no word, renamings and organisations'
+other names need knowledge the names do not carry.
 """
 
 from __future__ import annotations
