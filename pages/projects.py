@@ -81,7 +81,8 @@ elif section == SECTIONS[3]:
     upload = st.file_uploader("Project list (CSV)", type=["csv"], key="check_list_file")
     if upload is not None:
         try:
-            check = views.projects_check_list(model, upload.getvalue(), upload.name)
+            with st.spinner("Checking the list against the inventory…"):
+                check = views.projects_check_list(model, upload.getvalue(), upload.name)
         except dedupe.DedupeInputError as exc:
             st.error("This file cannot be checked:\n\n" + "\n\n".join(exc.messages))
         else:

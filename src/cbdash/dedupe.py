@@ -529,6 +529,7 @@ def _abbreviates(acronym: str, words: list[str] | tuple[str, ...]) -> bool:
     return any(_abbreviates_cached(r, tuple(words)) for r in _acronym_readings(acronym))
 
 
+@lru_cache(maxsize=50_000)
 def _acronym_readings(acronym: str) -> tuple[str, ...]:
     """The letters an acronym may stand for: "3C" as "CCC"; "4A" and "2C" also as a letter
     after a skipped "for" / "to" ("DE4A" -> "dea", "P2C" -> "pc")."""
@@ -1662,13 +1663,14 @@ def _score(a: _Record, b: _Record) -> PairEvidence:
     phase, unknown = _phase_relation(a, b, (na, nb))
     acronym_conflict = "" if shared_codes else _acronym_conflict(a, b)
     same_start = a.start is not None and a.start == b.start
-    kind_part = _kind_part(na, nb) if rule == "similar" and not shared_codes else ""
     allowed = (
         not phase
         and not code_conflict
-        and not kind_part
         and (not (unknown or acronym_conflict) or (years == "agree" and same_start))
     )
+    # looked for only where it may decide (it compares words again)
+    kind_part = _kind_part(na, nb) if allowed and rule == "similar" and not shared_codes else ""
+    allowed = allowed and not kind_part
     by_name = score >= ACCEPT_SCORE and sim >= NAME_FLOOR
     cue = places = ""
     if allowed and not by_name and corroboration:
@@ -2044,6 +2046,8 @@ def cluster(
     score (the strongest accepted link from this row into its cluster; empty for a row
     alone) and evidence (that link in words, the override that decided, or for a row alone
     its nearest rejected candidate). Overrides with ids not in `df` are ignored.
+    With `known`, also known_project and known_score: the known row each row is linked to
+    (known_links; "" and empty when none).
 
     `known` is an inventory of distinct projects whose rows list each project's names
     (the shipped data/projects.csv): two rows that are both names of one known project
@@ -2132,7 +2136,11 @@ def cluster(
         elif pid in nearest:
             text = f"alone; nearest {nearest[pid][1]}"
         rows.append((pid, "c-" + min(members), score, " | ".join([text, *notes[pid]])))
-    return pd.DataFrame(rows, columns=["project_id", "cluster_id", "score", "evidence"])
+    out = pd.DataFrame(rows, columns=["project_id", "cluster_id", "score", "evidence"])
+    if known is not None:
+        out["known_project"] = [links.get(pid, ("", 0.0))[0] for pid in ids]
+        out["known_score"] = [links.get(pid, ("", float("nan")))[1] for pid in ids]
+    return out
 
 
 def _accepted_matches(

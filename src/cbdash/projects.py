@@ -58,12 +58,11 @@ def check_list(new: pd.DataFrame, inventory: pd.DataFrame) -> pd.DataFrame:
     project (same_as_rows, ";"-joined) and the evidence. The inventory's names count as
     knowledge (dedupe.cluster with `known`)."""
     grouped = dedupe.cluster(new, known=inventory).set_index("project_id")
-    links = dedupe.known_links(new, inventory)
     titles = inventory.set_index("project_id")["title"]
     members = grouped.reset_index().groupby("cluster_id")["project_id"].agg(list)
     rows = []
     for pid, title in zip(new["project_id"], new["title"], strict=True):
-        known_id, score = links.get(pid, ("", float("nan")))
+        known_id, score = grouped.loc[pid, ["known_project", "known_score"]]
         others = [m for m in members[grouped.loc[pid, "cluster_id"]] if m != pid]
         rows.append(
             (
