@@ -985,6 +985,7 @@ KNOWN_SINCE = {
         "CSIRTAmericas Network",
     ),
     ("OEA Cyberwomen Challenge", "Cyberwomen Challenge"),
+    ("African Commonwealth National Cyber Risk Assessment Community", "NCRA+"),
 }
 
 
