@@ -95,8 +95,8 @@ elif section == SECTIONS[3]:
             ui.table(check.rows, "check_list_table", what="rows")
             st.caption(
                 "Each match comes with its evidence. Matches are leads to check: on real "
-                "names the check misses about a third of duplicates and is wrong about once "
-                "in ten merges (see Data & method)."
+                "names it has not seen, the check finds about half to two thirds of the "
+                "duplicates and sometimes merges look-alikes (see Data & method)."
             )
             ui.download_csv(check.rows, "project list checked", "dl_check_list")
 else:

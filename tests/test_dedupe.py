@@ -878,8 +878,8 @@ def test_run_evaluate_cli_prints_every_set(capsys):
     assert "all fields: precision" in out and "names only: precision" in out
     assert "held-out names (" in out and "blind names (" in out and "blind2 names (" in out
     assert "blind3 names (" in out
-    assert all(f"blind{n} names (" in out for n in (4, 5, 6))
-    assert out.count("names + known projects): precision") == 7
+    assert all(f"blind{n} names (" in out for n in (4, 5, 6, 7))
+    assert out.count("names + known projects): precision") == 8
 
 
 # --------------------------------------------------------------------------- real name sets
@@ -891,6 +891,7 @@ BLIND3 = REPO / "tests" / "data" / "dedupe_blind3.csv"
 BLIND4 = REPO / "tests" / "data" / "dedupe_blind4.csv"
 BLIND5 = REPO / "tests" / "data" / "dedupe_blind5.csv"
 BLIND6 = REPO / "tests" / "data" / "dedupe_blind6.csv"
+BLIND7 = REPO / "tests" / "data" / "dedupe_blind7.csv"
 
 
 def _report(result: dict) -> None:
@@ -942,8 +943,8 @@ def blind4():
 
 @pytest.mark.parametrize(
     "path",
-    [HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6],
-    ids=["heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6"],
+    [HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7],
+    ids=["heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7"],
 )
 def test_real_name_sets_are_sourced(path):
     pairs = dedupe.read_heldout(path)
@@ -1013,6 +1014,7 @@ def _names(path: Path) -> set[str]:
         (BLIND3, BLIND5),
         (BLIND4, BLIND5),
         *((other, BLIND6) for other in (HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5)),
+        *((other, BLIND7) for other in (HELDOUT, BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6)),
     ],
     ids=[
         "heldout-blind",
@@ -1033,6 +1035,10 @@ def _names(path: Path) -> set[str]:
         *(
             f"{name}-blind6"
             for name in ("heldout", "blind", "blind2", "blind3", "blind4", "blind5")
+        ),
+        *(
+            f"{name}-blind7"
+            for name in ("heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6")
         ),
     ],
 )
@@ -1144,9 +1150,11 @@ def test_blind_evaluation_recall_target(blind):
             "Cybersecurity Capacity Centre for Southern Africa (C3SA)",
             True,
         ),
-        # a shared coined word, and only common words apart (blind5's DigiGirls)
-        ("DigiGirls Initiative", "DigiGirls training programme", True),
-        ("Octopus Cybercrime", "Octopus Project", False),  # an ordinary word is no brand
+        # a shared coined word with only common words apart is not enough (blind7: a rule
+        # that took it as enough merged the EU4Digital Facility with the Initiative)
+        ("EU4Digital Facility", "EU4Digital Initiative", False),
+        # a head before " - " is no name of its own when a country follows (blind7)
+        ("Digital CASA - Regional Program", "Digital CASA - Kyrgyz Republic (P160230)", False),
         # a leading brand followed by a description of 3+ words is the brand (blind4's SIRIUS)
         ("SIRIUS Cross-Border Access To Electronic Evidence", "SIRIUS project", True),
         ("NCSI methodology update", "NCSI project", False),  # two words: a part
@@ -1334,18 +1342,19 @@ def blind5():
 def test_blind5_evaluation_guards(blind5):
     names_only, known = blind5
     _report(known)
-    # blind: names only 0.867 / 0.520, with the inventory 0.895 / 0.680; after the rules it
-    # prompted (not blind) 0.933 / 0.560 and 0.947 / 0.720
-    assert names_only["precision"] >= 0.93 and names_only["recall"] >= 0.56
+    # blind: names only 0.867 / 0.520, with the inventory 0.895 / 0.680; now (not blind)
+    # 0.929 / 0.520 and 0.947 / 0.720
+    assert names_only["precision"] >= 0.92 and names_only["recall"] >= 0.52
     assert known["precision"] >= 0.94 and known["recall"] >= 0.72
 
 
 @pytest.mark.xfail(
     strict=True,
     reason="blind5, measured blind: with the inventory's names precision 0.895, recall 0.680 "
-    "(17 of 25; names only 0.867 / 0.520; 0.947 / 0.720 after the rules it prompted): Korean "
+    "(17 of 25; names only 0.867 / 0.520; 0.947 / 0.720 after the rule it prompted): Korean "
     "and Spanish/French/Romanian names the glossary cannot read, a country adjective "
-    "('Tongan'), a paraphrase ('dimension' / 'vocation'), 'Triple I' read as a phase, "
+    "('Tongan'), paraphrases ('dimension' / 'vocation', 'DigiGirls Initiative' / '... "
+    "training programme'), 'Triple I' read as a phase, "
     "'JP' for Japan; the wrong merge left: an action plan's 2025 update (a year "
     "on one side only says nothing); see tests/data/dedupe_blind5.meta.yaml",
 )
@@ -1376,4 +1385,30 @@ def test_blind6_evaluation_guards(blind6):
 )
 def test_blind6_evaluation_target(blind6):
     _, known = blind6
+    assert known["recall"] >= 0.90
+
+
+@pytest.fixture(scope="module")
+def blind7():
+    return _names_only_and_known(BLIND7)
+
+
+def test_blind7_evaluation_guards(blind7):
+    names_only, known = blind7
+    _report(known)
+    # blind: names only 0.867 / 0.520, with the inventory 0.789 / 0.600; after the fixes it
+    # prompted (not blind) 1.000 / 0.520 and 1.000 / 0.600
+    assert names_only["precision"] >= 0.95 and names_only["recall"] >= 0.52
+    assert known["precision"] >= 0.95 and known["recall"] >= 0.60
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind7, measured blind: with the inventory's names precision 0.789, recall 0.600 "
+    "(names only 0.867 / 0.520); 1.000 / 0.600 after the fixes it prompted: abbreviated "
+    "database titles, a country kept or dropped, translations, paraphrases; see "
+    "tests/data/dedupe_blind7.meta.yaml",
+)
+def test_blind7_evaluation_target(blind7):
+    _, known = blind7
     assert known["recall"] >= 0.90
