@@ -1244,6 +1244,20 @@ def test_a_name_in_another_script_is_another_language():
     ).same
 
 
+def test_country_names_are_read_in_english():
+    """pycountry's translations of country names read a French, Spanish or Portuguese
+    country in English ("Tchad" -> chad, "Cameroun" -> cameroon)."""
+    assert "chad" in dedupe.translate_name("Projet de Transformation Numérique du Tchad")
+    assert dedupe.score_pair(
+        {"project_id": "a", "title": "Chad Digital Transformation Project"},
+        {"project_id": "b", "title": "Projet de Transformation Numérique du Tchad"},
+    ).same
+    assert not dedupe.score_pair(  # another country stays another country
+        {"project_id": "a", "title": "Chad Digital Transformation Project"},
+        {"project_id": "b", "title": "Projet de Transformation Numérique du Cameroun"},
+    ).same
+
+
 def test_a_single_figure_after_a_name_is_a_phase():
     assert phase_marker("iPROCEEDS 2") == phase_marker("iPROCEEDS-2") != ""
     assert phase_marker("iPROCEEDS 2 - Targeting crime proceeds") == phase_marker("iPROCEEDS-2")
@@ -1341,11 +1355,11 @@ LATER_BLIND_SETS = {
     ),
     "blind7": (
         BLIND7,
-        (0.95, 0.52),
-        (0.95, 0.60),
-        "blind: 0.789 / 0.600 with the inventory (names only 0.867 / 0.520); 1.000 / 0.600 "
-        "after the fixes it prompted: abbreviated database titles, a country kept or dropped, "
-        "translations, paraphrases",
+        (0.95, 0.56),
+        (0.95, 0.64),
+        "blind: 0.789 / 0.600 with the inventory (names only 0.867 / 0.520); 1.000 / 0.640 "
+        "after the fixes it prompted and country names read in English: abbreviated "
+        "database titles, a country kept or dropped, translations, paraphrases",
     ),
 }
 

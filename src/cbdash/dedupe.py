@@ -362,6 +362,38 @@ def _coined_english(token: str) -> str:
     return "".join(english)
 
 
+_MAX_COUNTRY_WORDS = 5
+"""Longest phrase looked up: glossary phrases have up to _MAX_PHRASE words, country names
+in other languages up to this many ("republique democratique du congo")."""
+
+
+@lru_cache(maxsize=8)
+def _country_names(language: str) -> dict[str, str]:
+    """Country names in `language` (pycountry's ISO 3166 translations) -> the English name,
+    both as plain lower-case words: "cameroun" -> "cameroon", "tchad" -> "chad". Names
+    spelt as in English, or longer than _MAX_COUNTRY_WORDS words, are left out."""
+    import gettext
+
+    import pycountry
+
+    try:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return {}
+    out: dict[str, str] = {}
+    for country in pycountry.countries:
+        english = getattr(country, "common_name", None) or country.name
+        for attr in ("name", "common_name"):
+            value = getattr(country, attr, None)
+            if not value:
+                continue
+            local = " ".join(_plain(w) for w in _WORD.findall(translation.gettext(value)))
+            plain_english = " ".join(_plain(w) for w in _WORD.findall(english))
+            if local and local != plain_english and len(local.split()) <= _MAX_COUNTRY_WORDS:
+                out.setdefault(local, plain_english)
+    return out
+
+
 @lru_cache(maxsize=50_000)
 def translate_name(raw: str) -> str:
     """`raw` read into English with GLOSSARY when name_language() finds a language it covers:
@@ -370,6 +402,8 @@ def translate_name(raw: str) -> str:
     read wherever they occur (no spaces). Unknown words (names, acronyms) stay as they are."""
     language = name_language(raw)
     vocabulary = GLOSSARY.get(language, {})
+    if language and language not in _UNSPACED:
+        vocabulary = {**_country_names(language), **vocabulary}  # "Tchad" -> chad
     if language in _UNSPACED:  # the longest terms first: "サイバー犯罪" before "サイバー"
         text = unicodedata.normalize("NFKC", raw)
         for term in sorted(vocabulary, key=len, reverse=True):
@@ -381,7 +415,7 @@ def translate_name(raw: str) -> str:
     last = i = 0
     while i < len(words):
         n, english = 1, _coined_english(words[i].group())
-        for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+        for size in range(min(_MAX_COUNTRY_WORDS, len(words) - i), 0, -1):
             if " ".join(plain[i : i + size]) in vocabulary:
                 n, english = size, vocabulary[" ".join(plain[i : i + size])]
                 break
