@@ -120,11 +120,11 @@ other name does not spell ("ENC-VR" / "... (ENVR)"), or names of common words on
 ("Programme mondial contre le cybercrime"). The field rules were written while looking
 at data/dedupe_labels.csv, whose pseudo-records copy their row's fields exactly, so the
 all-fields figures are optimistic; the names-only run and the sets of real names in
-tests/data (dedupe_heldout.csv, dedupe_blind.csv ... dedupe_blind7.csv, evaluate_heldout)
+tests/data (dedupe_heldout.csv, dedupe_blind.csv ... dedupe_blind8.csv, evaluate_heldout)
 bracket them; each set's first run, before rules it prompted, is the honest estimate. See
 their meta files for the figures, before and after each change. Over the blind rounds, names
 alone found 32-52 % of the duplicates and the inventory's names raised that to 48-68 %
-(blind4-7), with 0-4 wrong merges among 20 different pairs (6 once, names alone):
+(blind4-8), with 0-4 wrong merges among 20 different pairs (6 once, names alone):
 translations into languages or scripts that share no word, renamings and organisations'
 other names need knowledge the names do not carry.
 """
@@ -2621,6 +2621,8 @@ BLIND6_PATH = Path("tests") / "data" / "dedupe_blind6.csv"
 more inventory names and glossary terms."""
 BLIND7_PATH = Path("tests") / "data" / "dedupe_blind7.csv"
 """An eighth set, of projects only, scored once with the 297-row inventory."""
+BLIND8_PATH = Path("tests") / "data" / "dedupe_blind8.csv"
+"""A ninth set (44 pairs), of projects only, scored once at the end of the session's work."""
 
 
 def read_heldout(path: str | Path) -> pd.DataFrame:
@@ -2674,7 +2676,7 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
     """Print the evaluation on data_dir/projects.csv and data_dir/dedupe_labels.csv:
     once with all fields and once with names only (funders, countries and years blanked),
     which is closer to sparse real listings; then evaluate_heldout on the repository's held-out
-    and blind sets of real names (HELDOUT_PATH, BLIND_PATH ... BLIND7_PATH next to data_dir)
+    and blind sets of real names (HELDOUT_PATH, BLIND_PATH ... BLIND8_PATH next to data_dir)
     when they are there, with names only and with data_dir's projects as known. Exit 1 or 2
     on bad input, as run_dedupe_cli."""
     import sys
@@ -2721,6 +2723,7 @@ def run_evaluate_cli(data_dir: str | Path) -> int:
         ("blind5", BLIND5_PATH),
         ("blind6", BLIND6_PATH),
         ("blind7", BLIND7_PATH),
+        ("blind8", BLIND8_PATH),
     )
     for title, path in sets:
         if not (data_dir.parent / path).exists():
