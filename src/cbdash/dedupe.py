@@ -1113,13 +1113,13 @@ def _name_similarity(
     records) match each other: "OAS Cybersecurity Program" = "CICTE Cybersecurity Program"."""
     if a.stem == b.stem:
         return 1.0, "equal"
+    core_a, core_b = a.weights.keys() - DECORATION, b.weights.keys() - DECORATION
     if a.exact_only or b.exact_only:
-        if a.weights.keys() - DECORATION == b.weights.keys() - DECORATION:
+        if core_a == core_b:
             return 1.0, "equal but for 'project'"  # "SIRIUS" (a brand) / "SIRIUS project"
         return 0.0, "none"
     if a.weights.keys() == b.weights.keys():
         return 1.0, "same words"  # another word order: "Action globale sur la cybercriminalité"
-    core_a, core_b = a.weights.keys() - DECORATION, b.weights.keys() - DECORATION
     if core_a == core_b and any(a.weights[t] >= ORG_WEIGHT for t in core_a):
         return 1.0, "same words but for 'programme'"  # "FIRST Fellowship (Programme)"
     if (
