@@ -1181,18 +1181,18 @@ def test_blind_evaluation_recall_target(blind):
     ],
 )
 def test_names_alone_acronym_rules(a, b, same):
-    ev = dedupe.score_pair({"project_id": "a", "title": a}, {"project_id": "b", "title": b})
+    ev = dedupe.score_pair(rec("a", a), rec("b", b))
     assert ev.same is same, ev.describe()
 
 
 def test_different_own_acronyms_in_one_language_need_the_same_start_year():
-    a = {"project_id": "a", "title": "Digital Transformation Acceleration Project (PATN)"}
-    b = {"project_id": "b", "title": "Digital Transformation Acceleration Project (PATNuC)"}
+    a = rec("a", "Digital Transformation Acceleration Project (PATN)")
+    b = rec("b", "Digital Transformation Acceleration Project (PATNuC)")
     assert "own acronyms differ" in dedupe.score_pair(a, b).describe()
     years = {"start_year": "2022", "end_year": "2026"}
     assert not dedupe.score_pair({**a, **years}, {**b, "start_year": "2023"}).same
-    translated = {"project_id": "c", "title": "Centre européen de compétences (CECC)"}  # made up
-    english = {"project_id": "d", "title": "European Competence Centre (ECCC)"}
+    translated = rec("c", "Centre européen de compétences (CECC)")  # made up
+    english = rec("d", "European Competence Centre (ECCC)")
     assert not dedupe.score_pair(translated, english).acronym_conflict
 
 
@@ -1203,12 +1203,12 @@ def test_rules_prompted_by_the_new_rows_of_2026_11_28():
         "title": "CMM re-assessment of Uganda (first online CMM review, C3SA)",
         "implementers": "Cybersecurity Capacity Centre for Southern Africa (C3SA)",
     }
-    centre = {"project_id": "c", "title": "C3SA"}
+    centre = rec("c", "C3SA")
     # an acronym the other record lists as its implementer names who did it, not it
     assert not dedupe.score_pair(centre, uganda).same
     fields = {"funders": "Singapore", "implementers": "UNODA", "start_year": "2022"}
-    programme = {"project_id": "p", "title": "UN-Singapore Cyber Programme", **fields}
-    fellowship = {"project_id": "f", "title": "United Nations-Singapore Cyber Fellowship"}
+    programme = rec("p", "UN-Singapore Cyber Programme", **fields)
+    fellowship = rec("f", "United Nations-Singapore Cyber Fellowship")
     # a kind of activity added is a part, even when every other field agrees
     ev = dedupe.score_pair(programme, {**fellowship, **fields})
     assert not ev.same and "adds 'fellowship'" in ev.describe()
@@ -1220,24 +1220,20 @@ def test_rules_prompted_by_the_new_rows_of_2026_11_28():
         "start_year": "2021",
         "end_year": "2024",
     }
-    a = {"project_id": "a", "title": "Africa Cyber Resource Centre for Finance", **fields}
-    b = {"project_id": "b", "title": "LuxWays – mentoring African experts", **fields}
+    a = rec("a", "Africa Cyber Resource Centre for Finance", **fields)
+    b = rec("b", "LuxWays – mentoring African experts", **fields)
     assert "same place" not in dedupe.score_pair(a, b).describe()
     assert not dedupe.score_pair(a, b).same
     # a one-word head before a long subtitle is the name; a common word is not
     long = "Cyberwomen: holistic digital security training curriculum for defenders"
-    assert dedupe.score_pair(
-        {"project_id": "l", "title": long}, {"project_id": "s", "title": "Cyberwomen"}
-    ).same
+    assert dedupe.score_pair(rec("l", long), rec("s", "Cyberwomen")).same
     spanish = "Ciberseguridad: ¿Estamos preparados en América Latina y el Caribe?"
     other = "Ciberseguridad: riesgos, avances y el camino a seguir en América Latina"
-    assert not dedupe.score_pair(
-        {"project_id": "x", "title": spanish}, {"project_id": "y", "title": other}
-    ).same
+    assert not dedupe.score_pair(rec("x", spanish), rec("y", other)).same
     # "@" before a word: the acronym meets its expansion
     assert dedupe.score_pair(
-        {"project_id": "e", "title": "EndOCSEA@Europe"},
-        {"project_id": "g", "title": "End Online Child Sexual Exploitation and Abuse @ Europe"},
+        rec("e", "EndOCSEA@Europe"),
+        rec("g", "End Online Child Sexual Exploitation and Abuse @ Europe"),
     ).same
 
 
@@ -1252,13 +1248,13 @@ def test_a_name_in_another_script_is_another_language():
         "start_year": "2023",
         "end_year": "2025",
     }
-    english = {"project_id": "a", "title": "Tallinn Mechanism", **fields}
-    cyrillic = {"project_id": "b", "title": "Таллиннский механизм", **fields}
+    english = rec("a", "Tallinn Mechanism", **fields)
+    cyrillic = rec("b", "Таллиннский механизм", **fields)
     ev = dedupe.score_pair(english, cyrillic)
     assert ev.same and "names in two languages (latin, ru)" in ev.describe()
     assert not dedupe.score_pair(
-        {"project_id": "a", "title": "Tallinn Mechanism"},
-        {"project_id": "b", "title": "Таллиннский механизм"},
+        rec("a", "Tallinn Mechanism"),
+        rec("b", "Таллиннский механизм"),
     ).same
 
 
@@ -1267,12 +1263,12 @@ def test_country_names_are_read_in_english():
     country in English ("Tchad" -> chad, "Cameroun" -> cameroon)."""
     assert "chad" in dedupe.translate_name("Projet de Transformation Numérique du Tchad")
     assert dedupe.score_pair(
-        {"project_id": "a", "title": "Chad Digital Transformation Project"},
-        {"project_id": "b", "title": "Projet de Transformation Numérique du Tchad"},
+        rec("a", "Chad Digital Transformation Project"),
+        rec("b", "Projet de Transformation Numérique du Tchad"),
     ).same
     assert not dedupe.score_pair(  # another country stays another country
-        {"project_id": "a", "title": "Chad Digital Transformation Project"},
-        {"project_id": "b", "title": "Projet de Transformation Numérique du Cameroun"},
+        rec("a", "Chad Digital Transformation Project"),
+        rec("b", "Projet de Transformation Numérique du Cameroun"),
     ).same
 
 
@@ -1280,9 +1276,9 @@ def test_a_single_figure_after_a_name_is_a_phase():
     assert phase_marker("iPROCEEDS 2") == phase_marker("iPROCEEDS-2") != ""
     assert phase_marker("iPROCEEDS 2 - Targeting crime proceeds") == phase_marker("iPROCEEDS-2")
     assert phase_marker("G7 Cyber Expert Group") == ""
-    a = {"project_id": "a", "title": "iPROCEEDS 2"}
-    assert dedupe.score_pair(a, {"project_id": "b", "title": "iPROCEEDS-2"}).same
-    assert not dedupe.score_pair(a, {"project_id": "c", "title": "iPROCEEDS 3"}).same
+    a = rec("a", "iPROCEEDS 2")
+    assert dedupe.score_pair(a, rec("b", "iPROCEEDS-2")).same
+    assert not dedupe.score_pair(a, rec("c", "iPROCEEDS 3")).same
 
 
 def test_words_match_across_a_typo_or_an_ies_plural():
