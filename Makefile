@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PORT ?= 8501
 
-.PHONY: run test lint format bench validate lock clean
+.PHONY: run test lint format bench evaluate validate lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+evaluate: $(STAMP)
+	$(BIN)/python -m evaluation.dedupe data
+
 validate: $(STAMP)
 	$(BIN)/python -m cbdash validate data
 
 bench: $(STAMP)
-	$(BIN)/python -m cbdash.bench
+	$(BIN)/python -m bench
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:

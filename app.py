@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from cbdash import story, ui
+from cbdash import ui
+from cbdash.present import story
 
 # Presentation mode (`?present=1`): projector theme, no sidebar, the guided story.
 PRESENT = story.is_present(st.query_params.get(story.PRESENT_PARAM))

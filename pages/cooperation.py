@@ -1,15 +1,16 @@
 """Cooperation: who already cooperates (case studies with sources) and who stands alone.
 
 One view at a time: the network, the case studies (links with their sources) or the
-mappings standing alone. What the filters decide is computed by `cbdash.views` and kept per
+mappings standing alone. What the filters decide is computed by `cbdash.present.views` and kept per
 filter state, so a rerun that changes nothing they depend on (opening another case study)
 recomputes none of it.
 """
 
 import streamlit as st
 
-from cbdash import story, ui, views
-from cbdash.recommendations import escape_markdown
+from cbdash import ui
+from cbdash.present import story, views
+from cbdash.present.recommendations import escape_markdown
 
 model, filters = ui.page_context()
 n_mappings = len(model.filtered_mappings(filters))

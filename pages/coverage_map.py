@@ -1,12 +1,13 @@
 """Coverage map: which countries each mapping covers; where coverage is thin.
 
 The country summary and sentence, the map with its legend and a country's panel are
-computed by `cbdash.views` and kept per filter state and choice.
+computed by `cbdash.present.views` and kept per filter state and choice.
 """
 
 import streamlit as st
 
-from cbdash import ui, views
+from cbdash import ui
+from cbdash.present import views
 
 MEASURES = {
     "mappings": "All mappings",

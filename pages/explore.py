@@ -1,12 +1,13 @@
 """Explore & download: every mapping and project, searchable, with sources.
 
 The rows that match a search and the side-by-side comparison are computed by
-`cbdash.views`; the rows are kept per filter state, search and columns.
+`cbdash.present.views`; the rows are kept per filter state, search and columns.
 """
 
 import streamlit as st
 
-from cbdash import ui, views
+from cbdash import ui
+from cbdash.present import views
 
 model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)

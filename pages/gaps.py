@@ -3,15 +3,17 @@ read against UN LDC and SIDS status and World Bank income groups.
 
 One question (a group of countries, a topic, limits) and one answer shown at a time: the
 countries, the regions x topics, or the summary by region for the forum's report. Each
-answer is computed by `cbdash.views` and kept per filter state and question.
+answer is computed by `cbdash.present.views` and kept per filter state and question.
 """
 
 from datetime import date
 
 import streamlit as st
 
-from cbdash import gaps, story, ui, views
-from cbdash.export import file_name
+from cbdash import ui
+from cbdash.analysis import gaps
+from cbdash.present import story, views
+from cbdash.present.export import file_name
 
 model, filters = ui.page_context()
 topic_labels = model.labels["topics"]

@@ -1,12 +1,13 @@
 """Home: who maps cybersecurity capacity building, and how.
 
-The sentence, the numbers, the kinds and the table are computed by `cbdash.views` and kept
+The sentence, the numbers, the kinds and the table are computed by `cbdash.present.views` and kept
 per filter state.
 """
 
 import streamlit as st
 
-from cbdash import ui, views
+from cbdash import ui
+from cbdash.present import views
 
 model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)

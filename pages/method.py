@@ -1,12 +1,13 @@
 """Data & method: provenance, taxonomy definitions, validation report, full downloads.
 
 The pages cited, the terms of each vocabulary, the report's rows and the full downloads
-are made by `cbdash.views` (once per model, except the full downloads).
+are made by `cbdash.present.views` (once per model, except the full downloads).
 """
 
 import streamlit as st
 
-from cbdash import ui, views
+from cbdash import ui
+from cbdash.present import views
 
 model, filters = ui.page_context()
 inv = model.inventory

@@ -1,14 +1,15 @@
 """Overlap: how much two mapping efforts cover the same countries, topics, users or projects.
 
 The sentence, the matrix (its chart, download and top pairs) and the comparison of two
-mappings (one view at a time) are computed by `cbdash.views` and kept per filter state and
+mappings (one view at a time) are computed by `cbdash.present.views` and kept per filter state and
 choice.
 """
 
 import streamlit as st
 
-from cbdash import figures, ui, views
-from cbdash.overlap import METRICS
+from cbdash import ui
+from cbdash.analysis.overlap import METRICS
+from cbdash.present import figures, views
 
 DIMENSIONS = views.OVERLAP_DIMENSIONS
 MAX_MATRIX = views.OVERLAP_MAX_MATRIX

@@ -1,12 +1,13 @@
 """Projects & duplicates: which projects several mappings list, and who funds what where.
 
 The sentence, the projects listed by several mappings, the duplicate check and the funding
-flows are computed by `cbdash.views` and kept per filter state and choice.
+flows are computed by `cbdash.present.views` and kept per filter state and choice.
 """
 
 import streamlit as st
 
-from cbdash import dedupe, ui, views
+from cbdash import dedupe, ui
+from cbdash.present import views
 
 SECTIONS = [
     "Listed by several mappings",

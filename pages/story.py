@@ -7,8 +7,9 @@ PageDown/PageUp press Next/Back) and app.py routes any page to this one.
 
 import streamlit as st
 
-from cbdash import story, ui
-from cbdash.recommendations import escape_markdown
+from cbdash import ui
+from cbdash.present import story
+from cbdash.present.recommendations import escape_markdown
 
 model, filters = ui.page_context()
 steps = story.STEPS
@@ -28,7 +29,7 @@ def set_present(on: bool) -> None:
         del st.query_params[story.PRESENT_PARAM]
 
 
-if present:  # constant CSS and script written in cbdash.story, never user text
+if present:  # constant CSS and script written in cbdash.present.story, never user text
     st.html(story.PROJECTOR_CSS + story.PRESENTER_KEYS_JS, unsafe_allow_javascript=True)
 back, middle, forward = st.columns([1, 6, 1], vertical_alignment="center")
 back.button(

@@ -1,12 +1,13 @@
 """Topics: which topics and target users each mapping (and project) serves.
 
 The sentence, the matrices (charts and downloads) and the crosswalk are computed by
-`cbdash.views` and kept per filter state and choice.
+`cbdash.present.views` and kept per filter state and choice.
 """
 
 import streamlit as st
 
-from cbdash import ui, views
+from cbdash import ui
+from cbdash.present import views
 
 MAX_ROWS = views.TOPICS_MAX_ROWS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cbdash.inventory import Inventory, load_inventory
+from cbdash.data.inventory import Inventory, load_inventory
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures" / "inventory"
 REPO = Path(__file__).resolve().parents[1]

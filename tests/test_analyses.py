@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from cbdash import coverage, gaps, overlap, regions, topics
-from cbdash.membership import explode, membership_matrix, order_by_totals, seriate
+from cbdash.analysis import coverage, gaps, overlap, regions, topics
+from cbdash.analysis.membership import explode, membership_matrix, order_by_totals, seriate
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +203,7 @@ def test_empty_cells():
 
 
 def test_cited_pages(inventory):
-    from cbdash.tables import cited_pages
+    from cbdash.present.tables import cited_pages
 
     pages = cited_pages(inventory.mappings, inventory.projects, inventory.cooperation)
     assert len(pages) == 8  # 3 mapping pages, 4 project pages, 1 link page

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cbdash import bench
+from bench import harness as bench
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures" / "inventory"
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from cbdash.cli import main
-from cbdash.importer import match_headers, resolve_country_answer, split_answers
+from cbdash.data.importer import match_headers, resolve_country_answer, split_answers
 from tests.conftest import FIXTURE_DIR, REPO
 
 

@@ -1,4 +1,4 @@
-"""cbdash.countries: messy country names -> ISO3, never wrong.
+"""cbdash.data.countries: messy country names -> ISO3, never wrong.
 
 The variants table (tests/data/country_variants.csv) holds names as real publishers write them
 with the publisher's own code; see country_variants.meta.yaml for where each list came from.
@@ -15,8 +15,8 @@ import pandas as pd
 import pycountry
 import pytest
 
-from cbdash import countries
-from cbdash.countries import (
+from cbdash.data import countries
+from cbdash.data.countries import (
     country_name,
     is_valid_iso3,
     resolve_countries,
@@ -258,7 +258,7 @@ def test_negatives_include_the_required_cases() -> None:
 
 def test_alias_table_is_reviewed_and_consistent() -> None:
     aliases = countries._read_aliases()
-    with countries.ALIASES_CSV.open(encoding="utf-8", newline="") as handle:
+    with (Path("data") / countries.ALIASES_FILE).open(encoding="utf-8", newline="") as handle:
         raw = list(csv.DictReader(handle))
     assert [r for r in raw if None in r or not (r["name"] and r["reason"])] == []
     assert [n for n, code in aliases if code and not is_valid_iso3(code)] == []

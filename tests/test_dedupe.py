@@ -20,6 +20,7 @@ from cbdash.dedupe import (
     portal_code,
     score_pair,
 )
+from evaluation import dedupe as ev
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -716,7 +717,7 @@ def test_known_links_name_the_one_known_project_a_record_is():
 def test_a_long_list_does_not_hide_a_known_name():
     """Words common in a long list must not keep its rows from meeting the known rows: among
     the 71 held-out names, the French name of GLACY-e still meets the shipped GLACY-e row."""
-    pairs = dedupe.read_heldout(HELDOUT)
+    pairs = ev.read_heldout(HELDOUT)
     names = sorted(set(pairs["title_a"]) | set(pairs["title_b"]))
     rows = pd.DataFrame({"project_id": [f"h{i:03d}" for i in range(len(names))], "title": names})
     projects, _ = dedupe.read_projects(DATA / "projects.csv")
@@ -822,13 +823,13 @@ def shipped():
 @pytest.fixture(scope="module")
 def evaluation(shipped):
     projects, labels = shipped
-    return dedupe.evaluate(dedupe.explode_names(projects), labels)
+    return ev.evaluate(ev.explode_names(projects), labels)
 
 
 def test_labels_are_in_step_with_projects(shipped):
     """Derived labels match projects.csv; rerun refresh_labels after editing names."""
     projects, labels = shipped
-    fresh = dedupe.refresh_labels(projects, labels)
+    fresh = ev.refresh_labels(projects, labels)
     key = list(dedupe.LABEL_COLUMNS)
     pd.testing.assert_frame_equal(
         fresh.sort_values(key).reset_index(drop=True),
@@ -854,10 +855,10 @@ def test_shipped_names_only_evaluation():
     """Names only (funders, implementers, countries, years blanked): no field rule helps."""
     projects, _ = dedupe.read_projects(DATA / "projects.csv")
     labels = pd.read_csv(DATA / "dedupe_labels.csv", dtype=str, keep_default_na=False)
-    records = dedupe.explode_names(projects)
+    records = ev.explode_names(projects)
     for col in ("funders", "implementers", "beneficiary_countries", "start_year", "end_year"):
         records[col] = ""
-    result = dedupe.evaluate(records, labels)
+    result = ev.evaluate(records, labels)
     print(f"names only: precision {result['precision']:.3f} recall {result['recall']:.3f}")
     assert result["precision"] >= 0.95
     assert result["recall"] >= 0.44
@@ -874,7 +875,7 @@ def test_shipped_rows_stay_distinct_and_overrides_are_valid(shipped):
 
 
 def test_run_evaluate_cli_prints_every_set(capsys):
-    assert dedupe.run_evaluate_cli(DATA) == 0
+    assert ev.run_evaluate_cli(DATA) == 0
     out = capsys.readouterr().out
     assert "all fields: precision" in out and "names only: precision" in out
     assert "held-out names (" in out and "blind names (" in out and "blind2 names (" in out
@@ -908,35 +909,35 @@ def _report(result: dict) -> None:
 
 @pytest.fixture(scope="module")
 def heldout():
-    pairs = dedupe.read_heldout(HELDOUT)
-    return pairs, dedupe.evaluate_heldout(pairs)
+    pairs = ev.read_heldout(HELDOUT)
+    return pairs, ev.evaluate_heldout(pairs)
 
 
 @pytest.fixture(scope="module")
 def blind():
-    pairs = dedupe.read_heldout(BLIND)
-    return pairs, dedupe.evaluate_heldout(pairs)
+    pairs = ev.read_heldout(BLIND)
+    return pairs, ev.evaluate_heldout(pairs)
 
 
 @pytest.fixture(scope="module")
 def blind2():
-    pairs = dedupe.read_heldout(BLIND2)
-    return pairs, dedupe.evaluate_heldout(pairs)
+    pairs = ev.read_heldout(BLIND2)
+    return pairs, ev.evaluate_heldout(pairs)
 
 
 @pytest.fixture(scope="module")
 def blind3():
-    pairs = dedupe.read_heldout(BLIND3)
-    return pairs, dedupe.evaluate_heldout(pairs)
+    pairs = ev.read_heldout(BLIND3)
+    return pairs, ev.evaluate_heldout(pairs)
 
 
 @cache
 def _names_only_and_known(path: Path) -> tuple[dict, dict]:
     """A real-name set scored with names only, and with the shipped inventory's names as
     knowledge (the dedupe command's default)."""
-    pairs = dedupe.read_heldout(path)
+    pairs = ev.read_heldout(path)
     projects, _ = dedupe.read_projects(DATA / "projects.csv")
-    return dedupe.evaluate_heldout(pairs), dedupe.evaluate_heldout(pairs, projects)
+    return ev.evaluate_heldout(pairs), ev.evaluate_heldout(pairs, projects)
 
 
 @pytest.mark.parametrize(
@@ -945,8 +946,8 @@ def _names_only_and_known(path: Path) -> tuple[dict, dict]:
     ids=["heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8"],
 )
 def test_real_name_sets_are_sourced(path):
-    pairs = dedupe.read_heldout(path)
-    assert list(pairs.columns) == list(dedupe.HELDOUT_COLUMNS)
+    pairs = ev.read_heldout(path)
+    assert list(pairs.columns) == list(ev.HELDOUT_COLUMNS)
     assert set(pairs["label"]) == {"same", "different"}
     assert pairs["source_a"].str.startswith("http").all()
     assert pairs["source_b"].str.startswith("http").all()
@@ -962,10 +963,10 @@ def test_real_name_sets_are_apart_from_projects(path):
     pairs in KNOWN_SINCE: real names that a data helper who had not read the sets added to
     new rows on 2026-11-28 (the sets' metas say so). (blind4 was collected without looking
     at the inventory either way, as an outside set would be.)"""
-    pairs = dedupe.read_heldout(path)
+    pairs = ev.read_heldout(path)
     pairs = pairs[~pairs.apply(lambda r: (r["title_a"], r["title_b"]) in KNOWN_SINCE, axis=1)]
     projects, _ = dedupe.read_projects(DATA / "projects.csv")
-    records = dedupe.explode_names(projects)
+    records = ev.explode_names(projects)
     row_of: dict[str, set[str]] = {}
     for name, pid in zip(records["title"], records["source_project_id"], strict=True):
         row_of.setdefault(normalise_title(name), set()).add(pid)
@@ -989,7 +990,7 @@ KNOWN_SINCE = {
 
 
 def _names(path: Path) -> set[str]:
-    pairs = dedupe.read_heldout(path)
+    pairs = ev.read_heldout(path)
     return {normalise_title(n) for n in (*pairs["title_a"], *pairs["title_b"])}
 
 

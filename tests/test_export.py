@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cbdash.export import file_name, to_csv
+from cbdash.present.export import file_name, to_csv
 
 
 def test_golden_csv():

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from cbdash import figures
-from cbdash.geo import polygon_records
+from cbdash.data.geo import polygon_records
+from cbdash.present import figures
 
 
 def test_annotated_heatmap_numbers_and_contrast():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cbdash import coverage, regions
-from cbdash.filters import Filters
+from cbdash.analysis import coverage, regions
+from cbdash.analysis.filters import Filters
 
 ALLOWED = {
     "users": {"governments_policymakers", "civil_society", "law_enforcement_judiciary"},

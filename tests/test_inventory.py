@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cbdash.inventory import load_inventory
+from cbdash.data.inventory import load_inventory
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbdash import model as model_module
-from cbdash.model import approx_bytes, build_model
+from cbdash.analysis import model as model_module
+from cbdash.analysis.model import approx_bytes, build_model
 from tests.conftest import FIXTURE_DIR
 
 
@@ -58,7 +58,7 @@ def test_approx_bytes_counts_buffers_inside_containers():
 
 
 def test_derived_and_memo_may_nest(model):
-    # A derived value built from another derived value and a memo (as cbdash.views does):
+    # A derived value built from another derived value and a memo (as cbdash.present.views does):
     # the model's lock is reentrant, so this returns instead of waiting on itself.
     import threading
 

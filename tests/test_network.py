@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbdash import coverage, network
+from cbdash.analysis import coverage, network
 
 
 @pytest.fixture(scope="module")

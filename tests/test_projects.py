@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cbdash import funding, projects, regions
+from cbdash.analysis import funding, projects, regions
 
 
 def test_listed_by_several(inventory):

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbdash import gaps, recommendations
-from cbdash.filters import Filters
-from cbdash.model import Model, build_model
+from cbdash.analysis import gaps
+from cbdash.analysis.filters import Filters
+from cbdash.analysis.model import Model, build_model
+from cbdash.present import recommendations
 from tests.conftest import FIXTURE_DIR
 
 

@@ -14,9 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from cbdash import story, takeaways
-from cbdash.filters import Filters
-from cbdash.model import Model, build_model
+from cbdash.analysis.filters import Filters
+from cbdash.analysis.model import Model, build_model
+from cbdash.present import story, takeaways
 from tests.conftest import FIXTURE_DIR
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cbdash.cli import main
-from cbdash.inventory import load_inventory
+from cbdash.data.inventory import load_inventory
 
 
 def test_synth_writes_a_valid_labelled_inventory(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""cbdash.views: what each page shows, on the fixture inventory (three mappings, five
+"""cbdash.present.views: what each page shows, on the fixture inventory (three mappings, five
 countries, four projects, one cooperation link), and that a second call with the same
 filters and choices returns the object kept by `Model.memo` (or `Model.derived`)."""
 
@@ -12,10 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from cbdash import dedupe, gaps, views
-from cbdash import projects as projects_module
-from cbdash.filters import Filters
-from cbdash.model import build_model
+from cbdash import dedupe
+from cbdash.analysis import gaps
+from cbdash.analysis import projects as projects_module
+from cbdash.analysis.filters import Filters
+from cbdash.analysis.model import build_model
+from cbdash.present import views
 from tests.conftest import FIXTURE_DIR
 
 ALL = Filters()

@@ -3,7 +3,6 @@
     python -m cbdash validate PATH...
     python -m cbdash import FILE --kind mappings|projects [--out PATH] [--force]
     python -m cbdash dedupe PROJECTS_CSV --out CLUSTERS_CSV [--known CSV | --names-only]
-    python -m cbdash dedupe --evaluate [--data DIR]
     python -m cbdash synth --mappings N --projects M --out DIR   (SYNTHETIC, for benchmarks)
 
 Exit codes: 0 success, 1 data errors found, 2 usage or input problems.
@@ -17,9 +16,10 @@ from pathlib import Path
 
 import yaml
 
-from cbdash.importer import LIST_FIELDS, import_file
-from cbdash.inventory import DEFAULT_DATA_DIR, load_inventory, vocabulary_indexes
-from cbdash.validation import Report
+from cbdash.data.files import default_data_dir
+from cbdash.data.importer import LIST_FIELDS, import_file
+from cbdash.data.inventory import load_inventory, vocabulary_indexes
+from cbdash.data.validation import Report
 
 
 def cmd_validate(paths: list[str]) -> int:
@@ -82,17 +82,14 @@ def _mark_existing(table, existing):
 def cmd_dedupe(
     projects_csv: str | None,
     out: str | None,
-    evaluate: bool,
     data_dir: str,
     known: str | None = None,
 ) -> int:
-    """Cluster duplicate projects, or print the evaluation on the shipped labels."""
+    """Cluster duplicate projects (precision and recall: `python -m evaluation.dedupe`)."""
     from cbdash import dedupe
 
-    if evaluate:
-        return dedupe.run_evaluate_cli(Path(data_dir))
     if not projects_csv or not out:
-        print("dedupe needs PROJECTS_CSV and --out CLUSTERS_CSV (or --evaluate)", file=sys.stderr)
+        print("dedupe needs PROJECTS_CSV and --out CLUSTERS_CSV", file=sys.stderr)
         return 2
     known_path = None if known == "" else Path(known or Path(data_dir) / "projects.csv")
     return dedupe.run_dedupe_cli(Path(projects_csv), Path(out), known_path=known_path)
@@ -109,12 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--kind", choices=["mappings", "projects"], required=True)
     i.add_argument("--out")
     i.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    i.add_argument("--data", default=str(DEFAULT_DATA_DIR), help="data dir with the taxonomies")
+    i.add_argument("--data", default=str(default_data_dir()), help="data dir with the taxonomies")
     d = sub.add_parser("dedupe", help="group project rows that are the same project")
     d.add_argument("projects_csv", nargs="?")
     d.add_argument("--out")
-    d.add_argument("--evaluate", action="store_true", help="precision/recall on shipped labels")
-    d.add_argument("--data", default=str(DEFAULT_DATA_DIR))
+    d.add_argument("--data", default=str(default_data_dir()))
     d.add_argument(
         "--known",
         help="projects CSV whose names count as knowledge (default: DATA/projects.csv)",
@@ -136,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_synth(mappings: int, projects: int, seed: int, out: str) -> int:
     """Write a synthetic inventory (labelled as such) to `out`."""
-    from cbdash.synth import synthesise
+    from cbdash.data.synth import synthesise
 
     target = Path(out)
     if (target / "mappings.yaml").exists() and "synth" not in target.name.lower():
@@ -156,4 +152,4 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_import(args.file, args.kind, args.out, args.force, args.data)
     if args.command == "synth":
         return cmd_synth(args.mappings, args.projects, args.seed, args.out)
-    return cmd_dedupe(args.projects_csv, args.out, args.evaluate, args.data, args.known)
+    return cmd_dedupe(args.projects_csv, args.out, args.data, args.known)

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 # The same browser and flags as `make bench` (Debian's chromium, headless, no GPU).
-from cbdash.bench import CHROMIUM, CHROMIUM_ARGS
+from bench.harness import CHROMIUM, CHROMIUM_ARGS
 
 try:
     import playwright.sync_api  # noqa: F401  (the test modules import it)
@@ -190,7 +190,6 @@ def offline(browser):
 @pytest.fixture(scope="session")
 def model():
     """The app's model of the shipped data, to compute what the pages should show."""
-    from cbdash.inventory import DEFAULT_DATA_DIR
-    from cbdash.model import build_model
+    from cbdash.analysis.model import build_model
 
-    return build_model(DEFAULT_DATA_DIR)
+    return build_model(REPO / "data")

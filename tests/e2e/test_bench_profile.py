@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from cbdash import bench
+from bench import harness as bench
 
 
 async def _profile(url: str) -> dict:

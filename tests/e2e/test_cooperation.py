@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from cbdash import views
-from cbdash.filters import Filters
+from cbdash.analysis.filters import Filters
+from cbdash.present import views
 
 from .helpers import error_texts, open_page, wait_for_plots, wait_idle
 

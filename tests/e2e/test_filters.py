@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
-from cbdash.filters import Filters
+from cbdash.analysis.filters import Filters
 
 from .helpers import (
     TIMEOUT,

@@ -6,8 +6,9 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from cbdash import gaps, views
-from cbdash.filters import Filters
+from cbdash.analysis import gaps
+from cbdash.analysis.filters import Filters
+from cbdash.present import views
 
 from .helpers import TIMEOUT, error_texts, open_page, wait_for_plots, wait_idle
 

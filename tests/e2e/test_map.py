@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from cbdash import coverage, figures
+from cbdash.analysis import coverage
+from cbdash.present import figures
 
 from .conftest import VIEWPORTS, new_offline_context
 from .helpers import (

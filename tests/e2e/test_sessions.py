@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from cbdash import bench
+from bench import harness as bench
 
 
 def test_twenty_websocket_sessions_all_get_the_home_page(server_url):

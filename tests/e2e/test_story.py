@@ -1,7 +1,7 @@
 """Presentation mode in a real browser, offline, at 1920x1080 and 1280x720 (issue 5).
 
 Every step of the guided story, opened by its link `/?present=1&step=N`, shows its question,
-the takeaway sentence that cbdash.story computes from the shipped data, and a chart that
+the takeaway sentence that cbdash.present.story computes from the shipped data, and a chart that
 fits the window, in type of at least 20 px, with no sidebar, no error, no request outside
 localhost and no JS error; screenshots land in artifacts/screenshots/story_step{N}_{WxH}.png.
 The camera button of each step's chart saves a PNG (checked at 1280x720). Back/Next and the
@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from cbdash import story
-from cbdash.filters import Filters
+from cbdash.analysis.filters import Filters
+from cbdash.present import story
 
 from .conftest import SCREENSHOTS, VIEWPORTS, Offline, new_offline_context
 from .helpers import (

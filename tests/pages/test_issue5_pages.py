@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cbdash import story
+from cbdash.present import story
 from tests.pages.conftest import REPO, run_page
 
 

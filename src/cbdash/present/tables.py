@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from cbdash.countries import country_name
+from cbdash.data.countries import country_name
 
 
 def join(

@@ -9,17 +9,25 @@ the header is the first of the top rows that holds most of the expected column n
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from cbdash.validation import Report
+from cbdash.data.validation import Report
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 15
 FAST_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DATA_DIR_ENV = "CBDASH_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The data folder: $CBDASH_DATA_DIR, else `data/` in the working directory (the app,
+    the CLI and the tests run from the repository root)."""
+    return Path(os.environ.get(DATA_DIR_ENV) or "data")
 
 
 def _too_big(path: Path, report: Report) -> bool:

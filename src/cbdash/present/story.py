@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from cbdash import coverage, figures, gaps, network, takeaways
-from cbdash.filters import Filters
-from cbdash.model import Model
-from cbdash.topics import region_topic_matrix, value_counts
+from cbdash.analysis import coverage, gaps, network
+from cbdash.analysis.filters import Filters
+from cbdash.analysis.model import Model
+from cbdash.analysis.topics import region_topic_matrix, value_counts
+from cbdash.present import figures, takeaways
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"

@@ -1,8 +1,8 @@
 """`make bench`: measure the dashboard against the performance budgets of issue #6.
 
-    python -m cbdash.bench                      # everything; table on stdout, artifacts/bench.json
-    python -m cbdash.bench --skip-browser       # server-side AppTest timings only
-    python -m cbdash.bench --datasets shipped --pages home,topics --runs 5
+    python -m bench                      # everything; table on stdout, artifacts/bench.json
+    python -m bench --skip-browser       # server-side AppTest timings only
+    python -m bench --datasets shipped --pages home,topics --runs 5
 
 Two datasets: the shipped `data/`, and a SYNTHETIC inventory of 1,000 mappings and 100,000
 projects (`python -m cbdash synth`), generated once and cached in `artifacts/bench-data/`
@@ -65,7 +65,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "artifacts"
 BENCH_DATA = ARTIFACTS / "bench-data"
 PROFILES = ARTIFACTS / "bench-profiles"
@@ -180,7 +180,7 @@ def synthetic_data(
 ) -> tuple[Path, float]:
     """The cached SYNTHETIC inventory for these parameters (made if missing) and the seconds
     spent making it (0.0 when it came from the cache)."""
-    from cbdash.synth import synthesise
+    from cbdash.data.synth import synthesise
 
     stem = f"synth-m{mappings}-p{projects}-s{seed}"
     target = root / f"{stem}-{synth_digest()}"
@@ -355,7 +355,7 @@ def run_server_bench(
         command = [
             sys.executable,
             "-m",
-            "cbdash.bench",
+            "bench.harness",
             "_server",
             "--data",
             str(data_dir),
@@ -1232,9 +1232,7 @@ def _git_commit() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m cbdash.bench", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--mappings", type=int, default=1000)
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
@@ -1294,9 +1292,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     for dataset in datasets:
         if dataset == "shipped":
-            from cbdash.inventory import DEFAULT_DATA_DIR
 
-            data_dir = DEFAULT_DATA_DIR
+            data_dir = REPO / "data"
             runs = args.runs or 11
         elif dataset == "big":
             data_dir, made = synthetic_data(args.mappings, args.projects, args.seed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cbdash.membership import explode
+from cbdash.analysis.membership import explode
 
 REGION_LEVELS = {"region": "m49_region", "subregion": "m49_subregion"}
 

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cbdash.inventory import DEFAULT_DATA_DIR, load_inventory
+from cbdash.data.files import default_data_dir
+from cbdash.data.inventory import load_inventory
 
 REFERENCE_FILES = ("taxonomies", "groups", "country_groups", "region_aliases", "crosswalk")
 SYNTHETIC_META = {
@@ -90,9 +91,11 @@ def _joined(values: np.ndarray, picks: list[np.ndarray], sep: str = ";") -> list
 
 
 def synthesise(
-    out: Path, mappings: int, projects: int, seed: int = 42, source: Path = DEFAULT_DATA_DIR
+    out: Path, mappings: int, projects: int, seed: int = 42, source: Path | None = None
 ) -> None:
-    """Write a synthetic inventory of `mappings` mappings and `projects` projects to `out`."""
+    """Write a synthetic inventory of `mappings` mappings and `projects` projects to `out`,
+    with reference files (taxonomies, groups, geometry) copied from `source`."""
+    source = source if source is not None else default_data_dir()
     out.mkdir(parents=True, exist_ok=True)
     _copy_reference(source, out)
     ref = load_inventory(source)

@@ -1,7 +1,7 @@
 """What a page shows, computed from the model and kept per filter state (`Model.memo`).
 
 A page reads its widgets, calls one function here per section and renders the result; the
-analyses themselves are in `cbdash.gaps`, `cbdash.network` and the like. Every function is
+analyses themselves are in `cbdash.analysis` (gaps, network and the like). Every function is
 pure apart from the model's memo: the same model, filters and question give the same
 (read-only) objects, computed once.
 """
@@ -19,24 +19,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from cbdash import (
-    coverage,
-    dedupe,
-    figures,
-    funding,
-    gaps,
-    network,
-    overlap,
-    recommendations,
-    takeaways,
-)
-from cbdash.filters import Filters
-from cbdash.membership import explode, membership_matrix
-from cbdash.model import Model
-from cbdash.projects import check_list, flat, nearest_score
-from cbdash.recommendations import escape_markdown
-from cbdash.tables import cited_pages, mapping_table, matrix_long, search
-from cbdash.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
+from cbdash import dedupe
+from cbdash.analysis import coverage, funding, gaps, network, overlap
+from cbdash.analysis.filters import Filters
+from cbdash.analysis.membership import explode, membership_matrix
+from cbdash.analysis.model import Model
+from cbdash.analysis.projects import check_list, flat, nearest_score
+from cbdash.analysis.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
+from cbdash.present import figures, recommendations, takeaways
+from cbdash.present.recommendations import escape_markdown
+from cbdash.present.tables import cited_pages, mapping_table, matrix_long, search
 
 
 def _mapping_ids(model: Model, filters: Filters) -> tuple[str, ...]:

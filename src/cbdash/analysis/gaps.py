@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cbdash.coverage import country_summary
-from cbdash.membership import order_by_totals
-from cbdash.topics import region_topic_matrix
+from cbdash.analysis.coverage import country_summary
+from cbdash.analysis.membership import order_by_totals
+from cbdash.analysis.topics import region_topic_matrix
 
 
 def country_gaps(

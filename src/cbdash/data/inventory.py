@@ -14,13 +14,11 @@ from typing import Any
 import pandas as pd
 import pycountry
 
-from cbdash import countries
-from cbdash.files import read_csv, read_yaml
-from cbdash.schema import Column, check_columns, validate_columns, validate_records
-from cbdash.taxonomy import VOCABULARIES, term_index, vocabulary_frame
-from cbdash.validation import Report
-
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+from cbdash.data import countries
+from cbdash.data.files import default_data_dir, read_csv, read_yaml
+from cbdash.data.schema import Column, check_columns, validate_columns, validate_records
+from cbdash.data.taxonomy import VOCABULARIES, term_index, vocabulary_frame
+from cbdash.data.validation import Report
 
 CONFIDENCE = ("high", "medium", "low")
 ACCESS = ("open", "registration", "restricted")
@@ -259,9 +257,10 @@ def load_origins(data_dir: Path, report: Report) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def load_inventory(data_dir: Path | str = DEFAULT_DATA_DIR) -> Inventory:
-    """Load every data file from `data_dir`, validated; problems are in `.report`."""
-    data_dir = Path(data_dir)
+def load_inventory(data_dir: Path | str | None = None) -> Inventory:
+    """Load every data file from `data_dir` (default: `default_data_dir()`), validated;
+    problems are in `.report`."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     report = Report()
     vocabularies = load_taxonomies(data_dir / "taxonomies.yaml", report)
     known: dict[str, set[str]] = {name: set(v["id"]) for name, v in vocabularies.items()}

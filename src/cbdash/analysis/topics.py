@@ -16,7 +16,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from cbdash.membership import order_by_totals
+from cbdash.analysis.membership import order_by_totals
 
 
 def _items(items: pd.DataFrame, id_col: str) -> tuple[pd.Index, np.ndarray]:

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from cbdash.membership import explode, membership_matrix
-from cbdash.overlap import overlap_matrix, top_pairs
+from cbdash.analysis.membership import explode, membership_matrix
+from cbdash.analysis.overlap import overlap_matrix, top_pairs
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cbdash.membership import seriate
-from cbdash.recommendations import escape_markdown
+from cbdash.analysis.membership import seriate
+from cbdash.present.recommendations import escape_markdown
 
 METRICS = ("count", "jaccard", "overlap")
 

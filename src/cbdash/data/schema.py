@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cbdash.validation import Report
+from cbdash.data.validation import Report
 
 LIST_SEPARATOR = ";"
 YEAR_MIN, YEAR_MAX = 1900, 2100

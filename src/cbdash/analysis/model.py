@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from cbdash import coverage, figures, geo, regions, tables
-from cbdash.countries import country_name
-from cbdash.filters import UNKNOWN, Filters
-from cbdash.inventory import Inventory, load_inventory
-from cbdash.taxonomy import labels
+from cbdash.analysis import coverage, regions
+from cbdash.analysis.filters import UNKNOWN, Filters
+from cbdash.data import geo
+from cbdash.data.countries import country_name
+from cbdash.data.inventory import Inventory, load_inventory
+from cbdash.data.taxonomy import labels
+from cbdash.present import figures, tables
 
 T = TypeVar("T")
 

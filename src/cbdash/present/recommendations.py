@@ -20,8 +20,8 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from cbdash.gaps import global_mapping_ids, group_members
-from cbdash.model import Model
+from cbdash.analysis.gaps import global_mapping_ids, group_members
+from cbdash.analysis.model import Model
 
 MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
 EXAMPLES = 5

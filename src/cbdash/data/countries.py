@@ -23,7 +23,9 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
-ALIASES_CSV = Path(__file__).resolve().parents[2] / "data" / "country_aliases.csv"
+from cbdash.data.files import default_data_dir
+
+ALIASES_FILE = "country_aliases.csv"  # in the data folder (cbdash.data.files.default_data_dir)
 KOSOVO = "XKX"
 
 # Abbreviations and variants publishers use inside country names, mapped to one spelling
@@ -110,8 +112,12 @@ def name_keys(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in map(_key, forms) if k))
 
 
-def _read_aliases(path: Path = ALIASES_CSV) -> list[tuple[str, str]]:
-    """Rows (name, iso3) of the reviewed alias table; iso3 "" marks an ambiguous name."""
+def _read_aliases(path: Path | None = None) -> list[tuple[str, str]]:
+    """Rows (name, iso3) of the reviewed alias table; iso3 "" marks an ambiguous name.
+    Without the table (no data folder here), names resolve through pycountry alone."""
+    path = path if path is not None else default_data_dir() / ALIASES_FILE
+    if not path.exists():
+        return []
     with path.open(encoding="utf-8", newline="") as handle:
         return [(row["name"], (row["iso3"] or "").strip()) for row in csv.DictReader(handle)]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cbdash.membership import explode
+from cbdash.analysis.membership import explode
 
 
 def coverage_table(mappings: pd.DataFrame, country_groups: pd.DataFrame) -> pd.DataFrame:

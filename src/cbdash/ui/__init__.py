@@ -6,7 +6,6 @@ query parameters on every run, so a copied link reproduces the view on any page.
 
 from __future__ import annotations
 
-import os
 import time
 import weakref
 from collections.abc import Callable, Hashable
@@ -17,14 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from cbdash.export import file_name, to_csv
-from cbdash.filters import Filters
-from cbdash.inventory import DEFAULT_DATA_DIR
-from cbdash.model import Model, build_model
-from cbdash.projects import clusters as project_clusters
-from cbdash.topics import value_counts
+from cbdash.analysis.filters import Filters
+from cbdash.analysis.model import Model, build_model
+from cbdash.analysis.projects import clusters as project_clusters
+from cbdash.analysis.topics import value_counts
+from cbdash.data.files import default_data_dir
+from cbdash.present.export import file_name, to_csv
 
-DATA_DIR_ENV = "CBDASH_DATA_DIR"
 TABLE_ROWS = 500  # rows of a table sent to the browser; downloads hold every row
 ICON = str(Path(__file__).parent / "assets" / "icon.png")
 FRAME_FILTERS = "frame_filters"
@@ -41,7 +39,7 @@ FILTER_LABELS = {
 
 def data_dir() -> Path:
     """The data directory: $CBDASH_DATA_DIR or the shipped `data/`."""
-    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+    return default_data_dir()
 
 
 STAMP_SECONDS = 2.0  # how often reruns look for changed data files

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cbdash import figures
+from cbdash.present import figures
 
 KIND_COLOURS = (
     "#0072B2",

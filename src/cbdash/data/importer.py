@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from cbdash.countries import to_iso3
-from cbdash.files import read_table
-from cbdash.taxonomy import match_term, normalise_term
-from cbdash.validation import Report
+from cbdash.data.countries import to_iso3
+from cbdash.data.files import read_table
+from cbdash.data.taxonomy import match_term, normalise_term
+from cbdash.data.validation import Report
 
 # field -> header keywords (normalised words); the first field whose keyword appears wins.
 HEADER_KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from cbdash.countries import country_name
-from cbdash.files import read_csv
-from cbdash.validation import Report
+from cbdash.data.countries import country_name
+from cbdash.data.files import read_csv
+from cbdash.data.validation import Report
 
 
 def read_geojson(path: Path, report: Report) -> dict[str, Any]:

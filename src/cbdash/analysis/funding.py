@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cbdash.membership import explode
+from cbdash.analysis.membership import explode
 
 OTHER = "Other funders"
 
