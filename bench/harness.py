@@ -1292,7 +1292,6 @@ def main(argv: list[str] | None = None) -> int:
     }
     for dataset in datasets:
         if dataset == "shipped":
-
             data_dir = REPO / "data"
             runs = args.runs or 11
         elif dataset == "big":

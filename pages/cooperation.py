@@ -9,15 +9,15 @@ recomputes none of it.
 import streamlit as st
 
 from cbdash import ui
-from cbdash.present import story, views
-from cbdash.present.recommendations import escape_markdown
+from cbdash.present.views import cooperation as cooperation_view
+from cbdash.text import escape_markdown
 
 model, filters = ui.page_context()
 n_mappings = len(model.filtered_mappings(filters))
 link_labels = model.labels["link_kinds"]
 
 st.title("Who already cooperates?")
-st.markdown(views.cooperation_takeaway(model, filters))
+st.markdown(cooperation_view.cooperation_takeaway(model, filters))
 if not n_mappings:
     ui.empty_state("No mapping effort matches the filters. Widen or reset them in the sidebar.")
     st.stop()
@@ -37,17 +37,17 @@ size_by = right.radio(
     key="coop_size",
     horizontal=True,
 )
-links = views.cooperation_links(model, filters, kinds)
+links = cooperation_view.cooperation_links(model, filters, kinds)
 
 # One view at a time (not tabs): only the chosen one is built, sent and drawn.
 VIEWS = ["Network", "Case studies", "Standing alone"]
 view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="coop_view") or VIEWS[0]
 
 if view == VIEWS[0]:
-    figure, legend = views.cooperation_network(model, filters, kinds, size_by)
+    figure, legend = cooperation_view.cooperation_network(model, filters, kinds, size_by)
     # The legend as HTML above the chart: plotly.js measures every legend entry on each redraw.
     st.html(legend)
-    ui.chart(figure, "coop_network", config=story.png_config("cooperation_network"))
+    ui.chart(figure, "coop_network", png_name="cooperation_network")
     ui.caption(
         f"{len(links)} links among {n_mappings} mappings. Size: {size_by} (countries derived "
         "from the scope, or as a source states them); an arrow points from the mapping that "
@@ -61,7 +61,7 @@ elif view == VIEWS[1]:
     if links.empty:
         ui.empty_state("No cooperation link of these kinds joins two of these mappings.")
     else:
-        studies = views.case_studies(model, filters, kinds)
+        studies = cooperation_view.case_studies(model, filters, kinds)
         chosen = st.selectbox(
             "Open a case study",
             list(studies.labels),
@@ -72,12 +72,12 @@ elif view == VIEWS[1]:
         with st.container(border=True):
             st.markdown(f"**{escape_markdown(studies.labels[chosen])}**")
             st.markdown(escape_markdown(summary))
-            st.markdown(views.sources_markdown(case_sources))
+            st.markdown(cooperation_view.sources_markdown(case_sources))
         ui.table(studies.table, "coop_links", max_rows=len(studies.table))
         ui.download_csv(studies.table, "cooperation links", "dl_coop_links")
 
 else:
-    alone = views.standing_alone(model, filters)
+    alone = cooperation_view.standing_alone(model, filters)
     if alone.empty:
         st.success("Every one of these mappings has at least one known cooperation link.")
     else:

@@ -7,7 +7,7 @@ computed by `cbdash.present.views` and kept per filter state and choice.
 import streamlit as st
 
 from cbdash import ui
-from cbdash.present import views
+from cbdash.present.views import coverage_map as coverage_map_view
 
 MEASURES = {
     "mappings": "All mappings",
@@ -19,7 +19,7 @@ model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)
 
 # Kept per filter state: a rerun with the same filters (a click, another viewer) reuses it.
-_, summary, sentence = views.map_summary(model, filters)
+_, summary, sentence = coverage_map_view.map_summary(model, filters)
 st.title("Where do the mappings look?")
 st.markdown(sentence)
 
@@ -40,7 +40,7 @@ chosen = right.multiselect(
 )
 
 selected = st.session_state.get("map_country")
-deck, legend, label = views.map_view(model, filters, measure, chosen, selected)
+deck, legend, label = coverage_map_view.map_view(model, filters, measure, chosen, selected)
 event = st.pydeck_chart(
     deck, on_select="rerun", selection_mode="single-object", key="world_map", height=520
 )
@@ -57,7 +57,7 @@ clicked = (
     if (event and event.selection)
     else []
 )
-names = views.map_country_names(model)
+names = coverage_map_view.map_country_names(model)
 click = clicked[0].get("iso3") if clicked else None
 if click in names and click != st.session_state.get("map_last_click"):
     st.session_state["map_country"] = click  # a new click wins; the list can still override
@@ -76,7 +76,7 @@ if iso3:
     st.subheader(names[iso3])
     # Kept per filter state and country: a rerun with the panel open (a click elsewhere on
     # the page) does not scan every project again.
-    here, there, shown_there = views.map_panel(model, filters, iso3)
+    here, there, shown_there = coverage_map_view.map_panel(model, filters, iso3)
     a, b = st.columns(2)
     a.metric("Mappings covering it", len(here))
     b.metric("Projects naming it", len(there))

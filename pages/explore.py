@@ -7,7 +7,8 @@ The rows that match a search and the side-by-side comparison are computed by
 import streamlit as st
 
 from cbdash import ui
-from cbdash.present import views
+from cbdash.present.tables import mapping_rows, project_rows
+from cbdash.present.views import explore as explore_view
 
 model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)
@@ -19,7 +20,7 @@ st.markdown(
     "Search, choose columns, and download exactly the rows that match."
 )
 links = {c: st.column_config.LinkColumn(c) for c in ("url",)}
-columns_of = {"mappings": model.mapping_rows.columns, "projects": model.project_rows.columns}
+columns_of = {"mappings": mapping_rows(model).columns, "projects": project_rows(model).columns}
 total = {"mappings": len(mappings), "projects": len(projects)}
 
 
@@ -33,7 +34,7 @@ def table_view(name: str, default_columns: list[str]) -> None:
     columns = st.multiselect(
         "Columns", list(columns_of[name]), default=default_columns, key=f"columns_{name}"
     )
-    shown = views.explore_rows(model, filters, name, text, columns or columns_of[name])
+    shown = explore_view.explore_rows(model, filters, name, text, columns or columns_of[name])
     if shown.empty:
         ui.empty_state(f"No {name} match the search and filters.")
         return
@@ -89,6 +90,6 @@ with tab_c:
     if not chosen:
         st.info("Pick two or three mappings to see them side by side.")
     else:
-        side = views.explore_comparison(model, chosen)
+        side = explore_view.explore_comparison(model, chosen)
         st.dataframe(side, key="compare_table")
         ui.download_csv(side.reset_index(names="field"), "mapping comparison", "dl_compare")

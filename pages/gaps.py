@@ -12,13 +12,13 @@ import streamlit as st
 
 from cbdash import ui
 from cbdash.analysis import gaps
-from cbdash.present import story, views
 from cbdash.present.export import file_name
+from cbdash.present.views import gaps as gaps_view
 
 model, filters = ui.page_context()
 topic_labels = model.labels["topics"]
-context = views.gap_context(model)
-groups = views.gap_groups(model)
+context = gaps_view.gap_context(model)
+groups = gaps_view.gap_groups(model)
 
 st.title("Where are the gaps?")
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
@@ -34,7 +34,7 @@ q = gaps.GapQuestion(
     ),
     topic=c2.selectbox(
         "Projects on",
-        [None, *views.gap_topics(model)],
+        [None, *gaps_view.gap_topics(model)],
         key="gap_topic",
         format_func=lambda t: "any topic" if t is None else topic_labels.get(t, t),
     ),
@@ -52,14 +52,14 @@ if q.group in context.index and not context.loc[q.group, "present"]:
         f"{groups[q.group]} is not in the shipped data (groups.csv and country_groups.csv), "
         "so there is no list to read the gaps against."
     )
-condition = views.gap_condition(q, topic_labels)
+condition = gaps_view.gap_condition(q, topic_labels)
 
 # One answer at a time (not tabs): only the chosen one is built, sent and drawn.
 VIEWS = ["Countries", "Regions × topics", "Summary by region"]
 view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="gaps_view") or VIEWS[0]
 
 if view == VIEWS[0]:
-    answer = views.gap_countries(model, filters, q)
+    answer = gaps_view.gap_countries(model, filters, q)
     st.markdown(answer.sentence)
     if answer.table.empty:
         ui.empty_state("No country meets these conditions. Raise the limits or pick another group.")
@@ -84,12 +84,12 @@ if view == VIEWS[0]:
         ui.table(answer.table, "gap_table", max_rows=len(answer.table))
     ui.download_csv(answer.table, "gap countries", "dl_gaps")
     with st.expander("Context groups and their sources"):
-        st.markdown(views.gap_context_sources(model))
+        st.markdown(gaps_view.gap_context_sources(model))
 
 elif view == VIEWS[1]:
-    heatmap, cells = views.gap_region_topics(model, filters, q)
+    heatmap, cells = gaps_view.gap_region_topics(model, filters, q)
     if heatmap is not None:
-        ui.chart(heatmap, "gap_heatmap", config=story.png_config("projects_region_topic"))
+        ui.chart(heatmap, "gap_heatmap", png_name="projects_region_topic")
         ui.caption(
             "Projects reaching a region (a named beneficiary country or region) on a topic; "
             f"0 = none. Below, the cells also {condition.replace('named by', 'with')}.",
@@ -100,7 +100,7 @@ elif view == VIEWS[1]:
     ui.download_csv(cells, "region topic gaps", "dl_gap_cells")
 
 else:
-    report = views.gap_report(model, filters, q.max_mappings, date.today())
+    report = gaps_view.gap_report(model, filters, q.max_mappings, date.today())
     st.markdown(report.body)  # without its own top heading
     a, b = st.columns(2)
     a.download_button(

@@ -7,13 +7,13 @@ per filter state.
 import streamlit as st
 
 from cbdash import ui
-from cbdash.present import views
+from cbdash.present.views import home as home_view
 
 model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)
 
 # Kept per filter state: a rerun with the same filters (another viewer, a click) reuses it.
-sentence, numbers = views.home_headline(model, filters)
+sentence, numbers = home_view.home_headline(model, filters)
 st.title("Who maps cybersecurity capacity building?")
 st.markdown(sentence)
 cols = st.columns(4)
@@ -31,7 +31,7 @@ if mappings.empty:
 
 # A table with bars rather than a plotly chart: the home page is what every viewer opens
 # first, and without a chart the browser does not load and compile plotly.js (4.7 MB).
-kinds, kinds_download = views.home_kinds(model, filters)
+kinds, kinds_download = home_view.home_kinds(model, filters)
 st.markdown("**Mapping efforts by kind**")
 ui.table(
     kinds,
@@ -50,7 +50,7 @@ ui.download_csv(kinds_download, "mappings by kind", "dl_kinds")
 st.subheader("The mapping efforts")
 # The readable rows are built once per model; a mapping's derived coverage does not depend
 # on which other mappings pass the filters.
-shown = views.home_table(model, filters)
+shown = home_view.home_table(model, filters)
 ui.table(
     shown,
     "home_table",

@@ -7,7 +7,7 @@ are made by `cbdash.present.views` (once per model, except the full downloads).
 import streamlit as st
 
 from cbdash import ui
-from cbdash.present import views
+from cbdash.present.views import method as method_view
 
 model, filters = ui.page_context()
 inv = model.inventory
@@ -55,7 +55,7 @@ ui.table(
 ui.download_csv(inv.origins, "data sources", "dl_origins")
 
 st.subheader("Every page cited")
-pages = views.method_cited_pages(model)
+pages = method_view.method_cited_pages(model)
 st.markdown(f"{len(pages)} web pages on {pages['site'].nunique()} sites are cited by the records.")
 ui.table(
     pages,
@@ -72,7 +72,7 @@ vocab = st.selectbox(
     key="vocab",
     format_func=lambda v: v.replace("_", " ").capitalize(),
 )
-terms = views.method_terms(model, vocab)
+terms = method_view.method_terms(model, vocab)
 ui.table(terms, "terms", what="terms")
 ui.download_csv(terms, f"taxonomy {vocab}", "dl_terms")
 
@@ -82,12 +82,12 @@ if report.issues:
         f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s). "
         "Rows with errors are kept where possible; bad values are left out."
     )
-    issues = views.method_report_rows(model)
+    issues = method_view.method_report_rows(model)
     ui.table(issues, "report", what="issues")
     ui.download_csv(issues, "validation report", "dl_report")
 else:
     st.success("All data files passed validation.")
 
 st.subheader("The full inventory")
-for name, frame in views.method_full_inventory(model).items():
+for name, frame in method_view.method_full_inventory(model).items():
     ui.download_csv(frame, f"full {name}", f"dl_full_{name}")

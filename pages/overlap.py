@@ -9,11 +9,12 @@ import streamlit as st
 
 from cbdash import ui
 from cbdash.analysis.overlap import METRICS
-from cbdash.present import figures, views
+from cbdash.present.charts import MAX_TEXT_CELLS
+from cbdash.present.views import overlap as overlap_view
 
-DIMENSIONS = views.OVERLAP_DIMENSIONS
-MAX_MATRIX = views.OVERLAP_MAX_MATRIX
-METRIC_NAMES = views.OVERLAP_METRIC_NAMES
+DIMENSIONS = overlap_view.OVERLAP_DIMENSIONS
+MAX_MATRIX = overlap_view.OVERLAP_MAX_MATRIX
+METRIC_NAMES = overlap_view.OVERLAP_METRIC_NAMES
 
 model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)
@@ -21,7 +22,7 @@ names = model.mapping_names
 
 st.title("How much do the mappings overlap?")
 # The sentence ranks every pair of mappings; kept per set of mappings that pass the filters.
-st.markdown(views.overlap_takeaway(model, filters))
+st.markdown(overlap_view.overlap_takeaway(model, filters))
 if len(mappings) < 2:
     ui.empty_state("Overlap needs at least two mappings. Widen or reset the filters.")
     st.stop()
@@ -37,10 +38,12 @@ no_global = st.toggle(
 
 # Kept per filter state and choice of comparison (Model.memo).
 choice = (dim, metric, no_global)
-membership, compared_ids, with_values, shown = views.overlap_comparison(model, filters, *choice)
+membership, compared_ids, with_values, shown = overlap_view.overlap_comparison(
+    model, filters, *choice
+)
 if shown is None:
     hint = ""
-    if no_global and views.overlap_comparison(model, filters, dim, metric, False).shown:
+    if no_global and overlap_view.overlap_comparison(model, filters, dim, metric, False).shown:
         hint = " Switch off “Leave out global mappings”: the others are global."
     ui.empty_state(f"Fewer than two of these mappings have known {DIMENSIONS[dim].lower()}.{hint}")
     st.stop()
@@ -60,7 +63,7 @@ if view == VIEWS[0]:
         + "; ordered so that similar mappings sit together"
         + (
             "; hover a cell for its value."
-            if min(with_values, MAX_MATRIX) ** 2 > figures.MAX_TEXT_CELLS
+            if min(with_values, MAX_MATRIX) ** 2 > MAX_TEXT_CELLS
             else "."
         ),
         filters,
@@ -81,7 +84,7 @@ else:
     if pa == pb:
         st.info("Pick two different mappings.")
     else:
-        s, detail, lists = views.overlap_pair(model, filters, *choice, pa, pb)
+        s, detail, lists = overlap_view.overlap_pair(model, filters, *choice, pa, pb)
         m1, m2, m3 = st.columns(3)
         m1.metric("In both", s["both"])
         m2.metric(f"Only in {names[pa]}", s["only_a"])

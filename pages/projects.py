@@ -7,7 +7,7 @@ flows are computed by `cbdash.present.views` and kept per filter state and choic
 import streamlit as st
 
 from cbdash import dedupe, ui
-from cbdash.present import views
+from cbdash.present.views import projects as projects_view
 
 SECTIONS = [
     "Listed by several mappings",
@@ -21,14 +21,14 @@ projects = model.filtered_projects(filters)
 
 st.title("Which projects appear in several mappings?")
 # Sentences, tables and charts are kept per filter state (Model.memo).
-st.markdown(views.projects_sentence(model, filters))
+st.markdown(projects_view.projects_sentence(model, filters))
 if projects.empty:
     ui.empty_state("No project matches the filters. Widen or reset them in the sidebar.")
     st.stop()
 
 section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], key="projects_section")
 if section == SECTIONS[0]:
-    shown = views.projects_listed_by_several(model, filters)
+    shown = projects_view.projects_listed_by_several(model, filters)
     if shown.empty:
         ui.empty_state("No project that passes the filters is listed by two or more mappings.")
     else:
@@ -43,7 +43,7 @@ if section == SECTIONS[0]:
 elif section == SECTIONS[1]:
     # The check on all projects is cached by the app (ui.get_clusters) and only read when
     # this filter state's result is not kept yet.
-    checked, group_rows, groups, near = views.projects_duplicate_check(
+    checked, group_rows, groups, near = projects_view.projects_duplicate_check(
         model, filters, ui.get_clusters
     )
     st.markdown(
@@ -83,7 +83,7 @@ elif section == SECTIONS[3]:
     if upload is not None:
         try:
             with st.spinner("Checking the list against the inventory…"):
-                check = views.projects_check_list(model, upload.getvalue(), upload.name)
+                check = projects_view.projects_check_list(model, upload.getvalue(), upload.name)
         except dedupe.DedupeInputError as exc:
             st.error("This file cannot be checked:\n\n" + "\n\n".join(exc.messages))
         else:
@@ -102,7 +102,7 @@ elif section == SECTIONS[3]:
             ui.download_csv(check.rows, "project list checked", "dl_check_list")
 else:
     by = st.radio("From", ["funders", "implementers"], horizontal=True, key="flow_by")
-    flows, sankey = views.projects_flows(model, filters, by)
+    flows, sankey = projects_view.projects_flows(model, filters, by)
     if sankey is None:
         ui.empty_state(f"No project with known {by} and region matches the filters.")
     else:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from cbdash import ui
 from cbdash.present import story
-from cbdash.present.recommendations import escape_markdown
+from cbdash.text import escape_markdown
 
 model, filters = ui.page_context()
 steps = story.STEPS
@@ -74,7 +74,7 @@ else:
         ui.chart(
             figure,
             key=f"story_chart_{step.slug}",
-            config=story.png_config(f"{number}_{step.slug}"),
+            png_name=f"{number}_{step.slug}",
             height="stretch" if present else "content",
             theme=None if present else "streamlit",
         )

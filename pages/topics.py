@@ -7,9 +7,9 @@ The sentence, the matrices (charts and downloads) and the crosswalk are computed
 import streamlit as st
 
 from cbdash import ui
-from cbdash.present import views
+from cbdash.present.views import topics as topics_view
 
-MAX_ROWS = views.TOPICS_MAX_ROWS
+MAX_ROWS = topics_view.TOPICS_MAX_ROWS
 
 model, filters = ui.page_context()
 mappings = model.filtered_mappings(filters)
@@ -17,7 +17,7 @@ mappings = model.filtered_mappings(filters)
 st.title("On which topics, for whom?")
 # Everything below is kept per filter state (Model.memo): a rerun with the same filters,
 # such as another viewer's or a switch of tab, reuses it.
-st.markdown(views.topics_sentence(model, filters))
+st.markdown(topics_view.topics_sentence(model, filters))
 
 if mappings.empty:
     ui.empty_state("No mapping effort matches the filters. Widen or reset them in the sidebar.")
@@ -28,7 +28,7 @@ VIEWS = ["Mapping × topic", "Region × topic", "Target users × topic", "How ma
 # One view at a time (not tabs): only the chosen chart is built, sent and drawn.
 view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="topics_view") or VIEWS[0]
 if view == VIEWS[0]:
-    matrix, figure, long = views.topics_by_mapping(model, filters)
+    matrix, figure, long = topics_view.topics_by_mapping(model, filters)
     ui.chart(figure, "mapping_topic")
     ui.caption(
         f"{len(mappings)} mappings; rows and columns sorted by totals"
@@ -44,7 +44,7 @@ if view == VIEWS[0]:
     ui.download_csv(long, "mapping by topic", "dl_mapping_topic")
 elif view == VIEWS[1]:
     of = st.radio("Count", ["mappings", "projects"], horizontal=True, key="region_topic_of")
-    matrix, figure, long = views.topics_by_region(model, filters, of)
+    matrix, figure, long = topics_view.topics_by_region(model, filters, of)
     if figure is None:
         ui.empty_state(f"No {of} with a known region and topic match the filters.")
     else:
@@ -57,12 +57,12 @@ elif view == VIEWS[1]:
         )
         ui.download_csv(long, f"region by topic {of}", "dl_region_topic")
 elif view == VIEWS[2]:
-    figure, long = views.topics_by_users(model, filters)
+    figure, long = topics_view.topics_by_users(model, filters)
     ui.chart(figure, "users_topic")
     ui.caption("Number of mappings that serve a user group and cover a topic.", filters, model)
     ui.download_csv(long, "target users by topic", "dl_users_topic")
 else:
-    cw = views.topics_crosswalk(model)
+    cw = topics_view.topics_crosswalk(model)
     st.markdown(
         "GFCE themes, Oxford CMM dimensions and ITU GCI pillars, each mapped to the "
         "common topics used here."

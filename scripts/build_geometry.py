@@ -64,9 +64,11 @@ import sys
 import tarfile
 from pathlib import Path
 
+import pandas as pd
 import pycountry
 
-R_KM = 6371.0088
+from cbdash.data.geometry import polygon_area_km2, simplify_chain, simplify_shapes
+
 MIN_POLY_KM2 = 300.0  # slivers below this are dropped for countries that are not "small"
 SMALL_KM2 = 30000.0
 POLAR_LAT = 60.0
@@ -133,46 +135,6 @@ def decode_arcs(topo: dict) -> list[list[tuple[float, float]]]:
     return out
 
 
-def _dp(pts: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
-    """Douglas-Peucker on an open polyline (iterative), keeping both endpoints."""
-    n = len(pts)
-    if n < 3:
-        return list(pts)
-    keep = [False] * n
-    keep[0] = keep[-1] = True
-    stack = [(0, n - 1)]
-    tol2 = tol * tol
-    while stack:
-        i, j = stack.pop()
-        (x1, y1), (x2, y2) = pts[i], pts[j]
-        dx, dy = x2 - x1, y2 - y1
-        den = dx * dx + dy * dy
-        best, idx = -1.0, -1
-        for k in range(i + 1, j):
-            px, py = pts[k]
-            if den == 0:
-                d2 = (px - x1) ** 2 + (py - y1) ** 2
-            else:
-                t = ((px - x1) * dx + (py - y1) * dy) / den
-                t = min(1.0, max(0.0, t))
-                d2 = (px - x1 - t * dx) ** 2 + (py - y1 - t * dy) ** 2
-            if d2 > best:
-                best, idx = d2, k
-        if best > tol2:
-            keep[idx] = True
-            stack.append((i, idx))
-            stack.append((idx, j))
-    return [p for p, k in zip(pts, keep, strict=True) if k]
-
-
-def simplify_arc(pts: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
-    if len(pts) > 2 and pts[0] == pts[-1]:  # closed arc (a whole island): split at farthest pt
-        x0, y0 = pts[0]
-        far = max(range(len(pts)), key=lambda k: (pts[k][0] - x0) ** 2 + (pts[k][1] - y0) ** 2)
-        return _dp(pts[: far + 1], tol)[:-1] + _dp(pts[far:], tol)
-    return _dp(pts, tol)
-
-
 def simplify_arc_wrapped(pts, tol: float):
     """Simplify in unwrapped longitudes (an arc may cross +/-180), then wrap back.
 
@@ -182,7 +144,7 @@ def simplify_arc_wrapped(pts, tol: float):
     """
     if sum(abs(y) for _, y in pts) / len(pts) > POLAR_LAT:
         tol *= POLAR_FACTOR
-    return _rewrap(simplify_arc(_unwrap(pts), tol))
+    return _rewrap(simplify_chain(_unwrap(pts), tol))
 
 
 def ring_from_arcs(idx: list[int], arcs: list[list[tuple[float, float]]]) -> list:
@@ -310,27 +272,6 @@ def split_antimeridian(poly) -> list:
 
 
 # ----------------------------------------------------------------------------- measures
-def ring_area_km2(ring) -> float:
-    """Spherical ring area (signed; Chamberlain & Duquette, as in turf/area)."""
-    pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
-    n = len(pts)
-    if n < 3:
-        return 0.0
-    total = 0.0
-    for i in range(n):
-        lon_prev = math.radians(pts[i - 1][0])
-        lon_next = math.radians(pts[(i + 1) % n][0])
-        total += (lon_next - lon_prev) * math.sin(math.radians(pts[i][1]))
-    return total * R_KM * R_KM / 2.0
-
-
-def poly_area_km2(poly) -> float:
-    if not poly:
-        return 0.0
-    a = abs(ring_area_km2(poly[0])) - sum(abs(ring_area_km2(h)) for h in poly[1:])
-    return max(a, 0.0)
-
-
 def planar_signed_area(ring) -> float:
     s = 0.0
     for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
@@ -483,6 +424,28 @@ def collect(topo: dict, tol: float):
     return feats
 
 
+def simplify_for_world_map(features: list[dict], small: set[str]) -> list[dict]:
+    """The shapes as the world map draws them (cbdash.data.geometry.simplify_shapes: slivers
+    under 2,000 km2 dropped except for small states, 0.2 degree Douglas-Peucker with shared
+    borders kept shared), so that the app simplifies nothing at load."""
+    rows = []
+    for k, f in enumerate(features):
+        g = f["geometry"]
+        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        rows += [{"feature": k, "iso3": f["properties"]["iso3"], "polygon": p} for p in polys]
+    shapes = simplify_shapes(pd.DataFrame(rows), keep_all=sorted(small))
+    out = []
+    for k, f in enumerate(features):
+        polys = shapes.loc[shapes["feature"] == k, "polygon"].tolist()
+        geom = (
+            {"type": "Polygon", "coordinates": polys[0]}
+            if len(polys) == 1
+            else {"type": "MultiPolygon", "coordinates": polys}
+        )
+        out.append({**f, "geometry": geom})
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("source", type=Path, help="world-atlas npm tarball or its package/ folder")
@@ -515,7 +478,7 @@ def main(argv=None) -> int:
     for key in sorted(feats, key=lambda k: (k.startswith("~"), k)):
         f = feats[key]
         iso3 = "" if key.startswith("~") else key
-        areas = [poly_area_km2(p) for p in f["full"]]
+        areas = [polygon_area_km2(p) for p in f["full"]]
         total = sum(areas)
         small = total < SMALL_KM2 or iso3 in sids
         largest = max(range(len(areas)), key=areas.__getitem__)
@@ -569,6 +532,7 @@ def main(argv=None) -> int:
                 }
             )
 
+    features = simplify_for_world_map(features, {p["iso3"] for p in points if p["small"] == "true"})
     args.out.mkdir(parents=True, exist_ok=True)
     gj = {"type": "FeatureCollection", "features": features}
     (args.out / "countries.geojson").write_text(

@@ -1333,6 +1333,9 @@ def test_real_name_set_meta_files_parse(path):
     import yaml
 
     meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "FROZEN" in meta.get("description", ""):  # a set not scored yet: no results to state
+        assert {"producer", "description", "url_main", "date_accessed"} <= set(meta)
+        return
     assert {"producer", "description", "results", "limits", "sources"} <= set(meta)
 
 

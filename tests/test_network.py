@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from cbdash.analysis import coverage, network
+from cbdash.present import network_chart
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,7 @@ def test_network_layout_puts_stand_alone_mappings_on_the_ring(nodes, inventory):
 
 def test_network_figure_traces(nodes, inventory):
     pos = network.network_layout(nodes, inventory.cooperation)
-    fig = network.network_figure(
+    fig = network_chart.network_figure(
         nodes,
         pos,
         inventory.cooperation,
@@ -114,7 +115,7 @@ def test_network_figure_traces(nodes, inventory):
 
 def test_network_figure_labels_and_single_colour(nodes, inventory):
     pos = network.network_layout(nodes, inventory.cooperation)
-    fig = network.network_figure(
+    fig = network_chart.network_figure(
         nodes, pos, inventory.cooperation, by_kind=False, label_min_links=1
     )
     node_trace = fig.data[-1]
@@ -129,7 +130,7 @@ def test_network_figure_labels_and_single_colour(nodes, inventory):
 def test_network_figure_checks_its_input(nodes, inventory, kwargs, message):
     frame = nodes if kwargs else nodes.iloc[0:0]
     with pytest.raises(ValueError, match=message):
-        network.network_figure(
+        network_chart.network_figure(
             frame,
             network.network_layout(nodes, inventory.cooperation),
             inventory.cooperation,
@@ -148,16 +149,16 @@ def test_network_figure_checks_its_input(nodes, inventory, kwargs, message):
     ],
 )
 def test_short_name(name, short):
-    assert network.short_name(name) == short
+    assert network_chart.short_name(name) == short
 
 
 def test_case_label_and_link_table(inventory):
     names = {"alpha": "Alpha Portal", "beta": "Beta Database"}
     link = inventory.cooperation.iloc[0]
-    assert network.case_label(link, names, {"data_sharing": "Data sharing"}) == (
+    assert network_chart.case_label(link, names, {"data_sharing": "Data sharing"}) == (
         "Alpha Portal → Beta Database: Data sharing (2023)"
     )
-    table = network.link_table(inventory.cooperation, names, {})
+    table = network_chart.link_table(inventory.cooperation, names, {})
     assert table.iloc[0].to_dict() == {
         "link_id": "alpha-beta",
         "from": "Alpha Portal",
@@ -171,7 +172,7 @@ def test_case_label_and_link_table(inventory):
 
 def test_kind_style_uses_colour_then_symbol():
     kinds = [f"k{i}" for i in range(10)]
-    styles = network.kind_style(kinds)
+    styles = network_chart.kind_style(kinds)
     assert len(set(styles.values())) == 10
     assert styles["k0"][1] == styles["k7"][1] == "circle"
     assert styles["k8"][1] == "square"
@@ -183,16 +184,16 @@ def test_legend_html_matches_the_figure_it_replaces(nodes, inventory):
         link_labels={"data_sharing": "Data sharing"},
     )
     pos = network.network_layout(nodes, inventory.cooperation)
-    fig = network.network_figure(nodes, pos, inventory.cooperation, legend=False, **kwargs)
+    fig = network_chart.network_figure(nodes, pos, inventory.cooperation, legend=False, **kwargs)
     assert fig.layout.showlegend is False
-    legend = network.legend_html(nodes, inventory.cooperation, **kwargs)
+    legend = network_chart.legend_html(nodes, inventory.cooperation, **kwargs)
     node_traces = [t for t in fig.data if t.mode == "markers+text"]
     # a swatch for each kind of mapping and the one kind of link
     assert legend.count("cbdash-swatch") == len(node_traces) + 1
     for trace in node_traces:  # same colour and same shape as the trace's markers
         assert f"background:{trace.marker.color};border-radius:50%" in legend
     assert "Knowledge &lt;portal&gt;" in legend and "<portal>" not in legend
-    colour, _ = network.LINK_STYLES["data_sharing"]
+    colour, _ = network_chart.LINK_STYLES["data_sharing"]
     assert f"height:3px;background:{colour}" in legend  # a solid line
     assert "Kind of link" in legend
 
@@ -200,12 +201,12 @@ def test_legend_html_matches_the_figure_it_replaces(nodes, inventory):
 def test_legend_html_dashes_and_shapes_beyond_the_colours():
     nodes = pd.DataFrame({"kind": [f"k{i}" for i in range(9)]})
     links = pd.DataFrame({"kind": ["joint_product"]})
-    legend = network.legend_html(nodes, links)
+    legend = network_chart.legend_html(nodes, links)
     assert legend.count("border-radius:50%") == 8  # k0..k7: circles of eight colours
     assert legend.count("clip-path:inset(8%)") == 1  # k8: a square
-    colour = network.LINK_STYLES["joint_product"][0]  # dashed
+    colour = network_chart.LINK_STYLES["joint_product"][0]  # dashed
     assert f"repeating-linear-gradient(90deg,{colour} 0px 9px,transparent 9px 15px)" in legend
-    no_links = network.legend_html(nodes, links.iloc[:0])
+    no_links = network_chart.legend_html(nodes, links.iloc[:0])
     assert "Kind of link" not in no_links
 
 
@@ -248,13 +249,13 @@ def test_case_labels_are_case_label_per_row(inventory):
         [inventory.cooperation, inventory.cooperation.assign(link_id="x", year=pd.NA)],
         ignore_index=True,
     )
-    labels = network.case_labels(links, names, {"data_sharing": "Data sharing"})
+    labels = network_chart.case_labels(links, names, {"data_sharing": "Data sharing"})
     assert labels == [
         "Alpha Portal → Beta Database: Data sharing (2023)",
         "Alpha Portal → Beta Database: Data sharing",
     ]
     assert labels == [
-        network.case_label(row, names, {"data_sharing": "Data sharing"})
+        network_chart.case_label(row, names, {"data_sharing": "Data sharing"})
         for _, row in links.iterrows()
     ]
 
@@ -276,7 +277,7 @@ def test_network_figure_json_is_what_plotly_validation_gives(nodes, inventory):
     import plotly.io as pio
 
     pos = network.network_layout(nodes, inventory.cooperation)
-    fig = network.network_figure(nodes, pos, inventory.cooperation, size_by="projects")
+    fig = network_chart.network_figure(nodes, pos, inventory.cooperation, size_by="projects")
     validated = go.Figure(fig.to_dict())  # plotly's validators run on every property
     assert json.loads(pio.to_json(fig, validate=False)) == json.loads(
         pio.to_json(validated, validate=False)
@@ -289,9 +290,9 @@ def test_typed_arrays_match_plotly_encoding():
     from _plotly_utils.utils import to_typed_array_spec
 
     values = np.array([0.5, -1.25, np.nan, 3.0])
-    assert network._typed(values) == to_typed_array_spec(values)
-    assert network._typed(pd.Series(values)[::2]) == to_typed_array_spec(values[::2].copy())
-    assert len(network._typed(np.array([]))) == 0
+    assert network_chart._typed(values) == to_typed_array_spec(values)
+    assert network_chart._typed(pd.Series(values)[::2]) == to_typed_array_spec(values[::2].copy())
+    assert len(network_chart._typed(np.array([]))) == 0
 
 
 def _plain_spring_loop(ids, edges, seed=7, iterations=300, gravity=2.0):

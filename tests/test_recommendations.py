@@ -18,6 +18,7 @@ from cbdash.analysis import gaps
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model, build_model
 from cbdash.present import recommendations
+from cbdash.text import escape_markdown
 from tests.conftest import FIXTURE_DIR
 
 
@@ -119,7 +120,7 @@ def test_markdown_when_nothing_matches():
     ],
 )
 def test_escape_markdown(text, escaped):
-    assert recommendations.escape_markdown(text) == escaped
+    assert escape_markdown(text) == escaped
 
 
 # The gap question (gaps page and story) ----------------------------------------------------

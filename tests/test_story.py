@@ -16,7 +16,7 @@ import pytest
 
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model, build_model
-from cbdash.present import story, takeaways
+from cbdash.present import charts, story, takeaways, world_map
 from tests.conftest import FIXTURE_DIR
 
 
@@ -141,7 +141,7 @@ def test_is_present(raw, expected):
 
 
 def test_png_config_saves_a_2x_png_named_after_the_chart():
-    assert story.png_config("3_topics")["toImageButtonOptions"] == {
+    assert charts.png_config("3_topics")["toImageButtonOptions"] == {
         "format": "png",
         "scale": 2,
         "filename": "cbdash_3_topics",
@@ -166,17 +166,21 @@ def test_projector_css_is_constant_and_hides_the_sidebar():
 
 def test_world_map_draws_the_shipped_shapes(model):
     values = pd.Series({"KEN": 2, "NGA": 1})
-    fig = story.world_map(model.shapes, model.points, values, "mappings", title="t")
+    fig = world_map.world_choropleth(
+        world_map.map_geometry(model.shapes, model.points), values, "mappings", title="t"
+    )
     classes = [t.name for t in fig.data if t.fill == "toself"]
     assert classes == ["0", "1", "2"]
     hover = fig.data[-1]
     assert set(hover.customdata[:, 0]) >= {"Kenya", "Fiji"}
     with pytest.raises(ValueError, match="shapes"):
-        story.world_map(model.shapes.iloc[0:0], model.points, values, "m", title="t")
+        world_map.world_choropleth(
+            world_map.map_geometry(model.shapes.iloc[0:0], model.points), values, "m", title="t"
+        )
 
 
 def test_column_chart_keeps_the_order():
-    fig = story.column_chart(
+    fig = charts.column_chart(
         pd.Series([5, 1, 2], index=[0, 1, 2]), title="t", x_title="x", y_title="y"
     )
     assert list(fig.data[0].x) == ["0", "1", "2"]

@@ -17,7 +17,15 @@ from cbdash.analysis import gaps
 from cbdash.analysis import projects as projects_module
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import build_model
-from cbdash.present import views
+from cbdash.present.views import cooperation as cooperation_view
+from cbdash.present.views import coverage_map as coverage_map_view
+from cbdash.present.views import explore as explore_view
+from cbdash.present.views import gaps as gaps_view
+from cbdash.present.views import home as home_view
+from cbdash.present.views import method as method_view
+from cbdash.present.views import overlap as overlap_view
+from cbdash.present.views import projects as projects_view
+from cbdash.present.views import topics as topics_view
 from tests.conftest import FIXTURE_DIR
 
 ALL = Filters()
@@ -37,22 +45,22 @@ def memo_keys(model) -> list:
 
 
 def test_gap_topics_leave_out_other(model):
-    assert views.gap_topics(model) == ["cybercrime", "policy_strategy", "culture_skills"]
-    assert views.gap_topics(model) is views.gap_topics(model)
+    assert gaps_view.gap_topics(model) == ["cybercrime", "policy_strategy", "culture_skills"]
+    assert gaps_view.gap_topics(model) is gaps_view.gap_topics(model)
 
 
 def test_gap_groups_and_members(model):
-    groups = views.gap_groups(model)
+    groups = gaps_view.gap_groups(model)
     assert list(groups)[0] == "un_members" and list(groups)[-1] == "all"
     assert groups["ldc"] == "Least developed countries (fixture)"
-    assert views.gap_context(model).loc["ldc", "present"]
-    assert not views.gap_context(model).loc["sids", "present"]  # not in the fixture
-    assert views.gap_members(model, "un_members") == {"BRA", "FJI", "KEN", "NGA", "TON"}
-    assert views.gap_members(model, "ldc") is views.gap_members(model, "ldc")
+    assert gaps_view.gap_context(model).loc["ldc", "present"]
+    assert not gaps_view.gap_context(model).loc["sids", "present"]  # not in the fixture
+    assert gaps_view.gap_members(model, "un_members") == {"BRA", "FJI", "KEN", "NGA", "TON"}
+    assert gaps_view.gap_members(model, "ldc") is gaps_view.gap_members(model, "ldc")
 
 
 def test_gap_condition_in_words(model):
-    text = views.gap_condition(gaps.GapQuestion(), model.labels["topics"])
+    text = gaps_view.gap_condition(gaps.GapQuestion(), model.labels["topics"])
     assert text == (
         "covered by at most 2 regional or country-specific mappings and named by no listed project"
     )
@@ -60,18 +68,18 @@ def test_gap_condition_in_words(model):
 
 def test_gap_countries_default_question(model):
     q = gaps.GapQuestion()
-    answer = views.gap_countries(model, ALL, q)
+    answer = gaps_view.gap_countries(model, ALL, q)
     # Brazil: only the global mapping covers it, and no project names it.
     assert answer.table[["iso3", "mappings", "projects"]].values.tolist() == [["BRA", 0, 0]]
     assert answer.sentence.startswith("1 of 5 UN member states is covered by at most 2")
     assert answer.sentence.endswith("e.g. Brazil.")
     # countries per region
     assert answer.per_region.to_dict("list") == {"region": ["Americas"], "countries": [1]}
-    assert views.gap_countries(model, ALL, q) is answer
+    assert gaps_view.gap_countries(model, ALL, q) is answer
 
 
 def test_gap_countries_per_region_counts_every_country_most_first(model):
-    answer = views.gap_countries(model, ALL, gaps.GapQuestion(max_projects=1))
+    answer = gaps_view.gap_countries(model, ALL, gaps.GapQuestion(max_projects=1))
     per_region = answer.per_region
     assert per_region["countries"].sum() == len(answer.table) == 5
     assert per_region["countries"].is_monotonic_decreasing
@@ -82,76 +90,78 @@ def test_gap_countries_per_region_counts_every_country_most_first(model):
 
 
 def test_gap_countries_none_gives_no_regions(model):
-    answer = views.gap_countries(model, ALL, gaps.GapQuestion(max_mappings=0, regional_only=False))
+    answer = gaps_view.gap_countries(
+        model, ALL, gaps.GapQuestion(max_mappings=0, regional_only=False)
+    )
     assert answer.table.empty
     assert answer.per_region.empty and list(answer.per_region.columns) == ["region", "countries"]
 
 
 def test_gap_region_topics(model):
     q = gaps.GapQuestion()
-    heatmap, cells = views.gap_region_topics(model, ALL, q)
+    heatmap, cells = gaps_view.gap_region_topics(model, ALL, q)
     assert isinstance(heatmap, go.Figure)
     assert set(cells["region"]) == {"Americas", "Oceania", "Africa"}
     assert ("Africa", "Culture & skills", 1, 0) in cells.itertuples(index=False, name=None)
     assert "cybercrime" not in set(cells["topic"])  # topics by their labels
-    assert views.gap_region_topics(model, ALL, q)[1] is cells
+    assert gaps_view.gap_region_topics(model, ALL, q)[1] is cells
 
 
 def test_gap_report(model):
-    report = views.gap_report(model, ALL, 2, date(2025, 1, 2))
+    report = gaps_view.gap_report(model, ALL, 2, date(2025, 1, 2))
     assert list(report.summary["region"]) == ["Americas", "Africa", "Oceania"]
     assert report.markdown.startswith(b"# Main overlaps and gaps by region\n")
     assert not report.body.startswith("# ")  # without its top heading
     assert "on 2025-01-02" in report.body
     assert report.markdown.decode("utf-8").endswith(report.body)
-    assert views.gap_report(model, ALL, 2, date(2025, 1, 2)) is report
+    assert gaps_view.gap_report(model, ALL, 2, date(2025, 1, 2)) is report
 
 
 # Cooperation -----------------------------------------------------------------------------
 
 
 def test_cooperation_links_by_kind(model):
-    links = views.cooperation_links(model, ALL)
+    links = cooperation_view.cooperation_links(model, ALL)
     assert list(links["link_id"]) == ["alpha-beta"]
-    assert views.cooperation_links(model, ALL, ["cross_listing"]).empty
-    assert views.cooperation_links(model, ALL, ["data_sharing"])["link_id"].tolist() == [
+    assert cooperation_view.cooperation_links(model, ALL, ["cross_listing"]).empty
+    assert cooperation_view.cooperation_links(model, ALL, ["data_sharing"])["link_id"].tolist() == [
         "alpha-beta"
     ]
-    assert views.cooperation_links(model, ALL) is links
+    assert cooperation_view.cooperation_links(model, ALL) is links
     # gamma is the only mapping left by this filter: no link among one mapping
-    assert views.cooperation_links(model, Filters(users=("civil_society",))).empty
+    assert cooperation_view.cooperation_links(model, Filters(users=("civil_society",))).empty
 
 
 def test_cooperation_takeaway(model):
-    text = views.cooperation_takeaway(model, ALL)
+    text = cooperation_view.cooperation_takeaway(model, ALL)
     assert text.startswith("1 known cooperation link joins 2 mappings; 1 of 3 stands alone")
     assert "Alpha Portal takes part in the most (1 link)" in text
-    assert views.cooperation_takeaway(model, ALL) is text
+    assert cooperation_view.cooperation_takeaway(model, ALL) is text
 
 
 def test_cooperation_network_and_legend(model):
-    figure, legend = views.cooperation_network(model, ALL, [], "countries")
+    figure, legend = cooperation_view.cooperation_network(model, ALL, [], "countries")
     assert isinstance(figure, go.Figure)
     assert not figure.layout.showlegend  # the legend is the HTML above the chart
     assert 'class="cbdash-network-legend"' in legend
     assert "Data sharing" in legend
-    kept = views.cooperation_network(model, ALL, [], "countries")
+    kept = cooperation_view.cooperation_network(model, ALL, [], "countries")
     assert kept[0] is figure
-    assert views.cooperation_network(model, ALL, [], "projects")[0] is not figure
+    assert cooperation_view.cooperation_network(model, ALL, [], "projects")[0] is not figure
 
 
 def test_case_studies(model):
-    studies = views.case_studies(model, ALL, [])
+    studies = cooperation_view.case_studies(model, ALL, [])
     assert studies.labels == {"alpha-beta": "Alpha Portal → Beta Database: Data sharing (2023)"}
     assert studies.cases == {
         "alpha-beta": ("Alpha and Beta exchange project records.", ("https://example.org/coop",))
     }
     assert studies.table["sources"].tolist() == ["https://example.org/coop"]
-    assert views.case_studies(model, ALL, []) is studies
+    assert cooperation_view.case_studies(model, ALL, []) is studies
 
 
 def test_standing_alone(model):
-    alone = views.standing_alone(model, ALL)
+    alone = cooperation_view.standing_alone(model, ALL)
     assert alone.to_dict("records") == [
         {
             "name": "Gamma Index",
@@ -161,25 +171,25 @@ def test_standing_alone(model):
             "url": "",
         }
     ]
-    assert views.standing_alone(model, ALL) is alone
-    assert views.standing_alone(model, CYBERCRIME).empty  # alpha and beta are linked
+    assert cooperation_view.standing_alone(model, ALL) is alone
+    assert cooperation_view.standing_alone(model, CYBERCRIME).empty  # alpha and beta are linked
 
 
 # Overlap ---------------------------------------------------------------------------------
 
 
 def test_overlap_takeaway(model):
-    text = views.overlap_takeaway(model, ALL)
+    text = overlap_view.overlap_takeaway(model, ALL)
     assert text == (
         "Alpha Portal and Beta Database are the most alike by topics and target users "
         "(Jaccard 0.50)."
     )
-    assert views.overlap_takeaway(model, ALL) is text
+    assert overlap_view.overlap_takeaway(model, ALL) is text
     assert ("overlap_takeaway", ("alpha", "beta", "gamma")) in memo_keys(model)
 
 
 def test_overlap_comparison_by_countries(model):
-    c = views.overlap_comparison(model, ALL, "countries", "count", False)
+    c = overlap_view.overlap_comparison(model, ALL, "countries", "count", False)
     assert (c.compared, c.with_values) == (3, 3)
     assert c.membership.loc["alpha"].all()  # the global mapping covers all five
     assert sorted(c.membership.columns[c.membership.loc["beta"]]) == ["KEN", "NGA"]
@@ -193,35 +203,35 @@ def test_overlap_comparison_by_countries(model):
     assert len(c.shown.long_form) == 9
     assert list(c.shown.long_form.columns) == ["mapping_a", "mapping_b", "count"]
     assert c.shown.figure.layout.title.text == "Shared count by countries"
-    assert views.overlap_comparison(model, ALL, "countries", "count", False) is c
+    assert overlap_view.overlap_comparison(model, ALL, "countries", "count", False) is c
     assert ("overlap", ALL, "countries", "count", False) in memo_keys(model)
 
 
 def test_overlap_comparison_without_global_and_by_jaccard(model):
-    c = views.overlap_comparison(model, ALL, "countries", "jaccard", True)
+    c = overlap_view.overlap_comparison(model, ALL, "countries", "jaccard", True)
     assert (c.compared, c.with_values) == (2, 2)  # alpha is global
     assert c.shown.pairs.values.tolist() == [["Beta Database", "Gamma Index", "0.25"]]
-    every = views.overlap_comparison(model, ALL, "countries", "jaccard", False)
+    every = overlap_view.overlap_comparison(model, ALL, "countries", "jaccard", False)
     assert every.shown.pairs["value"].tolist() == ["0.60", "0.40", "0.25"]
 
 
 def test_overlap_comparison_by_projects_and_topics(model):
-    projects = views.overlap_comparison(model, ALL, "projects", "count", False)
+    projects = overlap_view.overlap_comparison(model, ALL, "projects", "count", False)
     assert projects.shown.first == ("alpha", "beta")  # both list p1
     assert sorted(projects.membership.columns) == ["p1", "p2", "p3", "p4"]
-    topics = views.overlap_comparison(model, ALL, "topics", "count", False)
+    topics = overlap_view.overlap_comparison(model, ALL, "topics", "count", False)
     assert topics.shown.pairs["value"].tolist() == ["1", "0", "0"]
 
 
 def test_overlap_comparison_needs_two_with_values(model):
-    c = views.overlap_comparison(
+    c = overlap_view.overlap_comparison(
         model, Filters(topics=("culture_skills",)), "topics", "count", False
     )
     assert (c.compared, c.with_values, c.shown) == (1, 1, None)
 
 
 def test_overlap_pair(model):
-    p = views.overlap_pair(model, ALL, "countries", "count", False, "alpha", "gamma")
+    p = overlap_view.overlap_pair(model, ALL, "countries", "count", False, "alpha", "gamma")
     assert p.summary == {"both": 3, "only_a": 2, "only_b": 0}
     assert p.detail[["value", "name", "status"]].values.tolist() == [
         ["FJI", "Fiji", "both"],
@@ -235,13 +245,13 @@ def test_overlap_pair(model):
         "- **Only in Alpha Portal** (2): Brazil, Nigeria",
         "- **Only in Gamma Index** (0): none",
     ]
-    assert views.overlap_pair(model, ALL, "countries", "count", False, "alpha", "gamma") is p
+    assert overlap_view.overlap_pair(model, ALL, "countries", "count", False, "alpha", "gamma") is p
     key = ("overlap_pair", ALL, "countries", "count", False, "alpha", "gamma")
     assert key in memo_keys(model)
 
 
 def test_overlap_pair_names_projects_by_title(model):
-    p = views.overlap_pair(model, ALL, "projects", "count", False, "alpha", "beta")
+    p = overlap_view.overlap_pair(model, ALL, "projects", "count", False, "alpha", "beta")
     assert p.summary == {"both": 1, "only_a": 1, "only_b": 1}
     assert dict(zip(p.detail["value"], p.detail["name"], strict=True)) == {
         "p1": "Kenya Cybercrime Training",
@@ -255,16 +265,16 @@ def test_overlap_pair_names_projects_by_title(model):
 
 
 def test_topics_sentence(model):
-    text = views.topics_sentence(model, ALL)
+    text = topics_view.topics_sentence(model, ALL)
     assert text == (
         "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills the least "
         "(1). Governments & policymakers are served by 2 of 3 mappings; Civil society by 1."
     )
-    assert views.topics_sentence(model, ALL) is text
+    assert topics_view.topics_sentence(model, ALL) is text
 
 
 def test_topics_by_mapping(model):
-    t = views.topics_by_mapping(model, ALL)
+    t = topics_view.topics_by_mapping(model, ALL)
     assert t.matrix.loc["alpha"].to_dict() == {
         "cybercrime": 1,
         "culture_skills": 0,
@@ -274,18 +284,18 @@ def test_topics_by_mapping(model):
     assert len(t.long) == 9 and list(t.long.columns) == ["mapping", "topic", "covered"]
     assert t.figure.layout.title.text == "Topics each mapping covers (dark = covered)"
     assert not t.figure.layout.annotations  # no cell labels on a 0/1 matrix
-    assert views.topics_by_mapping(model, ALL) is t
+    assert topics_view.topics_by_mapping(model, ALL) is t
     assert ("topics_mapping", ALL) in memo_keys(model)
 
 
 def test_topics_by_region_counts_mappings_or_projects(model):
-    by_mappings = views.topics_by_region(model, ALL, "mappings")
+    by_mappings = topics_view.topics_by_region(model, ALL, "mappings")
     assert by_mappings.matrix.loc["Africa"].to_dict() == {
         "cybercrime": 2,
         "policy_strategy": 1,
         "culture_skills": 1,
     }
-    by_projects = views.topics_by_region(model, ALL, "projects")
+    by_projects = topics_view.topics_by_region(model, ALL, "projects")
     assert by_projects.matrix.loc["Africa"].to_dict() == {
         "cybercrime": 2,  # p1 (Kenya) and p4 (Nigeria, Africa)
         "policy_strategy": 1,
@@ -293,51 +303,51 @@ def test_topics_by_region_counts_mappings_or_projects(model):
     }
     assert list(by_projects.long.columns) == ["region", "topic", "projects"]
     assert by_projects.figure.layout.title.text == "Projects per UN region and topic"
-    assert views.topics_by_region(model, ALL, "projects") is by_projects
-    assert views.topics_by_region(model, ALL, "mappings") is by_mappings
+    assert topics_view.topics_by_region(model, ALL, "projects") is by_projects
+    assert topics_view.topics_by_region(model, ALL, "mappings") is by_mappings
 
 
 def test_topics_by_region_without_counts_has_no_chart(model):
     americas = Filters(regions=("m49_019",))  # alpha covers Brazil; no project there
-    assert views.topics_by_region(model, americas, "mappings").figure is not None
-    t = views.topics_by_region(model, americas, "projects")
+    assert topics_view.topics_by_region(model, americas, "mappings").figure is not None
+    t = topics_view.topics_by_region(model, americas, "projects")
     assert t.figure is None
     assert t.long is t.matrix
 
 
 def test_topics_by_users(model):
-    figure, long = views.topics_by_users(model, ALL)
+    figure, long = topics_view.topics_by_users(model, ALL)
     counts = long.set_index(["target users", "topic"])["mappings"]
     assert counts["governments_policymakers", "cybercrime"] == 2  # alpha and beta
     assert counts["civil_society", "culture_skills"] == 1  # gamma
     assert counts.sum() == 5
     assert figure.layout.title.text == "Mappings per target-user group and topic"
-    assert views.topics_by_users(model, ALL)[0] is figure
+    assert topics_view.topics_by_users(model, ALL)[0] is figure
 
 
 def test_topics_crosswalk_by_labels(model):
-    cw = views.topics_crosswalk(model)
+    cw = topics_view.topics_crosswalk(model)
     assert list(cw.columns) == ["framework", "category", "topic", "relation", "note", "source"]
     assert cw["topic"].tolist() == ["Cybercrime", "Cybercrime"]
-    assert views.topics_crosswalk(model) is cw
+    assert topics_view.topics_crosswalk(model) is cw
 
 
 # Projects --------------------------------------------------------------------------------
 
 
 def test_projects_sentence(model):
-    text = views.projects_sentence(model, ALL)
+    text = projects_view.projects_sentence(model, ALL)
     assert text.startswith("1 of 4 projects is listed by two or more mappings; 0 are listed")
-    assert views.projects_sentence(model, ALL) is text
+    assert projects_view.projects_sentence(model, ALL) is text
 
 
 def test_projects_listed_by_several(model):
-    shown = views.projects_listed_by_several(model, ALL)
+    shown = projects_view.projects_listed_by_several(model, ALL)
     assert shown["title"].tolist() == ["Kenya Cybercrime Training"]  # alpha and beta list p1
     assert shown.iloc[0]["listed in"] == "Alpha Portal; Beta Database"
     assert shown.columns[-1] == "sources"
-    assert views.projects_listed_by_several(model, ALL) is shown
-    assert views.projects_listed_by_several(model, Filters(users=("civil_society",))).empty
+    assert projects_view.projects_listed_by_several(model, ALL) is shown
+    assert projects_view.projects_listed_by_several(model, Filters(users=("civil_society",))).empty
 
 
 def _clusters(model, calls: list) -> pd.DataFrame:
@@ -354,49 +364,53 @@ def _clusters(model, calls: list) -> pd.DataFrame:
 
 def test_projects_duplicate_check(model):
     calls: list = []
-    check = views.projects_duplicate_check(model, CYBERCRIME, lambda: _clusters(model, calls))
+    check = projects_view.projects_duplicate_check(
+        model, CYBERCRIME, lambda: _clusters(model, calls)
+    )
     assert list(check.checked.index) == ["p1", "p4"]  # the projects that pass
     assert check.groups["project_id"].tolist() == ["p1", "p4"]
     assert list(check.group_rows.columns) == ["cluster_id", "project_id", "score", "evidence"]
     assert set(check.group_rows["cluster_id"]) == {"c-p1"}
     assert check.near.empty  # p2 and p3, the closest call, do not pass the filters
-    again = views.projects_duplicate_check(model, CYBERCRIME, lambda: _clusters(model, calls))
+    again = projects_view.projects_duplicate_check(
+        model, CYBERCRIME, lambda: _clusters(model, calls)
+    )
     assert again is check
     assert calls == [1]  # the check on all projects is read only when not kept
 
 
 def test_projects_duplicate_check_closest_calls(model):
-    check = views.projects_duplicate_check(model, ALL, lambda: _clusters(model, []))
+    check = projects_view.projects_duplicate_check(model, ALL, lambda: _clusters(model, []))
     assert check.near[["project_id", "nearest"]].values.tolist() == [["p2", 0.78], ["p3", 0.78]]
     assert list(check.near.columns) == ["project_id", "nearest", "evidence", "overridden"]
 
 
 def test_projects_flows(model):
-    flows, sankey = views.projects_flows(model, ALL, "funders")
+    flows, sankey = projects_view.projects_flows(model, ALL, "funders")
     assert flows.values.tolist() == [["Donor A", "Africa", 2], ["Donor B", "Oceania", 2]]
     assert sankey.layout.title.text == "Projects from funders to UN regions"
-    assert views.projects_flows(model, ALL, "funders")[1] is sankey
-    by_implementers, _ = views.projects_flows(model, ALL, "implementers")
+    assert projects_view.projects_flows(model, ALL, "funders")[1] is sankey
+    by_implementers, _ = projects_view.projects_flows(model, ALL, "implementers")
     assert by_implementers["source"].tolist() == ["Implementer X", "Implementer Y"]
-    assert views.projects_flows(model, Filters(regions=("m49_019",)), "funders")[1] is None
+    assert projects_view.projects_flows(model, Filters(regions=("m49_019",)), "funders")[1] is None
 
 
 # Coverage map ----------------------------------------------------------------------------
 
 
 def test_map_summary(model):
-    kept = views.map_summary(model, ALL)
+    kept = coverage_map_view.map_summary(model, ALL)
     assert len(kept.coverage) == 10  # alpha 5 countries, beta 2, gamma 3
     summary = kept.summary.set_index("iso3")
     assert summary["mappings"].to_dict() == {"BRA": 1, "FJI": 2, "KEN": 3, "NGA": 2, "TON": 2}
     assert summary["projects"].to_dict() == {"BRA": 0, "FJI": 1, "KEN": 1, "NGA": 1, "TON": 1}
     assert kept.sentence.endswith("the least covered (1): Brazil.")
-    assert views.map_summary(model, ALL) is kept
-    only_beta = views.map_summary(model, Filters(users=("law_enforcement_judiciary",)))
+    assert coverage_map_view.map_summary(model, ALL) is kept
+    only_beta = coverage_map_view.map_summary(model, Filters(users=("law_enforcement_judiciary",)))
     assert set(only_beta.coverage["mapping_id"]) == {"beta"}
 
 
-def _map_values(view: views.MapView) -> dict[str, int]:
+def _map_values(view: coverage_map_view.MapView) -> dict[str, int]:
     """Each country's value on the map (polygons, and circles for small states)."""
     layers = json.loads(view.deck.to_json())["layers"]
     return {row["iso3"]: row["value"] for layer in layers for row in layer["data"]}
@@ -427,28 +441,30 @@ def _map_values(view: views.MapView) -> dict[str, int]:
     ],
 )
 def test_map_view_measures(model, measure, chosen, label, values):
-    view = views.map_view(model, ALL, measure, chosen, None)
+    view = coverage_map_view.map_view(model, ALL, measure, chosen, None)
     assert view.label == label
     assert f"<div>{label}</div>" in view.legend
     assert _map_values(view) == values
-    assert views.map_view(model, ALL, measure, list(chosen), None) is view  # kept as a tuple
+    assert (
+        coverage_map_view.map_view(model, ALL, measure, list(chosen), None) is view
+    )  # kept as a tuple
 
 
 def test_map_view_per_selected_country(model):
-    plain = views.map_view(model, ALL, "mappings", (), None)
-    assert views.map_view(model, ALL, "mappings", (), "KEN") is not plain
+    plain = coverage_map_view.map_view(model, ALL, "mappings", (), None)
+    assert coverage_map_view.map_view(model, ALL, "mappings", (), "KEN") is not plain
     assert ("map_view", ALL, "mappings", (), "KEN") in memo_keys(model)
 
 
 def test_map_country_names(model):
-    names = views.map_country_names(model)
+    names = coverage_map_view.map_country_names(model)
     assert list(names) == ["BRA", "FJI", "KEN", "NGA", "TON"]  # in order of name
     assert names["KEN"] == "Kenya" and names["TON"] == "Tonga"
-    assert views.map_country_names(model) is names
+    assert coverage_map_view.map_country_names(model) is names
 
 
 def test_map_panel(model):
-    kenya = views.map_panel(model, ALL, "KEN")
+    kenya = coverage_map_view.map_panel(model, ALL, "KEN")
     assert kenya.mappings["name"].tolist() == ["Alpha Portal", "Beta Database", "Gamma Index"]
     assert list(kenya.mappings.columns) == ["name", "kind", "scope", "topics"]
     assert kenya.projects["project_id"].tolist() == ["p1"]
@@ -460,8 +476,8 @@ def test_map_panel(model):
         "end",
         "listed in",
     ]
-    assert views.map_panel(model, ALL, "KEN") is kenya
-    brazil = views.map_panel(model, ALL, "BRA")
+    assert coverage_map_view.map_panel(model, ALL, "KEN") is kenya
+    brazil = coverage_map_view.map_panel(model, ALL, "BRA")
     assert brazil.mappings["name"].tolist() == ["Alpha Portal"]
     assert brazil.projects.empty
 
@@ -470,54 +486,57 @@ def test_map_panel(model):
 
 
 def test_home_headline(model):
-    headline = views.home_headline(model, ALL)
+    headline = home_view.home_headline(model, ALL)
     assert headline.numbers == [3, 4, 5, 1]  # mappings, projects, countries, links
     assert headline.sentence.startswith("3 mapping efforts run by 3 organisations;")
-    assert views.home_headline(model, ALL) is headline
-    assert views.home_headline(model, CYBERCRIME).numbers == [2, 2, 5, 1]  # p1, p4
-    assert views.home_headline(model, Filters(users=("civil_society",))).numbers == [1, 1, 3, 0]
+    assert home_view.home_headline(model, ALL) is headline
+    assert home_view.home_headline(model, CYBERCRIME).numbers == [2, 2, 5, 1]  # p1, p4
+    assert home_view.home_headline(model, Filters(users=("civil_society",))).numbers == [1, 1, 3, 0]
 
 
 def test_home_kinds(model):
-    shown, download = views.home_kinds(model, CYBERCRIME)
+    shown, download = home_view.home_kinds(model, CYBERCRIME)
     assert shown.values.tolist() == [["Knowledge portal", 1], ["Project database", 1]]
     assert download.values.tolist() == [["knowledge_portal", 1], ["project_database", 1]]
-    assert views.home_kinds(model, CYBERCRIME)[0] is shown
+    assert home_view.home_kinds(model, CYBERCRIME)[0] is shown
 
 
 def test_home_table(model):
-    shown = views.home_table(model, CYBERCRIME)
-    assert list(shown.columns) == views.HOME_COLUMNS
+    shown = home_view.home_table(model, CYBERCRIME)
+    assert list(shown.columns) == home_view.HOME_COLUMNS
     assert shown["name"].tolist() == ["Alpha Portal", "Beta Database"]
-    assert views.home_table(model, CYBERCRIME) is shown
+    assert home_view.home_table(model, CYBERCRIME) is shown
 
 
 # Explore ---------------------------------------------------------------------------------
 
 
 def test_explore_rows_search_and_columns(model):
-    rows = views.explore_rows(model, ALL, "mappings", "database", ["name", "kind"])
+    rows = explore_view.explore_rows(model, ALL, "mappings", "database", ["name", "kind"])
     assert rows.values.tolist() == [["Beta Database", "Project database"]]
-    assert views.explore_rows(model, ALL, "mappings", "database", ("name", "kind")) is rows
+    assert explore_view.explore_rows(model, ALL, "mappings", "database", ("name", "kind")) is rows
     key = ("explore", ALL, "mappings", "database", ("name", "kind"))
     assert key in memo_keys(model)
 
 
 def test_explore_rows_of_projects_follow_the_filters(model):
-    every = views.explore_rows(model, ALL, "projects", "", ["title"])
+    every = explore_view.explore_rows(model, ALL, "projects", "", ["title"])
     assert every["title"].tolist() == [
         "Kenya Cybercrime Training",
         "Pacific Skills",
         "Pacific Strategy Support",
         "Nigeria Cyber Law",
     ]
-    pacific = views.explore_rows(model, CYBERCRIME, "projects", "pacific", ["title"])
+    pacific = explore_view.explore_rows(model, CYBERCRIME, "projects", "pacific", ["title"])
     assert pacific.empty  # the Pacific projects are not on cybercrime
-    assert views.explore_rows(model, CYBERCRIME, "projects", "kenya", ["title"]).shape == (1, 1)
+    assert explore_view.explore_rows(model, CYBERCRIME, "projects", "kenya", ["title"]).shape == (
+        1,
+        1,
+    )
 
 
 def test_explore_comparison(model):
-    side = views.explore_comparison(model, ["gamma", "alpha"])
+    side = explore_view.explore_comparison(model, ["gamma", "alpha"])
     assert list(side.columns) == ["Alpha Portal", "Gamma Index"]  # in inventory order
     assert "id" not in side.index and "kind" in side.index
     assert side.loc["kind"].tolist() == ["Knowledge portal", "Index or ranking"]
@@ -528,37 +547,37 @@ def test_explore_comparison(model):
 
 
 def test_method_cited_pages(model):
-    pages = views.method_cited_pages(model)
+    pages = method_view.method_cited_pages(model)
     assert len(pages) == 8  # three mappings, four projects, one link: one page each
     assert set(pages["site"]) == {"example.org"}
     assert "link:alpha-beta" in set(pages["cited by"])
-    assert views.method_cited_pages(model) is pages
+    assert method_view.method_cited_pages(model) is pages
 
 
 def test_method_terms_join_synonyms(model):
-    terms = views.method_terms(model, "topics")
+    terms = method_view.method_terms(model, "topics")
     assert terms.set_index("id").loc["cybercrime", "synonyms"] == "cyber crime; e-evidence"
-    assert views.method_terms(model, "topics") is terms
-    assert views.method_terms(model, "link_kinds")["id"].tolist() == [
+    assert method_view.method_terms(model, "topics") is terms
+    assert method_view.method_terms(model, "link_kinds")["id"].tolist() == [
         "data_sharing",
         "cross_listing",
     ]
 
 
 def test_method_report_rows(model, data_copy):
-    assert views.method_report_rows(model).empty  # the fixture is clean
+    assert method_view.method_report_rows(model).empty  # the fixture is clean
     projects = data_copy / "projects.csv"
     projects.write_text(
         projects.read_text(encoding="utf-8").replace("FJI;TON", "FJI;Tonga", 1), encoding="utf-8"
     )
     broken = build_model(data_copy)
-    rows = views.method_report_rows(broken)
+    rows = method_view.method_report_rows(broken)
     assert any("unknown iso3 'Tonga'" in m for m in rows["message"])
-    assert views.method_report_rows(broken) is rows
+    assert method_view.method_report_rows(broken) is rows
 
 
 def test_method_full_inventory_without_source_rows(model):
-    full = views.method_full_inventory(model)
+    full = method_view.method_full_inventory(model)
     assert {name: len(frame) for name, frame in full.items()} == {
         "mappings": 3,
         "projects": 4,
@@ -569,25 +588,28 @@ def test_method_full_inventory_without_source_rows(model):
 
 
 def test_sources_markdown_links_each_source_as_an_autolink():
-    assert views.sources_markdown(["https://example.org/coop"]) == (
+    assert cooperation_view.sources_markdown(["https://example.org/coop"]) == (
         "Source: <https://example.org/coop>"
     )
-    two = views.sources_markdown(["https://a.org/x y", "https://b.org/p?q=1&r=(2)"])
+    two = cooperation_view.sources_markdown(["https://a.org/x y", "https://b.org/p?q=1&r=(2)"])
     assert two == "Sources: <https://a.org/x%20y>, <https://b.org/p?q=1&r=(2)>"
-    assert views.sources_markdown(["https://a.org/<b>"]) == "Source: <https://a.org/%3Cb%3E>"
-    assert views.sources_markdown([]) == "Sources: none recorded."
+    assert (
+        cooperation_view.sources_markdown(["https://a.org/<b>"])
+        == "Source: <https://a.org/%3Cb%3E>"
+    )
+    assert cooperation_view.sources_markdown([]) == "Sources: none recorded."
 
 
 def test_gap_context_sources_lists_each_group_with_its_source(model):
-    text = views.gap_context_sources(model)
+    text = gaps_view.gap_context_sources(model)
     lines = text.splitlines()
     assert lines[0] == (
         "- Least developed countries (fixture): 1 countries, as of 2025 "
         "([source](<https://example.org/ldc>))"
     )
     assert "- Small island developing states (UN): not in the data" in lines
-    assert len(lines) == len(views.gap_context(model))
-    assert views.gap_context_sources(model) is text
+    assert len(lines) == len(gaps_view.gap_context(model))
+    assert gaps_view.gap_context_sources(model) is text
 
 
 # Projects: check a list ------------------------------------------------------------------
@@ -595,7 +617,7 @@ def test_gap_context_sources_lists_each_group_with_its_source(model):
 
 def test_projects_check_list_matches_known_names_and_repeats(model):
     raw = b"title\nKCT\nKenya Cybercrime Training\nSomething else entirely\n"
-    check = views.projects_check_list(model, raw, "theirs.csv")
+    check = projects_view.projects_check_list(model, raw, "theirs.csv")
     rows = check.rows.set_index("project_id")
     assert list(rows.index) == ["row 2", "row 3", "row 4"]
     assert rows.loc["row 2", "inventory_project"] == "p1"  # by the alias KCT
@@ -603,15 +625,15 @@ def test_projects_check_list_matches_known_names_and_repeats(model):
     assert rows.loc["row 4", "inventory_project"] == ""
     assert rows.loc["row 2", "same_as_rows"] == "row 3"
     assert (check.known, check.repeated) == (2, 2)
-    assert views.projects_check_list(model, raw, "theirs.csv") is check
+    assert projects_view.projects_check_list(model, raw, "theirs.csv") is check
 
 
 def test_projects_check_list_names_the_file_and_column(model):
     with pytest.raises(dedupe.DedupeInputError) as info:
-        views.projects_check_list(model, b"name\nKCT\n", "wrong.csv")
+        projects_view.projects_check_list(model, b"name\nKCT\n", "wrong.csv")
     assert "wrong.csv: missing required column 'title'" in info.value.messages[0]
     with pytest.raises(dedupe.DedupeInputError) as info:
-        views.projects_check_list(model, b"project_id,title\na,KCT\na,X\n", "dup.csv")
+        projects_view.projects_check_list(model, b"project_id,title\na,KCT\na,X\n", "dup.csv")
     assert (
         "dup.csv, rows 2, 3, field 'project_id': duplicate project_id 'a'"
         in (info.value.messages[0])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from cbdash.analysis.filters import Filters
-from cbdash.present import views
+from cbdash.present.views import cooperation as cooperation_view
 
 from .helpers import error_texts, open_page, wait_for_plots, wait_idle
 
@@ -20,7 +20,7 @@ def test_cooperation_views_one_at_a_time(offline, server_url, model):
     legend = page.get_by_test_id("stHtml").get_by_text("Kind of mapping", exact=True)
     expect(legend).to_be_visible()  # the HTML legend
 
-    studies = views.case_studies(model, Filters(), [])
+    studies = cooperation_view.case_studies(model, Filters(), [])
     first = next(iter(studies.labels.values()))
     page.get_by_role("radio", name="Case studies").click()
     wait_idle(page)
@@ -30,7 +30,7 @@ def test_cooperation_views_one_at_a_time(offline, server_url, model):
     ).to_be_visible()
     expect(page.locator('[data-testid="stMain"] a[href^="http"]').first).to_be_visible()  # a source
 
-    alone = views.standing_alone(model, Filters())
+    alone = cooperation_view.standing_alone(model, Filters())
     page.get_by_role("radio", name="Standing alone").click()
     wait_idle(page)
     expect(page.get_by_text(f"{len(alone)} of ", exact=False).first).to_be_visible()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from cbdash.analysis import gaps
 from cbdash.analysis.filters import Filters
-from cbdash.present import views
+from cbdash.present.views import gaps as gaps_view
 
 from .helpers import TIMEOUT, error_texts, open_page, wait_for_plots, wait_idle
 
@@ -19,7 +19,7 @@ def test_gaps_answers_one_at_a_time(offline, server_url, model):
     context, record = offline()
     page = context.new_page()
     open_page(page, server_url + "/gaps")
-    answer = views.gap_countries(model, Filters(), gaps.GapQuestion())
+    answer = gaps_view.gap_countries(model, Filters(), gaps.GapQuestion())
     expect(page.get_by_text(answer.sentence.replace("\\", ""), exact=True)).to_be_visible()
     expect(page.get_by_text("Gap countries per UN region", exact=True)).to_be_visible()
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)  # bars in a table
@@ -38,7 +38,7 @@ def test_gaps_answers_one_at_a_time(offline, server_url, model):
         page.get_by_role("button", name="Download Markdown: overlaps and gaps by region")
     ).to_be_visible()
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)
-    report = views.gap_report(model, Filters(), 2, date.today())
+    report = gaps_view.gap_report(model, Filters(), 2, date.today())
     first_region = report.body.split("## ", 2)[1].splitlines()[0]
     expect(page.get_by_role("heading", name=first_region)).to_be_visible()
     assert not error_texts(page)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cbdash.analysis import coverage
-from cbdash.present import figures
+from cbdash.present import world_map
 
 from .conftest import VIEWPORTS, new_offline_context
 from .helpers import (
@@ -40,7 +40,9 @@ def mappings_per_country(model) -> pd.Series:
 @pytest.fixture(scope="module")
 def view(model) -> dict[str, float]:
     """The initial view state the page's map starts from."""
-    deck_spec = figures.world_coverage_map(model.shapes, model.points, pd.Series(dtype=int), "")
+    deck_spec = world_map.world_coverage_map(
+        world_map.map_geometry(model.shapes, model.points), pd.Series(dtype=int), ""
+    )
     state = deck_spec.initial_view_state
     return {"longitude": state.longitude, "latitude": state.latitude, "zoom": state.zoom}
 
@@ -90,11 +92,11 @@ def test_map_draws_country_shapes(map_page, viewport, view, mappings_per_country
     assert len(big_colours) >= 2, f"the map shows a single colour: {big_colours}"
 
     canvas = deck(page).locator("canvas").first.bounding_box()
-    bins = figures.colour_bins(int(mappings_per_country.max()))
+    bins = world_map.colour_bins(int(mappings_per_country.max()))
     wrong = {}
     for iso3, (lon, lat) in LARGE.items():
         x, y = mercator_pixel(lon, lat, view, canvas["width"], canvas["height"])
-        want = figures.bin_colour(int(mappings_per_country.get(iso3, 0)), bins)
+        want = world_map.bin_colour(int(mappings_per_country.get(iso3, 0)), bins)
         got = _patch_colour(png, x, y)
         if max(abs(a - b) for a, b in zip(got, want, strict=True)) > 4:
             wrong[iso3] = f"{got} at ({x:.0f}, {y:.0f}), expected {tuple(want)}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from cbdash.analysis.filters import Filters
-from cbdash.present import views
+from cbdash.present.views import overlap as overlap_view
 
 from .helpers import choose, metric_value, open_page, wait_for_plots, wait_idle
 
@@ -29,9 +29,9 @@ def test_overlap_matrix_then_the_projects_two_mappings_both_list(offline, server
     page.get_by_role("radio", name="Compare two mappings").click()
     wait_idle(page)
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)
-    comparison = views.overlap_comparison(model, Filters(), "projects", "count", False)
+    comparison = overlap_view.overlap_comparison(model, Filters(), "projects", "count", False)
     a, b = comparison.shown.first  # the page opens on the most overlapping pair
-    pair = views.overlap_pair(model, Filters(), "projects", "count", False, a, b)
+    pair = overlap_view.overlap_pair(model, Filters(), "projects", "count", False, a, b)
     assert pair.summary["both"] > 0, "fixture choice: the top pair shares projects"
     expect(metric_value(page, "In both")).to_have_text(str(pair.summary["both"]))
     shared = pair.detail.loc[pair.detail["status"] == "both", "name"].iloc[0]

@@ -22,7 +22,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from cbdash.analysis.filters import Filters
-from cbdash.present import story
+from cbdash.present import charts, story
 
 from .conftest import SCREENSHOTS, VIEWPORTS, Offline, new_offline_context
 from .helpers import (
@@ -335,7 +335,7 @@ def test_chart_saves_as_png(visits, number):
     assert not visit.export_error, f"PNG export failed: {visit.export_error}"
     export = visit.export
     assert export is not None
-    options = story.png_config(f"{number}_{STEPS[number - 1].slug}")["toImageButtonOptions"]
+    options = charts.png_config(f"{number}_{STEPS[number - 1].slug}")["toImageButtonOptions"]
     assert export.filename == f"{options['filename']}.png"
     assert export.data[:8] == b"\x89PNG\r\n\x1a\n", f"not a PNG: {export.data[:8]!r}"
     assert len(export.data) > MIN_PNG_BYTES, f"PNG of {len(export.data)} bytes"

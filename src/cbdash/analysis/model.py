@@ -23,7 +23,6 @@ from cbdash.data import geo
 from cbdash.data.countries import country_name
 from cbdash.data.inventory import Inventory, load_inventory
 from cbdash.data.taxonomy import labels
-from cbdash.present import figures, tables
 
 T = TypeVar("T")
 
@@ -67,11 +66,7 @@ def approx_bytes(value: Any) -> int:
 
 @dataclass(frozen=True)
 class Model:
-    """The inventory plus derived tables; treat every frame as read-only.
-
-    `mapping_rows` and `project_rows` are the readable tables (labels, joined lists) of all
-    records, row-aligned with `inventory.mappings` and `inventory.projects`.
-    """
+    """The inventory plus derived tables; treat every frame as read-only."""
 
     inventory: Inventory
     shapes: pd.DataFrame
@@ -82,8 +77,6 @@ class Model:
     mapping_regions: pd.DataFrame
     project_regions: pd.DataFrame
     labels: dict[str, dict[str, str]]
-    mapping_rows: pd.DataFrame
-    project_rows: pd.DataFrame
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _lock: Any = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
@@ -209,8 +202,6 @@ def build_model(data_dir: Path) -> Model:
     shapes, points = geo.load_geometry(data_dir, inv.report)
     # Antarctica is in no mapping's scope; at world zoom it is only a grey band at the edge.
     shapes = shapes[shapes["iso3"] != "ATA"]
-    # Drawn on every rerun of the map: fewer vertices, same look at world zoom.
-    shapes = figures.simplify_shapes(shapes, keep_all=list(points.loc[points["small"], "iso3"]))
     countries = _country_table(points, shapes, inv)
     cov = coverage.coverage_table(inv.mappings, inv.country_groups)
     reg = regions.country_regions(inv.groups, inv.country_groups, "region")
@@ -227,8 +218,6 @@ def build_model(data_dir: Path) -> Model:
         "regions": region_labels,
         **LABELLED_CHOICES,
     }
-    covered = cov.groupby("mapping_id")["iso3"].nunique()
-    names = dict(zip(inv.mappings["id"], inv.mappings["name"], strict=True))
     return Model(
         inventory=inv,
         shapes=shapes,
@@ -239,8 +228,6 @@ def build_model(data_dir: Path) -> Model:
         mapping_regions=regions.mapping_region_table(cov, reg),
         project_regions=project_regions,
         labels=all_labels,
-        mapping_rows=tables.mapping_table(inv.mappings, all_labels, covered),
-        project_rows=tables.project_table(inv.projects, all_labels, names),
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cbdash.analysis.membership import seriate
-from cbdash.present.recommendations import escape_markdown
+from cbdash.text import escape_markdown
 
 METRICS = ("count", "jaccard", "overlap")
 

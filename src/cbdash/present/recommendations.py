@@ -22,18 +22,9 @@ import pandas as pd
 
 from cbdash.analysis.gaps import global_mapping_ids, group_members
 from cbdash.analysis.model import Model
+from cbdash.text import escape_markdown, plural
 
-MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
 EXAMPLES = 5
-
-
-_ESCAPES = str.maketrans({ch: "\\" + ch for ch in MARKDOWN_SPECIALS})
-
-
-def escape_markdown(text: object) -> str:
-    """Text from the data made inert in Markdown (no links, emphasis or HTML): a backslash
-    before each of MARKDOWN_SPECIALS (one str.translate, not a Python step per character)."""
-    return str(text).translate(_ESCAPES)
 
 
 def _list(values: list[str], limit: int = EXAMPLES) -> str:
@@ -307,9 +298,9 @@ def to_markdown(
     if table.empty:
         return "\n".join([*lines, "", "No region has data under these filters.", ""])
     for r in table.to_dict("records"):
-        lines += ["", f"## {e(r['region'])} ({_n(r['countries'], 'country', 'countries')})", ""]
+        lines += ["", f"## {e(r['region'])} ({plural(r['countries'], 'country', 'countries')})", ""]
         regional = _split(r["regional mapping names"])
-        mapped = f"{_n(r['mappings'], 'mapping')}, {r['regional mappings']} of them regional"
+        mapped = f"{plural(r['mappings'], 'mapping')}, {r['regional mappings']} of them regional"
         lines.append(f"- **Mapped by** {mapped}" + (f": {_list(regional)}." if regional else "."))
         overlap = []
         if r["most alike regional pair"]:
@@ -320,10 +311,11 @@ def to_markdown(
         if r["most mapped topic"]:
             overlap.append(
                 f"the most mapped topic is {e(r['most mapped topic'])} "
-                f"({_n(r['mappings on it'], 'mapping')})"
+                f"({plural(r['mappings on it'], 'mapping')})"
             )
         overlap.append(
-            f"{r['projects listed by 2+ mappings']} of its {_n(r['projects'], 'listed project')} "
+            f"{r['projects listed by 2+ mappings']} of its "
+            f"{plural(r['projects'], 'listed project')} "
             "appear in two or more mappings"
         )
         lines.append("- **Overlap**: " + "; ".join(overlap) + ".")
@@ -337,17 +329,13 @@ def to_markdown(
                 f"({r['projects on it']})"
             )
         if r["thin countries"]:
-            thin = _n(r["thin countries"], "country", "countries")
+            thin = plural(r["thin countries"], "country", "countries")
             gaps.append(
                 f"{thin} covered by at most {max_mappings} regional mappings and named by no "
                 f"project, e.g. {_list(_split(r['thin country examples']))}"
             )
         lines.append("- **Gaps**: " + "; ".join(gaps) + ".")
     return "\n".join(lines) + "\n"
-
-
-def _n(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _split(cell: str) -> list[str]:

@@ -21,7 +21,9 @@ from cbdash.analysis import coverage, gaps, network
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
 from cbdash.analysis.topics import region_topic_matrix, value_counts
-from cbdash.present import figures, takeaways
+from cbdash.present import network_chart, takeaways
+from cbdash.present.charts import annotated_heatmap, bar_chart, column_chart
+from cbdash.present.world_map import map_geometry, world_choropleth
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"
@@ -150,14 +152,6 @@ def parse_step(raw: str | None, n_steps: int) -> tuple[int, str | None]:
     return clamped, None
 
 
-def png_config(name: str) -> dict:
-    """st.plotly_chart config: the modebar camera saves a 2x PNG named after the chart."""
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"cbdash_{name}"},
-    }
-
-
 def projector(fig: go.Figure) -> go.Figure:
     """A copy of `fig` with type large enough for the back of a room and no fixed height
     (it fills the container that the projector CSS sizes to the window)."""
@@ -237,7 +231,7 @@ def _counts_chart(
 ):
     if counts.empty:
         return None
-    fig = figures.bar_chart(counts, title=title, x_title=x_title, labels=dict(labels))
+    fig = bar_chart(counts, title=title, x_title=x_title, labels=dict(labels))
     data = counts.rename_axis(what).reset_index(name="mappings")
     data.insert(1, "label", data[what].map(lambda k: labels.get(k, k)))
     return Chart(fig, data)
@@ -292,7 +286,8 @@ def where_chart(v: View) -> Chart | None:
         dist = values.value_counts().sort_index()
         fig = column_chart(dist, title=title, x_title="mappings covering", y_title="countries")
         return Chart(fig, data)
-    fig = world_map(v.model.shapes, v.model.points, values, "regional mappings", title=title)
+    geometry = v.model.derived("map_geometry", lambda: map_geometry(v.model.shapes, v.model.points))
+    fig = world_choropleth(geometry, values, "regional mappings", title=title)
     return Chart(fig, data)
 
 
@@ -303,10 +298,10 @@ def overlap_chart(v: View, n: int = 8) -> Chart | None:
     pairs = takeaways.profile_pairs(v.mappings).head(n)
     if pairs.empty:
         return None
-    short = {m: network.short_name(n, 24) for m, n in v.names.items()}
+    short = {m: network_chart.short_name(n, 24) for m, n in v.names.items()}
     label = pairs["mapping_a"].map(short) + " × " + pairs["mapping_b"].map(short)
     series = pd.Series(pairs["value"].round(2).to_numpy(), index=label.to_numpy())
-    fig = figures.bar_chart(
+    fig = bar_chart(
         series, title="Most alike pairs by topics and target users", x_title="Jaccard similarity"
     )
     data = pairs.assign(
@@ -337,7 +332,7 @@ def cooperation_chart(v: View) -> Chart | None:
         return None
     nodes = network.node_table(v.mappings, v.coverage, v.projects)
     positions = network.network_layout(nodes, v.links, aspect=2.4)
-    fig = network.network_figure(
+    fig = network_chart.network_figure(
         nodes,
         positions,
         v.links,
@@ -348,7 +343,7 @@ def cooperation_chart(v: View) -> Chart | None:
         max_labels=5,
         by_kind=False,
     )
-    return Chart(fig, network.link_table(v.links, v.names, v.labels["link_kinds"]))
+    return Chart(fig, network_chart.link_table(v.links, v.names, v.labels["link_kinds"]))
 
 
 def gaps_chart(v: View) -> Chart | None:
@@ -357,7 +352,7 @@ def gaps_chart(v: View) -> Chart | None:
     matrix = region_topic_matrix(v.model.project_regions, v.projects, "project_id", topics)
     if matrix.empty:
         return None
-    fig = figures.annotated_heatmap(
+    fig = annotated_heatmap(
         matrix,
         title="Listed projects per region and topic",
         x_title="topic",
@@ -366,122 +361,6 @@ def gaps_chart(v: View) -> Chart | None:
     )
     long = matrix.rename_axis(index="region", columns="topic").stack().rename("projects")
     return Chart(fig, long.reset_index())
-
-
-def column_chart(series: pd.Series, *, title: str, x_title: str, y_title: str) -> go.Figure:
-    """Vertical bars in the order given (for ordinal categories such as counts)."""
-    if series.empty:
-        raise ValueError("column_chart needs at least one value")
-    fig = go.Figure(
-        go.Bar(
-            x=[str(i) for i in series.index],
-            y=series.to_numpy(),
-            text=series.to_numpy(),
-            textposition="outside",
-            cliponaxis=False,
-            marker_color=figures.SCALE[6],
-            hovertemplate=f"{x_title}: %{{x}}<br>{y_title}: %{{y}}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        title=dict(text=title),
-        font=figures.FONT,
-        xaxis=dict(title=x_title, type="category"),
-        yaxis=dict(title=y_title),
-        height=420,
-        margin=dict(l=10, r=10, t=60, b=10),
-        plot_bgcolor="white",
-        template=figures.chart_template(),
-    )
-    return fig
-
-
-def world_map(
-    shapes: pd.DataFrame,
-    points: pd.DataFrame,
-    values: pd.Series,
-    value_label: str,
-    *,
-    title: str,
-    max_ring_points: int = 300,
-) -> go.Figure:
-    """A plotly world map drawn from the shipped polygons (plain x/y, no geo topojson from
-    a CDN), so it renders offline and saves as PNG. Countries are filled by class of
-    `values` (index iso3); small states get a circle; hover names each country."""
-    if shapes.empty:
-        raise ValueError("world_map needs country shapes")
-    vmax = int(values.max()) if len(values) else 0
-    bins = figures.colour_bins(vmax)
-    counts = values.reindex(shapes["iso3"]).fillna(0).astype(int).to_numpy()
-    fig = go.Figure()
-    for lo, hi, rgb in bins:
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for polygon, value in zip(shapes["polygon"], counts, strict=True):
-            if lo <= value <= hi:
-                for ring in polygon[:1]:
-                    stride = max(1, len(ring) // max_ring_points)
-                    pts = ring[::stride]
-                    xs += [p[0] for p in pts] + [None]
-                    ys += [p[1] for p in pts] + [None]
-        if not xs:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                fill="toself",
-                fillcolor=f"rgb{rgb}",
-                line=dict(color="white", width=0.5),
-                name=f"{lo}" if lo == hi else f"{lo}–{hi}",
-                hoverinfo="skip",
-            )
-        )
-    pts = points.assign(value=values.reindex(points["iso3"]).fillna(0).astype(int).to_numpy())
-    small = pts[pts["small"]]
-    fig.add_trace(
-        go.Scatter(
-            x=small["lon"],
-            y=small["lat"],
-            mode="markers",
-            marker=dict(
-                size=9,
-                color=[f"rgb{tuple(figures.bin_colour(v, bins))}" for v in small["value"]],
-                line=dict(color="#333333", width=1),
-            ),
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=pts["lon"],
-            y=pts["lat"],
-            mode="markers",
-            marker=dict(size=12, opacity=0),
-            customdata=pts[["name", "value"]].to_numpy(),
-            hovertemplate="%{customdata[0]}<br>"
-            + value_label
-            + ": %{customdata[1]}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    fig.update_layout(
-        title=dict(text=title),
-        font=figures.FONT,
-        height=520,
-        margin=dict(l=0, r=0, t=60, b=0),
-        plot_bgcolor="white",
-        xaxis=dict(visible=False, range=[-180, 180], constrain="domain"),
-        yaxis=dict(
-            visible=False, range=[-58, 85], scaleanchor="x", scaleratio=1, constrain="domain"
-        ),
-        legend=dict(title=dict(text=value_label), orientation="h", x=0, y=-0.02, yanchor="top"),
-        hovermode="closest",
-        template=figures.chart_template(),
-    )
-    return fig
 
 
 STEPS: tuple[Step, ...] = (

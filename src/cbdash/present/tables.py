@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from cbdash.analysis.model import Model
 from cbdash.data.countries import country_name
 
 
@@ -150,3 +151,23 @@ def cited_pages(
     )
     table.insert(1, "site", table["url"].str.extract(r"https?://(?:www\.)?([^/]+)", expand=False))
     return table.sort_values(["records", "url"], ascending=[False, True], ignore_index=True)
+
+
+def mapping_rows(model: Model) -> pd.DataFrame:
+    """`mapping_table` of every mapping (with its derived country count), row-aligned with
+    `model.inventory.mappings`; made once per model."""
+
+    def make() -> pd.DataFrame:
+        covered = model.coverage.groupby("mapping_id")["iso3"].nunique()
+        return mapping_table(model.inventory.mappings, model.labels, covered)
+
+    return model.derived("mapping_rows", make)
+
+
+def project_rows(model: Model) -> pd.DataFrame:
+    """`project_table` of every project, row-aligned with `model.inventory.projects`; made
+    once per model."""
+    return model.derived(
+        "project_rows",
+        lambda: project_table(model.inventory.projects, model.labels, model.mapping_names),
+    )

@@ -12,16 +12,7 @@ import pandas as pd
 
 from cbdash.analysis.membership import explode, membership_matrix
 from cbdash.analysis.overlap import overlap_matrix, top_pairs
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
-def _names(values: list[str], limit: int = 3) -> str:
-    shown = values[:limit]
-    text = ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1] if shown else ""
-    return text + (f" and {len(values) - limit} more" if len(values) > limit else "")
+from cbdash.text import name_list, plural
 
 
 def _lower_first(label: str) -> str:
@@ -36,9 +27,7 @@ def who_maps(mappings: pd.DataFrame, kind_labels: Mapping[str, str]) -> str:
     owners = {o for os_ in mappings["owners"] for o in os_}
     kinds = mappings["kind"].value_counts()
     named = kinds.drop("other", errors="ignore")
-    text = (
-        f"{_plural(len(mappings), 'mapping effort')} run by {_plural(len(owners), 'organisation')}"
-    )
+    text = f"{plural(len(mappings), 'mapping effort')} run by {plural(len(owners), 'organisation')}"
     if not named.empty:
         top = named.index[0]
         text += (
@@ -65,10 +54,10 @@ def where(summary: pd.DataFrame, mappings: pd.DataFrame, coverage: pd.DataFrame)
     text = (
         f"UN member and observer states are covered by {lo} to {hi} of {len(mappings)} "
         "mappings; "
-        f"the least covered ({lo}): {_names(least)}."
+        f"the least covered ({lo}): {name_list(least)}."
     )
     if unknown:
-        text += f" Coverage of {_plural(unknown, 'mapping')} is unknown."
+        text += f" Coverage of {plural(unknown, 'mapping')} is unknown."
     return text
 
 
@@ -144,7 +133,7 @@ def duplicates(projects: pd.DataFrame) -> str:
     multi = int((listed >= 2).sum())
     none = int((listed == 0).sum())
     return (
-        f"{multi} of {_plural(len(projects), 'project')} {'is' if multi == 1 else 'are'} "
+        f"{multi} of {plural(len(projects), 'project')} {'is' if multi == 1 else 'are'} "
         f"listed by two or more mappings; {none} {'is' if none == 1 else 'are'} listed by "
         "none (found only on implementer, donor or news pages)."
     )
@@ -157,7 +146,7 @@ def cooperation(links: pd.DataFrame, mappings: pd.DataFrame) -> str:
     joined = set(inside["mapping_a"]) | set(inside["mapping_b"])
     alone = len(ids - joined)
     return (
-        f"{_plural(len(inside), 'known cooperation link')} "
+        f"{plural(len(inside), 'known cooperation link')} "
         f"{'joins' if len(inside) == 1 else 'join'} {len(joined)} mappings; "
         f"{alone} of {len(ids)} {'stands' if alone == 1 else 'stand'} alone with no known link."
     )
@@ -172,9 +161,9 @@ def gaps(summary: pd.DataFrame, max_mappings: int = 2) -> str:
         )
     names = thin.sort_values(["mappings", "name"])["name"].tolist()
     return (
-        f"{_plural(len(thin), 'country', 'countries')} "
+        f"{plural(len(thin), 'country', 'countries')} "
         f"{'is' if len(thin) == 1 else 'are'} covered by at most {max_mappings} "
-        f"mappings and named by no listed project, e.g. {_names(names)}."
+        f"mappings and named by no listed project, e.g. {name_list(names)}."
     )
 
 
@@ -196,7 +185,7 @@ def cooperation_hub(
     return (
         f"The most common kind is {_lower_first(link_labels.get(kind, kind))} "
         f"({kinds.iloc[0]} of {len(inside)}); {names.get(hub, hub)} takes part in the most "
-        f"({_plural(int(degree[hub]), 'link')})."
+        f"({plural(int(degree[hub]), 'link')})."
     )
 
 
@@ -213,7 +202,7 @@ def gap_condition(
     if max_projects == 0:
         projects = f"named by no listed {on}project"
     else:
-        projects = f"named by at most {_plural(max_projects, f'listed {on}project')}"
+        projects = f"named by at most {plural(max_projects, f'listed {on}project')}"
     return f"covered by at most {max_mappings} {kind} and {projects}"
 
 
@@ -238,9 +227,9 @@ def gap_countries(
     if group_noun:
         who = f"{n} of {group_size} {group_noun}" if group_size else f"{n} {group_noun}"
     else:
-        who = _plural(n, "country", "countries")
+        who = plural(n, "country", "countries")
     names = table.sort_values(["mappings", "projects", "country"])["country"].tolist()
-    return f"{who} {'is' if n == 1 else 'are'} {condition}, e.g. {_names(names)}."
+    return f"{who} {'is' if n == 1 else 'are'} {condition}, e.g. {name_list(names)}."
 
 
 def where_regional(summary: pd.DataFrame, n_mappings: int, n_global: int) -> str:
@@ -259,5 +248,5 @@ def where_regional(summary: pd.DataFrame, n_mappings: int, n_global: int) -> str
         f"{top['name']} gets the most ({int(top['mappings'])})"
     )
     if none:
-        text += f" and {_plural(len(none), 'country', 'countries')} none, e.g. {_names(none)}"
+        text += f" and {plural(len(none), 'country', 'countries')} none, e.g. {name_list(none)}"
     return text + "."

@@ -21,6 +21,7 @@ from cbdash.analysis.model import Model, build_model
 from cbdash.analysis.projects import clusters as project_clusters
 from cbdash.analysis.topics import value_counts
 from cbdash.data.files import default_data_dir
+from cbdash.present.charts import png_config
 from cbdash.present.export import file_name, to_csv
 
 TABLE_ROWS = 500  # rows of a table sent to the browser; downloads hold every row
@@ -213,10 +214,12 @@ def _arrow_window(df: pd.DataFrame, max_rows: int) -> Any:
     return _once(df, ("arrow", max_rows), convert)
 
 
-def chart(figure: go.Figure, key: str, **kwargs: Any) -> None:
+def chart(figure: go.Figure, key: str, *, png_name: str | None = None, **kwargs: Any) -> None:
     """`st.plotly_chart` of a figure that is not changed after it is drawn (build figures
     inside Model.memo): Streamlit's copy of the figure as a dict is made once per figure
-    object instead of on every rerun (a deep copy that costs more than the page's own work)."""
+    object instead of on every rerun (a deep copy that costs more than the page's own work).
+    The modebar camera saves a 2x PNG named after `png_name` (default: the key)."""
+    kwargs.setdefault("config", png_config(png_name or key))
     st.plotly_chart(_once(figure, "plotly", _KeptFigure.of), key=key, **kwargs)
 
 

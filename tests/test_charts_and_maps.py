@@ -1,4 +1,4 @@
-"""Figure builders: data and layout, never pixels."""
+"""Chart and map builders: data and layout, never pixels."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import json
 import pandas as pd
 import pytest
 
+from cbdash.data import geometry
 from cbdash.data.geo import polygon_records
-from cbdash.present import figures
+from cbdash.present import charts, world_map
+from cbdash.present.world_map import map_geometry
 
 
 def test_annotated_heatmap_numbers_and_contrast():
     m = pd.DataFrame([[0, 5], [10, float("nan")]], index=["r1", "r2"], columns=["a", "b"])
-    fig = figures.annotated_heatmap(m, title="t", x_labels={"a": "Alpha"})
+    fig = charts.annotated_heatmap(m, title="t", x_labels={"a": "Alpha"})
     assert list(fig.data[0].x) == ["Alpha", "b"]
     texts = {(a.x, a.y): (a.text, a.font.color) for a in fig.layout.annotations}
     assert texts[("Alpha", "r1")] == ("0", "black")  # lightest cell: black text
@@ -24,21 +26,21 @@ def test_annotated_heatmap_numbers_and_contrast():
 
 def test_annotated_heatmap_rejects_empty():
     with pytest.raises(ValueError, match="non-empty"):
-        figures.annotated_heatmap(pd.DataFrame(), title="t")
+        charts.annotated_heatmap(pd.DataFrame(), title="t")
 
 
 @pytest.mark.parametrize(("rgb", "colour"), [((255, 255, 255), "black"), ((8, 29, 88), "white")])
 def test_text_colour(rgb, colour):
-    assert figures.text_colour(rgb) == colour
+    assert charts.text_colour(rgb) == colour
 
 
 def test_colour_bins_zero_is_grey_and_classes_cover_the_range():
-    bins = figures.colour_bins(36)
-    assert bins[0] == (0, 0, figures.ZERO_RGB)
+    bins = world_map.colour_bins(36)
+    assert bins[0] == (0, 0, charts.ZERO_RGB)
     assert bins[1][0] == 1 and bins[-1][1] == 36
     assert all(lo <= hi for lo, hi, _ in bins)
-    assert figures.bin_colour(0, bins) == list(figures.ZERO_RGB)
-    assert figures.colour_bins(0) == [(0, 0, figures.ZERO_RGB)]
+    assert world_map.bin_colour(0, bins) == list(charts.ZERO_RGB)
+    assert world_map.colour_bins(0) == [(0, 0, charts.ZERO_RGB)]
 
 
 def test_world_map_layers_and_small_states():
@@ -72,8 +74,8 @@ def test_world_map_layers_and_small_states():
             "small": [True],
         }
     )
-    deck = figures.world_coverage_map(
-        shapes, points, pd.Series({"KEN": 3, "TUV": 1}), "mappings", highlight="TUV"
+    deck = world_map.world_coverage_map(
+        map_geometry(shapes, points), pd.Series({"KEN": 3, "TUV": 1}), "mappings", highlight="TUV"
     )
     layers = {layer.id: layer for layer in deck.layers}
     assert set(layers) == {"countries", "borders", "small_states"}
@@ -88,22 +90,20 @@ def test_world_map_layers_and_small_states():
 
 
 def test_bar_chart_sorted_with_labels():
-    fig = figures.bar_chart(
-        pd.Series({"a": 1, "b": 3}), title="t", x_title="n", labels={"b": "Bee"}
-    )
+    fig = charts.bar_chart(pd.Series({"a": 1, "b": 3}), title="t", x_title="n", labels={"b": "Bee"})
     assert list(fig.data[0].y) == ["a", "Bee"]  # largest at the top of a horizontal bar
 
 
 def test_flow_sankey():
     flows = pd.DataFrame({"source": ["EU", "EU"], "region": ["Africa", "Asia"], "projects": [3, 1]})
-    fig = figures.flow_sankey(flows, title="t")
+    fig = charts.flow_sankey(flows, title="t")
     assert list(fig.data[0].node.label) == ["EU", "Africa", "Asia"]
     assert list(fig.data[0].link.value) == [3, 1]
 
 
 def test_map_legend_is_html_with_one_box_per_class():
-    legend = figures.map_legend(36, "mappings covering <it>")
-    bins = figures.colour_bins(36)
+    legend = world_map.map_legend(36, "mappings covering <it>")
+    bins = world_map.colour_bins(36)
     assert legend.count("<span") == len(bins)
     assert ">0</span>" in legend and f">{bins[1][0]}–{bins[1][1]}</span>" in legend
     assert "rgb(" in legend and "&lt;it&gt;" in legend  # the label is escaped
@@ -111,16 +111,16 @@ def test_map_legend_is_html_with_one_box_per_class():
 
 def test_annotated_heatmap_without_values_has_hover_only():
     m = pd.DataFrame([[0, 1], [1, 0]] * 30, columns=["a", "b"])  # 120 cells: text if shown
-    shown = figures.annotated_heatmap(m, title="t")
+    shown = charts.annotated_heatmap(m, title="t")
     assert shown.data[0].texttemplate == "%{z:.0f}"
-    bare = figures.annotated_heatmap(m, title="t", show_values=False)
+    bare = charts.annotated_heatmap(m, title="t", show_values=False)
     assert bare.data[0].texttemplate is None and not bare.layout.annotations
     assert bare.data[0].showscale is False
 
 
 def test_annotated_heatmap_over_text_limit_has_hover_and_colour_bar():
     big = pd.DataFrame([[0, 1], [1, 0]] * 38, columns=["a", "b"])  # 152 cells > 150
-    fig = figures.annotated_heatmap(big, title="t")
+    fig = charts.annotated_heatmap(big, title="t")
     assert fig.data[0].texttemplate is None and not fig.layout.annotations
     assert fig.data[0].showscale is not False and "%{z}" in fig.data[0].hovertemplate
 
@@ -133,7 +133,7 @@ def _square(x: float, y: float, iso3: str, size: float = 1.0) -> dict:
 def test_shared_borders_are_the_edges_of_two_neighbours_each_once():
     # A and B share the edge x=1 (0..1); C is an island: no border, however long its coast.
     shapes = pd.DataFrame([_square(0, 0, "AAA"), _square(1, 0, "BBB"), _square(5, 5, "CCC")])
-    assert figures.shared_borders(shapes) == [[1.0, 0.0, 1.0, 1.0]]
+    assert geometry.shared_borders(shapes) == [[1.0, 0.0, 1.0, 1.0]]
 
 
 def test_shared_borders_chain_into_paths_and_meet_at_junctions():
@@ -141,7 +141,7 @@ def test_shared_borders_chain_into_paths_and_meet_at_junctions():
     # other along x=1: three chains meeting at the junction (1, 1).
     a = {"iso3": "AAA", "name": "A", "polygon": [[[0, 0], [2, 0], [2, 1], [1, 1], [0, 1], [0, 0]]]}
     shapes = pd.DataFrame([a, _square(0, 1, "BBB"), _square(1, 1, "CCC")])
-    paths = figures.shared_borders(shapes)
+    paths = geometry.shared_borders(shapes)
     assert sorted(paths) == [
         [0.0, 1.0, 1.0, 1.0],
         [1.0, 1.0, 1.0, 2.0],
@@ -158,18 +158,22 @@ def test_simplified_neighbours_keep_their_border_and_the_map_draws_it_once():
     shapes = pd.DataFrame(
         [{"iso3": "AAA", "name": "A", "polygon": [a]}, {"iso3": "BBB", "name": "B", "polygon": [b]}]
     )
-    simple = figures.simplify_shapes(shapes, tolerance=0.2, min_area_km2=0)
+    simple = geometry.simplify_shapes(shapes, tolerance=0.2, min_area_km2=0)
     assert len(simple["polygon"][0][0]) < len(a)  # the zigzag is gone ...
-    assert figures.shared_borders(simple) == [[1.0, 0.0, 1.0, 1.0]]  # ... but not the border
+    assert geometry.shared_borders(simple) == [[1.0, 0.0, 1.0, 1.0]]  # ... but not the border
     points = pd.DataFrame(columns=["iso3", "name", "lon", "lat", "area_km2", "small"])
     points["small"] = points["small"].astype(bool)
-    deck = figures.world_coverage_map(simple, points, pd.Series({"AAA": 1}), "mappings")
+    deck = world_map.world_coverage_map(
+        map_geometry(simple, points), pd.Series({"AAA": 1}), "mappings"
+    )
     spec = json.loads(deck.to_json())
     layers = {layer["id"]: layer for layer in spec["layers"]}
     assert layers["borders"]["data"] == [{"p": [1.0, 0.0, 1.0, 1.0]}]
     assert layers["borders"]["pickable"] is False
     assert layers["countries"]["stroked"] is False  # coasts get no line
-    chosen = figures.world_coverage_map(simple, points, pd.Series({"AAA": 1}), "m", highlight="AAA")
+    chosen = world_map.world_coverage_map(
+        map_geometry(simple, points), pd.Series({"AAA": 1}), "m", highlight="AAA"
+    )
     order = [layer["id"] for layer in json.loads(chosen.to_json())["layers"]]
     # the chosen country's black outline is drawn over the white borders
     assert order == ["countries", "borders", "selected_country", "small_states"]

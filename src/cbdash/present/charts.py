@@ -1,0 +1,307 @@
+"""Plotly chart builders: DataFrames in, figures out, never displayed here.
+
+Colours: one sequential ColorBrewer scale (YlGnBu, readable by colour-blind viewers and on
+a projector) for every count; zero is a separate light grey so that "none" stands out.
+Cell numbers are black or white, whichever contrasts with the cell colour.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.colors import sample_colorscale
+
+SCALE = [
+    "#ffffd9",
+    "#edf8b1",
+    "#c7e9b4",
+    "#7fcdbb",
+    "#41b6c4",
+    "#1d91c0",
+    "#225ea8",
+    "#253494",
+    "#081d58",
+]
+PLOTLY_SCALE = [[i / (len(SCALE) - 1), c] for i, c in enumerate(SCALE)]
+ZERO_RGB = (225, 225, 225)
+NO_SHAPE_RGB = (200, 200, 200)
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
+X_LABEL_CHARS = 28  # heatmap column labels are cut to this many characters
+Y_LABEL_CHARS = 42  # and row labels to this many
+MAX_ANNOTATED_CELLS = 100  # numbers as coloured annotations up to this many cells
+# Numbers as heatmap cell text up to this many cells; beyond, in the hover only (and the colour
+# bar). Each cell label is an SVG text node that plotly.js measures: about 1 ms per label on
+# every redraw in a software-rendered browser (a 15 x 15 overlap matrix spent ~200 ms of its
+# ~250 ms redraw on its labels), and numbers do not fit cells that small anyway.
+MAX_TEXT_CELLS = 150
+
+
+def _luminance(rgb: Sequence[float]) -> float:
+    r, g, b = (c / 255 for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_colour(rgb: Sequence[float]) -> str:
+    """Black on light cells, white on dark cells."""
+    return "black" if _luminance(rgb) > 0.45 else "white"
+
+
+@functools.lru_cache(maxsize=4096)
+def scale_rgb(fraction: float) -> tuple[int, int, int]:
+    """RGB on the sequential scale for a fraction in [0, 1]."""
+    colour = sample_colorscale(PLOTLY_SCALE, [min(max(fraction, 0.0), 1.0)])[0]
+    parts = colour[colour.index("(") + 1 : colour.index(")")].split(",")
+    return tuple(int(round(float(p))) for p in parts[:3])  # type: ignore[return-value]
+
+
+def short_labels(labels: list[str], limit: int = 42) -> list[str]:
+    """Labels cut to `limit` characters with an ellipsis, kept unique (a cut label that
+    collides with another gets a number)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for label in labels:
+        short = label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+        base, n = short, 2
+        while short in seen:
+            short, n = f"{base} ({n})", n + 1
+        seen.add(short)
+        out.append(short)
+    return out
+
+
+def annotated_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    x_title: str = "",
+    y_title: str = "",
+    number_format: str = "{:.0f}",
+    zmax: float | None = None,
+    x_labels: dict[str, str] | None = None,
+    y_labels: dict[str, str] | None = None,
+    show_values: bool = True,
+) -> go.Figure:
+    """Heatmap with the value printed in each cell (blank for NaN), text colour for contrast.
+    With `show_values=False` (a 0/1 matrix, where the colour says it all) values are in the
+    hover only and there is no colour bar, which makes a large chart much quicker to draw.
+
+    Up to `MAX_ANNOTATED_CELLS` cells the numbers are layout annotations coloured by
+    `text_colour`; a larger matrix (up to `MAX_TEXT_CELLS`) prints them as the heatmap's own
+    cell text, which plotly colours for contrast itself and which is much cheaper to build,
+    send and draw than thousands of annotations. Beyond that, values are in the hover only.
+    """
+    if matrix.empty:
+        raise ValueError("annotated_heatmap needs a non-empty matrix")
+    values = matrix.to_numpy(dtype=float)
+    top = zmax if zmax is not None else (np.nanmax(values) if np.isfinite(values).any() else 1.0)
+    top = top or 1.0
+    # Long names (mapping names run to 90 characters) are cut so that the labels do not
+    # squeeze the cells; the CSV download next to every chart has them in full.
+    xs = short_labels([str((x_labels or {}).get(c, c)) for c in matrix.columns], X_LABEL_CHARS)
+    ys = short_labels([str((y_labels or {}).get(r, r)) for r in matrix.index], Y_LABEL_CHARS)
+    as_text = show_values and MAX_ANNOTATED_CELLS < values.size <= MAX_TEXT_CELLS
+    heatmap: dict = dict(
+        type="heatmap",
+        z=values,
+        x=xs,
+        y=ys,
+        zmin=0,
+        zmax=top,
+        colorscale=PLOTLY_SCALE,
+        xgap=1,
+        ygap=1,
+        hovertemplate=f"{y_title or 'row'}: %{{y}}<br>{x_title or 'column'}: %{{x}}"
+        "<br>value: %{z}<extra></extra>",
+        colorbar=dict(title=dict(text="")),
+    )
+    if not show_values:
+        heatmap["showscale"] = False  # a 0/1 matrix: the title says what dark means
+    if as_text:
+        # plotly.js formats each cell's z itself: no array of strings to build, copy and send
+        heatmap["texttemplate"] = "%{z:" + _d3_format(number_format) + "}"
+        heatmap["textfont"] = dict(size=13)
+    layout: dict = dict(
+        title=dict(text=title),
+        font=FONT,
+        xaxis=dict(title=dict(text=x_title), side="bottom", tickangle=-35),
+        yaxis=dict(title=dict(text=y_title), autorange="reversed"),
+        height=max(320, 140 + 28 * len(ys)),
+        margin=dict(l=10, r=10, t=60, b=10),
+        plot_bgcolor="white",
+    )
+    if show_values and values.size <= MAX_ANNOTATED_CELLS:
+        cells = [
+            (i, j) for i in range(len(ys)) for j in range(len(xs)) if not np.isnan(values[i, j])
+        ]
+        colours = _text_colours([values[i, j] / top for i, j in cells])
+        layout["annotations"] = [
+            dict(
+                x=xs[j],
+                y=ys[i],
+                text=number_format.format(values[i, j]),
+                showarrow=False,
+                font=dict(color=colour, size=13),
+            )
+            for (i, j), colour in zip(cells, colours, strict=True)
+        ]
+    return _figure([heatmap], layout)
+
+
+def _d3_format(number_format: str) -> str:
+    """The d3 format plotly.js uses for a Python format such as "{:.2f}" (-> ".2f")."""
+    match = re.fullmatch(r"\{:([^{}]*)\}", number_format)
+    if not match:
+        raise ValueError(f"unsupported number format {number_format!r}; use e.g. '{{:.0f}}'")
+    return match.group(1)
+
+
+# What our charts read from the default template (Streamlit's theme in the app): the trace
+# defaults of the trace types we draw and the colour cycle. Heatmaps always set their own
+# colour scale, so the template's colour scales (and its other trace types) are left out.
+TRACE_TYPES = ("bar", "sankey", "scatter")
+TEMPLATE_LAYOUT = ("colorway", "font", "paper_bgcolor", "plot_bgcolor")
+
+
+@functools.lru_cache(maxsize=8)
+def _template(name: str) -> dict:
+    template = pio.templates[name].to_plotly_json()
+    data = template.get("data", {})
+    layout = template.get("layout", {})
+    return {
+        "data": {k: v for k, v in data.items() if k in TRACE_TYPES},
+        "layout": {k: v for k, v in layout.items() if k in TEMPLATE_LAYOUT},
+    }
+
+
+def chart_template() -> dict:
+    """The default plotly template cut to what cbdash's charts use (see TRACE_TYPES): the
+    same look, and a tenth of the nodes that Streamlit copies, walks and sends with every
+    chart on every rerun. Set it as a figure's `layout.template`."""
+    name = pio.templates.default
+    return _template(name) if isinstance(name, str) and name in pio.templates else {}
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A plotly Figure from plain dicts in plotly's canonical form, built without plotly's
+    per-property validation (which costs more than everything else a page does: 10 ms for
+    a bar chart, a millisecond per heatmap annotation). The figure tests pin the structure."""
+    layout.setdefault("template", chart_template())
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+def _text_colours(fractions: Sequence[float]) -> list[str]:
+    """`text_colour(scale_rgb(f))` for many fractions, sampling the colour scale once."""
+    if not fractions:
+        return []
+    clipped = [min(max(float(f), 0.0), 1.0) for f in fractions]
+    colours = []
+    for colour in sample_colorscale(PLOTLY_SCALE, clipped):
+        parts = colour[colour.index("(") + 1 : colour.index(")")].split(",")
+        colours.append(text_colour([int(round(float(p))) for p in parts[:3]]))
+    return colours
+
+
+def bar_chart(
+    series: pd.Series, *, title: str, x_title: str, labels: dict[str, str] | None = None
+) -> go.Figure:
+    """Horizontal bars, largest at the top, with the value at the end of each bar."""
+    if series.empty:
+        raise ValueError("bar_chart needs at least one value")
+    s = series.sort_values(ascending=True)
+    names = [str((labels or {}).get(i, i)) for i in s.index]
+    bar = dict(
+        type="bar",
+        x=s.values,
+        y=names,
+        orientation="h",
+        text=np.asarray(s.values, dtype=float),  # as plotly's validator would coerce it
+        textposition="outside",
+        marker=dict(color=SCALE[6]),
+        hovertemplate="%{y}: %{x}<extra></extra>",
+    )
+    layout = dict(
+        title=dict(text=title),
+        font=FONT,
+        xaxis=dict(title=dict(text=x_title)),
+        height=max(300, 120 + 30 * len(s)),
+        margin=dict(l=10, r=40, t=60, b=10),
+        plot_bgcolor="white",
+    )
+    return _figure([bar], layout)
+
+
+def column_chart(series: pd.Series, *, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Vertical bars in the order given (for ordinal categories such as counts)."""
+    if series.empty:
+        raise ValueError("column_chart needs at least one value")
+    fig = go.Figure(
+        go.Bar(
+            x=[str(i) for i in series.index],
+            y=series.to_numpy(),
+            text=series.to_numpy(),
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=SCALE[6],
+            hovertemplate=f"{x_title}: %{{x}}<br>{y_title}: %{{y}}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title),
+        font=FONT,
+        xaxis=dict(title=x_title, type="category"),
+        yaxis=dict(title=y_title),
+        height=420,
+        margin=dict(l=10, r=10, t=60, b=10),
+        plot_bgcolor="white",
+        template=chart_template(),
+    )
+    return fig
+
+
+def flow_sankey(flows: pd.DataFrame, *, title: str) -> go.Figure:
+    """Sankey from sources (left) to regions (right); link width = number of projects."""
+    if flows.empty:
+        raise ValueError("flow_sankey needs at least one flow")
+    sources = list(dict.fromkeys(flows["source"]))
+    regions = sorted(set(flows["region"]))
+    nodes = sources + regions
+    index = {n: i for i, n in enumerate(nodes)}
+    fig = go.Figure(
+        go.Sankey(
+            node=dict(
+                label=nodes,
+                pad=12,
+                thickness=16,
+                color=[SCALE[6]] * len(sources) + [SCALE[4]] * len(regions),
+            ),
+            link=dict(
+                source=[index[s] for s in flows["source"]],
+                target=[index[r] for r in flows["region"]],
+                value=flows["projects"].tolist(),
+                color="rgba(65,182,196,0.35)",
+                hovertemplate="%{source.label} → %{target.label}: %{value} projects<extra></extra>",
+            ),
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title),
+        font=FONT,
+        height=max(420, 26 * len(nodes)),
+        margin=dict(l=10, r=10, t=60, b=10),
+        template=chart_template(),
+    )
+    return fig
+
+
+def png_config(name: str) -> dict:
+    """st.plotly_chart config: the modebar camera saves a 2x PNG named after the chart."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"cbdash_{name}"},
+    }

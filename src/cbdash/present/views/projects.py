@@ -1,0 +1,134 @@
+"""The Projects page's view: what it shows, kept per filter state and choice."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cbdash import dedupe
+from cbdash.analysis import funding
+from cbdash.analysis.filters import Filters
+from cbdash.analysis.model import Model
+from cbdash.analysis.projects import check_list, flat, nearest_score
+from cbdash.present import takeaways
+from cbdash.present.charts import flow_sankey
+from cbdash.present.tables import (
+    project_rows,
+)
+
+
+def projects_sentence(model: Model, filters: Filters) -> str:
+    """How many of the projects that pass the filters several mappings list; kept per
+    filter state."""
+    return model.memo(
+        ("projects_sentence", filters),
+        lambda: takeaways.duplicates(model.filtered_projects(filters)),
+    )
+
+
+def projects_listed_by_several(model: Model, filters: Filters) -> pd.DataFrame:
+    """The projects that pass the filters and two or more mappings list, most listed first,
+    as readable rows (`projects.listed_by_several` from the precomputed listing counts);
+    kept per filter state."""
+
+    def make() -> pd.DataFrame:
+        rows = project_rows(model).loc[model.filtered_projects(filters).index]
+        several = rows[rows["mappings listing it"] >= 2].sort_values(
+            ["mappings listing it", "title"], ascending=[False, True]
+        )
+        columns = [
+            "title",
+            "aliases",
+            "listed in",
+            "mappings listing it",
+            "funders",
+            "start",
+            "end",
+        ]
+        return several[[*columns, "sources"]]
+
+    return model.memo(("projects_several", filters), make)
+
+
+class DuplicateCheck(NamedTuple):
+    """The duplicate check's rows for the projects that pass the filters, its groups of
+    more than one row (the columns shown, and all), and the closest calls kept apart
+    (nearest first)."""
+
+    checked: pd.DataFrame
+    group_rows: pd.DataFrame
+    groups: pd.DataFrame
+    near: pd.DataFrame
+
+
+def projects_duplicate_check(
+    model: Model, filters: Filters, clusters: Callable[[], pd.DataFrame]
+) -> DuplicateCheck:
+    """The duplicate check read for the projects that pass the filters; `clusters()` gives
+    the check on all projects (`projects.clusters`, cached by the app) and is called only
+    when the result is not kept yet. Kept per filter state."""
+
+    def make() -> DuplicateCheck:
+        projects = model.filtered_projects(filters)
+        checked = clusters().set_index("project_id").loc[projects["project_id"]]
+        groups = checked[checked["cluster_size"] > 1].reset_index()
+        near = (
+            checked.assign(nearest=nearest_score(checked["evidence"]))
+            .dropna(subset=["nearest"])
+            .sort_values("nearest", ascending=False)
+            .reset_index()
+        )[["project_id", "nearest", "evidence", "overridden"]]
+        group_rows = groups[["cluster_id", "project_id", "score", "evidence"]]
+        return DuplicateCheck(checked, group_rows, groups, near)
+
+    return model.memo(("projects_check", filters), make)
+
+
+class ListCheck(NamedTuple):
+    """An uploaded project list checked against the inventory: one row per listed project
+    (projects.CHECK_COLUMNS), the reader's warnings, and how many rows are inventory
+    projects and how many are listed twice."""
+
+    rows: pd.DataFrame
+    warnings: list[str]
+    known: int
+    repeated: int
+
+
+def projects_check_list(model: Model, raw: bytes, name: str) -> ListCheck:
+    """Check the bytes of an uploaded projects CSV (at least a `title` column) against the
+    inventory; kept per file content. Raises dedupe.DedupeInputError (with messages naming
+    the file, row and field) when the file cannot be used."""
+
+    def make() -> ListCheck:
+        new, warnings = dedupe.parse_projects(raw, name)
+        inventory = model.derived("dedupe_inventory", lambda: flat(model.inventory.projects))
+        rows = check_list(new, inventory)
+        return ListCheck(
+            rows,
+            warnings,
+            int((rows["inventory_project"] != "").sum()),
+            int((rows["same_as_rows"] != "").sum()),
+        )
+
+    return model.memo(("projects_check_list", hashlib.sha1(raw).hexdigest(), name), make)
+
+
+def projects_flows(
+    model: Model, filters: Filters, by: str
+) -> tuple[pd.DataFrame, go.Figure | None]:
+    """Projects that pass the filters from their funders or implementers (`by`) to UN
+    regions, and their Sankey chart (None when there is no flow); kept per filter state
+    and `by`."""
+
+    def make() -> tuple[pd.DataFrame, go.Figure | None]:
+        flows = funding.flows(model.filtered_projects(filters), model.project_regions, by=by)
+        if flows.empty:
+            return flows, None
+        return flows, flow_sankey(flows, title=f"Projects from {by} to UN regions")
+
+    return model.memo(("projects_flows", filters, by), make)

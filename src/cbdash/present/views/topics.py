@@ -1,0 +1,122 @@
+"""The Topics page's view: what it shows, kept per filter state and choice."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cbdash.analysis.filters import Filters
+from cbdash.analysis.model import Model
+from cbdash.analysis.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
+from cbdash.present import takeaways
+from cbdash.present.charts import annotated_heatmap
+from cbdash.present.tables import (
+    matrix_long,
+)
+
+TOPICS_MAX_ROWS = 60  # mappings in the mapping x topic chart (as the overlap matrix)
+
+
+def topics_sentence(model: Model, filters: Filters) -> str:
+    """On which topics and for whom the mappings that pass the filters are; kept per
+    filter state."""
+
+    def make() -> str:
+        mappings = model.filtered_mappings(filters)
+        return (
+            takeaways.on_what(mappings, "id", model.labels["topics"])
+            + " "
+            + takeaways.for_whom(mappings, "id", model.labels["users"])
+        )
+
+    return model.memo(("topics_sentence", filters), make)
+
+
+class TopicMatrix(NamedTuple):
+    """A count matrix, its chart (None when there is nothing to draw) and its long form
+    for the download."""
+
+    matrix: pd.DataFrame
+    figure: go.Figure | None
+    long: pd.DataFrame
+
+
+def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
+    """The mapping x topic matrix of the mappings that pass the filters, its chart (busiest
+    rows first, at most TOPICS_MAX_ROWS: a taller chart is unreadable and slow to draw) and
+    its long form; kept per filter state."""
+
+    def make() -> TopicMatrix:
+        matrix = mapping_topic_matrix(model.filtered_mappings(filters))
+        figure = annotated_heatmap(
+            matrix.head(TOPICS_MAX_ROWS),
+            title="Topics each mapping covers (dark = covered)",
+            x_title="topic",
+            y_title="mapping",
+            x_labels=model.labels["topics"],
+            y_labels=model.mapping_names,
+            show_values=False,  # 0/1: the colour says it; hundreds of cell labels are slow
+        )
+        return TopicMatrix(matrix, figure, matrix_long(matrix, "mapping", "topic", "covered"))
+
+    return model.memo(("topics_mapping", filters), make)
+
+
+def topics_by_region(model: Model, filters: Filters, of: str) -> TopicMatrix:
+    """The region x topic matrix counting the mappings or projects (`of`) that pass the
+    filters, its chart and long form (no chart, and the matrix as long form, when it
+    counts nothing); kept per filter state and `of`."""
+
+    def make() -> TopicMatrix:
+        if of == "mappings":
+            regions = model.mapping_regions.rename(columns={"mapping_id": "id"})
+            matrix = region_topic_matrix(regions, model.filtered_mappings(filters), "id")
+        else:
+            matrix = region_topic_matrix(
+                model.project_regions, model.filtered_projects(filters), "project_id"
+            )
+        if matrix.empty or matrix.to_numpy().sum() == 0:
+            return TopicMatrix(matrix, None, matrix)
+        figure = annotated_heatmap(
+            matrix,
+            title=f"{of.capitalize()} per UN region and topic",
+            x_title="topic",
+            y_title="region",
+            x_labels=model.labels["topics"],
+        )
+        return TopicMatrix(matrix, figure, matrix_long(matrix, "region", "topic", of))
+
+    return model.memo(("topics_region", filters, of), make)
+
+
+def topics_by_users(model: Model, filters: Filters) -> tuple[go.Figure, pd.DataFrame]:
+    """The target users x topic chart of the mappings that pass the filters and its long
+    form; kept per filter state."""
+
+    def make() -> tuple[go.Figure, pd.DataFrame]:
+        matrix = users_topic_matrix(model.filtered_mappings(filters), "id")
+        figure = annotated_heatmap(
+            matrix,
+            title="Mappings per target-user group and topic",
+            x_title="topic",
+            y_title="target users",
+            x_labels=model.labels["topics"],
+            y_labels=model.labels["users"],
+        )
+        return figure, matrix_long(matrix, "target users", "topic", "mappings")
+
+    return model.memo(("topics_users", filters), make)
+
+
+def topics_crosswalk(model: Model) -> pd.DataFrame:
+    """The crosswalk of other frameworks' categories to the topics (by their labels), as
+    shown; made once per model."""
+    crosswalk, topic_labels = model.inventory.crosswalk, model.labels["topics"]
+    return model.derived(
+        "crosswalk_rows",
+        lambda: crosswalk.assign(topic=crosswalk["topic"].map(lambda t: topic_labels.get(t, t)))[
+            ["framework", "category", "topic", "relation", "note", "source"]
+        ],
+    )

@@ -1,0 +1,387 @@
+"""World maps drawn offline from the shipped country shapes: the app's pydeck map (clicks,
+zoom) and the presentation's plotly map (saves as PNG). Both take the same prepared data:
+`map_geometry` (shapes and points, encoded once per data change) and `country_classes`
+(each country's value, class and colour), so the two maps always agree.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import weakref
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+from cbdash.data.geometry import shared_borders
+from cbdash.present.charts import (
+    FONT,
+    NO_SHAPE_RGB,
+    ZERO_RGB,
+    chart_template,
+    scale_rgb,
+    text_colour,
+)
+
+# Web Mercator at zoom z is 512 * 2**z px wide: 0.6 gives 776 px, so the whole world, from
+# Tonga to Tuvalu across the antimeridian, fits the ~820 px map of a 1280 px wide window.
+WORLD_ZOOM = 0.6
+
+Bins = list[tuple[int, int, tuple[int, int, int]]]
+
+
+def colour_bins(vmax: int, n: int = 6) -> Bins:
+    """Class breaks for a count map: (low, high, rgb), zero in its own grey class."""
+    bins: Bins = [(0, 0, ZERO_RGB)]
+    if vmax <= 0:
+        return bins
+    n = min(n, vmax)
+    edges = np.unique(np.ceil(np.linspace(0, vmax, n + 1)).astype(int))
+    for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        fraction = 0.15 + 0.85 * (k / max(1, len(edges) - 2))
+        bins.append((int(lo) + 1, int(hi), scale_rgb(fraction)))
+    return bins
+
+
+def bin_colour(value: float, bins: Bins) -> list[int]:
+    """RGB list for a value given the class breaks."""
+    for lo, hi, rgb in bins:
+        if lo <= value <= hi:
+            return list(rgb)
+    return list(bins[-1][2])
+
+
+def map_legend(vmax: int, value_label: str) -> str:
+    """A one-row legend for the maps as HTML: what the colours count, then one coloured box
+    per class with its range. HTML rather than a chart, so the map page loads no plotly.js.
+    `value_label` is escaped."""
+    boxes = "".join(
+        f'<span style="background:rgb{rgb};color:{text_colour(rgb)};flex:1;'
+        f'text-align:center;padding:2px 4px">{lo if lo == hi else f"{lo}–{hi}"}</span>'
+        for lo, hi, rgb in colour_bins(vmax)
+    )
+    return (
+        '<div class="cbdash-map-legend" style="font-size:14px">'
+        f"<div>{html.escape(value_label)}</div>"
+        f'<div style="display:flex;gap:2px;margin-top:4px">{boxes}</div></div>'
+    )
+
+
+class MapGeometry(NamedTuple):
+    """What both maps draw, prepared once per data change: the shapes (one row per
+    polygon: iso3, name, polygon), the points (iso3, name, lon, lat, small), each polygon
+    as deck.gl JSON text and the borders between neighbours as deck.gl JSON text."""
+
+    shapes: pd.DataFrame
+    points: pd.DataFrame
+    polygons_json: list[str]
+    borders_json: str
+
+
+def map_geometry(shapes: pd.DataFrame, points: pd.DataFrame) -> MapGeometry:
+    """Encode the shipped shapes for deck.gl once (the shapes are simplified at build time
+    by scripts/build_geometry.py). A single-ring polygon is a flat [x0, y0, x1, y1, ...]
+    list, a third smaller in JSON."""
+    polygons = [json.dumps(_flat(p), separators=(",", ":")) for p in shapes["polygon"]]
+    borders = json.dumps([{"p": path} for path in shared_borders(shapes)], separators=(",", ":"))
+    return MapGeometry(shapes, points, polygons, borders)
+
+
+def _flat(polygon: list) -> list:
+    if len(polygon) == 1:
+        return [c for point in polygon[0] for c in point[:2]]
+    return polygon
+
+
+class CountryClasses(NamedTuple):
+    """Each shape's and each small state's value and fill colour under one set of classes."""
+
+    bins: Bins
+    shape_values: list[int]
+    shape_fills: list[list[int]]
+    small: pd.DataFrame  # the small states' points with `value` and `fill`
+
+
+def country_classes(geometry: MapGeometry, values: pd.Series) -> CountryClasses:
+    """Classes of `values` (index iso3; a country absent counts 0) for the shapes and the
+    small states' markers; a shape with no ISO code (e.g. Somaliland) is "no data" grey."""
+    vmax = int(values.max()) if len(values) else 0
+    bins = colour_bins(vmax)
+    colours: dict[int, list[int]] = {}
+
+    def colour(v: int) -> list[int]:
+        if v not in colours:
+            colours[v] = bin_colour(v, bins)
+        return colours[v]
+
+    shapes = geometry.shapes
+    counts = values.reindex(shapes["iso3"]).fillna(0).astype(int).tolist()
+    fills = [
+        colour(v) if iso3 else list(NO_SHAPE_RGB)
+        for iso3, v in zip(shapes["iso3"].tolist(), counts, strict=True)
+    ]
+    small = geometry.points[geometry.points["small"]].copy()
+    small["value"] = values.reindex(small["iso3"]).fillna(0).astype(int).to_numpy()
+    small["fill"] = [colour(v) for v in small["value"]]
+    return CountryClasses(bins, counts, fills, small)
+
+
+# The app's map (pydeck) ------------------------------------------------------------------
+
+
+def world_coverage_map(
+    geometry: MapGeometry,
+    values: pd.Series,
+    value_label: str,
+    highlight: str | None = None,
+    zoom: float = WORLD_ZOOM,
+) -> pdk.Deck:
+    """Offline world map: country polygons coloured by `values` (index iso3) plus a marker for
+    each small state. No basemap, so nothing is fetched from the web: `map_provider=None` and
+    pydeck's default `map_style` (a sentinel Streamlit reads as "no basemap"); an explicit
+    `map_style=None` would make Streamlit fetch CARTO's basemap style.
+
+    Layers have ids "countries" and "small_states"; their objects carry iso3 and name, so a
+    click selection names the country. The "borders" layer draws the lines between
+    neighbours only: country outlines would also trace every coast, and in a
+    software-rendered browser lines are what a frame spends its time on. A `highlight`
+    country with a shape also gets a black outline layer, "selected_country" (a small
+    state's marker gets a black ring instead). The deck serialises to compact JSON
+    (`CompactDeck`) with the polygons encoded once per data change.
+    """
+    classes = country_classes(geometry, values)
+    shapes = geometry.shapes
+    polygons = [
+        {"iso3": iso3, "name": name, "value": v, "polygon": f"{_RAW_TOKEN}{i}", "fill": fill}
+        for i, (iso3, name, v, fill) in enumerate(
+            zip(
+                shapes["iso3"].tolist(),
+                shapes["name"].tolist(),
+                classes.shape_values,
+                classes.shape_fills,
+                strict=True,
+            )
+        )
+    ]
+    raw = [*geometry.polygons_json, geometry.borders_json]
+    layers = [
+        _country_layer(polygons),
+        _borders_layer(f"{_RAW_TOKEN}{len(raw) - 1}"),
+        _small_state_layer(classes.small, highlight),
+    ]
+    outline = [{"polygon": p["polygon"]} for p in polygons if highlight and p["iso3"] == highlight]
+    if outline:  # the chosen country's border, drawn over the borders between neighbours
+        layers.insert(2, _outline_layer(outline))
+    deck = CompactDeck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(
+            latitude=20, longitude=0, zoom=zoom, min_zoom=0.3, max_zoom=8
+        ),
+        map_provider=None,
+        tooltip={"text": "{name}\n" + value_label + ": {value}"},
+        views=[pdk.View(type="MapView", controller=True)],
+    )
+    _RAW_JSON[deck] = raw
+    return deck
+
+
+def _country_layer(polygons: list[dict]) -> pdk.Layer:
+    return pdk.Layer(
+        "PolygonLayer",
+        data=polygons,
+        id="countries",
+        get_polygon="polygon",
+        get_fill_color="fill",
+        position_format=pdk.types.String("XY"),
+        stroked=False,  # the borders layer draws the lines (coasts need none)
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=[255, 140, 0, 200],
+    )
+
+
+def _borders_layer(data: str) -> pdk.Layer:
+    """Borders between neighbours only, as white paths over the fills."""
+    return pdk.Layer(
+        "PathLayer",
+        data=data,
+        id="borders",
+        get_path="p",
+        get_color=[255, 255, 255],
+        position_format=pdk.types.String("XY"),
+        width_min_pixels=0.6,
+        pickable=False,
+    )
+
+
+def _small_state_layer(small: pd.DataFrame, highlight: str | None) -> pdk.Layer:
+    markers = [
+        {
+            "iso3": iso3,
+            "name": name,
+            "value": int(v),
+            "lon": float(lon),
+            "lat": float(lat),
+            "fill": fill,
+            "line": [0, 0, 0] if iso3 == highlight else [60, 60, 60],
+        }
+        for iso3, name, lon, lat, v, fill in zip(
+            small["iso3"],
+            small["name"],
+            small["lon"],
+            small["lat"],
+            small["value"],
+            small["fill"],
+            strict=True,
+        )
+    ]
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=markers,
+        id="small_states",
+        get_position=["lon", "lat"],
+        get_fill_color="fill",
+        get_line_color="line",
+        stroked=True,
+        line_width_min_pixels=1.2,
+        radius_min_pixels=5,
+        radius_max_pixels=9,
+        get_radius=30000,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=[255, 140, 0, 220],
+    )
+
+
+def _outline_layer(outline: list[dict]) -> pdk.Layer:
+    return pdk.Layer(
+        "PolygonLayer",
+        data=outline,
+        id="selected_country",
+        get_polygon="polygon",
+        get_line_color=[0, 0, 0],
+        position_format=pdk.types.String("XY"),
+        line_width_min_pixels=1.5,
+        stroked=True,
+        filled=False,
+        pickable=False,
+    )
+
+
+_RAW_TOKEN = "@@cbdash-raw:"
+_RAW_PATTERN = re.compile('"' + re.escape(_RAW_TOKEN) + r'(\d+)"')
+_RAW_JSON: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class CompactDeck(pdk.Deck):
+    """A pydeck Deck whose JSON has no indentation. pydeck indents by two spaces, which
+    makes Python's JSON encoder fall back from C to pure Python (seconds for a world map)
+    and nearly doubles the bytes sent to the browser on every rerun. A data value
+    "@@cbdash-raw:<i>" is replaced by the i-th JSON text registered for the deck (polygons
+    encoded once per data change rather than on every rerun)."""
+
+    def to_json(self) -> str:
+        # Encoded once: a deck kept between reruns (see Model.memo) is not changed again.
+        cached = getattr(self, "_cbdash_json", None)
+        if cached is not None:
+            return cached
+        text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        raw = _RAW_JSON.get(self)
+        if raw is not None:
+            text = _RAW_PATTERN.sub(lambda m: raw[int(m.group(1))], text)
+        self._cbdash_json = text
+        return text
+
+
+# The presentation's map (plotly) ---------------------------------------------------------
+
+
+def world_choropleth(
+    geometry: MapGeometry,
+    values: pd.Series,
+    value_label: str,
+    *,
+    title: str,
+    max_ring_points: int = 300,
+) -> go.Figure:
+    """A plotly world map of the same classes as `world_coverage_map`, drawn from the
+    shipped polygons as plain x/y (no geo topojson from a CDN), so it renders offline and
+    saves as PNG. Small states get a circle; hover names each country."""
+    if geometry.shapes.empty:
+        raise ValueError("world_choropleth needs country shapes")
+    classes = country_classes(geometry, values)
+    fig = go.Figure()
+    for lo, hi, rgb in classes.bins:
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for polygon, value in zip(geometry.shapes["polygon"], classes.shape_values, strict=True):
+            if lo <= value <= hi:
+                ring = polygon[0]
+                pts = ring[:: max(1, len(ring) // max_ring_points)]
+                xs += [p[0] for p in pts] + [None]
+                ys += [p[1] for p in pts] + [None]
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=f"rgb{rgb}",
+                    line=dict(color="white", width=0.5),
+                    name=f"{lo}" if lo == hi else f"{lo}–{hi}",
+                    hoverinfo="skip",
+                )
+            )
+    small = classes.small
+    fig.add_trace(
+        go.Scatter(
+            x=small["lon"],
+            y=small["lat"],
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker=dict(
+                size=9,
+                color=[f"rgb{tuple(fill)}" for fill in small["fill"]],
+                line=dict(color="#333333", width=1),
+            ),
+        )
+    )
+    pts = geometry.points.assign(
+        value=values.reindex(geometry.points["iso3"]).fillna(0).astype(int).to_numpy()
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=pts["lon"],
+            y=pts["lat"],
+            mode="markers",
+            marker=dict(size=12, opacity=0),
+            customdata=pts[["name", "value"]].to_numpy(),
+            showlegend=False,
+            hovertemplate="%{customdata[0]}<br>"
+            + html.escape(value_label)
+            + ": %{customdata[1]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title),
+        font=FONT,
+        height=520,
+        margin=dict(l=0, r=0, t=60, b=0),
+        plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[-180, 180], constrain="domain"),
+        yaxis=dict(
+            visible=False, range=[-58, 85], scaleanchor="x", scaleratio=1, constrain="domain"
+        ),
+        legend=dict(title=dict(text=value_label), orientation="h", x=0, y=-0.02, yanchor="top"),
+        hovermode="closest",
+        template=chart_template(),
+    )
+    return fig
