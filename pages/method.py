@@ -42,7 +42,7 @@ st.markdown(
     "scored with (28 Nov 2026), it found 48-68 % of the duplicates with the inventory's "
     "names (32-52 % from names alone), and wrongly merged 0 to 4 of about 20 look-alike "
     "pairs: treat a match as a lead to check, not a verdict. "
-    "`python -m cbdash dedupe --evaluate` prints the current figures."
+    "`python -m evaluation.dedupe` prints the current figures."
 )
 
 st.subheader("Sources of each data file")

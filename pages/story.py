@@ -9,7 +9,6 @@ import streamlit as st
 
 from cbdash import ui
 from cbdash.present import story
-from cbdash.text import escape_markdown
 
 model, filters = ui.page_context()
 steps = story.STEPS
@@ -54,18 +53,7 @@ if problem:
     st.warning(problem)
 
 
-def shown(number: int, present: bool):
-    """The step's sentence, chart (None if nothing to draw) and figure as drawn."""
-    view = story.view(model, filters)
-    chart = step.chart(view)
-    figure = None if chart is None else (story.projector(chart.figure) if present else chart.figure)
-    return escape_markdown(step.takeaway(view)), chart, figure
-
-
-# Kept per filter state and step (Model.memo): the audience's reruns reuse it.
-sentence, chart, figure = model.memo(
-    ("story", filters, number, present), lambda: shown(number, present)
-)
+sentence, chart, figure = story.shown_step(model, filters, number, present)
 st.markdown(f"**{sentence}**")
 if chart is None:
     ui.empty_state("Nothing to draw for this step under the current filters.")

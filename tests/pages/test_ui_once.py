@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cbdash import ui
+from cbdash.ui import internals
 
 
 def test_arrow_window_is_made_once_per_frame_object():
@@ -19,10 +20,10 @@ def test_arrow_window_is_made_once_per_frame_object():
 
 def test_kept_figure_gives_streamlit_the_figure_as_a_dict_made_once():
     figure = go.Figure(go.Bar(x=["a"], y=[1]))
-    kept = ui._once(figure, "plotly", ui._KeptFigure.of)
+    kept = ui._once(figure, "plotly", internals.KeptFigure.of)
     assert kept.to_dict() is kept.to_dict()  # no copy per call
     assert kept.to_dict()["data"][0]["y"] == figure.to_dict()["data"][0]["y"]
-    assert ui._once(figure, "plotly", ui._KeptFigure.of) is kept
+    assert ui._once(figure, "plotly", internals.KeptFigure.of) is kept
 
 
 def test_a_collected_object_leaves_the_cache():

@@ -119,14 +119,9 @@ with one agreeing field and middling names ("FIRST Fellowship Programme"), acron
 other name does not spell ("ENC-VR" / "... (ENVR)"), or names of common words only
 ("Programme mondial contre le cybercrime"). The field rules were written while looking
 at data/dedupe_labels.csv, whose pseudo-records copy their row's fields exactly, so the
-all-fields figures are optimistic; the names-only run and the sets of real names in
-tests/data (dedupe_heldout.csv, dedupe_blind.csv ... dedupe_blind8.csv, evaluate_heldout)
-bracket them; each set's first run, before rules it prompted, is the honest estimate. See
-their meta files for the figures, before and after each change. Over the blind rounds, names
-alone found 32-52 % of the duplicates and the inventory's names raised that to 48-68 %
-(blind4-8), with 0-4 wrong merges among 20 different pairs (6 once, names alone):
-translations into languages or scripts that share no word, renamings and organisations'
-other names need knowledge the names do not carry.
+all-fields figures are optimistic; the names-only run and the sets of real names (see
+`python -m evaluation.dedupe`) bracket them. Translations into languages or scripts that
+share no word, renamings and organisations' other names need knowledge the names do not carry.
 """
 
 from __future__ import annotations

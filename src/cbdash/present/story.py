@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,6 +25,7 @@ from cbdash.analysis.topics import region_topic_matrix, value_counts
 from cbdash.present import network_chart, takeaways
 from cbdash.present.charts import annotated_heatmap, bar_chart, column_chart
 from cbdash.present.world_map import map_geometry, world_choropleth
+from cbdash.text import escape_markdown
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"
@@ -131,6 +133,29 @@ def view(model: Model, filters: Filters) -> View:
         coverage=model.coverage[model.coverage["mapping_id"].isin(mappings["id"])],
         links=network.links_among(inv.cooperation, list(mappings["id"])),
     )
+
+
+class ShownStep(NamedTuple):
+    """A step as drawn: its sentence (Markdown-escaped), its chart (None when there is
+    nothing to draw) and the figure shown (large type in presentation mode)."""
+
+    sentence: str
+    chart: Chart | None
+    figure: go.Figure | None
+
+
+def shown_step(model: Model, filters: Filters, number: int, present: bool) -> ShownStep:
+    """Step `number` (1-based) under the filters; kept per filter state, step and mode, so
+    the audience's reruns reuse it."""
+
+    def make() -> ShownStep:
+        step = STEPS[number - 1]
+        v = view(model, filters)
+        chart = step.chart(v)
+        figure = None if chart is None else (projector(chart.figure) if present else chart.figure)
+        return ShownStep(escape_markdown(step.takeaway(v)), chart, figure)
+
+    return model.memo(("story", filters, number, present), make)
 
 
 def is_present(raw: str | None) -> bool:

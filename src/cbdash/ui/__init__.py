@@ -23,6 +23,7 @@ from cbdash.analysis.topics import value_counts
 from cbdash.data.files import default_data_dir
 from cbdash.present.charts import png_config
 from cbdash.present.export import file_name, to_csv
+from cbdash.ui.internals import KeptFigure, leave_legacy_pages_mode
 
 TABLE_ROWS = 500  # rows of a table sent to the browser; downloads hold every row
 ICON = str(Path(__file__).parent / "assets" / "icon.png")
@@ -220,20 +221,7 @@ def chart(figure: go.Figure, key: str, *, png_name: str | None = None, **kwargs:
     object instead of on every rerun (a deep copy that costs more than the page's own work).
     The modebar camera saves a 2x PNG named after `png_name` (default: the key)."""
     kwargs.setdefault("config", png_config(png_name or key))
-    st.plotly_chart(_once(figure, "plotly", _KeptFigure.of), key=key, **kwargs)
-
-
-class _KeptFigure(go.Figure):
-    """A stand-in that gives Streamlit a dict made once (`to_dict`, treated as read-only)."""
-
-    @classmethod
-    def of(cls, figure: go.Figure) -> _KeptFigure:
-        kept = cls(layout={"template": {}}, _validate=False)
-        object.__setattr__(kept, "_kept_dict", figure.to_dict())
-        return kept
-
-    def to_dict(self) -> dict:
-        return self._kept_dict
+    st.plotly_chart(_once(figure, "plotly", KeptFigure.of), key=key, **kwargs)
 
 
 def caption(what: str, filters: Filters, model: Model) -> None:
@@ -246,27 +234,11 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
 
-def _hand_over_to_app() -> None:
-    """Send a deep link that Streamlit ran without app.py back through app.py.
-
-    Streamlit starts in its legacy multipage mode when a `pages/` folder exists, until the
-    first run of app.py calls st.navigation. A link such as /gaps opened first on a fresh
-    server would run pages/gaps.py alone: no page list, no page config. Leaving legacy
-    mode and rerunning lets app.py route the same URL with its navigation.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without this class: nothing to do
-        return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_context() -> tuple[Model, Filters]:
     """The model and the filters for a page. app.py draws the filters first on every run;
     a page run on its own (as in a page test) draws them itself."""
-    _hand_over_to_app()
+    if leave_legacy_pages_mode():  # a deep link opened first: route it through app.py
+        st.rerun()
     model = get_model()
     filters = st.session_state.get(FRAME_FILTERS)
     if not isinstance(filters, Filters):
