@@ -28,7 +28,8 @@ def test_node_table_counts_countries_and_projects(nodes):
 
 def test_node_table_falls_back_to_the_stated_count(inventory):
     no_coverage = pd.DataFrame({"mapping_id": pd.Series(dtype=str), "iso3": pd.Series(dtype=str)})
-    got = network.node_table(inventory.mappings, no_coverage, inventory.projects)
+    mappings = inventory.mappings.assign(countries_stated=[None, 2, None])
+    got = network.node_table(mappings, no_coverage, inventory.projects)
     assert got.set_index("id")["countries"].to_dict() == {"alpha": 0, "beta": 2, "gamma": 0}
     assert list(got["countries_from"]) == ["unknown", "stated", "unknown"]
 

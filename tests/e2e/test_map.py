@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cbdash.analysis import coverage
+from cbdash.analysis.filters import Filters
 from cbdash.present import world_map
 
 from .conftest import VIEWPORTS, new_offline_context
@@ -33,7 +34,9 @@ LARGE = {"BRA": (-52.0, -10.0), "RUS": (95.0, 62.0), "AUS": (134.0, -25.0), "DZA
 @pytest.fixture(scope="module")
 def mappings_per_country(model) -> pd.Series:
     """What the page colours by default: number of mappings covering each country."""
-    summary = coverage.country_summary(model.coverage, model.inventory.projects, model.countries)
+    counted = model.filtered_mappings(Filters())["id"]  # active mappings, the default
+    cov = model.coverage[model.coverage["mapping_id"].isin(counted)]
+    summary = coverage.country_summary(cov, model.inventory.projects, model.countries)
     return summary.set_index("iso3")["mappings"]
 
 
@@ -135,7 +138,11 @@ def test_pick_small_state_from_the_list(map_page, model):
     page = map_page("1280x720")
     choose(page, "Country", "Nauru", typed="Nauru")
     expect(page.get_by_role("heading", name="Nauru", exact=True)).to_be_visible()
-    expected = model.coverage.loc[model.coverage["iso3"] == "NRU", "mapping_id"].nunique()
+    counted = set(model.filtered_mappings(Filters())["id"])
+    here = model.coverage[
+        (model.coverage["iso3"] == "NRU") & model.coverage["mapping_id"].isin(counted)
+    ]
+    expected = here["mapping_id"].nunique()
     expect(metric_value(page, "Mappings covering it")).to_have_text(str(expected))
     projects = model.inventory.projects
     named = projects["beneficiary_countries"].map(lambda c: "NRU" in c).sum()
@@ -151,5 +158,9 @@ def test_click_small_state_opens_its_panel(map_page, view, model):
     expect(page.locator(".deck-tooltip")).to_contain_text("Tuvalu")
     click_on_canvas(page, canvas["x"] + x, canvas["y"] + y)
     expect(page.get_by_role("heading", name="Tuvalu", exact=True)).to_be_visible()
-    expected = model.coverage.loc[model.coverage["iso3"] == "TUV", "mapping_id"].nunique()
+    counted = set(model.filtered_mappings(Filters())["id"])
+    here = model.coverage[
+        (model.coverage["iso3"] == "TUV") & model.coverage["mapping_id"].isin(counted)
+    ]
+    expected = here["mapping_id"].nunique()
     expect(metric_value(page, "Mappings covering it")).to_have_text(str(expected))

@@ -1,10 +1,14 @@
 """Which countries each mapping covers, and how many mappings or projects cover each country.
 
-Coverage is derived from a mapping's scope: the union of the member countries of its
-`scope_groups` (e.g. `un_members` for a global mapping, `au`, `m49_419`) and its explicit
-`scope_countries`. A mapping with neither has unknown coverage and covers no country here.
-A stated count (`countries_stated`, e.g. an index that scores 154 countries) does not say
-which countries, so it is shown beside the derived coverage, never turned into a list.
+Coverage is the union of the member countries of a mapping's `scope_groups` (e.g.
+`un_members` for a global mapping, `au`, `m49_419`) and its explicit `scope_countries`. Each
+row carries its basis: `stated` when a source lists the countries (coverage_basis
+stated_list), else `derived` from the scope. Derived coverage reaches only UN member and
+observer states (and Kosovo when the scope names it), never uninhabited or dependent
+territories that a region's member list also holds. A mapping that states a count but not
+which countries (coverage_basis stated_count) covers no country here: its scope is kept for
+filtering by region, and `covered_count` gives its stated count. A mapping with no scope
+has unknown coverage.
 """
 
 from __future__ import annotations
@@ -13,17 +17,67 @@ import numpy as np
 import pandas as pd
 
 from cbdash.analysis.membership import explode
+from cbdash.data.rules import KOSOVO, UN_GROUPS
+
+BASIS_OF_ROWS = {"stated_list": "stated", "derived": "derived", "stated_count": "scope_only"}
 
 
 def coverage_table(mappings: pd.DataFrame, country_groups: pd.DataFrame) -> pd.DataFrame:
-    """Long table (mapping_id, iso3) of the countries each mapping covers."""
+    """Long table (mapping_id, iso3, basis) of the countries in each mapping's scope.
+    `basis` is "stated" or "derived" for covered countries, and "scope_only" for the scope of
+    a mapping that states a count without a list (which of those countries it covers is
+    unknown): use `countable` to count coverage, the whole table to filter by region."""
     via_groups = explode(mappings, "id", "scope_groups", "group_id").merge(
         country_groups[["group_id", "iso3"]], on="group_id"
     )[["id", "iso3"]]
     direct = explode(mappings, "id", "scope_countries", "iso3")
     table = pd.concat([via_groups, direct], ignore_index=True).drop_duplicates()
     table = table.rename(columns={"id": "mapping_id"})
+    basis = dict(zip(mappings["id"], mappings["coverage_basis"], strict=True))
+    table["basis"] = table["mapping_id"].map(
+        {m: BASIS_OF_ROWS.get(b, "derived") for m, b in basis.items()}
+    )
+    states = set(country_groups.loc[country_groups["group_id"].isin(UN_GROUPS), "iso3"])
+    named = set(zip(direct["id"], direct["iso3"], strict=True))
+    kosovo_named = np.array(
+        [
+            (m, c) in named and c == KOSOVO
+            for m, c in zip(table["mapping_id"], table["iso3"], strict=True)
+        ],
+        dtype=bool,
+    )
+    keep = (
+        (table["basis"] == "stated").to_numpy()
+        | table["iso3"].isin(states).to_numpy()
+        | kosovo_named
+    )
+    table = table[keep]
     return table.sort_values(["mapping_id", "iso3"]).reset_index(drop=True)
+
+
+def countable(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `coverage_table` that say a mapping covers a country."""
+    return table[table["basis"] != "scope_only"].reset_index(drop=True)
+
+
+def covered_count(mappings: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """Per mapping (index id): `countries`, the number a presenter may quote (a stated
+    count wins over the countries derived from the scope), and its `basis` in words."""
+    derived = coverage.groupby("mapping_id")["iso3"].nunique()
+    out = []
+    for m in mappings.to_dict("records"):
+        stated = m.get("countries_stated")
+        basis = m.get("coverage_basis") or "unknown"
+        if basis == "stated_count" and not pd.isna(stated):
+            n, words = int(stated), f"stated count, as of {m.get('coverage_as_of')}"
+        elif basis == "stated_list":
+            n, words = int(derived.get(m["id"], 0)), f"stated list, as of {m.get('coverage_as_of')}"
+        elif basis == "derived":
+            n, words = int(derived.get(m["id"], 0)), "derived from the scope"
+        else:
+            n, words = None, "unknown"
+        out.append({"id": m["id"], "countries": n, "basis": words})
+    return pd.DataFrame(out, columns=["id", "countries", "basis"]).set_index("id")
 
 
 def coverage_counts(coverage: pd.DataFrame, countries: pd.Series | None = None) -> pd.Series:

@@ -5,6 +5,10 @@ projects, and described in a sentence for chart captions.
 Within one filter the chosen values are alternatives (any of them); different filters
 must all hold. Mapping attributes (kind, access, export, confidence) narrow the mappings
 only; topics, target users and regions narrow both mappings and projects.
+
+Which efforts count: by default only active mappings (role `mapping`, status `active`);
+`include` adds archived mappings, related efforts (hubs, funds, training centres, projects,
+trackers) or proposals, each switched in by name, never mixed in silently.
 """
 
 from __future__ import annotations
@@ -16,6 +20,21 @@ import pandas as pd
 
 PARAM_SEPARATOR = ","
 UNKNOWN = "unknown"
+INCLUDE_CHOICES = ("archived", "related", "proposal")
+
+
+def counted(mappings: pd.DataFrame, include: tuple[str, ...] = ()) -> pd.Series:
+    """Which mappings count: active mappings, plus the kinds of effort `include` names
+    (archived mappings, related efforts, proposals)."""
+    role, status = mappings["role"], mappings["status"]
+    mask = (role == "mapping") & (status == "active")
+    if "archived" in include:
+        mask |= (role == "mapping") & (status == "archived")
+    if "related" in include:
+        mask |= (role == "related") & (status != "proposal")
+    if "proposal" in include:
+        mask |= status == "proposal"
+    return mask.fillna(False).astype(bool)
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,7 @@ class Filters:
     access: tuple[str, ...] = ()
     export: tuple[str, ...] = ()
     confidence: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
 
     @classmethod
     def names(cls) -> list[str]:
@@ -70,7 +90,7 @@ class Filters:
 
     def apply_mappings(self, mappings: pd.DataFrame, mapping_regions: pd.DataFrame) -> pd.DataFrame:
         """Mappings that pass every filter. `mapping_regions` is (mapping_id, region_id)."""
-        mask = pd.Series(True, index=mappings.index)
+        mask = counted(mappings, self.include)
         mask &= _any_of(mappings["target_users"], self.users)
         mask &= _any_of(mappings["topics"], self.topics)
         mask &= _one_of(mappings["kind"], self.kinds)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from cbdash.analysis import coverage, regions
-from cbdash.analysis.filters import UNKNOWN, Filters
+from cbdash.analysis.filters import INCLUDE_CHOICES, UNKNOWN, Filters, counted
 from cbdash.data import geo
 from cbdash.data.countries import country_name
 from cbdash.data.inventory import Inventory, load_inventory
@@ -42,6 +42,11 @@ LABELLED_CHOICES = {
         "unknown": "Unknown",
     },
     "confidence": {"high": "High", "medium": "Medium", "low": "Low"},
+    "include": {
+        "archived": "Archived mappings",
+        "related": "Related efforts (hubs, funds, centres, projects)",
+        "proposal": "Proposals",
+    },
 }
 
 
@@ -127,7 +132,8 @@ class Model:
     def _filter_mappings(self, filters: Filters) -> pd.DataFrame:
         m = self.inventory.mappings
         index = self.derived("mapping_index", lambda: _MembershipIndex.of_mappings(self))
-        mask = index.any_of("target_users", filters.users)
+        mask = counted(m, filters.include).to_numpy().copy()
+        mask &= index.any_of("target_users", filters.users)
         mask &= index.any_of("topics", filters.topics)
         mask &= index.any_of("regions", filters.regions)
         for column, chosen in (
@@ -193,6 +199,7 @@ class Model:
             "access": list(LABELLED_CHOICES["access"]),
             "export": list(LABELLED_CHOICES["export"]),
             "confidence": list(LABELLED_CHOICES["confidence"]),
+            "include": list(INCLUDE_CHOICES),
         }
 
 
@@ -203,7 +210,8 @@ def build_model(data_dir: Path) -> Model:
     # Antarctica is in no mapping's scope; at world zoom it is only a grey band at the edge.
     shapes = shapes[shapes["iso3"] != "ATA"]
     countries = _country_table(points, shapes, inv)
-    cov = coverage.coverage_table(inv.mappings, inv.country_groups)
+    scope = coverage.coverage_table(inv.mappings, inv.country_groups)
+    cov = coverage.countable(scope)
     reg = regions.country_regions(inv.groups, inv.country_groups, "region")
     project_regions = regions.project_region_table(
         inv.projects, inv.region_aliases, inv.country_groups, reg
@@ -225,7 +233,7 @@ def build_model(data_dir: Path) -> Model:
         countries=countries,
         coverage=cov,
         country_regions=reg,
-        mapping_regions=regions.mapping_region_table(cov, reg),
+        mapping_regions=regions.mapping_region_table(scope, reg),
         project_regions=project_regions,
         labels=all_labels,
     )

@@ -14,13 +14,27 @@ from typing import Any
 import pandas as pd
 import pycountry
 
-from cbdash.data import countries
+from cbdash.data import countries, rules
 from cbdash.data.files import default_data_dir, read_csv, read_yaml
 from cbdash.data.schema import Column, check_columns, validate_columns, validate_records
 from cbdash.data.taxonomy import VOCABULARIES, term_index, vocabulary_frame
 from cbdash.data.validation import Report
 
 CONFIDENCE = ("high", "medium", "low")
+ROLES = ("mapping", "related")
+RELATED_KINDS = (
+    "portfolio",
+    "coordination_hub",
+    "fund",
+    "proposal",
+    "training_centre",
+    "network",
+    "project",
+    "tracker",
+    "other",
+)
+STATUSES = ("active", "archived", "proposal")
+COVERAGE_BASES = ("stated_list", "stated_count", "derived", "unknown")
 ACCESS = ("open", "registration", "restricted")
 EXPORT = ("csv", "api", "download", "none", "unknown")
 
@@ -30,12 +44,21 @@ MAPPING_COLUMNS = [
     Column("owners", "list"),
     Column("url", "url"),
     Column("kind", "ref", required=True, ref="mapping_kinds"),
+    Column("role", "choice", required=True, choices=ROLES),
+    Column("related_kind", "choice", choices=RELATED_KINDS),
+    Column("status", "choice", required=True, choices=STATUSES),
     Column("launched", "year"),
     Column("last_update", "year"),
+    Column("end_year", "year"),
+    Column("predecessors", "ref", ref="mappings", is_list=True),
+    Column("also_project", "text"),
     Column("scope", "text"),
     Column("scope_groups", "ref", ref="groups", is_list=True),
     Column("scope_countries", "ref", ref="iso3", is_list=True),
+    Column("coverage_basis", "choice", required=True, choices=COVERAGE_BASES),
     Column("countries_stated", "int"),
+    Column("coverage_url", "url"),
+    Column("coverage_as_of", "text"),
     Column("topics", "ref", ref="topics", is_list=True),
     Column("target_users", "ref", ref="target_users", is_list=True),
     Column("content_types", "ref", ref="content_types", is_list=True),
@@ -62,8 +85,20 @@ PROJECT_COLUMNS = [
     Column("start_year", "year"),
     Column("end_year", "year"),
     Column("budget", "text"),
-    Column("listed_in", "ref", ref="mappings", is_list=True),
     Column("sources", "urls", required=True),
+]
+
+LISTING_COLUMNS = [
+    Column("project_id", "ref", required=True, ref="projects"),
+    Column("mapping_id", "ref", required=True, ref="mappings"),
+    Column("url", "url", required=True),
+    Column("date_accessed", "text", required=True),
+    Column("copy_of", "url"),
+]
+
+COPY_COLUMNS = [
+    Column("url", "url", required=True),
+    Column("publisher_url", "url"),
 ]
 
 COOPERATION_COLUMNS = [
@@ -113,6 +148,8 @@ DATA_FILES = (
     "region_aliases.csv",
     "mappings.yaml",
     "projects.csv",
+    "listings.csv",
+    "source_copies.csv",
     "cooperation.csv",
     "crosswalk.csv",
 )
@@ -124,6 +161,7 @@ class Inventory:
 
     mappings: pd.DataFrame
     projects: pd.DataFrame
+    listings: pd.DataFrame
     cooperation: pd.DataFrame
     vocabularies: dict[str, pd.DataFrame]
     crosswalk: pd.DataFrame
@@ -213,24 +251,52 @@ def load_mappings(path: Path, report: Report, known: dict[str, set[str]]) -> pd.
             records.append({})
             continue
         records.append(entry)
+    # Predecessors name other entries of this file: their ids are known before validation.
+    ids = {str(r.get("id")).strip() for r in records if r.get("id")}
     out = validate_records(
         records,
         MAPPING_COLUMNS,
         path.name,
         report,
-        known,
+        {**known, "mappings": ids},
         row_number=lambda i: i + 1,
         suggest={"iso3": countries.to_iso3},
     )
     # source_row is the entry number (1-based), so it points back at each kept record.
-    out["entries"] = [tuple(_entries(records[row - 1].get("entries"))) for row in out["source_row"]]
-    return _finish(out, ("launched", "last_update", "countries_stated"))
+    out["entries"] = [
+        tuple(_entries(records[row - 1].get("entries"), path.name, row, report))
+        for row in out["source_row"]
+    ]
+    return _finish(out, ("launched", "last_update", "end_year", "countries_stated"))
 
 
-def _entries(value: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
+ENTRY_FIELDS = ("value", "unit", "as_of")
+
+
+def _entries(value: Any, file: str, row: int, report: Report) -> list[dict[str, Any]]:
+    """A mapping's quotable counts: each needs a value, a unit and the date it was true
+    (`as_of`); `target: true` marks a goal, which is not a count."""
+    if value is None:
         return []
-    return [e for e in value if isinstance(e, dict) and e.get("value") is not None]
+    if not isinstance(value, list):
+        report.add(file, row, "entries", "expected a list of {value, unit, as_of}")
+        return []
+    good = []
+    for k, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict):
+            report.add(file, row, f"entries[{k}]", "expected {value, unit, as_of}; skipped")
+            continue
+        missing = [f for f in ENTRY_FIELDS if entry.get(f) in (None, "")]
+        if missing:
+            report.add(
+                file,
+                row,
+                f"entries[{k}].{missing[0]}",
+                f"a quotable count needs {', '.join(missing)}; skipped",
+            )
+            continue
+        good.append({**entry, "target": bool(entry.get("target", False))})
+    return good
 
 
 def load_origins(data_dir: Path, report: Report) -> pd.DataFrame:
@@ -279,6 +345,18 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
         data_dir / "projects.csv", PROJECT_COLUMNS, report, known, ("start_year", "end_year")
     )
     _check_year_order(projects, "projects.csv", report)
+    known["projects"] = set(projects["project_id"])
+    listings = load_csv_file(data_dir / "listings.csv", LISTING_COLUMNS, report, known)
+    listings = rules.unique_listings(listings, "listings.csv", report)
+    projects = projects.assign(listed_in=rules.listed_in(projects, listings))
+    rules.check_mappings(mappings, known, country_groups, "mappings.yaml", report)
+    copies_path = data_dir / "source_copies.csv"  # optional: a folder without copies
+    copies = (
+        load_csv_file(copies_path, COPY_COLUMNS, report, known)
+        if copies_path.exists()
+        else pd.DataFrame(columns=["url", "publisher_url"])
+    )
+    rules.check_copies(projects, copies, "projects.csv", report)
     cooperation = load_csv_file(
         data_dir / "cooperation.csv", COOPERATION_COLUMNS, report, known, ("year",)
     )
@@ -287,6 +365,7 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
     return Inventory(
         mappings=mappings,
         projects=projects,
+        listings=listings,
         cooperation=cooperation.dropna(subset=["mapping_a", "mapping_b"]).reset_index(drop=True),
         vocabularies=vocabularies,
         crosswalk=crosswalk,

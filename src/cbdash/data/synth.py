@@ -5,8 +5,8 @@ example.invalid, and every sidecar says so).
 Reference files (taxonomies, groups, country groups, region aliases, crosswalk, geometry)
 are copied from a real data directory; mappings, projects and cooperation links are made
 up with a realistic skew: a few global mappings and many regional ones; projects
-concentrated in some countries (Zipf), listed by one to three mappings, popular mappings
-listing more.
+concentrated in some countries (Zipf), listed (listings.csv) by zero to three mappings,
+popular mappings listing more.
 
 Generation is vectorised with numpy (100,000 projects take a few seconds); the same seed
 gives byte-identical files.
@@ -90,6 +90,35 @@ def _joined(values: np.ndarray, picks: list[np.ndarray], sep: str = ";") -> list
     return [sep.join(values[p]) for p in picks]
 
 
+class _Reference:
+    """The vocabularies, groups and countries a synthetic inventory draws from."""
+
+    def __init__(self, source: Path, rng: np.random.Generator) -> None:
+        ref = load_inventory(source)
+        self.topics = np.array(ref.vocabulary("topics")["id"], dtype=object)
+        self.users = np.array(ref.vocabulary("target_users")["id"], dtype=object)
+        self.kinds = np.array(
+            [
+                k
+                for k in ref.vocabulary("mapping_kinds")["id"]
+                if k not in {"other", "project_portfolio"}
+            ],
+            dtype=object,
+        )
+        self.content = np.array(ref.vocabulary("content_types")["id"], dtype=object)
+        self.link_kinds = np.array(ref.vocabulary("link_kinds")["id"], dtype=object)
+        types = ["m49_region", "m49_subregion", "organisation"]
+        self.regional = np.array(
+            ref.groups.loc[ref.groups["group_type"].isin(types), "group_id"], dtype=object
+        )
+        groups = ref.country_groups
+        countries = sorted(set(groups.loc[groups["group_id"] == "un_members", "iso3"]))
+        zipf = 1.0 / np.arange(1, len(countries) + 1) ** 0.9
+        self.country_weights = zipf / zipf.sum()
+        rng.shuffle(countries)
+        self.countries = np.array(countries, dtype=object)
+
+
 def synthesise(
     out: Path, mappings: int, projects: int, seed: int = 42, source: Path | None = None
 ) -> None:
@@ -98,65 +127,57 @@ def synthesise(
     source = source if source is not None else default_data_dir()
     out.mkdir(parents=True, exist_ok=True)
     _copy_reference(source, out)
-    ref = load_inventory(source)
     rng = np.random.default_rng(seed)
-    topics = np.array(ref.vocabulary("topics")["id"], dtype=object)
-    users = np.array(ref.vocabulary("target_users")["id"], dtype=object)
-    kinds = np.array([k for k in ref.vocabulary("mapping_kinds")["id"] if k != "other"], object)
-    content = np.array(ref.vocabulary("content_types")["id"], dtype=object)
-    link_kinds = np.array(ref.vocabulary("link_kinds")["id"], dtype=object)
-    regional = np.array(
-        ref.groups.loc[
-            ref.groups["group_type"].isin(["m49_region", "m49_subregion", "organisation"]),
-            "group_id",
-        ],
-        dtype=object,
-    )
-    countries = sorted(
-        set(ref.country_groups.loc[ref.country_groups["group_id"] == "un_members", "iso3"])
-    )
-    zipf = 1.0 / np.arange(1, len(countries) + 1) ** 0.9
-    country_weights = zipf / zipf.sum()
-    rng.shuffle(countries)
-    countries = np.array(countries, dtype=object)
+    ref = _Reference(source, rng)
+    mapping_ids = _write_mappings(out, rng, ref, mappings)
+    _write_projects(out, rng, ref, mapping_ids, projects)
+    _write_cooperation(out, rng, ref, mapping_ids)
+    for stem in ("mappings", "projects", "listings", "cooperation"):
+        (out / f"{stem}.meta.yaml").write_text(yaml.safe_dump(SYNTHETIC_META), encoding="utf-8")
 
-    # Mappings: 5 % global, 19 % naming countries, the rest regional.
-    n = mappings
+
+def _write_mappings(out: Path, rng: np.random.Generator, ref: _Reference, n: int) -> np.ndarray:
+    """mappings.yaml: 5 % global, 19 % naming countries, the rest regional."""
     kind = rng.random(n)
     is_global = kind < 0.05
     explicit = (kind >= 0.05) & (kind < 0.24)
     region_picks = choose_distinct(
-        rng, len(regional), np.where(is_global | explicit, 0, rng.integers(1, 3, n))
+        rng, len(ref.regional), np.where(is_global | explicit, 0, rng.integers(1, 3, n))
     )
     country_picks = choose_distinct(
-        rng, len(countries), np.where(explicit, rng.integers(1, 12, n), 0)
+        rng, len(ref.countries), np.where(explicit, rng.integers(1, 12, n), 0)
     )
-    topic_picks = choose_distinct(rng, len(topics), rng.integers(1, 6, n))
-    user_picks = choose_distinct(rng, len(users), rng.integers(1, 5, n))
-    content_picks = choose_distinct(rng, len(content), rng.integers(1, 4, n))
-    kind_ids = rng.choice(kinds, n)
+    topic_picks = choose_distinct(rng, len(ref.topics), rng.integers(1, 6, n))
+    user_picks = choose_distinct(rng, len(ref.users), rng.integers(1, 5, n))
+    content_picks = choose_distinct(rng, len(ref.content), rng.integers(1, 4, n))
+    kind_ids = rng.choice(ref.kinds, n)
     launched = rng.integers(2010, 2025, n)
     updated = rng.integers(2018, 2027, n)
     access = rng.choice(np.array(["open", "registration"], dtype=object), n)
     export = rng.choice(np.array(["csv", "api", "none", "unknown"], dtype=object), n)
     confidence = rng.choice(np.array(["high", "medium", "low"], dtype=object), n)
-    mapping_ids = np.array([f"syn_m{i:05d}" for i in range(n)], dtype=object)
-    mapping_rows = [
+    ids = np.array([f"syn_m{i:05d}" for i in range(n)], dtype=object)
+    rows = [
         {
             "id": mid,
             "name": f"SYNTHETIC mapping {i:05d}",
             "owners": [f"Synthetic org {i % 97}"],
             "url": f"https://example.invalid/synthetic/{mid}",
             "kind": str(kind_ids[i]),
+            "role": "mapping",
+            "status": "active",
             "launched": int(launched[i]),
             "last_update": int(updated[i]),
             "scope": "synthetic",
-            "scope_groups": ["un_members"] if is_global[i] else list(regional[region_picks[i]]),
-            "scope_countries": list(countries[country_picks[i]]),
+            "scope_groups": (
+                ["un_members"] if is_global[i] else list(ref.regional[region_picks[i]])
+            ),
+            "scope_countries": list(ref.countries[country_picks[i]]),
+            "coverage_basis": "derived",
             "countries_stated": None,
-            "topics": list(topics[topic_picks[i]]),
-            "target_users": list(users[user_picks[i]]),
-            "content_types": list(content[content_picks[i]]),
+            "topics": list(ref.topics[topic_picks[i]]),
+            "target_users": list(ref.users[user_picks[i]]),
+            "content_types": list(ref.content[content_picks[i]]),
             "entries": [],
             "languages": ["en"],
             "access": str(access[i]),
@@ -166,50 +187,76 @@ def synthesise(
             "confidence": str(confidence[i]),
             "note": "SYNTHETIC",
         }
-        for i, mid in enumerate(mapping_ids)
+        for i, mid in enumerate(ids)
     ]
     (out / "mappings.yaml").write_text(
         "# SYNTHETIC data for benchmarks and tests - not real.\n"
-        + yaml.dump(
-            {"mappings": mapping_rows}, Dumper=_dumper(), sort_keys=False, allow_unicode=True
-        ),
+        + yaml.dump({"mappings": rows}, Dumper=_dumper(), sort_keys=False, allow_unicode=True),
         encoding="utf-8",
     )
+    return ids
 
-    # Projects: Zipf over countries, one to three listing mappings, popular ones list more.
-    m = projects
-    popularity = 1.0 / np.arange(1, n + 1) ** 1.1
+
+def _write_projects(
+    out: Path, rng: np.random.Generator, ref: _Reference, mapping_ids: np.ndarray, m: int
+) -> None:
+    """projects.csv and listings.csv: Zipf over countries, zero to three listing mappings,
+    popular mappings listing more."""
+    popularity = 1.0 / np.arange(1, len(mapping_ids) + 1) ** 1.1
     popularity /= popularity.sum()
-    n_countries = rng.integers(0, 6, size=m)
-    n_listed = rng.choice([0, 1, 1, 1, 2, 2, 3], size=m)
     starts = rng.integers(2005, 2026, size=m)
     ends = starts + rng.integers(0, 6, size=m)
     funders = rng.zipf(1.6, size=m) % 60
     implementers = rng.zipf(1.4, size=m) % 200
-    ben = choose_distinct(rng, len(countries), n_countries, country_weights)
-    project_topics = choose_distinct(rng, len(topics), rng.integers(1, 4, m))
-    project_users = choose_distinct(rng, len(users), rng.integers(1, 3, m))
-    listed = choose_distinct(rng, n, n_listed, popularity)
+    ben = choose_distinct(rng, len(ref.countries), rng.integers(0, 6, size=m), ref.country_weights)
+    project_topics = choose_distinct(rng, len(ref.topics), rng.integers(1, 4, m))
+    project_users = choose_distinct(rng, len(ref.users), rng.integers(1, 3, m))
+    listed = choose_distinct(
+        rng, len(mapping_ids), rng.choice([0, 1, 1, 1, 2, 2, 3], size=m), popularity
+    )
     numbers = [f"{j:06d}" for j in range(m)]
+    ids = [f"syn-p{s}" for s in numbers]
     pd.DataFrame(
         {
-            "project_id": [f"syn-p{s}" for s in numbers],
+            "project_id": ids,
             "title": [f"SYNTHETIC project {s}" for s in numbers],
             "aliases": "",
             "funders": [f"Synthetic donor {f}" for f in funders],
             "implementers": [f"Synthetic implementer {i}" for i in implementers],
-            "beneficiary_countries": _joined(countries, ben),
+            "beneficiary_countries": _joined(ref.countries, ben),
             "beneficiary_regions": "",
-            "topics": _joined(topics, project_topics),
-            "target_users": _joined(users, project_users),
+            "topics": _joined(ref.topics, project_topics),
+            "target_users": _joined(ref.users, project_users),
             "start_year": starts,
             "end_year": ends,
             "budget": "",
-            "listed_in": _joined(mapping_ids, listed),
             "sources": [f"https://example.invalid/synthetic/p{s}" for s in numbers],
         }
     ).to_csv(out / "projects.csv", index=False)
+    lengths = np.fromiter((len(p) for p in listed), dtype=np.int64, count=m)
+    listing_projects = np.repeat(np.array(ids, dtype=object), lengths)
+    listing_mappings = mapping_ids[np.concatenate(listed)] if m else np.array([], dtype=object)
+    pd.DataFrame(
+        {
+            "project_id": listing_projects,
+            "mapping_id": listing_mappings,
+            "url": [
+                f"https://example.invalid/synthetic/{mid}/{pid}"
+                for pid, mid in zip(listing_projects, listing_mappings, strict=True)
+            ],
+            "date_accessed": "generated",
+            "copy_of": "",
+        }
+    ).to_csv(out / "listings.csv", index=False)
 
+
+def _write_cooperation(
+    out: Path, rng: np.random.Generator, ref: _Reference, mapping_ids: np.ndarray
+) -> None:
+    """cooperation.csv: a link for every fourth mapping, popular mappings linked more."""
+    n = len(mapping_ids)
+    popularity = 1.0 / np.arange(1, n + 1) ** 1.1
+    popularity /= popularity.sum()
     n_links = max(1, n // 4)
     pairs = choose_distinct(rng, n, np.full(n_links, 2), popularity)
     pd.DataFrame(
@@ -217,14 +264,12 @@ def synthesise(
             "link_id": [f"syn-l{k:05d}" for k in range(n_links)],
             "mapping_a": [mapping_ids[p[0]] if len(p) else "" for p in pairs],
             "mapping_b": [mapping_ids[p[1]] if len(p) > 1 else "" for p in pairs],
-            "kind": rng.choice(link_kinds, n_links),
+            "kind": rng.choice(ref.link_kinds, n_links),
             "year": rng.integers(2015, 2026, n_links),
             "summary": "SYNTHETIC link",
             "sources": "https://example.invalid/synthetic/l",
         }
     ).to_csv(out / "cooperation.csv", index=False)
-    for stem in ("mappings", "projects", "cooperation"):
-        (out / f"{stem}.meta.yaml").write_text(yaml.safe_dump(SYNTHETIC_META), encoding="utf-8")
 
 
 def _dumper() -> type:

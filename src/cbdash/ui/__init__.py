@@ -36,6 +36,7 @@ FILTER_LABELS = {
     "access": "Access",
     "export": "Data export",
     "confidence": "Confidence of the record",
+    "include": "Also count",
 }
 
 
@@ -95,6 +96,13 @@ def _option_counts(model: Model) -> dict[str, dict[str, int]]:
             "access": m["access"].fillna("unknown").value_counts(),
             "export": m["data_export"].fillna("unknown").value_counts(),
             "confidence": m["confidence"].value_counts(),
+            "include": pd.Series(
+                {
+                    "archived": int(((m["role"] == "mapping") & (m["status"] == "archived")).sum()),
+                    "related": int(((m["role"] == "related") & (m["status"] != "proposal")).sum()),
+                    "proposal": int((m["status"] == "proposal").sum()),
+                }
+            ),
         }
         return {name: {str(k): int(v) for k, v in s.items()} for name, s in series.items()}
 
