@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 # The same browser and flags as `make bench` (Debian's chromium, headless, no GPU).
-from bench.harness import CHROMIUM, CHROMIUM_ARGS
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 
 try:
     import playwright.sync_api  # noqa: F401  (the test modules import it)

@@ -6,18 +6,18 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from bench import harness as bench
+from bench.browser import browser_profile
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
+from bench.report import brief_profile
 
 
 async def _profile(url: str) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path=str(bench.CHROMIUM), args=bench.CHROMIUM_ARGS
-        )
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            return await bench.browser_profile(browser, url, changes=2)
+            return await browser_profile(browser, url, changes=2)
         finally:
             await browser.close()
 
@@ -32,4 +32,4 @@ def test_browser_profile_of_the_topics_page(server_url):
     assert "CrRendererMain" in threads  # the page's main thread did the work
     scripts = {e["script"] for e in profile["changes"]["js"]}
     assert "PlotlyChart" in scripts  # the topics heatmap was redrawn
-    assert bench._brief_profile(profile, "changes").startswith("trace (ms, self): ")
+    assert brief_profile(profile, "changes").startswith("trace (ms, self): ")
