@@ -32,7 +32,7 @@ from bench.streamlit_internals import profiled_script_runs
 
 CHANGES_PER_PAGE = 4  # server reruns after a filter change, per page
 SCRIPT_SECONDS = 15.0  # timed AppTest runs per page stop after this (three at least)
-FILTER_KEY = "filter_topics"  # the sidebar's topics multiselect (cbdash.ui)
+FILTER_KEY = "topics"  # the sidebar's topics multiselect (its key: cbdash.present.state)
 
 
 def time_script(

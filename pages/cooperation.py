@@ -12,9 +12,8 @@ from cbdash import ui
 from cbdash.present.views import cooperation as cooperation_view
 from cbdash.text import escape_markdown
 
-model, filters = ui.page_context()
+model, filters = ui.page_context("cooperation")
 n_mappings = len(model.filtered_mappings(filters))
-link_labels = model.labels["link_kinds"]
 
 st.title("Who already cooperates?")
 st.markdown(cooperation_view.cooperation_takeaway(model, filters))
@@ -23,27 +22,14 @@ if not n_mappings:
     st.stop()
 
 left, right = st.columns([3, 1])
-kinds = left.multiselect(
-    "Kinds of link",
-    list(model.inventory.vocabulary("link_kinds")["id"]),
-    format_func=lambda k: link_labels.get(k, k),
-    key="coop_kinds",
-    placeholder="All kinds",
-)
-size_by = right.radio(
-    "Size of a mapping",
-    ["countries", "projects"],
-    format_func={"countries": "Countries covered", "projects": "Projects listed"}.get,
-    key="coop_size",
-    horizontal=True,
-)
+kinds = ui.choice("link_kinds", model, "multiselect", left, placeholder="All kinds")
+size_by = ui.choice("node_size", model, "radio", right, horizontal=True)
 links = cooperation_view.cooperation_links(model, filters, kinds)
 
 # One view at a time (not tabs): only the chosen one is built, sent and drawn.
-VIEWS = ["Network", "Case studies", "Standing alone"]
-view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="coop_view") or VIEWS[0]
+view = ui.choice("coop_view", model, "segmented")
 
-if view == VIEWS[0]:
+if view == "links":
     figure, legend = cooperation_view.cooperation_network(model, filters, kinds, size_by)
     # The legend as HTML above the chart: plotly.js measures every legend entry on each redraw.
     st.html(legend)
@@ -57,16 +43,15 @@ if view == VIEWS[0]:
         model,
     )
 
-elif view == VIEWS[1]:
+elif view == "cases":
     if links.empty:
         ui.empty_state("No cooperation link of these kinds joins two of these mappings.")
     else:
         studies = cooperation_view.case_studies(model, filters, kinds)
-        chosen = st.selectbox(
-            "Open a case study",
-            list(studies.labels),
-            format_func=studies.labels.get,
-            key="coop_link",
+        if st.session_state.get("case") not in studies.labels:
+            ui.set_choice("case", next(iter(studies.labels)))
+        chosen = ui.choice(
+            "case", model, "select", options=list(studies.labels), format_func=studies.labels.get
         )
         summary, case_sources = studies.cases[chosen]
         with st.container(border=True):

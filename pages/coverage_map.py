@@ -9,13 +9,7 @@ import streamlit as st
 from cbdash import ui
 from cbdash.present.views import coverage_map as coverage_map_view
 
-MEASURES = {
-    "mappings": "All mappings",
-    "regional": "Regional & national mappings",
-    "projects": "Projects",
-}
-
-model, filters = ui.page_context()
+model, filters = ui.page_context("coverage_map")
 mappings = model.filtered_mappings(filters)
 
 # Kept per filter state: a rerun with the same filters (a click, another viewer) reuses it.
@@ -24,22 +18,17 @@ st.title("Where do the mappings look?")
 st.markdown(sentence)
 
 left, right = st.columns([1, 2])
-measure = left.radio(
-    "Colour countries by",
-    list(MEASURES),
-    horizontal=True,
-    key="map_measure",
-    format_func=MEASURES.get,
-)
-chosen = right.multiselect(
-    "Show the footprint of these mappings only",
-    list(mappings["id"]),
-    format_func=model.mapping_names.get,
-    key="map_mappings",
+measure = ui.choice("measure", model, "radio", left, horizontal=True)
+chosen = ui.choice(
+    "footprint",
+    model,
+    "multiselect",
+    right,
+    options=list(mappings["id"]),
     placeholder="All mappings that pass the filters",
 )
 
-selected = st.session_state.get("map_country")
+selected = st.session_state.get("country")
 deck, legend, label = coverage_map_view.map_view(model, filters, measure, chosen, selected)
 event = st.pydeck_chart(
     deck, on_select="rerun", selection_mode="single-object", key="world_map", height=520
@@ -60,16 +49,9 @@ clicked = (
 names = coverage_map_view.map_country_names(model)
 click = clicked[0].get("iso3") if clicked else None
 if click in names and click != st.session_state.get("map_last_click"):
-    st.session_state["map_country"] = click  # a new click wins; the list can still override
+    ui.set_choice("country", click)  # a new click wins; the list can still override
 st.session_state["map_last_click"] = click
-iso3 = st.selectbox(
-    "Country",
-    list(names),
-    format_func=names.get,
-    key="map_country",
-    index=None,
-    placeholder="Click the map or pick a country",
-)
+iso3 = ui.choice("country", model, "select", placeholder="Click the map or pick a country")
 ui.download_csv(summary, "coverage by country", "dl_country_summary")
 
 if iso3:

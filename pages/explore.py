@@ -10,7 +10,7 @@ from cbdash import ui
 from cbdash.present.tables import mapping_rows, project_rows
 from cbdash.present.views import explore as explore_view
 
-model, filters = ui.page_context()
+model, filters = ui.page_context("explore")
 mappings = model.filtered_mappings(filters)
 projects = model.filtered_projects(filters)
 
@@ -30,7 +30,8 @@ def table_view(name: str, default_columns: list[str]) -> None:
     "projects"). A fragment: typing a search or picking columns reruns only this table, not
     the page and its sidebar. The rows shown are kept per filters, search and columns
     (Model.memo); with no column picked, all are shown."""
-    text = st.text_input(f"Search {name}", key=f"search_{name}", placeholder="any word")
+    text = ui.choice(f"search_{name}", model, "text", placeholder="any word")
+    ui.sync_url("explore")  # a fragment rerun: keep the link in step with the search
     columns = st.multiselect(
         "Columns", list(columns_of[name]), default=default_columns, key=f"columns_{name}"
     )
@@ -46,8 +47,8 @@ def table_view(name: str, default_columns: list[str]) -> None:
     ui.download_csv(shown, name, f"dl_{name}")
 
 
-tab_m, tab_p, tab_c = st.tabs(["Mappings", "Projects", "Compare mappings"])
-with tab_m:
+view = ui.choice("explore_view", model, "segmented")
+if view == "mappings":
     table_view(
         "mappings",
         [
@@ -64,7 +65,7 @@ with tab_m:
             "sources",
         ],
     )
-with tab_p:
+elif view == "projects":
     table_view(
         "projects",
         [
@@ -79,13 +80,9 @@ with tab_p:
             "sources",
         ],
     )
-with tab_c:
-    chosen = st.multiselect(
-        "Choose up to 3 mappings",
-        list(mappings["id"]),
-        format_func=model.mapping_names.get,
-        max_selections=3,
-        key="compare",
+else:
+    chosen = ui.choice(
+        "compare", model, "multiselect", options=list(mappings["id"]), max_selections=3
     )
     if not chosen:
         st.info("Pick two or three mappings to see them side by side.")

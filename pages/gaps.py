@@ -15,7 +15,7 @@ from cbdash.analysis import gaps
 from cbdash.present.export import file_name
 from cbdash.present.views import gaps as gaps_view
 
-model, filters = ui.page_context()
+model, filters = ui.page_context("gaps")
 topic_labels = model.labels["topics"]
 context = gaps_view.gap_context(model)
 groups = gaps_view.gap_groups(model)
@@ -23,29 +23,11 @@ groups = gaps_view.gap_groups(model)
 st.title("Where are the gaps?")
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 q = gaps.GapQuestion(
-    group=c1.selectbox(
-        "Countries",
-        list(groups),
-        key="gap_group",
-        format_func=lambda g: (
-            groups[g]
-            + ("" if g not in context.index or context.loc[g, "present"] else " (not in the data)")
-        ),
-    ),
-    topic=c2.selectbox(
-        "Projects on",
-        [None, *gaps_view.gap_topics(model)],
-        key="gap_topic",
-        format_func=lambda t: "any topic" if t is None else topic_labels.get(t, t),
-    ),
-    max_mappings=c3.number_input("At most … mappings", 0, 500, 2, key="gap_max_mappings"),
-    max_projects=c4.number_input("and at most … projects", 0, 500, 0, key="gap_max_projects"),
-    regional_only=st.toggle(
-        "Count only regional and country-specific mappings (leave out the mappings whose "
-        "scope is every UN member state: they cover every country alike)",
-        value=True,
-        key="gap_regional",
-    ),
+    group=ui.choice("group", model, "select", c1),
+    topic=ui.choice("topic", model, "select", c2, placeholder="any topic"),
+    max_mappings=ui.choice("max_mappings", model, "number", c3),
+    max_projects=ui.choice("max_projects", model, "number", c4),
+    regional_only=ui.choice("regional_only", model, "toggle") == "yes",
 )
 if q.group in context.index and not context.loc[q.group, "present"]:
     ui.empty_state(
@@ -55,10 +37,9 @@ if q.group in context.index and not context.loc[q.group, "present"]:
 condition = gaps_view.gap_condition(q, topic_labels)
 
 # One answer at a time (not tabs): only the chosen one is built, sent and drawn.
-VIEWS = ["Countries", "Regions × topics", "Summary by region"]
-view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="gaps_view") or VIEWS[0]
+view = ui.choice("gaps_view", model, "segmented")
 
-if view == VIEWS[0]:
+if view == "countries":
     answer = gaps_view.gap_countries(model, filters, q)
     st.markdown(answer.sentence)
     if answer.table.empty:
@@ -86,7 +67,7 @@ if view == VIEWS[0]:
     with st.expander("Context groups and their sources"):
         st.markdown(gaps_view.gap_context_sources(model))
 
-elif view == VIEWS[1]:
+elif view == "regions":
     heatmap, cells = gaps_view.gap_region_topics(model, filters, q)
     if heatmap is not None:
         ui.chart(heatmap, "gap_heatmap", png_name="projects_region_topic")

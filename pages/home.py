@@ -9,7 +9,7 @@ import streamlit as st
 from cbdash import ui
 from cbdash.present.views import home as home_view
 
-model, filters = ui.page_context()
+model, filters = ui.page_context("home")
 mappings = model.filtered_mappings(filters)
 
 # Kept per filter state: a rerun with the same filters (another viewer, a click) reuses it.

@@ -9,7 +9,7 @@ import streamlit as st
 from cbdash import ui
 from cbdash.present.views import method as method_view
 
-model, filters = ui.page_context()
+model, filters = ui.page_context("method")
 inv = model.inventory
 report = inv.report
 
@@ -66,12 +66,7 @@ ui.table(
 ui.download_csv(pages, "pages cited", "dl_cited")
 
 st.subheader("Taxonomies")
-vocab = st.selectbox(
-    "Vocabulary",
-    list(inv.vocabularies),
-    key="vocab",
-    format_func=lambda v: v.replace("_", " ").capitalize(),
-)
+vocab = ui.choice("vocab", model, "select", format_func=lambda v: v.replace("_", " ").capitalize())
 terms = method_view.method_terms(model, vocab)
 ui.table(terms, "terms", what="terms")
 ui.download_csv(terms, f"taxonomy {vocab}", "dl_terms")

@@ -9,14 +9,7 @@ import streamlit as st
 from cbdash import dedupe, ui
 from cbdash.present.views import projects as projects_view
 
-SECTIONS = [
-    "Listed by several mappings",
-    "Duplicate check",
-    "Who funds what, where",
-    "Check a list",
-]
-
-model, filters = ui.page_context()
+model, filters = ui.page_context("projects")
 projects = model.filtered_projects(filters)
 
 st.title("Which projects appear in several mappings?")
@@ -26,8 +19,8 @@ if projects.empty:
     ui.empty_state("No project matches the filters. Widen or reset them in the sidebar.")
     st.stop()
 
-section = st.segmented_control("Show", SECTIONS, default=SECTIONS[0], key="projects_section")
-if section == SECTIONS[0]:
+section = ui.choice("projects_view", model, "segmented")
+if section == "several":
     shown = projects_view.projects_listed_by_several(model, filters)
     if shown.empty:
         ui.empty_state("No project that passes the filters is listed by two or more mappings.")
@@ -40,7 +33,7 @@ if section == SECTIONS[0]:
             model,
         )
         ui.download_csv(shown, "projects listed by several mappings", "dl_several")
-elif section == SECTIONS[1]:
+elif section == "duplicates":
     # The check on all projects is cached by the app (ui.get_clusters) and only read when
     # this filter state's result is not kept yet.
     checked, group_rows, groups, near = projects_view.projects_duplicate_check(
@@ -72,7 +65,7 @@ elif section == SECTIONS[1]:
         "duplicate check closest calls",
         "dl_near",
     )
-elif section == SECTIONS[3]:
+elif section == "check":
     st.markdown(
         "Upload another mapping's project list as CSV (a `title` column; optional "
         "`project_id`, `aliases`, `funders`, `implementers`, `beneficiary_countries`, "
@@ -101,7 +94,7 @@ elif section == SECTIONS[3]:
             )
             ui.download_csv(check.rows, "project list checked", "dl_check_list")
 else:
-    by = st.radio("From", ["funders", "implementers"], horizontal=True, key="flow_by")
+    by = ui.choice("flow_by", model, "radio", horizontal=True)
     flows, sankey = projects_view.projects_flows(model, filters, by)
     if sankey is None:
         ui.empty_state(f"No project with known {by} and region matches the filters.")

@@ -10,7 +10,7 @@ import streamlit as st
 from cbdash import ui
 from cbdash.present import story
 
-model, filters = ui.page_context()
+model, filters = ui.page_context("story")
 steps = story.STEPS
 present = story.is_present(st.query_params.get(story.PRESENT_PARAM))
 number, problem = story.parse_step(st.query_params.get(story.STEP_PARAM), len(steps))

@@ -11,7 +11,7 @@ from cbdash.present.views import topics as topics_view
 
 MAX_ROWS = topics_view.TOPICS_MAX_ROWS
 
-model, filters = ui.page_context()
+model, filters = ui.page_context("topics")
 mappings = model.filtered_mappings(filters)
 
 st.title("On which topics, for whom?")
@@ -23,11 +23,9 @@ if mappings.empty:
     ui.empty_state("No mapping effort matches the filters. Widen or reset them in the sidebar.")
     st.stop()
 
-VIEWS = ["Mapping × topic", "Region × topic", "Target users × topic", "How mappings categorise"]
-
 # One view at a time (not tabs): only the chosen chart is built, sent and drawn.
-view = st.segmented_control("Show", VIEWS, default=VIEWS[0], key="topics_view") or VIEWS[0]
-if view == VIEWS[0]:
+view = ui.choice("topics_view", model, "segmented")
+if view == "mappings":
     matrix, figure, long = topics_view.topics_by_mapping(model, filters)
     ui.chart(figure, "mapping_topic")
     ui.caption(
@@ -42,8 +40,26 @@ if view == VIEWS[0]:
         model,
     )
     ui.download_csv(long, "mapping by topic", "dl_mapping_topic")
-elif view == VIEWS[1]:
-    of = st.radio("Count", ["mappings", "projects"], horizontal=True, key="region_topic_of")
+elif view == "users":
+    matrix, figure, long = topics_view.users_by_mapping(model, filters)
+    if figure is None:
+        ui.empty_state("None of these mappings states its target users.")
+    else:
+        ui.chart(figure, "mapping_users")
+        ui.caption(
+            f"{len(matrix)} mappings with known target users; sorted by totals"
+            + (
+                f"; the first {MAX_ROWS} shown, the download has all"
+                if len(matrix) > MAX_ROWS
+                else ""
+            )
+            + ".",
+            filters,
+            model,
+        )
+        ui.download_csv(long, "mapping by target users", "dl_mapping_users")
+elif view == "regions":
+    of = ui.choice("count_of", model, "radio", horizontal=True)
     matrix, figure, long = topics_view.topics_by_region(model, filters, of)
     if figure is None:
         ui.empty_state(f"No {of} with a known region and topic match the filters.")
@@ -56,7 +72,7 @@ elif view == VIEWS[1]:
             model,
         )
         ui.download_csv(long, f"region by topic {of}", "dl_region_topic")
-elif view == VIEWS[2]:
+elif view == "users_topics":
     figure, long = topics_view.topics_by_users(model, filters)
     ui.chart(figure, "users_topic")
     ui.caption("Number of mappings that serve a user group and cover a topic.", filters, model)

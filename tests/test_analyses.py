@@ -213,3 +213,11 @@ def test_cited_pages(inventory):
 
 def test_is_global(inventory):
     assert coverage.is_global(inventory.mappings).tolist() == [True, False, False]
+
+
+def test_pair_of_mappings_without_items_compares_to_nothing():
+    from cbdash.analysis import overlap as ov
+
+    empty = pd.DataFrame(index=["a", "b"])  # neither lists anything on this dimension
+    assert ov.pair_summary(empty, "a", "b") == {"both": 0, "only_a": 0, "only_b": 0}
+    assert ov.pair_detail(empty, "a", "b").empty

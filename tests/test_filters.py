@@ -1,72 +1,132 @@
-"""Filters: URL round-trip, application to mappings and projects, captions."""
+"""Filters and every registered choice: what they apply (one implementation), how they read
+from and write to the URL, and how they describe themselves."""
 
 from __future__ import annotations
 
 import pytest
 
-from cbdash.analysis import coverage, regions
 from cbdash.analysis.filters import Filters
-
-ALLOWED = {
-    "users": {"governments_policymakers", "civil_society", "law_enforcement_judiciary"},
-    "topics": {"cybercrime", "policy_strategy", "culture_skills"},
-    "kinds": {"knowledge_portal", "project_database", "index_or_ranking"},
-    "regions": {"m49_002", "m49_009", "m49_019"},
-    "access": {"open", "unknown"},
-    "export": {"csv", "none", "unknown"},
-    "confidence": {"high", "medium", "low"},
-}
+from cbdash.analysis.model import build_model
+from cbdash.present import state
+from tests.conftest import FIXTURE_DIR
 
 
 @pytest.fixture(scope="module")
-def tables(inventory):
-    cov = coverage.coverage_table(inventory.mappings, inventory.country_groups)
-    reg = regions.country_regions(inventory.groups, inventory.country_groups)
-    return (
-        regions.mapping_region_table(cov, reg),
-        regions.project_region_table(
-            inventory.projects, inventory.region_aliases, inventory.country_groups, reg
-        ),
-    )
+def model():
+    return build_model(FIXTURE_DIR)
 
 
 @pytest.mark.parametrize(
-    ("params", "mappings", "projects"),
+    ("chosen", "mappings", "projects"),
     [
         ({}, ["alpha", "beta", "gamma"], ["p1", "p2", "p3", "p4"]),
-        ({"topics": "cybercrime"}, ["alpha", "beta"], ["p1", "p4"]),
-        ({"topics": "cybercrime,culture_skills"}, ["alpha", "beta", "gamma"], ["p1", "p2", "p4"]),
-        ({"users": "civil_society"}, ["gamma"], ["p2"]),
-        ({"regions": "m49_009"}, ["alpha", "gamma"], ["p2", "p3"]),
-        ({"regions": "m49_019"}, ["alpha"], []),
-        ({"kinds": "project_database"}, ["beta"], ["p1", "p2", "p3", "p4"]),
-        ({"access": "unknown"}, ["gamma"], ["p1", "p2", "p3", "p4"]),
-        ({"confidence": "high,low", "topics": "cybercrime"}, ["alpha"], ["p1", "p4"]),
+        ({"topics": ("cybercrime",)}, ["alpha", "beta"], ["p1", "p4"]),
+        (
+            {"topics": ("cybercrime", "culture_skills")},
+            ["alpha", "beta", "gamma"],
+            ["p1", "p2", "p4"],
+        ),
+        ({"users": ("civil_society",)}, ["gamma"], ["p2"]),
+        ({"regions": ("m49_009",)}, ["alpha", "gamma"], ["p2", "p3"]),
+        ({"regions": ("m49_019",)}, ["alpha"], []),
+        ({"kinds": ("project_database",)}, ["beta"], ["p1", "p2", "p3", "p4"]),
+        ({"access": ("unknown",)}, ["gamma"], ["p1", "p2", "p3", "p4"]),
+        ({"confidence": ("high", "low"), "topics": ("cybercrime",)}, ["alpha"], ["p1", "p4"]),
     ],
 )
-def test_apply(inventory, tables, params, mappings, projects):
-    filters, problems = Filters.from_query(params, ALLOWED)
-    assert problems == []
-    assert list(filters.apply_mappings(inventory.mappings, tables[0])["id"]) == mappings
-    assert list(filters.apply_projects(inventory.projects, tables[1])["project_id"]) == projects
+def test_filters_apply(model, chosen, mappings, projects):
+    filters = Filters(**chosen)
+    assert list(model.filtered_mappings(filters)["id"]) == mappings
+    assert list(model.filtered_projects(filters)["project_id"]) == projects
 
 
-def test_query_round_trip():
-    filters = Filters(users=("civil_society",), topics=("cybercrime", "policy_strategy"))
-    query = filters.to_query()
-    assert query == {"users": "civil_society", "topics": "cybercrime,policy_strategy"}
-    assert Filters.from_query(query, ALLOWED)[0] == filters
+def test_related_and_archived_efforts_count_only_when_switched_in(model):
+    m = model.inventory.mappings.copy()
+    m["role"] = ["mapping", "related", "mapping"]
+    m["status"] = ["active", "active", "archived"]
+    from cbdash.analysis.filters import counted
+
+    assert counted(m).tolist() == [True, False, False]
+    assert counted(m, ("related",)).tolist() == [True, True, False]
+    assert counted(m, ("archived",)).tolist() == [True, False, True]
 
 
-def test_unknown_values_are_dropped_and_reported():
-    filters, problems = Filters.from_query({"topics": "cybercrime,<script>"}, ALLOWED)
-    assert filters.topics == ("cybercrime",)
-    assert problems == ["Ignored unknown topics '<script>' in the link."]
+@pytest.mark.parametrize("choice", list(state.REGISTRY.values()), ids=lambda c: c.key)
+def test_every_choice_round_trips_through_the_url(model, choice):
+    allowed = choice.allowed(model)
+    if choice.bounds:
+        value = choice.bounds[1]
+    elif not allowed:
+        value = "a search"
+    elif choice.many:
+        value = tuple(allowed[:2])
+    else:
+        value = allowed[-1] if allowed[-1] != choice.default else allowed[0]
+    text = choice.to_param(value)
+    assert text is not None, "a value other than the default is written to the link"
+    parsed, note = choice.parse([text], model)
+    assert (parsed, note) == (value, None)
+    assert choice.to_param(choice.default) is None  # the default is left out of the link
 
 
-def test_describe():
-    assert Filters().describe() == "No filters: all records."
+def test_from_query_reads_the_sidebar_and_the_page_only(model):
+    values, notes = state.from_query(
+        {"topics": ["cybercrime"], "measure": ["projects"], "compare_by": ["countries"]},
+        model,
+        "coverage_map",
+    )
+    assert values["topics"] == ("cybercrime",) and values["measure"] == "projects"
+    assert "compare_by" not in values  # another page's choice
+    assert notes == []
+    assert state.filters_of(values) == Filters(topics=("cybercrime",))
+    assert state.to_query(values) == {"topics": "cybercrime", "measure": "projects"}
+
+
+def test_unknown_values_are_dropped_with_one_escaped_note(model):
+    bad = ",".join(f"v{i}" for i in range(5000))
+    values, notes = state.from_query(
+        {"users": [bad], "topics": ["cybercrime,[Click](https://evil.example)"]}, model, None
+    )
+    assert values["users"] == () and values["topics"] == ("cybercrime",)
+    assert len(notes) == 2  # one per parameter, however many values
+    users_note = next(n for n in notes if "'users'" in n)
+    assert "Ignored" in users_note and "'users'" in users_note
+    topics_note = next(n for n in notes if "'topics'" in n)
+    assert "\\[Click\\]" in topics_note and "[Click](" not in topics_note  # escaped
+
+
+def test_counts_of_many_dropped_values_are_stated(model):
+    values, notes = state.from_query({"topics": ["a,b,c,d,e"]}, model, None)
+    assert notes == ["Ignored 5 unknown values of 'topics' in the link: 'a', 'b', 'c' and 2 more."]
+
+
+def test_a_long_value_is_ignored_whole(model):
+    values, notes = state.from_query({"country": ["X" * 5000]}, model, "coverage_map")
+    assert values["country"] is None
+    assert notes == ["Ignored 'country' in the link: too long to be a choice."]
+
+
+def test_numbers_are_bounded(model):
+    assert state.REGISTRY["max_mappings"].parse(["9999"], model)[0] == 2  # the default
+    assert state.REGISTRY["max_mappings"].parse(["7"], model) == (7, None)
+    value, note = state.REGISTRY["max_mappings"].parse(["seven"], model)
+    assert value == 2 and "unknown value" in note
+
+
+def test_describe_states_the_page_choices(model):
+    values = {"measure": "projects", "country": "KEN", "topics": ("cybercrime",)}
+    assert state.describe(values, model, "coverage_map") == (
+        "Colour countries by: Projects; Country: Kenya."
+    )
+
+
+def test_filters_describe():
+    assert Filters().describe() == "Active mappings; no other filter."
     text = Filters(topics=("cybercrime",), kinds=("index_or_ranking",)).describe(
         {"topics": {"cybercrime": "Cybercrime"}}
     )
-    assert text == "Filtered to topics: Cybercrime; kinds: index_or_ranking."
+    assert text == "Active mappings; filtered to topics: Cybercrime; kinds: index_or_ranking."
+    with_related = Filters(include=("related",)).describe(
+        {"include": {"related": "Related efforts"}}
+    )
+    assert with_related == "Active mappings plus related efforts; no other filter."

@@ -72,7 +72,7 @@ def test_by_region_americas_and_oceania(table):
 def test_by_region_follows_the_filters(model):
     inv = model.inventory
     only = Filters(kinds=("index_or_ranking",))
-    mappings = only.apply_mappings(inv.mappings, model.mapping_regions)
+    mappings = model.filtered_mappings(only)
     rows = recommendations.by_region(model, mappings, inv.projects).set_index("region")
     assert rows["mappings"].to_dict() == {"Americas": 0, "Africa": 1, "Oceania": 1}  # gamma
 

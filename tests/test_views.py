@@ -178,18 +178,8 @@ def test_standing_alone(model):
 # Overlap ---------------------------------------------------------------------------------
 
 
-def test_overlap_takeaway(model):
-    text = overlap_view.overlap_takeaway(model, ALL)
-    assert text == (
-        "Alpha Portal and Beta Database are the most alike by topics and target users "
-        "(Jaccard 0.50)."
-    )
-    assert overlap_view.overlap_takeaway(model, ALL) is text
-    assert ("overlap_takeaway", ("alpha", "beta", "gamma")) in memo_keys(model)
-
-
 def test_overlap_comparison_by_countries(model):
-    c = overlap_view.overlap_comparison(model, ALL, "countries", "count", False)
+    c = overlap_view.overlap_comparison(model, ALL, "countries", "count", True)
     assert (c.compared, c.with_values) == (3, 3)
     assert c.membership.loc["alpha"].all()  # the global mapping covers all five
     assert sorted(c.membership.columns[c.membership.loc["beta"]]) == ["KEN", "NGA"]
@@ -200,65 +190,73 @@ def test_overlap_comparison_by_countries(model):
         ["Alpha Portal", "Beta Database", "2"],
         ["Gamma Index", "Beta Database", "1"],
     ]
+    assert list(c.shown.pairs.columns) == ["Mapping A", "Mapping B", "Items in common"]
     assert len(c.shown.long_form) == 9
-    assert list(c.shown.long_form.columns) == ["mapping_a", "mapping_b", "count"]
-    assert c.shown.figure.layout.title.text == "Shared count by countries"
-    assert overlap_view.overlap_comparison(model, ALL, "countries", "count", False) is c
-    assert ("overlap", ALL, "countries", "count", False) in memo_keys(model)
+    assert list(c.shown.long_form.columns)[:3] == ["mapping A", "mapping B", "items in common"]
+    assert c.shown.figure.layout.title.text == "Items in common by countries"
+    z = c.shown.figure.data[0].z
+    assert all(z[i][i] != z[i][i] for i in range(3))  # the diagonal is blank (NaN)
+    assert c.sentence.startswith("By countries, **Alpha Portal** and **Gamma Index** overlap")
+    assert overlap_view.overlap_comparison(model, ALL, "countries", "count", True) is c
+    assert ("overlap", ALL, "countries", "count", True) in memo_keys(model)
 
 
 def test_overlap_comparison_without_global_and_by_jaccard(model):
-    c = overlap_view.overlap_comparison(model, ALL, "countries", "jaccard", True)
+    c = overlap_view.overlap_comparison(model, ALL, "countries", "jaccard", False)
     assert (c.compared, c.with_values) == (2, 2)  # alpha is global
     assert c.shown.pairs.values.tolist() == [["Beta Database", "Gamma Index", "0.25"]]
-    every = overlap_view.overlap_comparison(model, ALL, "countries", "jaccard", False)
-    assert every.shown.pairs["value"].tolist() == ["0.60", "0.40", "0.25"]
+    every = overlap_view.overlap_comparison(model, ALL, "countries", "jaccard", True)
+    assert every.shown.pairs["Jaccard (shared / either)"].tolist() == ["0.60", "0.40", "0.25"]
 
 
-def test_overlap_comparison_by_projects_and_topics(model):
+def test_overlap_global_toggle_applies_to_countries_only(model):
     projects = overlap_view.overlap_comparison(model, ALL, "projects", "count", False)
+    assert projects.compared == 3  # alpha (global) stays: shared projects are never hidden
     assert projects.shown.first == ("alpha", "beta")  # both list p1
     assert sorted(projects.membership.columns) == ["p1", "p2", "p3", "p4"]
-    topics = overlap_view.overlap_comparison(model, ALL, "topics", "count", False)
-    assert topics.shown.pairs["value"].tolist() == ["1", "0", "0"]
+
+
+def test_overlap_lists_only_pairs_that_share_something(model):
+    topics = overlap_view.overlap_comparison(model, ALL, "topics", "count", True)
+    assert topics.shown.pairs["Items in common"].tolist() == ["1"]  # the two 0 pairs are out
+    assert topics.sentence.startswith("By topics, **Alpha Portal** and **Beta Database**")
 
 
 def test_overlap_comparison_needs_two_with_values(model):
     c = overlap_view.overlap_comparison(
-        model, Filters(topics=("culture_skills",)), "topics", "count", False
+        model, Filters(topics=("culture_skills",)), "topics", "count", True
     )
     assert (c.compared, c.with_values, c.shown) == (1, 1, None)
+    assert "Fewer than two" in c.sentence
 
 
-def test_overlap_pair(model):
-    p = overlap_view.overlap_pair(model, ALL, "countries", "count", False, "alpha", "gamma")
-    assert p.summary == {"both": 3, "only_a": 2, "only_b": 0}
-    assert p.detail[["value", "name", "status"]].values.tolist() == [
-        ["FJI", "Fiji", "both"],
-        ["KEN", "Kenya", "both"],
-        ["TON", "Tonga", "both"],
-        ["BRA", "Brazil", "only Alpha Portal"],
-        ["NGA", "Nigeria", "only Alpha Portal"],
+def test_pair_card(model):
+    card = overlap_view.pair_card(model, ALL, "alpha", "gamma")
+    assert card.table.values.tolist() == [
+        ["Countries", 3, 2, 0],
+        ["Topics", 0, 2, 1],
+        ["Target users", 0, 1, 1],
+        ["Shared projects", 0, 2, 1],
     ]
-    assert p.lists.splitlines() == [
+    assert list(card.table.columns) == [
+        "Compared by",
+        "In both",
+        "Only in Alpha Portal",
+        "Only in Gamma Index",
+    ]
+    assert card.lists["countries"].splitlines() == [
         "- **In both** (3): Fiji, Kenya, Tonga",
         "- **Only in Alpha Portal** (2): Brazil, Nigeria",
         "- **Only in Gamma Index** (0): none",
     ]
-    assert overlap_view.overlap_pair(model, ALL, "countries", "count", False, "alpha", "gamma") is p
-    key = ("overlap_pair", ALL, "countries", "count", False, "alpha", "gamma")
-    assert key in memo_keys(model)
-
-
-def test_overlap_pair_names_projects_by_title(model):
-    p = overlap_view.overlap_pair(model, ALL, "projects", "count", False, "alpha", "beta")
-    assert p.summary == {"both": 1, "only_a": 1, "only_b": 1}
-    assert dict(zip(p.detail["value"], p.detail["name"], strict=True)) == {
-        "p1": "Kenya Cybercrime Training",
-        "p3": "Pacific Strategy Support",
-        "p4": "Nigeria Cyber Law",
+    projects = card.detail[card.detail["compared by"] == "Shared projects"]
+    assert set(projects["item"]) == {
+        "Kenya Cybercrime Training",
+        "Pacific Strategy Support",
+        "Pacific Skills",
     }
-    assert isinstance(p.detail, pd.DataFrame)
+    assert list(card.detail.columns) == ["compared by", "item", "status"]
+    assert overlap_view.pair_card(model, ALL, "alpha", "gamma") is card
 
 
 # Topics ----------------------------------------------------------------------------------

@@ -32,9 +32,8 @@ def _query(url: str) -> dict[str, list[str]]:
 
 def _expected(model, filters: Filters) -> dict[str, str]:
     """Home's headline numbers under `filters`, computed by the core."""
-    inv = model.inventory
-    mappings = filters.apply_mappings(inv.mappings, model.mapping_regions)
-    projects = filters.apply_projects(inv.projects, model.project_regions)
+    mappings = model.filtered_mappings(filters)
+    projects = model.filtered_projects(filters)
     return {"Mapping efforts": str(len(mappings)), "Projects listed": str(len(projects))}
 
 

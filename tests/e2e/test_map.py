@@ -33,11 +33,12 @@ LARGE = {"BRA": (-52.0, -10.0), "RUS": (95.0, 62.0), "AUS": (134.0, -25.0), "DZA
 
 @pytest.fixture(scope="module")
 def mappings_per_country(model) -> pd.Series:
-    """What the page colours by default: number of mappings covering each country."""
-    counted = model.filtered_mappings(Filters())["id"]  # active mappings, the default
-    cov = model.coverage[model.coverage["mapping_id"].isin(counted)]
-    summary = coverage.country_summary(cov, model.inventory.projects, model.countries)
-    return summary.set_index("iso3")["mappings"]
+    """What the page colours by default: regional and country-specific mappings per country
+    (global mappings cover every country alike; the sentence names them)."""
+    counted = model.filtered_mappings(Filters())  # active mappings, the default
+    regional = counted.loc[~coverage.is_global(counted), "id"]
+    cov = model.coverage[model.coverage["mapping_id"].isin(regional)]
+    return coverage.coverage_counts(cov, model.countries["iso3"])
 
 
 @pytest.fixture(scope="module")

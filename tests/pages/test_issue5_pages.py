@@ -29,39 +29,39 @@ def test_cooperation_network_case_study_and_stand_alone():
     assert not at.exception, at.exception
     assert at.title[0].value == "Who already cooperates?"
     # One view at a time: the network first, with its legend.
-    assert at.button_group(key="coop_view").value == "Network"
+    assert at.button_group(key="coop_view").value == "links"
     assert len(at.get("plotly_chart")) == 1 and not at.dataframe
     legend = " ".join(h.proto.body for h in at.get("html"))
     assert "Kind of mapping" in legend and "Kind of link" in legend
     assert "1 links among 3 mappings" in _text(at)
 
-    at.button_group(key="coop_view").set_value("Case studies").run()
+    at.button_group(key="coop_view").set_value("cases").run()
     assert not at.exception, at.exception
     assert not at.get("plotly_chart")
-    assert at.selectbox(key="coop_link").value == "alpha-beta"
+    assert at.selectbox(key="case").value == "alpha-beta"
     text = _text(at)
     assert "**Alpha Portal → Beta Database: Data sharing (2023)**" in text
     assert "Alpha and Beta exchange project records." in text
     assert "Source: <https://example.org/coop>" in text
-    assert _labels(at) == ["Download CSV: cooperation links (1 rows)"]
+    assert _labels(at) == ["Download CSV: cooperation links (1 row)"]
 
-    at.button_group(key="coop_view").set_value("Standing alone").run()
+    at.button_group(key="coop_view").set_value("alone").run()
     assert not at.exception, at.exception
     assert "1 of 3 mappings have no known link" in _text(at)
     assert list(at.dataframe[0].value["name"]) == ["Gamma Index"]
-    assert _labels(at) == ["Download CSV: mappings with no known link (1 rows)"]
+    assert _labels(at) == ["Download CSV: mappings with no known link (1 row)"]
 
 
 def test_cooperation_filter_by_kind_of_link():
-    at = run_page("cooperation", coop_kinds=["cross_listing"])
+    at = run_page("cooperation", {"link_kinds": "cross_listing"})
     assert not at.exception
     assert at.get("plotly_chart")  # the network still shows the mappings
-    at.button_group(key="coop_view").set_value("Case studies").run()
+    at.button_group(key="coop_view").set_value("cases").run()
     assert any("No cooperation link of these kinds" in i.value for i in at.info)
 
 
 def test_cooperation_size_by_projects():
-    at = run_page("cooperation", coop_size="projects")
+    at = run_page("cooperation", {"node_size": "projects"})
     assert not at.exception
     assert "Size: projects" in _text(at)
 
@@ -93,22 +93,22 @@ def test_gaps_page_default_question():
     assert list(at.dataframe[1].value["country"]) == ["Brazil"]
     # One answer at a time: the countries (per region as a table with bars, the table, the
     # sources), with no plotly chart.
-    assert at.button_group(key="gaps_view").value == "Countries"
+    assert at.button_group(key="gaps_view").value == "countries"
     assert not at.get("plotly_chart")
     assert len(at.dataframe) == 2  # per region, the countries; the sources are a list
     assert any("([source](<https://example.org/ldc>))" in m.value for m in at.markdown)
     assert at.dataframe[0].value.to_dict("list") == {"region": ["Americas"], "countries": [1]}
-    assert _labels(at) == ["Download CSV: gap countries (1 rows)"]
+    assert _labels(at) == ["Download CSV: gap countries (1 row)"]
 
 
 def test_gaps_page_other_answers_one_at_a_time():
     at = run_page("gaps")
-    at.button_group(key="gaps_view").set_value("Regions × topics").run()
+    at.button_group(key="gaps_view").set_value("regions").run()
     assert not at.exception, at.exception
     assert len(at.get("plotly_chart")) == 1  # projects per region x topic
     assert _labels(at) == ["Download CSV: region topic gaps (5 rows)"]
     assert "Brazil" not in _text(at)  # the countries' answer is not built or shown
-    at.button_group(key="gaps_view").set_value("Summary by region").run()
+    at.button_group(key="gaps_view").set_value("summary").run()
     assert not at.exception, at.exception
     assert not at.get("plotly_chart")
     assert _labels(at) == [
@@ -120,10 +120,7 @@ def test_gaps_page_other_answers_one_at_a_time():
 def test_gaps_answers_the_ldc_cybercrime_question():
     at = run_page(
         "gaps",
-        gap_group="ldc",
-        gap_topic="cybercrime",
-        gap_max_mappings=2,
-        gap_regional=False,
+        {"group": "ldc", "topic": "cybercrime", "max_mappings": "2", "regional_only": "no"},
     )
     assert not at.exception
     assert at.markdown[0].value == (
@@ -140,7 +137,7 @@ def test_gaps_answers_the_ldc_cybercrime_question():
 
 
 def test_gaps_group_missing_from_the_data_is_said_not_failed():
-    at = run_page("gaps", gap_group="sids")
+    at = run_page("gaps", {"group": "sids"})
     assert not at.exception
     assert any("is not in the shipped data" in i.value for i in at.info)
     assert any("No country meets these conditions" in i.value for i in at.info)
@@ -148,14 +145,14 @@ def test_gaps_group_missing_from_the_data_is_said_not_failed():
 
 def test_gaps_controls_change_the_list():
     at = run_page("gaps")
-    at.number_input(key="gap_max_projects").set_value(1).run()
+    at.number_input(key="max_projects").set_value(1).run()
     assert not at.exception
     assert len(at.dataframe[1].value) == 5
     assert at.dataframe[0].value["countries"].sum() == 5  # the same countries per region
 
 
 def test_gaps_recommendations_markdown():
-    at = run_page("gaps", gaps_view="Summary by region")
+    at = run_page("gaps", {"gaps_view": "summary"})
     summary = [m.value for m in at.markdown if "**Mapped by**" in m.value]
     assert summary and "## Africa (2 countries)" in summary[0]
 

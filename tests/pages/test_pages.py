@@ -56,13 +56,13 @@ def test_empty_state_in_words():
 def test_unknown_url_value_is_reported_not_crashing():
     at = run_page("home", {"topics": "cybercrime,nonsense"})
     assert not at.exception
-    assert any("Ignored unknown topics 'nonsense'" in w.value for w in at.warning)
-    assert at.multiselect(key="filter_topics").value == ["cybercrime"]
+    assert any("unknown value of 'topics' in the link: 'nonsense'" in w.value for w in at.warning)
+    assert at.multiselect(key="topics").value == ["cybercrime"]
 
 
 def test_filters_write_back_to_url():
     at = run_page("home")
-    at.multiselect(key="filter_users").select("civil_society").run()
+    at.multiselect(key="users").select("civil_society").run()
     assert at.query_params["users"] == "civil_society"
     assert at.metric[0].value == "1"
     at.button(key="reset_filters").click().run()
@@ -71,7 +71,7 @@ def test_filters_write_back_to_url():
 
 
 def test_coverage_map_has_map_and_country_panel():
-    at = run_page("coverage_map", map_country="KEN")
+    at = run_page("coverage_map", {"country": "KEN"})
     assert not at.exception
     assert at.get("deck_gl_json_chart")
     assert at.subheader[0].value == "Kenya"
@@ -81,8 +81,9 @@ def test_coverage_map_has_map_and_country_panel():
 def test_coverage_map_footprint_and_projects_measure():
     at = run_page("coverage_map", {"regions": "m49_009"})
     assert not at.exception
-    at.radio(key="map_measure").set_value("projects").run()
+    at.radio(key="measure").set_value("projects").run()
     assert not at.exception
+    assert at.query_params["measure"] == "projects"
 
 
 def test_topics_one_view_at_a_time():
@@ -90,57 +91,72 @@ def test_topics_one_view_at_a_time():
     assert len(at.get("plotly_chart")) == 1  # only the chosen view is built and sent
     assert not at.dataframe
     views = {
-        "Region × topic": ("plotly_chart", 1),
-        "Target users × topic": ("plotly_chart", 1),
-        "How mappings categorise": ("dataframe", 1),  # the crosswalk
+        "users": ("plotly_chart", 1),  # mapping x target users
+        "regions": ("plotly_chart", 1),
+        "users_topics": ("plotly_chart", 1),
+        "crosswalk": ("dataframe", 1),
     }
     for view, (element, n) in views.items():
         at.button_group(key="topics_view").set_value(view).run()
         assert not at.exception
         assert len(at.get(element)) == n, view
-    at.button_group(key="topics_view").set_value("Region × topic").run()
-    at.radio(key="region_topic_of").set_value("projects").run()
+        assert at.query_params["topics_view"] == view
+    at.button_group(key="topics_view").set_value("regions").run()
+    at.radio(key="count_of").set_value("projects").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1
 
 
-@pytest.mark.parametrize("dim", ["countries", "topics", "target_users", "projects"])
+def test_topics_view_opens_from_the_link():
+    at = run_page("topics", {"topics_view": "users"})
+    assert at.button_group(key="topics_view").value == "users"
+    assert "Target users each mapping serves" in at.get("plotly_chart")[0].proto.spec
+
+
+@pytest.mark.parametrize("dim", ["countries", "topics", "users", "projects"])
 @pytest.mark.parametrize("metric", ["count", "jaccard", "overlap"])
 def test_overlap_dimensions_and_metrics(dim, metric):
-    at = run_page("overlap", ov_dim=dim, ov_metric=metric)
+    at = run_page("overlap", {"compare_by": dim, "metric": metric, "with_global": "yes"})
     assert not at.exception
     assert at.get("plotly_chart")
+    assert at.markdown[0].value.startswith("By ")  # the sentence follows the dimension
 
 
-def test_overlap_pair_drilldown():
-    at = run_page("overlap", ov_dim="countries", pair_a="beta", pair_b="gamma")
-    assert not at.metric  # the matrix first, one view at a time
-    at.button_group(key="ov_view").set_value("Compare two mappings").run()
-    assert [m.value for m in at.metric] == ["1", "1", "2"]  # KEN; NGA; FJI, TON
-    assert not at.get("plotly_chart") and not at.table
+def test_overlap_pair_card_compares_every_dimension():
+    at = run_page("overlap", {"compare_by": "countries", "pair": "beta,gamma"})
+    assert not at.exception
+    card = at.dataframe[0].value
+    assert list(card["Compared by"]) == ["Countries", "Topics", "Target users", "Shared projects"]
+    row = card.set_index("Compared by").loc["Countries"]
+    assert (row["In both"], row["Only in Beta Database"], row["Only in Gamma Index"]) == (1, 1, 2)
+    assert at.query_params["pair"] == "beta,gamma"
 
 
 def test_overlap_opens_on_the_most_overlapping_pair():
-    at = run_page("overlap", ov_dim="countries", ov_no_global=False)
-    first = at.table[0].value.iloc[0]  # the top row of "Most overlapping pairs"
-    at.button_group(key="ov_view").set_value("Compare two mappings").run()
-    shown = []
-    for key in ("pair_a", "pair_b"):
-        box = at.selectbox(key=key)
-        shown.append(box.options[box.index])  # the label of the chosen mapping
-    assert shown == [first["mapping_a"], first["mapping_b"]]
+    at = run_page("overlap", {"compare_by": "countries", "with_global": "yes"})
+    first = at.table[0].value.iloc[0]  # the top row of the pairs that overlap most
+    names = {"alpha": "Alpha Portal", "beta": "Beta Database", "gamma": "Gamma Index"}
+    chosen = [names[v] for v in at.multiselect(key="pair").value]
+    assert chosen == [first["Mapping A"], first["Mapping B"]]
+    assert list(at.table[0].value.columns) == [
+        "Mapping A",
+        "Mapping B",
+        "Jaccard (shared / either)",
+    ]
 
 
-def test_overlap_says_when_only_global_mappings_have_values():
-    # Two mappings pass these filters: alpha (global) and beta, both listing projects.
-    only = {"kinds": "knowledge_portal,project_database"}
-    at = run_page("overlap", only, ov_dim="projects", ov_no_global=True)
+def test_overlap_lists_no_pair_that_shares_nothing():
+    at = run_page("overlap", {"compare_by": "topics", "metric": "count"})
+    pairs = at.table[0].value
+    assert (pairs["Items in common"].astype(float) > 0).all()
+
+
+def test_overlap_shared_projects_are_not_hidden_by_the_global_toggle():
+    # alpha (global) and beta list p1; the toggle about countries does not apply to projects.
+    at = run_page("overlap", {"compare_by": "projects", "with_global": "no"})
     assert not at.exception
-    message = " ".join(i.value for i in at.info)
-    assert "Fewer than two of these mappings have known shared projects" in message
-    assert "Switch off “Leave out global mappings”" in message
-    at = run_page("overlap", only, ov_dim="projects", ov_no_global=False)
-    assert at.get("plotly_chart") and not at.info
+    assert at.get("plotly_chart")
+    assert not at.get("toggle")
 
 
 def test_overlap_needs_two_mappings():
@@ -150,11 +166,15 @@ def test_overlap_needs_two_mappings():
 
 def test_explore_search_and_compare():
     at = run_page("explore")
+    at.button_group(key="explore_view").set_value("projects").run()
     at.text_input(key="search_projects").input("pacific").run()
     assert not at.exception
     assert "2 of 4 projects" in " ".join(c.value for c in at.caption)
+    assert at.query_params["search_projects"] == "pacific"
+    at.button_group(key="explore_view").set_value("compare").run()
     at.multiselect(key="compare").select("alpha").select("beta").run()
     assert not at.exception
+    assert at.query_params["compare"] == "alpha,beta"
 
 
 def test_method_shows_sources_and_clean_report():
@@ -163,13 +183,13 @@ def test_method_shows_sources_and_clean_report():
 
 
 def test_overlap_without_global_mappings():
-    at = run_page("overlap", ov_dim="countries", ov_no_global=True)
+    at = run_page("overlap", {"compare_by": "countries"})
     assert not at.exception
     assert "2 mappings with known countries" in " ".join(c.value for c in at.caption)
 
 
 def test_coverage_map_regional_measure():
     at = run_page("coverage_map")
-    at.radio(key="map_measure").set_value("regional").run()
+    at.radio(key="measure").set_value("regional").run()
     assert not at.exception
     assert "regional or national mappings covering" in " ".join(c.value for c in at.caption)

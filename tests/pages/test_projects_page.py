@@ -16,15 +16,15 @@ def test_listed_by_several():
     assert at.get("download_button")
 
 
-@pytest.mark.parametrize("section", ["Duplicate check", "Who funds what, where"])
+@pytest.mark.parametrize("section", ["duplicates", "funders"])
 def test_sections_render(section):
-    at = run_page("projects", projects_section=section)
+    at = run_page("projects", {"projects_view": section})
     assert not at.exception
     assert at.get("download_button")
 
 
 def test_funding_flows_chart():
-    at = run_page("projects", projects_section="Who funds what, where")
+    at = run_page("projects", {"projects_view": "funders"})
     assert at.get("plotly_chart")
 
 
@@ -34,7 +34,7 @@ def test_filters_apply():
 
 
 def test_check_a_list_asks_for_a_file():
-    at = run_page("projects", projects_section="Check a list")
+    at = run_page("projects", {"projects_view": "check"})
     assert not at.exception
     assert any("Upload another mapping's project list" in m.value for m in at.markdown)
     assert not at.dataframe  # nothing to show before a file is given

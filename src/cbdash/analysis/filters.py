@@ -1,40 +1,35 @@
-"""The sidebar filters as one frozen value: read from and written to readable URL
-query parameters (`?users=csirts_technical&topics=cybercrime`), applied to mappings and
-projects, and described in a sentence for chart captions.
+"""The sidebar filters as one frozen value, and the one implementation of what each filter
+does (`mapping_mask`, `project_mask`), over membership matrices built once per model.
 
 Within one filter the chosen values are alternatives (any of them); different filters
 must all hold. Mapping attributes (kind, access, export, confidence) narrow the mappings
 only; topics, target users and regions narrow both mappings and projects.
 
 Which efforts count: by default only active mappings (role `mapping`, status `active`);
-`include` adds archived mappings, related efforts (hubs, funds, training centres, projects,
-trackers) or proposals, each switched in by name, never mixed in silently.
+`include` adds archived mappings, related efforts (hubs, funds, training centres, project
+portfolios, projects, trackers) or proposals, each switched in by name, never mixed in
+silently. How a filter is read from a link and drawn is declared in cbdash.present.state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
+import numpy as np
 import pandas as pd
 
-PARAM_SEPARATOR = ","
 UNKNOWN = "unknown"
 INCLUDE_CHOICES = ("archived", "related", "proposal")
-
-
-def counted(mappings: pd.DataFrame, include: tuple[str, ...] = ()) -> pd.Series:
-    """Which mappings count: active mappings, plus the kinds of effort `include` names
-    (archived mappings, related efforts, proposals)."""
-    role, status = mappings["role"], mappings["status"]
-    mask = (role == "mapping") & (status == "active")
-    if "archived" in include:
-        mask |= (role == "mapping") & (status == "archived")
-    if "related" in include:
-        mask |= (role == "related") & (status != "proposal")
-    if "proposal" in include:
-        mask |= status == "proposal"
-    return mask.fillna(False).astype(bool)
+# List-valued filters (any of the chosen values among the row's) and the frames they narrow.
+LIST_FILTERS = {"users": "target_users", "topics": "topics", "regions": "regions"}
+# Mapping attributes: one value per mapping, a missing value counts as "unknown".
+MAPPING_ATTRIBUTES = {
+    "kinds": "kind",
+    "access": "access",
+    "export": "data_export",
+    "confidence": "confidence",
+}
 
 
 @dataclass(frozen=True)
@@ -55,30 +50,6 @@ class Filters:
         """Filter names, which are also the URL parameter names."""
         return [f.name for f in fields(cls)]
 
-    @classmethod
-    def from_query(
-        cls, params: Mapping[str, str | list[str]], allowed: Mapping[str, set[str]]
-    ) -> tuple[Filters, list[str]]:
-        """Filters from query parameters; unknown values are dropped and listed as messages."""
-        chosen: dict[str, tuple[str, ...]] = {}
-        problems: list[str] = []
-        for name in cls.names():
-            raw = params.get(name)
-            if raw is None:
-                continue
-            parts = raw if isinstance(raw, list) else [raw]
-            values = [v.strip() for p in parts for v in str(p).split(PARAM_SEPARATOR) if v.strip()]
-            good = [v for v in values if v in allowed.get(name, set())]
-            problems += [
-                f"Ignored unknown {name} '{v}' in the link." for v in values if v not in good
-            ]
-            chosen[name] = tuple(dict.fromkeys(good))
-        return cls(**chosen), problems
-
-    def to_query(self) -> dict[str, str]:
-        """Readable query parameters for the chosen values (empty filters left out)."""
-        return {n: PARAM_SEPARATOR.join(getattr(self, n)) for n in self.names() if getattr(self, n)}
-
     def with_values(self, **values: tuple[str, ...]) -> Filters:
         """A copy with some filters changed."""
         return replace(self, **values)
@@ -88,63 +59,113 @@ class Filters:
         """True when at least one filter restricts the data."""
         return any(getattr(self, n) for n in self.names())
 
-    def apply_mappings(self, mappings: pd.DataFrame, mapping_regions: pd.DataFrame) -> pd.DataFrame:
-        """Mappings that pass every filter. `mapping_regions` is (mapping_id, region_id)."""
-        mask = counted(mappings, self.include)
-        mask &= _any_of(mappings["target_users"], self.users)
-        mask &= _any_of(mappings["topics"], self.topics)
-        mask &= _one_of(mappings["kind"], self.kinds)
-        mask &= _one_of(mappings["access"], self.access)
-        mask &= _one_of(mappings["data_export"], self.export)
-        mask &= _one_of(mappings["confidence"], self.confidence)
-        if self.regions:
-            ids = set(
-                mapping_regions.loc[mapping_regions["region_id"].isin(self.regions), "mapping_id"]
-            )
-            mask &= _in(mappings["id"], ids)
-        return mappings[mask]
-
-    def apply_projects(self, projects: pd.DataFrame, project_regions: pd.DataFrame) -> pd.DataFrame:
-        """Projects that pass the topic, target-user and region filters."""
-        mask = pd.Series(True, index=projects.index)
-        mask &= _any_of(projects["target_users"], self.users)
-        mask &= _any_of(projects["topics"], self.topics)
-        if self.regions:
-            ids = set(
-                project_regions.loc[project_regions["region_id"].isin(self.regions), "project_id"]
-            )
-            mask &= _in(projects["project_id"], ids)
-        return projects[mask]
-
     def describe(self, labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
         """A sentence for captions, e.g. 'Filtered to topics: Cybercrime; kinds: Index.'"""
-        if not self.active:
-            return "No filters: all records."
-        labels = labels or {}
-        parts = []
+        counted = "Active mappings" + (
+            " plus " + ", ".join(labels_of(labels, "include", self.include)).lower()
+            if self.include
+            else ""
+        )
+        restrictions = []
         for name in self.names():
             values = getattr(self, name)
-            if values:
-                names = [labels.get(name, {}).get(v, v) for v in values]
-                parts.append(f"{name.replace('_', ' ')}: {' or '.join(names)}")
-        return "Filtered to " + "; ".join(parts) + "."
+            if values and name != "include":
+                names = labels_of(labels, name, values)
+                restrictions.append(f"{name.replace('_', ' ')}: {' or '.join(names)}")
+        if not restrictions:
+            return f"{counted}; no other filter."
+        return f"{counted}; filtered to " + "; ".join(restrictions) + "."
 
 
-def _any_of(series: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
-    if not chosen:
-        return pd.Series(True, index=series.index)
-    wanted = set(chosen)
-    hits = [not wanted.isdisjoint(values) for values in series.to_numpy(dtype=object)]
-    return pd.Series(hits, index=series.index, dtype=bool)
+def labels_of(
+    labels: Mapping[str, Mapping[str, str]] | None, name: str, values: Sequence[str]
+) -> list[str]:
+    """Display labels of the values of filter `name`."""
+    table = (labels or {}).get(name, {})
+    return [table.get(v, v) for v in values]
 
 
-def _in(series: pd.Series, ids: set[str]) -> pd.Series:
-    """`series.isin(ids)` on Python objects: pandas' Arrow-backed strings look up a large
-    set value by value, ten times slower."""
-    return series.astype(object).isin(ids)
+def counted(mappings: pd.DataFrame, include: Sequence[str] = ()) -> pd.Series:
+    """Which mappings count: active mappings, plus the kinds of effort `include` names
+    (archived mappings, related efforts, proposals)."""
+    role, status = mappings["role"], mappings["status"]
+    mask = (role == "mapping") & (status == "active")
+    if "archived" in include:
+        mask |= (role == "mapping") & (status == "archived")
+    if "related" in include:
+        mask |= (role == "related") & (status != "proposal")
+    if "proposal" in include:
+        mask |= status == "proposal"
+    return mask.fillna(False).astype(bool)
 
 
-def _one_of(series: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
-    if not chosen:
-        return pd.Series(True, index=series.index)
-    return series.fillna(UNKNOWN).isin(chosen)
+@dataclass(frozen=True)
+class MembershipIndex:
+    """Boolean matrices rows x values for the list-valued filter columns of one frame
+    (row-aligned with it), so that "any of these values" is a column lookup."""
+
+    n_rows: int
+    columns: dict[str, tuple[pd.Index, np.ndarray]]
+
+    def any_of(self, column: str, chosen: Sequence[str]) -> np.ndarray:
+        """Rows holding any of `chosen` in `column` (every row when nothing is chosen)."""
+        if not chosen:
+            return np.ones(self.n_rows, dtype=bool)
+        values, matrix = self.columns[column]
+        found = values.get_indexer(list(chosen))
+        return matrix[:, found[found >= 0]].any(axis=1)
+
+    @classmethod
+    def of(
+        cls, frame: pd.DataFrame, id_col: str, regions: pd.DataFrame, region_id_col: str
+    ) -> MembershipIndex:
+        """The index of `frame` for target users, topics (list columns) and regions (the
+        long table `regions`: id_col -> region_id)."""
+        columns = {
+            "target_users": cls._lists(frame, "target_users"),
+            "topics": cls._lists(frame, "topics"),
+        }
+        ids = pd.Index(frame[id_col].to_numpy(dtype=object))
+        rows = ids.get_indexer(regions[region_id_col].to_numpy(dtype=object))
+        columns["regions"] = cls._matrix(
+            len(frame), rows, regions["region_id"].to_numpy(dtype=object)
+        )
+        return cls(len(frame), columns)
+
+    @staticmethod
+    def _matrix(
+        n_rows: int, rows: np.ndarray, values: Sequence[str]
+    ) -> tuple[pd.Index, np.ndarray]:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        matrix = np.zeros((n_rows, len(uniques)), dtype=bool)
+        keep = (rows >= 0) & (codes >= 0)
+        matrix[rows[keep], codes[keep]] = True
+        return pd.Index(uniques, dtype=object), matrix
+
+    @classmethod
+    def _lists(cls, frame: pd.DataFrame, column: str) -> tuple[pd.Index, np.ndarray]:
+        lists = frame[column].to_numpy(dtype=object)
+        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+        rows = np.repeat(np.arange(len(frame)), lengths)
+        values = [v for items in lists for v in items]
+        return cls._matrix(len(frame), rows, values)
+
+
+def mapping_mask(mappings: pd.DataFrame, index: MembershipIndex, filters: Filters) -> np.ndarray:
+    """Which mappings pass every filter (row-aligned with `mappings`, whose index is `index`)."""
+    mask = counted(mappings, filters.include).to_numpy().copy()
+    for name, column in LIST_FILTERS.items():
+        mask &= index.any_of(column, getattr(filters, name))
+    for name, column in MAPPING_ATTRIBUTES.items():
+        chosen = getattr(filters, name)
+        if chosen:
+            mask &= mappings[column].fillna(UNKNOWN).isin(chosen).to_numpy()
+    return mask
+
+
+def project_mask(index: MembershipIndex, filters: Filters) -> np.ndarray:
+    """Which projects pass the topic, target-user and region filters."""
+    mask = np.ones(index.n_rows, dtype=bool)
+    for name, column in LIST_FILTERS.items():
+        mask &= index.any_of(column, getattr(filters, name))
+    return mask

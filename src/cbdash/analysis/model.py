@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from cbdash.analysis import coverage, regions
-from cbdash.analysis.filters import INCLUDE_CHOICES, UNKNOWN, Filters, counted
+from cbdash.analysis.filters import (
+    INCLUDE_CHOICES,
+    Filters,
+    MembershipIndex,
+    mapping_mask,
+    project_mask,
+)
 from cbdash.data import geo
 from cbdash.data.countries import country_name
 from cbdash.data.inventory import Inventory, load_inventory
@@ -125,38 +131,30 @@ class Model:
         return self.derived("mapping_names", lambda: dict(zip(m["id"], m["name"], strict=True)))
 
     def filtered_mappings(self, filters: Filters) -> pd.DataFrame:
-        """`filters.apply_mappings(inventory.mappings, mapping_regions)`, the same rows, from
-        membership matrices built once (no per-row Python on each rerun), kept per filters."""
+        """The mappings that pass `filters` (cbdash.analysis.filters.mapping_mask, over
+        membership matrices built once per model), kept per filter state."""
         return self.memo(("filtered_mappings", filters), lambda: self._filter_mappings(filters))
 
     def _filter_mappings(self, filters: Filters) -> pd.DataFrame:
         m = self.inventory.mappings
-        index = self.derived("mapping_index", lambda: _MembershipIndex.of_mappings(self))
-        mask = counted(m, filters.include).to_numpy().copy()
-        mask &= index.any_of("target_users", filters.users)
-        mask &= index.any_of("topics", filters.topics)
-        mask &= index.any_of("regions", filters.regions)
-        for column, chosen in (
-            ("kind", filters.kinds),
-            ("access", filters.access),
-            ("data_export", filters.export),
-            ("confidence", filters.confidence),
-        ):
-            if chosen:
-                mask &= m[column].fillna(UNKNOWN).isin(chosen).to_numpy()
-        return m[mask]
+        index = self.derived(
+            "mapping_index",
+            lambda: MembershipIndex.of(m, "id", self.mapping_regions, "mapping_id"),
+        )
+        return m[mapping_mask(m, index, filters)]
 
     def filtered_projects(self, filters: Filters) -> pd.DataFrame:
-        """`filters.apply_projects(inventory.projects, project_regions)`, the same rows, from
-        membership matrices built once, kept per filters."""
+        """The projects that pass `filters` (cbdash.analysis.filters.project_mask), kept per
+        filter state."""
         return self.memo(("filtered_projects", filters), lambda: self._filter_projects(filters))
 
     def _filter_projects(self, filters: Filters) -> pd.DataFrame:
-        index = self.derived("project_index", lambda: _MembershipIndex.of_projects(self))
-        mask = index.any_of("target_users", filters.users)
-        mask &= index.any_of("topics", filters.topics)
-        mask &= index.any_of("regions", filters.regions)
-        return self.inventory.projects[mask]
+        p = self.inventory.projects
+        index = self.derived(
+            "project_index",
+            lambda: MembershipIndex.of(p, "project_id", self.project_regions, "project_id"),
+        )
+        return p[project_mask(index, filters)]
 
     def project_mask(self, projects: pd.DataFrame) -> np.ndarray:
         """Which rows of `inventory.projects` are in `projects` (rows of it, same index), as
@@ -251,71 +249,3 @@ def _country_table(points: pd.DataFrame, shapes: pd.DataFrame, inv: Inventory) -
     un = inv.country_groups.loc[inv.country_groups["group_id"].isin(UN_GROUPS), "iso3"]
     table["un_member"] = table["iso3"].isin(set(un))
     return table.sort_values("name").reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class _MembershipIndex:
-    """Boolean matrices rows x values for the list-valued filter columns of one frame
-    (row-aligned with it), so that "any of these values" is a column lookup."""
-
-    n_rows: int
-    columns: dict[str, tuple[pd.Index, np.ndarray]]
-
-    def any_of(self, column: str, chosen: Sequence[str]) -> np.ndarray:
-        if not chosen:
-            return np.ones(self.n_rows, dtype=bool)
-        values, matrix = self.columns[column]
-        found = values.get_indexer(list(chosen))
-        return matrix[:, found[found >= 0]].any(axis=1)
-
-    @staticmethod
-    def _matrix(
-        n_rows: int, rows: np.ndarray, values: Sequence[str]
-    ) -> tuple[pd.Index, np.ndarray]:
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-        matrix = np.zeros((n_rows, len(uniques)), dtype=bool)
-        keep = (rows >= 0) & (codes >= 0)
-        matrix[rows[keep], codes[keep]] = True
-        return pd.Index(uniques, dtype=object), matrix
-
-    @classmethod
-    def _lists(cls, frame: pd.DataFrame, column: str) -> tuple[pd.Index, np.ndarray]:
-        lists = frame[column].to_numpy(dtype=object)
-        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
-        rows = np.repeat(np.arange(len(frame)), lengths)
-        values = [v for items in lists for v in items]
-        return cls._matrix(len(frame), rows, values)
-
-    @classmethod
-    def _long(
-        cls, frame: pd.DataFrame, id_col: str, long: pd.DataFrame, long_id: str, value: str
-    ) -> tuple[pd.Index, np.ndarray]:
-        ids = pd.Index(frame[id_col].to_numpy(dtype=object))
-        rows = ids.get_indexer(long[long_id].to_numpy(dtype=object))
-        return cls._matrix(len(frame), rows, long[value].to_numpy(dtype=object))
-
-    @classmethod
-    def of_mappings(cls, model: Model) -> _MembershipIndex:
-        m = model.inventory.mappings
-        return cls(
-            len(m),
-            {
-                "target_users": cls._lists(m, "target_users"),
-                "topics": cls._lists(m, "topics"),
-                "regions": cls._long(m, "id", model.mapping_regions, "mapping_id", "region_id"),
-            },
-        )
-
-    @classmethod
-    def of_projects(cls, model: Model) -> _MembershipIndex:
-        p = model.inventory.projects
-        return cls(
-            len(p),
-            {
-                "target_users": cls._lists(p, "target_users"),
-                "topics": cls._lists(p, "topics"),
-                "regions": cls._long(
-                    p, "project_id", model.project_regions, "project_id", "region_id"
-                ),
-            },
-        )

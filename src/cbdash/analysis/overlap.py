@@ -46,8 +46,8 @@ def ordered(matrix: pd.DataFrame) -> pd.DataFrame:
 
 def pair_detail(membership: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """Values covered by mapping a and/or b: columns value, in_a, in_b, status."""
-    in_a = membership.loc[a]
-    in_b = membership.loc[b]
+    in_a = membership.loc[a].astype(bool)
+    in_b = membership.loc[b].astype(bool)
     keep = in_a | in_b
     status = np.where(in_a & in_b, "both", np.where(in_a, f"only {a}", f"only {b}"))
     table = pd.DataFrame(
@@ -61,8 +61,8 @@ def pair_detail(membership: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
 def pair_summary(membership: pd.DataFrame, a: str, b: str) -> dict[str, int]:
     """Counts for a pair: both, only_a, only_b."""
-    in_a = membership.loc[a].to_numpy()
-    in_b = membership.loc[b].to_numpy()
+    in_a = membership.loc[a].to_numpy(dtype=bool)
+    in_b = membership.loc[b].to_numpy(dtype=bool)
     return {
         "both": int((in_a & in_b).sum()),
         "only_a": int((in_a & ~in_b).sum()),

@@ -97,11 +97,17 @@ def mapping_topic_matrix(
     mappings: pd.DataFrame, topics: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """0/1 matrix mapping id x topic, ordered by totals (busiest first)."""
+    return mapping_value_matrix(mappings, "topics", "topic", topics)
+
+
+def mapping_value_matrix(
+    mappings: pd.DataFrame, list_col: str, name: str, values: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """0/1 matrix mapping id x value of list column `list_col` (e.g. target_users), with
+    columns named `name`, ordered by totals (busiest first)."""
     ids, codes = _items(mappings, "id")
-    columns, matrix = _matrix(*_pairs(mappings, "topics", codes), len(ids), topics)
-    frame = pd.DataFrame(
-        matrix.astype(int), index=ids.rename("id"), columns=columns.rename("topic")
-    )
+    columns, matrix = _matrix(*_pairs(mappings, list_col, codes), len(ids), values)
+    frame = pd.DataFrame(matrix.astype(int), index=ids.rename("id"), columns=columns.rename(name))
     return order_by_totals(frame)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +21,16 @@ from cbdash.analysis.model import Model, build_model
 from cbdash.analysis.projects import clusters as project_clusters
 from cbdash.analysis.topics import value_counts
 from cbdash.data.files import default_data_dir
+from cbdash.present import state
 from cbdash.present.charts import png_config
 from cbdash.present.export import file_name, to_csv
+from cbdash.text import plural
 from cbdash.ui.internals import KeptFigure, leave_legacy_pages_mode
 
 TABLE_ROWS = 500  # rows of a table sent to the browser; downloads hold every row
 ICON = str(Path(__file__).parent / "assets" / "icon.png")
 FRAME_FILTERS = "frame_filters"
-FILTER_LABELS = {
-    "users": "Target users",
-    "topics": "Topics",
-    "kinds": "Kind of mapping",
-    "regions": "Regions covered",
-    "access": "Access",
-    "export": "Data export",
-    "confidence": "Confidence of the record",
-    "include": "Also count",
-}
+LINK_NOTES = "link_notes"
 
 
 def data_dir() -> Path:
@@ -73,13 +66,9 @@ def get_model() -> Model:
     return _cached_model(str(path), _stamp(path))
 
 
-def _key(name: str) -> str:
-    return f"filter_{name}"
-
-
 def _reset() -> None:
-    for name in Filters.names():
-        st.session_state[_key(name)] = []
+    for choice in state.SIDEBAR:
+        st.session_state[choice.key] = []
 
 
 def _option_counts(model: Model) -> dict[str, dict[str, int]]:
@@ -88,6 +77,7 @@ def _option_counts(model: Model) -> dict[str, dict[str, int]]:
     def count() -> dict[str, dict[str, int]]:
         m = model.inventory.mappings
         regions = model.mapping_regions.groupby("region_id")["mapping_id"].nunique()
+        mapping, related = m["role"] == "mapping", m["role"] == "related"
         series = {
             "users": value_counts(m, "id", "target_users"),
             "topics": value_counts(m, "id", "topics"),
@@ -98,8 +88,8 @@ def _option_counts(model: Model) -> dict[str, dict[str, int]]:
             "confidence": m["confidence"].value_counts(),
             "include": pd.Series(
                 {
-                    "archived": int(((m["role"] == "mapping") & (m["status"] == "archived")).sum()),
-                    "related": int(((m["role"] == "related") & (m["status"] != "proposal")).sum()),
+                    "archived": int((mapping & (m["status"] == "archived")).sum()),
+                    "related": int((related & (m["status"] != "proposal")).sum()),
                     "proposal": int((m["status"] == "proposal").sum()),
                 }
             ),
@@ -109,50 +99,123 @@ def _option_counts(model: Model) -> dict[str, dict[str, int]]:
     return model.derived("option_counts", count)
 
 
+def _init_choices(model: Model, page: str | None) -> None:
+    """Set up, once per session, the widget state of the sidebar's and `page`'s choices
+    from the link (a value a link gives that is not allowed is dropped with a note)."""
+    todo = [c for c in state.page_choices(page) if c.key not in st.session_state]
+    if not todo:
+        return
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    values, notes = state.from_query(params, model, page)
+    for choice in todo:
+        value = values[choice.key]
+        st.session_state[choice.key] = list(value) if choice.many else value
+    known = st.session_state.get(LINK_NOTES, [])
+    st.session_state[LINK_NOTES] = known + [n for n in notes if n not in known]
+
+
+def current(page: str | None) -> dict[str, Any]:
+    """The current value of every choice of the sidebar and `page` (defaults if unset)."""
+    out = {}
+    for choice in state.page_choices(page):
+        value = st.session_state.get(choice.key, choice.default)
+        if value is None and choice.default is not None:
+            value = choice.default  # a cleared segmented control falls back to its default
+        out[choice.key] = tuple(value) if choice.many else value
+    return out
+
+
+def sync_url(page: str | None) -> None:
+    """Write the sidebar's and `page`'s choices into the URL (defaults left out) and drop
+    the parameters of other pages, so that a copied link shows what is on screen."""
+    wanted = state.to_query(current(page))
+    for key in list(st.query_params):
+        choice = state.REGISTRY.get(key)
+        if choice is not None and key not in wanted:
+            del st.query_params[key]
+    for key, text in wanted.items():
+        if st.query_params.get(key) != text:
+            st.query_params[key] = text
+
+
+def set_choice(key: str, value: Any) -> None:
+    """Change a choice from code (e.g. a click on the map) and put it in the URL."""
+    st.session_state[key] = value
+    text = state.REGISTRY[key].to_param(value)
+    if text is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != text:
+        st.query_params[key] = text
+
+
 def sidebar_filters(model: Model) -> Filters:
     """Draw the filters in the sidebar and return the chosen Filters (synced with the URL)."""
-    options = model.filter_options()
-    if "filters_initialised" not in st.session_state:
-        params = {k: st.query_params.get_all(k) for k in st.query_params}
-        allowed = {n: set(v) for n, v in options.items()}
-        chosen, problems = Filters.from_query(params, allowed)
-        for name in Filters.names():
-            st.session_state[_key(name)] = list(getattr(chosen, name))
-        st.session_state["filters_initialised"] = True
-        st.session_state["link_problems"] = problems
+    _init_choices(model, None)
     counts = _option_counts(model)
     with st.sidebar:
         st.header("Filters")
         st.caption("Counts are mappings. Within a filter: any of the values; across: all.")
-        for name in Filters.names():
-            labels = model.labels.get(name, {})
-            n = counts[name]
+        for choice in state.SIDEBAR:
+            name, n = choice.label_of(model), counts[choice.key]
             st.multiselect(
-                FILTER_LABELS[name],
-                options[name],
-                key=_key(name),
-                format_func=lambda v, labels=labels, n=n: f"{labels.get(v, v)} ({n.get(v, 0)})",
+                choice.label,
+                choice.allowed(model),
+                key=choice.key,
+                format_func=lambda v, name=name, n=n: f"{name(v)} ({n.get(v, 0)})",
                 placeholder="All",
             )
         st.button(
             "Reset filters", on_click=_reset, key="reset_filters", icon=":material/restart_alt:"
         )
-        for problem in st.session_state.get("link_problems", []):
-            st.warning(problem)
-    filters = Filters(**{n: tuple(st.session_state[_key(n)]) for n in Filters.names()})
-    sync_query_params(filters)
-    return filters
+        for note in st.session_state.get(LINK_NOTES, []):
+            st.warning(note)  # escaped when made: the link's text cannot become a live link
+    return state.filters_of(current(None))
 
 
-def sync_query_params(filters: Filters) -> None:
-    """Write the filters into the URL, leaving other parameters as they are."""
-    wanted = filters.to_query()
-    for name in Filters.names():
-        if name in wanted:
-            if st.query_params.get(name) != wanted[name]:
-                st.query_params[name] = wanted[name]
-        elif name in st.query_params:
-            del st.query_params[name]
+WIDGETS = {
+    "radio": st.radio,
+    "select": st.selectbox,
+    "segmented": st.segmented_control,
+    "multiselect": st.multiselect,
+}
+
+
+def choice(
+    key: str,
+    model: Model,
+    widget: str,
+    where: Any = None,
+    options: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Draw the widget of registered choice `key` (its label, allowed values and their
+    labels from cbdash.present.state) in `where` (default: the page) and return its value.
+    `widget` is radio, select, segmented, multiselect, toggle, text or number; `options`
+    narrows the allowed values (e.g. to those that pass the filters)."""
+    c = state.REGISTRY[key]
+    where = where or st
+    if widget == "toggle":
+        on = where.toggle(c.label, key=f"{key}__toggle", value=st.session_state.get(key) == "yes")
+        st.session_state[key] = "yes" if on else "no"
+        return st.session_state[key]
+    if widget == "text":
+        return where.text_input(c.label, key=key, **kwargs)
+    if widget == "number":
+        lo, hi = c.bounds or (0, 0)
+        return where.number_input(c.label, lo, hi, key=key, **kwargs)
+    draw = getattr(where, WIDGETS[widget].__name__)
+    kwargs.setdefault("format_func", c.label_of(model))
+    shown = list(options) if options is not None else c.allowed(model)
+    current_value = st.session_state.get(key)
+    if c.many and current_value:  # a value no longer offered would make Streamlit fail
+        st.session_state[key] = [v for v in current_value if v in shown]
+    elif not c.many and current_value is not None and current_value not in shown:
+        st.session_state[key] = c.default if c.default in shown else None
+    value = draw(c.label, shown, key=key, **kwargs)
+    if value is None and c.default is not None:
+        return c.default
+    return tuple(value) if c.many else value
 
 
 def download_csv(df: pd.DataFrame, what: str, key: str) -> None:
@@ -162,7 +225,7 @@ def download_csv(df: pd.DataFrame, what: str, key: str) -> None:
     with many downloads costs nothing extra per rerun.
     """
     st.download_button(
-        f"Download CSV: {what} ({len(df)} rows)",
+        f"Download CSV: {what} ({plural(len(df), 'row')})",
         data=lambda: to_csv(df),
         file_name=file_name(what),
         mime="text/csv",
@@ -242,15 +305,19 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
 
-def page_context() -> tuple[Model, Filters]:
-    """The model and the filters for a page. app.py draws the filters first on every run;
-    a page run on its own (as in a page test) draws them itself."""
+def page_context(page: str | None = None) -> tuple[Model, Filters]:
+    """The model and the filters for page `page` (the stem of its file in pages/), with
+    the page's registered choices set up from the link and the URL kept in step. app.py
+    draws the filters first on every run; a page run on its own (as in a page test) draws
+    them itself."""
     if leave_legacy_pages_mode():  # a deep link opened first: route it through app.py
         st.rerun()
     model = get_model()
     filters = st.session_state.get(FRAME_FILTERS)
     if not isinstance(filters, Filters):
         filters = sidebar_filters(model)
+    _init_choices(model, page)
+    sync_url(page)
     return model, filters
 
 

@@ -9,7 +9,12 @@ import plotly.graph_objects as go
 
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
-from cbdash.analysis.topics import mapping_topic_matrix, region_topic_matrix, users_topic_matrix
+from cbdash.analysis.topics import (
+    mapping_topic_matrix,
+    mapping_value_matrix,
+    region_topic_matrix,
+    users_topic_matrix,
+)
 from cbdash.present import takeaways
 from cbdash.present.charts import annotated_heatmap
 from cbdash.present.tables import (
@@ -62,6 +67,29 @@ def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
         return TopicMatrix(matrix, figure, matrix_long(matrix, "mapping", "topic", "covered"))
 
     return model.memo(("topics_mapping", filters), make)
+
+
+def users_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
+    """The mapping x target users matrix of the mappings that pass the filters (busiest
+    first, at most TOPICS_MAX_ROWS), its chart and long form; kept per filter state."""
+
+    def make() -> TopicMatrix:
+        matrix = mapping_value_matrix(model.filtered_mappings(filters), "target_users", "users")
+        if matrix.empty:
+            return TopicMatrix(matrix, None, matrix)
+        figure = annotated_heatmap(
+            matrix.head(TOPICS_MAX_ROWS),
+            title="Target users each mapping serves (dark = serves)",
+            x_title="target users",
+            y_title="mapping",
+            x_labels=model.labels["users"],
+            y_labels=model.mapping_names,
+            show_values=False,
+        )
+        long = matrix_long(matrix, "mapping", "target users", "serves")
+        return TopicMatrix(matrix, figure, long)
+
+    return model.memo(("users_mapping", filters), make)
 
 
 def topics_by_region(model: Model, filters: Filters, of: str) -> TopicMatrix:
