@@ -13,17 +13,16 @@ model, filters = ui.page_context("home")
 mappings = model.filtered_mappings(filters)
 
 # Kept per filter state: a rerun with the same filters (another viewer, a click) reuses it.
-sentence, numbers = home_view.home_headline(model, filters)
+sentence, numbers, un_members, apart = home_view.home_headline(model, filters)
 st.title("Who maps cybersecurity capacity building?")
 st.markdown(sentence)
 cols = st.columns(4)
-for col, label, number in zip(
-    cols,
-    ["Mapping efforts", "Projects listed", "Countries covered", "Cooperation links"],
-    numbers,
-    strict=True,
-):
+shown = [str(numbers[0]), str(numbers[1]), f"{numbers[2]} of {un_members}", str(numbers[3])]
+labels = ["Mappings counted", "Projects", "UN member states covered", "Cooperation links"]
+for col, label, number in zip(cols, labels, shown, strict=True):
     col.metric(label, number)
+if apart:
+    st.caption(apart)
 
 if mappings.empty:
     ui.empty_state("No mapping effort matches the filters. Widen or reset them in the sidebar.")

@@ -485,17 +485,82 @@ def test_map_panel(model):
 
 def test_home_headline(model):
     headline = home_view.home_headline(model, ALL)
-    assert headline.numbers == [3, 4, 5, 1]  # mappings, projects, countries, links
-    assert headline.sentence.startswith("3 mapping efforts run by 3 organisations;")
+    assert headline.numbers == [3, 4, 5, 1]  # mappings, projects, UN members covered, links
+    assert headline.un_members == 5  # the fixture's UN member states
+    # The sentence names the first row of the kinds table (ties by label).
+    assert headline.sentence == (
+        "3 active mappings, run by 3 organisations; the most common kind is index or "
+        "ranking (1 of 3)."
+    )
+    assert "Shown apart" not in headline.apart  # nothing is left out in the fixture
+    assert "4 of the 4 projects are listed by a counted mapping" in headline.apart
     assert home_view.home_headline(model, ALL) is headline
     assert home_view.home_headline(model, CYBERCRIME).numbers == [2, 2, 5, 1]  # p1, p4
     assert home_view.home_headline(model, Filters(users=("civil_society",))).numbers == [1, 1, 3, 0]
 
 
+RELATED_AND_ARCHIVED = """
+  - id: delta
+    name: Delta Fund
+    owners: [Delta Bank]
+    url: null
+    kind: project_database
+    role: related
+    related_kind: fund
+    status: active
+    scope: African Union
+    scope_groups: [au]
+    coverage_basis: stated_count
+    countries_stated: 1
+    coverage_url: https://example.org/delta/results
+    coverage_as_of: "2024"
+    topics: [cybercrime]
+    target_users: [governments_policymakers]
+    sources: [https://example.org/delta]
+    confidence: medium
+  - id: epsilon
+    name: Epsilon Inventory
+    owners: [Epsilon Lab]
+    url: null
+    kind: project_database
+    role: mapping
+    status: archived
+    end_year: 2019
+    scope: Pacific
+    scope_groups: [pif]
+    coverage_basis: derived
+    topics: [culture_skills]
+    target_users: [civil_society]
+    sources: [https://example.org/epsilon]
+    confidence: low
+"""
+
+
+def test_home_counts_active_mappings_and_shows_the_others_apart(data_copy):
+    path = data_copy / "mappings.yaml"
+    path.write_text(path.read_text() + RELATED_AND_ARCHIVED)
+    wider = build_model(data_copy)
+    assert wider.inventory.report.ok, wider.inventory.report.text()
+    headline = home_view.home_headline(wider, ALL)
+    assert headline.numbers[0] == 3  # only the active mappings count
+    assert headline.apart.startswith(
+        "Shown apart: 1 archived mapping; 1 related effort (project portfolios, hubs, funds"
+    )
+    both = Filters(include=("archived", "related"))
+    counted = home_view.home_headline(wider, both)
+    assert counted.numbers[0] == 5
+    assert counted.sentence.startswith("5 active mappings and archived mappings and related")
+    assert "Shown apart" not in counted.apart
+    assert "1 mapping state only how many countries" in counted.apart  # the fund's count
+
+
 def test_home_kinds(model):
     shown, download = home_view.home_kinds(model, CYBERCRIME)
     assert shown.values.tolist() == [["Knowledge portal", 1], ["Project database", 1]]
-    assert download.values.tolist() == [["knowledge_portal", 1], ["project_database", 1]]
+    assert download.values.tolist() == [
+        ["knowledge_portal", "Knowledge portal", 1],
+        ["project_database", "Project database", 1],
+    ]
     assert home_view.home_kinds(model, CYBERCRIME)[0] is shown
 
 

@@ -34,7 +34,7 @@ def _expected(model, filters: Filters) -> dict[str, str]:
     """Home's headline numbers under `filters`, computed by the core."""
     mappings = model.filtered_mappings(filters)
     projects = model.filtered_projects(filters)
-    return {"Mapping efforts": str(len(mappings)), "Projects listed": str(len(projects))}
+    return {"Mappings counted": str(len(mappings)), "Projects": str(len(projects))}
 
 
 def _chip(label: str) -> re.Pattern[str]:
@@ -106,7 +106,7 @@ def test_copied_url_reproduces_the_filters(offline, server_url, model):
         )
         expect(chips(view, "Topics")).to_have_text([_chip(TOPIC_LABEL)])
         if label == "Explore & download":
-            n = expected["Mapping efforts"]
+            n = expected["Mappings counted"]
             expect(view.get_by_text(re.compile(rf"^{n} mapping efforts and "))).to_be_visible()
     for label, value in shown.items():
         expect(metric_value(view, label)).to_have_text(value)

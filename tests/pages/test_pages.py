@@ -31,11 +31,11 @@ def test_page_renders(page, title):
 
 def test_home_numbers_follow_url_filters():
     at = run_page("home")
-    assert [m.value for m in at.metric] == ["3", "4", "5", "1"]
+    assert [m.value for m in at.metric] == ["3", "4", "5 of 5", "1"]
     at = run_page("home", {"topics": "cybercrime"})
-    assert [m.value for m in at.metric] == ["2", "2", "5", "1"]  # alpha+beta; p1, p4
+    assert [m.value for m in at.metric] == ["2", "2", "5 of 5", "1"]  # alpha+beta; p1, p4
     at = run_page("home", {"users": "civil_society"})
-    assert [m.value for m in at.metric] == ["1", "1", "3", "0"]  # gamma; p2
+    assert [m.value for m in at.metric] == ["1", "1", "3 of 5", "0"]  # gamma; p2
 
 
 def test_home_kinds_as_a_table_without_plotly():

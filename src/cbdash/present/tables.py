@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from cbdash.analysis.coverage import covered_count
 from cbdash.analysis.model import Model
 from cbdash.data.countries import country_name
 
@@ -27,32 +28,52 @@ def join(
 
 
 def _entries_text(entries: tuple[dict, ...]) -> str:
+    """Quotable counts with their dates ("~900 projects and activities (as of 2023)"); a
+    target says so."""
     parts = []
     for e in entries or ():
         approx = "~" if e.get("approx") else ""
         unit = str(e.get("unit", "")).replace("_", " ")
-        when = f" ({e['as_of']})" if e.get("as_of") else ""
-        parts.append(f"{approx}{e.get('value')} {unit}{when}")
+        when = f" (as of {e['as_of']})" if e.get("as_of") else ""
+        target = "target: " if e.get("target") else ""
+        parts.append(f"{target}{approx}{e.get('value')} {unit}{when}")
     return "; ".join(parts)
+
+
+ROLE_WORDS = {"mapping": "mapping", "related": "related effort"}
 
 
 def mapping_table(
     mappings: pd.DataFrame,
     labels: Mapping[str, Mapping[str, str]],
-    covered: pd.Series | None = None,
+    covered: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One readable row per mapping; `covered` (index id) adds the derived country count."""
+    """One readable row per mapping. `covered` (coverage.covered_count: index id, columns
+    countries and basis) adds the country count a presenter may quote and its basis."""
+    related = mappings["related_kind"].fillna("").map(lambda k: k.replace("_", " "))
     t = pd.DataFrame(
         {
             "id": mappings["id"],
             "name": mappings["name"],
             "owners": mappings["owners"].map(join),
             "kind": mappings["kind"].map(lambda k: labels.get("kinds", {}).get(k, k)),
+            "counts as": [
+                ROLE_WORDS.get(r, r) + (f" ({k})" if k else "")
+                for r, k in zip(mappings["role"], related, strict=True)
+            ],
+            "status": [
+                s + (f" since {int(e)}" if s == "archived" and not pd.isna(e) else "")
+                for s, e in zip(mappings["status"], mappings["end_year"], strict=True)
+            ],
             "scope": mappings["scope"].fillna(""),
-            "countries covered (derived)": (
-                mappings["id"].map(covered).fillna(0).astype(int) if covered is not None else None
+            "countries covered": (
+                mappings["id"].map(covered["countries"]).astype("Int64")
+                if covered is not None
+                else None
             ),
-            "countries stated by source": mappings["countries_stated"],
+            "coverage basis": (
+                mappings["id"].map(covered["basis"]) if covered is not None else None
+            ),
             "topics": mappings["topics"].map(lambda v: join(v, labels.get("topics"))),
             "target users": mappings["target_users"].map(lambda v: join(v, labels.get("users"))),
             "content": mappings["content_types"].map(
@@ -71,7 +92,7 @@ def mapping_table(
         }
     )
     if covered is None:
-        t = t.drop(columns=["countries covered (derived)"])
+        t = t.drop(columns=["countries covered", "coverage basis"])
     return t.reset_index(drop=True)
 
 
@@ -158,7 +179,7 @@ def mapping_rows(model: Model) -> pd.DataFrame:
     `model.inventory.mappings`; made once per model."""
 
     def make() -> pd.DataFrame:
-        covered = model.coverage.groupby("mapping_id")["iso3"].nunique()
+        covered = covered_count(model.inventory.mappings, model.coverage)
         return mapping_table(model.inventory.mappings, model.labels, covered)
 
     return model.derived("mapping_rows", make)

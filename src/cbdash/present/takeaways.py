@@ -39,6 +39,21 @@ def who_maps(mappings: pd.DataFrame, kind_labels: Mapping[str, str]) -> str:
     return text + "."
 
 
+def who_maps_by_kind(mappings: pd.DataFrame, kinds: pd.DataFrame, counted: str) -> str:
+    """How many mappings (`counted` says which: "active mappings"), by how many owners, and
+    the leading kind: the first row of `kinds` (label, mappings), the table the chart draws."""
+    if mappings.empty:
+        return "No mapping effort matches the filters."
+    owners = {o for os_ in mappings["owners"] for o in os_}
+    n = len(mappings)
+    text = f"{n:,} {counted}" if n != 1 or counted != "active mappings" else "1 active mapping"
+    text += f", run by {plural(len(owners), 'organisation')}"
+    if not kinds.empty:
+        top = kinds.iloc[0]
+        text += f"; the most common kind is {top['label'].lower()} ({top['mappings']} of {n})"
+    return text + "."
+
+
 def where(summary: pd.DataFrame, mappings: pd.DataFrame, coverage: pd.DataFrame) -> str:
     """Spread of coverage over UN member and observer states (column `un_member` when
     present): most and least covered, and how many mappings have unknown coverage."""

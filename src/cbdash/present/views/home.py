@@ -12,51 +12,113 @@ from cbdash.present import takeaways
 from cbdash.present.tables import (
     mapping_rows,
 )
+from cbdash.text import plural
 
 HOME_COLUMNS = [
     "name",
     "owners",
     "kind",
-    "scope",
-    "countries covered (derived)",
+    "counts as",
+    "countries covered",
+    "coverage basis",
     "topics",
-    "confidence",
+    "target users",
+    "status",
     "url",
 ]
+UN_MEMBERS = "un_members"
 
 
 class HomeHeadline(NamedTuple):
-    """The opening sentence and the four numbers: mapping efforts, projects listed,
-    countries covered and cooperation links."""
+    """The opening sentence, the four numbers (mapping efforts counted, projects listed,
+    UN member states covered, cooperation links), the number that UN members are read
+    against, and a line on what is shown apart and on the basis of the country count."""
 
     sentence: str
     numbers: list[int]
+    un_members: int
+    apart: str
 
 
 def home_headline(model: Model, filters: Filters) -> HomeHeadline:
     """Who maps, and how much, among the mappings and projects that pass the filters; kept
-    per filter state."""
+    per filter state. Countries are UN member states covered by a stated list or derived
+    from a scope (a stated count without its list places no country)."""
 
     def make() -> HomeHeadline:
         mappings = model.filtered_mappings(filters)
-        ids = mappings["id"]
+        ids = set(mappings["id"])
         cooperation = model.inventory.cooperation
         links = cooperation["mapping_a"].isin(ids) & cooperation["mapping_b"].isin(ids)
+        members = set(
+            model.inventory.country_groups.loc[
+                model.inventory.country_groups["group_id"] == UN_MEMBERS, "iso3"
+            ]
+        )
+        covered = model.coverage.loc[model.coverage["mapping_id"].isin(ids), "iso3"]
         numbers = [
             len(mappings),
             len(model.filtered_projects(filters)),
-            model.coverage.loc[model.coverage["mapping_id"].isin(ids), "iso3"].nunique(),
+            len(set(covered) & members),
             int(links.sum()),
         ]
-        return HomeHeadline(takeaways.who_maps(mappings, model.labels["kinds"]), numbers)
+        kinds = home_kinds(model, filters)[0]
+        sentence = takeaways.who_maps_by_kind(mappings, kinds, counted_words(filters))
+        return HomeHeadline(sentence, numbers, len(members), _apart(model, filters, mappings))
 
     return model.memo(("home", filters), make)
 
 
+def counted_words(filters: Filters) -> str:
+    """What the headline counts, in words ("active mappings", "... and related efforts")."""
+    extra = {"archived": "archived mappings", "related": "related efforts", "proposal": "proposals"}
+    added = [extra[i] for i in filters.include if i in extra]
+    return "active mappings" + ("" if not added else " and " + " and ".join(added))
+
+
+def _apart(model: Model, filters: Filters, mappings: pd.DataFrame) -> str:
+    """What the count leaves out (switch it in with "Also count") and how many counts of
+    countries rest on a stated count without a list."""
+    every = model.inventory.mappings
+    shown = set(mappings["id"])
+    rest = every[~every["id"].isin(shown)]
+    parts = []
+    archived = int(((rest["role"] == "mapping") & (rest["status"] == "archived")).sum())
+    related = int(((rest["role"] == "related") & (rest["status"] != "proposal")).sum())
+    proposals = int((rest["status"] == "proposal").sum())
+    if archived and "archived" not in filters.include:
+        parts.append(plural(archived, "archived mapping"))
+    if related and "related" not in filters.include:
+        parts.append(
+            f"{plural(related, 'related effort')} (project portfolios, hubs, funds, "
+            "training centres, projects, trackers)"
+        )
+    if proposals and "proposal" not in filters.include:
+        parts.append(plural(proposals, "proposal"))
+    text = ""
+    if parts:
+        text = "Shown apart: " + "; ".join(parts) + " (switch them in with “Also count”)."
+    count_only = int((mappings["coverage_basis"] == "stated_count").sum())
+    unknown = int((mappings["coverage_basis"] == "unknown").sum())
+    if count_only or unknown:
+        text += (
+            " UN member states covered: by a stated list or a derived scope; "
+            f"{plural(count_only, 'mapping')} state only how many countries they cover and "
+            f"{unknown} have no known country coverage."
+        )
+    projects = model.filtered_projects(filters)
+    listed = sum(1 for ms in projects["listed_in"] if shown.intersection(ms))
+    text += (
+        f" {listed} of the {len(projects)} projects are listed by a counted mapping, with the "
+        "mapping's own page as evidence."
+    )
+    return text.strip()
+
+
 def home_kinds(model: Model, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The mappings that pass the filters per kind, most first: with readable labels
-    (label, mappings: shown) and with kind ids (kind, mappings: the download); kept per
-    filter state."""
+    """The mappings that pass the filters per kind, most first (ties by label): with
+    readable labels (label, mappings: shown) and with kind ids (kind, mappings: the
+    download); kept per filter state. The headline names the first row."""
 
     def make() -> tuple[pd.DataFrame, pd.DataFrame]:
         kind_labels = model.labels["kinds"]
@@ -66,15 +128,17 @@ def home_kinds(model: Model, filters: Filters) -> tuple[pd.DataFrame, pd.DataFra
             .rename_axis("kind")
             .reset_index(name="mappings")
             .assign(label=lambda d: d["kind"].map(lambda k: kind_labels.get(k, k)))
+            .sort_values(["mappings", "label"], ascending=[False, True], kind="stable")
+            .reset_index(drop=True)
         )
-        return kinds[["label", "mappings"]], kinds[["kind", "mappings"]]
+        return kinds[["label", "mappings"]], kinds[["kind", "label", "mappings"]]
 
     return model.memo(("home_kinds", filters), make)
 
 
 def home_table(model: Model, filters: Filters) -> pd.DataFrame:
     """The readable rows (HOME_COLUMNS) of the mappings that pass the filters; kept per
-    filter state. A mapping's derived coverage does not depend on which others pass."""
+    filter state."""
     return model.memo(
         ("home_table", filters),
         lambda: mapping_rows(model).loc[model.filtered_mappings(filters).index, HOME_COLUMNS],
