@@ -446,6 +446,87 @@ def simplify_for_world_map(features: list[dict], small: set[str]) -> list[dict]:
     return out
 
 
+def with_missing_members(feats: dict, source: Path, tol: float, un: set[str]) -> list[str]:
+    """Add the UN members the 1:50m file lacks from the 1:10m file (only Tuvalu in NE 4.1.0;
+    without the groups file, Tuvalu); return the codes taken from 1:10m."""
+    missing = sorted(un - set(feats)) if un else ["TUV"]
+    missing = [iso for iso in missing if iso not in feats]
+    if not missing:
+        return []
+    f10 = collect(load_topology(source, "countries-10m.json"), tol)
+    taken = [iso for iso in missing if iso in f10]
+    for iso in taken:
+        feats[iso] = f10[iso]
+    return taken
+
+
+def country_polygons(key: str, f: dict, small: bool) -> list:
+    """A country's output polygons: slivers dropped (not for small states or the largest),
+    rings rounded to 2 decimals (3 or 4 if that collapses a small state), oriented as d3
+    expects; checked never to cross the antimeridian."""
+    areas = [polygon_area_km2(p) for p in f["full"]]
+    largest = max(range(len(areas)), key=areas.__getitem__)
+    polys = []
+    for k, (pf, ps) in enumerate(zip(f["full"], f["simple"], strict=True)):
+        if not small and k != largest and areas[k] < MIN_POLY_KM2:
+            continue
+        ext = exterior_ring(pf, ps, keep=small or k == largest)
+        if ext is None:
+            continue
+        rings = [orient(ext, True)]
+        for hf, hs in zip(pf[1:], ps[1:], strict=False):
+            h = round_ring(hs, 2)
+            if not ring_ok(h):
+                h = round_ring(hf, 2)
+            if ring_ok(h):
+                rings.append(orient(h, False))
+        polys.append(rings)
+    if not polys:
+        raise SystemExit(f"{key}: all polygons dropped")
+    for poly in polys:
+        for ring in poly:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+                along_pole = y1 == y2 and abs(y1) >= MAX_LAT  # Antarctica's closing edge
+                if abs(x2 - x1) > 180 and not along_pole:
+                    raise SystemExit(f"{key}: ring crosses the antimeridian")
+    return polys
+
+
+def exterior_ring(pf: list, ps: list, keep: bool) -> list | None:
+    """The simplified exterior ring rounded to 2 decimals, or the full one when that
+    collapses; for a polygon that must be kept, 3 or 4 decimals before giving up."""
+    ext = round_ring(ps[0], 2)
+    if not ring_ok(ext):
+        ext = round_ring(pf[0], 2)
+    if not ring_ok(ext):
+        if not keep:
+            return None
+        ext = round_ring(pf[0], 3)
+        if not ring_ok(ext):
+            ext = round_ring(pf[0], 4)
+    return ext
+
+
+def write_outputs(out: Path, features: list[dict], points: list[dict]) -> int:
+    """Write countries.geojson (one feature a line) and points.csv; return the GeoJSON size."""
+    out.mkdir(parents=True, exist_ok=True)
+    gj = {"type": "FeatureCollection", "features": features}
+    (out / "countries.geojson").write_text(
+        json.dumps(gj, ensure_ascii=False, separators=(",", ":")).replace(
+            '},{"type":"Feature"', '},\n{"type":"Feature"'
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    with (out / "points.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(
+            fh, fieldnames=["iso3", "name", "lon", "lat", "area_km2", "small"], lineterminator="\n"
+        )
+        w.writeheader()
+        w.writerows(points)
+    return (out / "countries.geojson").stat().st_size
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("source", type=Path, help="world-atlas npm tarball or its package/ folder")
@@ -457,60 +538,15 @@ def main(argv=None) -> int:
     feats = collect(load_topology(args.source, "countries-50m.json"), args.tolerance)
     un = un_members_from_groups(args.groups, "un_members")
     sids = un_members_from_groups(args.groups, "sids")
-    from_10m = []
-    if un:
-        missing = sorted(un - set(feats))
-        if missing:
-            f10 = collect(load_topology(args.source, "countries-10m.json"), args.tolerance)
-            for iso in missing:
-                if iso in f10:
-                    feats[iso] = f10[iso]
-                    from_10m.append(iso)
-    else:
-        # without the groups file, fall back to the one known gap of NE 4.1.0 at 1:50m
-        f10 = collect(load_topology(args.source, "countries-10m.json"), args.tolerance)
-        for iso in ("TUV",):
-            if iso not in feats and iso in f10:
-                feats[iso] = f10[iso]
-                from_10m.append(iso)
+    from_10m = with_missing_members(feats, args.source, args.tolerance, un)
 
     features, points = [], []
     for key in sorted(feats, key=lambda k: (k.startswith("~"), k)):
         f = feats[key]
         iso3 = "" if key.startswith("~") else key
-        areas = [polygon_area_km2(p) for p in f["full"]]
-        total = sum(areas)
+        total = sum(polygon_area_km2(p) for p in f["full"])
         small = total < SMALL_KM2 or iso3 in sids
-        largest = max(range(len(areas)), key=areas.__getitem__)
-        polys = []
-        for k, (pf, ps) in enumerate(zip(f["full"], f["simple"], strict=True)):
-            if not small and k != largest and areas[k] < MIN_POLY_KM2:
-                continue
-            ext = round_ring(ps[0], 2)
-            if not ring_ok(ext):
-                ext = round_ring(pf[0], 2)
-            if not ring_ok(ext):
-                if not (small or k == largest):
-                    continue
-                ext = round_ring(pf[0], 3)
-                if not ring_ok(ext):
-                    ext = round_ring(pf[0], 4)
-            rings = [orient(ext, True)]
-            for hf, hs in zip(pf[1:], ps[1:], strict=False):
-                h = round_ring(hs, 2)
-                if not ring_ok(h):
-                    h = round_ring(hf, 2)
-                if ring_ok(h):
-                    rings.append(orient(h, False))
-            polys.append(rings)
-        if not polys:
-            raise SystemExit(f"{key}: all polygons dropped")
-        for poly in polys:
-            for ring in poly:
-                for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
-                    along_pole = y1 == y2 and abs(y1) >= MAX_LAT  # Antarctica's closing edge
-                    if abs(x2 - x1) > 180 and not along_pole:
-                        raise SystemExit(f"{key}: ring crosses the antimeridian")
+        polys = country_polygons(key, f, small)
         geom = (
             {"type": "Polygon", "coordinates": polys[0]}
             if len(polys) == 1
@@ -520,7 +556,8 @@ def main(argv=None) -> int:
             {"type": "Feature", "properties": {"iso3": iso3, "name": f["name"]}, "geometry": geom}
         )
         if iso3:
-            lon, lat = representative_point(f["full"][largest])
+            largest = max(f["full"], key=polygon_area_km2)
+            lon, lat = representative_point(largest)
             points.append(
                 {
                     "iso3": iso3,
@@ -531,24 +568,8 @@ def main(argv=None) -> int:
                     "small": "true" if small else "false",
                 }
             )
-
     features = simplify_for_world_map(features, {p["iso3"] for p in points if p["small"] == "true"})
-    args.out.mkdir(parents=True, exist_ok=True)
-    gj = {"type": "FeatureCollection", "features": features}
-    (args.out / "countries.geojson").write_text(
-        json.dumps(gj, ensure_ascii=False, separators=(",", ":")).replace(
-            '},{"type":"Feature"', '},\n{"type":"Feature"'
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    with (args.out / "points.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(
-            fh, fieldnames=["iso3", "name", "lon", "lat", "area_km2", "small"], lineterminator="\n"
-        )
-        w.writeheader()
-        w.writerows(points)
-    size = (args.out / "countries.geojson").stat().st_size
+    size = write_outputs(args.out, features, points)
     print(
         f"features={len(features)} points={len(points)} geojson_bytes={size} from_10m={from_10m}",
         file=sys.stderr,

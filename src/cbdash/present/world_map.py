@@ -316,60 +316,9 @@ def world_choropleth(
     if geometry.shapes.empty:
         raise ValueError("world_choropleth needs country shapes")
     classes = country_classes(geometry, values)
-    fig = go.Figure()
-    for lo, hi, rgb in classes.bins:
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for polygon, value in zip(geometry.shapes["polygon"], classes.shape_values, strict=True):
-            if lo <= value <= hi:
-                ring = polygon[0]
-                pts = ring[:: max(1, len(ring) // max_ring_points)]
-                xs += [p[0] for p in pts] + [None]
-                ys += [p[1] for p in pts] + [None]
-        if xs:
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    fill="toself",
-                    fillcolor=f"rgb{rgb}",
-                    line=dict(color="white", width=0.5),
-                    name=f"{lo}" if lo == hi else f"{lo}–{hi}",
-                    hoverinfo="skip",
-                )
-            )
-    small = classes.small
-    fig.add_trace(
-        go.Scatter(
-            x=small["lon"],
-            y=small["lat"],
-            mode="markers",
-            showlegend=False,
-            hoverinfo="skip",
-            marker=dict(
-                size=9,
-                color=[f"rgb{tuple(fill)}" for fill in small["fill"]],
-                line=dict(color="#333333", width=1),
-            ),
-        )
-    )
-    pts = geometry.points.assign(
-        value=values.reindex(geometry.points["iso3"]).fillna(0).astype(int).to_numpy()
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=pts["lon"],
-            y=pts["lat"],
-            mode="markers",
-            marker=dict(size=12, opacity=0),
-            customdata=pts[["name", "value"]].to_numpy(),
-            showlegend=False,
-            hovertemplate="%{customdata[0]}<br>"
-            + html.escape(value_label)
-            + ": %{customdata[1]}<extra></extra>",
-        )
-    )
+    fig = go.Figure(_class_traces(geometry, classes, max_ring_points))
+    fig.add_trace(_small_state_trace(classes.small))
+    fig.add_trace(_hover_trace(geometry.points, values, value_label))
     fig.update_layout(
         title=dict(text=title),
         font=FONT,
@@ -385,3 +334,64 @@ def world_choropleth(
         template=chart_template(),
     )
     return fig
+
+
+def _class_traces(
+    geometry: MapGeometry, classes: CountryClasses, max_ring_points: int
+) -> list[go.Scatter]:
+    """One filled trace per class (a legend entry each), outer rings thinned for speed."""
+    traces = []
+    for lo, hi, rgb in classes.bins:
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for polygon, value in zip(geometry.shapes["polygon"], classes.shape_values, strict=True):
+            if lo <= value <= hi:
+                ring = polygon[0]
+                pts = ring[:: max(1, len(ring) // max_ring_points)]
+                xs += [p[0] for p in pts] + [None]
+                ys += [p[1] for p in pts] + [None]
+        if xs:
+            traces.append(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=f"rgb{rgb}",
+                    line=dict(color="white", width=0.5),
+                    name=f"{lo}" if lo == hi else f"{lo}–{hi}",
+                    hoverinfo="skip",
+                )
+            )
+    return traces
+
+
+def _small_state_trace(small: pd.DataFrame) -> go.Scatter:
+    return go.Scatter(
+        x=small["lon"],
+        y=small["lat"],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker=dict(
+            size=9,
+            color=[f"rgb{tuple(fill)}" for fill in small["fill"]],
+            line=dict(color="#333333", width=1),
+        ),
+    )
+
+
+def _hover_trace(points: pd.DataFrame, values: pd.Series, value_label: str) -> go.Scatter:
+    """Invisible markers at every country's point: the hover names it and its value."""
+    pts = points.assign(value=values.reindex(points["iso3"]).fillna(0).astype(int).to_numpy())
+    return go.Scatter(
+        x=pts["lon"],
+        y=pts["lat"],
+        mode="markers",
+        marker=dict(size=12, opacity=0),
+        customdata=pts[["name", "value"]].to_numpy(),
+        showlegend=False,
+        hovertemplate="%{customdata[0]}<br>"
+        + html.escape(value_label)
+        + ": %{customdata[1]}<extra></extra>",
+    )
