@@ -130,6 +130,44 @@ def test_one_bad_value_is_reported_and_the_rest_kept(data_copy, file, old, new, 
     assert len(inv.projects) >= 3
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "TON,Tonga,5,",
+            "TON,Tonga,6,",
+            "gci2024.csv, row 5, field 'tier': 6 is not between 1 and 5",
+        ),
+        (
+            "KEN,Kenya,1,98.59",
+            "KEN,Kenya,1,109",
+            "row 3, field 'score': 109 is not between 0 and 100",
+        ),
+        ("KEN,Kenya,1,98.59", "KEN,Kenya,1,high", "row 3, field 'score': 'high' is not a number"),
+        ("NGA,Nigeria", "XYZ,Nigeria", "gci2024.csv, row 4, field 'iso3': unknown iso3 'XYZ'"),
+        ("NGA,Nigeria", "KEN,Nigeria", "row 4, field 'iso3': duplicate id 'KEN' (first on row 3)"),
+        ("https://example.org/gci/ton", "", "gci2024.csv, row 5, field 'source_url': needs at"),
+    ],
+)
+def test_gci_rows_are_validated(data_copy, old, new, expected):
+    _edit(data_copy / "gci2024.csv", old, new)
+    inv = load_inventory(data_copy)
+    assert any(expected in m for m in _messages(inv)), _messages(inv)
+    assert "BRA" in set(inv.gci["iso3"])  # the good rows are kept
+
+
+def test_gci_tier_and_score_types(inventory):
+    gci = inventory.gci.set_index("iso3")
+    assert str(gci["tier"].dtype) == "Int64" and gci.loc["TON", "tier"] == 5
+    assert gci.loc["KEN", "score"] == 98.59 and gci["score"].isna().sum() == 3
+
+
+def test_without_a_gci_file_every_tier_is_unknown(data_copy):
+    (data_copy / "gci2024.csv").unlink()
+    inv = load_inventory(data_copy)
+    assert inv.report.ok and inv.gci.empty and "tier" in inv.gci
+
+
 def test_unknown_country_keeps_the_good_country(data_copy):
     _edit(data_copy / "projects.csv", "FJI;TON", "FJI;Atlantis;TON")
     inv = load_inventory(data_copy)

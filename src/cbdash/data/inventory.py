@@ -140,6 +140,17 @@ REGION_ALIAS_COLUMNS = [
     Column("note", "text"),
 ]
 
+GCI_TIERS = (1, 5)
+GCI_COLUMNS = [
+    Column("iso3", "id"),  # one row per country: a second row for it is dropped and reported
+    Column("country_as_written", "text"),
+    Column("tier", "int", required=True, bounds=GCI_TIERS),
+    Column("score", "number", bounds=(0, 100)),
+    Column("source_url", "urls", required=True),
+    Column("copy_of", "url"),
+    Column("note", "text"),
+]
+
 ORIGIN_FIELDS = ("producer", "title", "url_main", "date_accessed", "licence")
 DATA_FILES = (
     "taxonomies.yaml",
@@ -152,6 +163,7 @@ DATA_FILES = (
     "source_copies.csv",
     "cooperation.csv",
     "crosswalk.csv",
+    "gci2024.csv",
 )
 
 
@@ -169,12 +181,32 @@ class Inventory:
     country_groups: pd.DataFrame
     region_aliases: pd.DataFrame
     origins: pd.DataFrame
+    gci: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GCI_FRAME))
     report: Report = field(default_factory=Report)
 
     def vocabulary(self, name: str) -> pd.DataFrame:
         """One vocabulary (topics, target_users, mapping_kinds, content_types, link_kinds)."""
         found = self.vocabularies.get(name)
         return vocabulary_frame([]) if found is None else found
+
+
+GCI_FRAME = [c.name for c in GCI_COLUMNS] + ["source_row"]
+
+
+def load_gci(path: Path, report: Report, known: dict[str, set[str]]) -> pd.DataFrame:
+    """Read and validate gci2024.csv (ITU GCI 2024 tier and score per country). The file is
+    optional: without it every country's tier is unknown. A row whose iso3 is not a country
+    code is reported and dropped; `tier` becomes a nullable integer, `score` a float."""
+    if not path.exists():
+        return pd.DataFrame(columns=GCI_FRAME)
+    table = load_csv_file(path, GCI_COLUMNS, report, known)
+    unknown = ~table["iso3"].isin(known["iso3"])
+    for row in table[unknown].itertuples():
+        report.add(path.name, row.source_row, "iso3", f"unknown iso3 '{row.iso3}'; row skipped")
+    table = table[~unknown].dropna(subset=["tier"])
+    table["tier"] = pd.array(table["tier"].tolist(), dtype="Int64")
+    table["score"] = pd.to_numeric(table["score"], errors="coerce").astype(float)
+    return table.reset_index(drop=True)
 
 
 def _finish(df: pd.DataFrame, year_columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -361,6 +393,7 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
         data_dir / "cooperation.csv", COOPERATION_COLUMNS, report, known, ("year",)
     )
     crosswalk = load_csv_file(data_dir / "crosswalk.csv", CROSSWALK_COLUMNS, report, known)
+    gci = load_gci(data_dir / "gci2024.csv", report, known)
     origins = load_origins(data_dir, report)
     return Inventory(
         mappings=mappings,
@@ -373,6 +406,7 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
         country_groups=country_groups.reset_index(drop=True),
         region_aliases=region_aliases,
         origins=origins,
+        gci=gci,
         report=report,
     )
 

@@ -25,10 +25,12 @@ URL_PATTERN = re.compile(r"^https?://\S+$")
 
 @dataclass(frozen=True)
 class Column:
-    """A column rule: `kind` is one of id, text, list, year, int, urls, url, choice, ref.
+    """A column rule: `kind` is one of id, text, list, year, int, number, urls, url, choice,
+    ref.
 
     `ref` names a set of allowed values (a vocabulary, "iso3", "mappings", "groups").
     `choices` is used by kind "choice"; kind "ref" with list=True checks each element.
+    `bounds` (low, high) limits an int or number, both ends included.
     """
 
     name: str
@@ -37,6 +39,7 @@ class Column:
     ref: str | None = None
     choices: tuple[str, ...] = ()
     is_list: bool = False
+    bounds: tuple[float, float] | None = None
 
 
 def split_list(value: Any) -> list[str]:
@@ -222,9 +225,9 @@ def _cell_checker(
             return tuple(dict.fromkeys(good)), tuple(problems)
         if _is_empty(value):
             return None, ("missing value",) if col.required else ()
-        if col.kind in {"year", "int"}:
+        if col.kind in {"year", "int", "number"}:
             try:
-                return (_year(value) if col.kind == "year" else _int(value)), ()
+                return _numeric(col, value), ()
             except ValueError as exc:
                 return None, (f"{exc}; left empty",)
         text = str(value).strip()
@@ -234,6 +237,28 @@ def _cell_checker(
         return text, ()
 
     return check
+
+
+def _numeric(col: Column, value: Any) -> int | float:
+    """A year, whole number or number cell as a value, within `col.bounds` if given."""
+    number: int | float
+    if col.kind == "year":
+        number = _year(value)
+    elif col.kind == "int":
+        number = _int(value)
+    else:
+        number = _number(value)
+    if col.bounds is not None and not col.bounds[0] <= number <= col.bounds[1]:
+        lo, hi = (f"{b:g}" for b in col.bounds)
+        raise ValueError(f"{number:g} is not between {lo} and {hi}")
+    return number
+
+
+def _number(value: Any) -> float:
+    text = str(value).strip()
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise ValueError(f"'{value}' is not a number")
+    return float(text)
 
 
 def _int(value: Any) -> int:

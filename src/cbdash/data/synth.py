@@ -24,7 +24,14 @@ import yaml
 from cbdash.data.files import default_data_dir
 from cbdash.data.inventory import load_inventory
 
-REFERENCE_FILES = ("taxonomies", "groups", "country_groups", "region_aliases", "crosswalk")
+REFERENCE_FILES = (
+    "taxonomies",
+    "groups",
+    "country_groups",
+    "region_aliases",
+    "crosswalk",
+    "gci2024",
+)
 SYNTHETIC_META = {
     "producer": "cbdash synthetic generator (python -m cbdash synth)",
     "title": "SYNTHETIC data for benchmarks and tests - not real",
