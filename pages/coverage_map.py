@@ -1,7 +1,9 @@
 """Coverage map: which countries each mapping covers; where coverage is thin.
 
-The country summary and sentence, the map with its legend and a country's panel are
-computed by `cbdash.present.views` and kept per filter state and choice.
+The map is coloured by regional and national mappings by default (global mappings cover
+every country alike: the sentence names them). A click on a country, the country list or a
+link (`?country=TON`) opens the country's panel as a dialog over the map; the chosen country
+stays outlined. Everything shown is computed by `cbdash.present.views.coverage_map`.
 """
 
 import streamlit as st
@@ -11,60 +13,63 @@ from cbdash.present.views import coverage_map as coverage_map_view
 
 model, filters = ui.page_context("coverage_map")
 mappings = model.filtered_mappings(filters)
+names = coverage_map_view.map_country_names(model)
 
-# Kept per filter state: a rerun with the same filters (a click, another viewer) reuses it.
-_, summary, sentence = coverage_map_view.map_summary(model, filters)
 st.title("Where do the mappings look?")
-st.markdown(sentence)
-
-left, right = st.columns([1, 2])
-measure = ui.choice("measure", model, "radio", left, horizontal=True)
+sentence_slot = st.empty()  # the sentence speaks of the colouring chosen below
+left, middle, right = st.columns([1.1, 1.6, 1.3])
+measure = ui.choice("measure", model, "radio", left)
 chosen = ui.choice(
     "footprint",
     model,
     "multiselect",
-    right,
+    middle,
     options=list(mappings["id"]),
     placeholder="All mappings that pass the filters",
 )
+iso3 = ui.choice("country", model, "select", right, placeholder="Click the map or pick one")
+if iso3:
+    right.button(
+        f"Show {names[iso3]}",
+        key="show_country",
+        on_click=ui.open_again,
+        args=("country",),
+        icon=":material/open_in_new:",
+        type="tertiary",
+    )
 
-selected = st.session_state.get("country")
-deck, legend, label = coverage_map_view.map_view(model, filters, measure, chosen, selected)
-event = st.pydeck_chart(
-    deck, on_select="rerun", selection_mode="single-object", key="world_map", height=520
-)
+answer = coverage_map_view.map_answer(model, filters, measure, chosen)
+sentence_slot.markdown(answer.sentence)
+deck, legend, label = coverage_map_view.map_view(model, filters, measure, chosen, iso3)
+ui.clickable_map(deck, "world_map", "country", names)
 st.html(legend)
 ui.caption(
-    f"Countries coloured by {label}; small states drawn as circles. Coverage is derived "
-    "from each mapping's stated scope (a global mapping covers every UN member state).",
+    f"Countries coloured by {label}; small states drawn as circles; the chosen country "
+    "outlined in orange. Coverage as stated by a source or derived from a mapping's scope "
+    "(a global mapping covers every UN member state).",
     filters,
     model,
 )
-
-clicked = (
-    [o for objs in (event.selection.get("objects") or {}).values() for o in objs]
-    if (event and event.selection)
-    else []
-)
-names = coverage_map_view.map_country_names(model)
-click = clicked[0].get("iso3") if clicked else None
-if click in names and click != st.session_state.get("map_last_click"):
-    ui.set_choice("country", click)  # a new click wins; the list can still override
-st.session_state["map_last_click"] = click
-iso3 = ui.choice("country", model, "select", placeholder="Click the map or pick a country")
+summary = coverage_map_view.map_summary(model, filters).summary
 ui.download_csv(summary, "coverage by country", "dl_country_summary")
 
-if iso3:
-    st.subheader(names[iso3])
-    # Kept per filter state and country: a rerun with the panel open (a click elsewhere on
-    # the page) does not scan every project again.
-    here, there, shown_there = coverage_map_view.map_panel(model, filters, iso3)
+
+def country_panel() -> None:
+    """The chosen country's mappings and projects (drawn inside the dialog)."""
+    panel = coverage_map_view.map_panel(model, filters, iso3)
+    st.markdown(panel.sentence)
     a, b = st.columns(2)
-    a.metric("Mappings covering it", len(here))
-    b.metric("Projects naming it", len(there))
-    ui.table(here, "panel_mappings", what="mappings")
-    if there.empty:
+    a.metric("Mappings covering it", len(panel.mappings))
+    b.metric("Projects naming it", len(panel.projects))
+    st.subheader(f"Mappings covering {names[iso3]}", divider="gray")
+    ui.table(panel.mappings, "panel_mappings", what="mappings")
+    st.subheader(f"Listed projects naming {names[iso3]}", divider="gray")
+    if panel.projects.empty:
         st.info("No listed project names this country as a beneficiary.")
     else:
-        ui.table(shown_there, "panel_projects", what="projects")
-        ui.download_csv(there, f"projects in {names[iso3]}", "dl_panel_projects")
+        ui.table(panel.shown_projects, "panel_projects", what="projects")
+        ui.download_csv(panel.projects, f"projects in {names[iso3]}", "dl_panel_projects")
+
+
+if iso3 and ui.opened_once("country"):
+    ui.dialog(names[iso3], country_panel)

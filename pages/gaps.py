@@ -1,9 +1,9 @@
-"""Gaps: countries and regions x topics that few mappings cover and no project reaches,
-read against UN LDC and SIDS status and World Bank income groups.
+"""Gaps: where support is thin against need.
 
-One question (a group of countries, a topic, limits) and one answer shown at a time: the
-countries, the regions x topics, or the summary by region for the forum's report. Each
-answer is computed by `cbdash.present.views` and kept per filter state and question.
+One question (a group of countries, a topic, what counts as high need and as thin support)
+and one answer shown at a time: need against support with the ranked countries, projects
+per sub-region x topic, the gap map, or the summary by region for the forum's report. All
+are read from one answer computed by `cbdash.present.views.gaps`, so they agree.
 """
 
 from datetime import date
@@ -16,72 +16,82 @@ from cbdash.present.export import file_name
 from cbdash.present.views import gaps as gaps_view
 
 model, filters = ui.page_context("gaps")
-topic_labels = model.labels["topics"]
-context = gaps_view.gap_context(model)
 groups = gaps_view.gap_groups(model)
 
 st.title("Where are the gaps?")
-c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+c1, c2, c3, c4, c5 = st.columns([2.2, 1.6, 1.6, 1.5, 1.7], vertical_alignment="bottom")
 q = gaps.GapQuestion(
     group=ui.choice("group", model, "select", c1),
     topic=ui.choice("topic", model, "select", c2, placeholder="any topic"),
-    max_mappings=ui.choice("max_mappings", model, "number", c3),
+    need=ui.choice("need", model, "select", c3),
     max_projects=ui.choice("max_projects", model, "number", c4),
-    regional_only=ui.choice("regional_only", model, "toggle") == "yes",
+    max_mappings=ui.choice("max_mappings", model, "number", c5),
 )
-if q.group in context.index and not context.loc[q.group, "present"]:
+if q.group not in groups:
     ui.empty_state(
-        f"{groups[q.group]} is not in the shipped data (groups.csv and country_groups.csv), "
+        "This group of countries is not in the data (groups.csv and country_groups.csv), "
         "so there is no list to read the gaps against."
     )
-condition = gaps_view.gap_condition(q, topic_labels)
 
 # One answer at a time (not tabs): only the chosen one is built, sent and drawn.
 view = ui.choice("gaps_view", model, "segmented")
 
 if view == "countries":
-    answer = gaps_view.gap_countries(model, filters, q)
+    answer = gaps_view.gap_answer(model, filters, q)
     st.markdown(answer.sentence)
-    if answer.table.empty:
-        ui.empty_state("No country meets these conditions. Raise the limits or pick another group.")
-    else:
-        # A table with bars rather than a plotly chart: this answer then loads no plotly.js
-        # (4.7 MB of JavaScript to compile in each new browser).
-        st.markdown("**Gap countries per UN region**")
-        ui.table(
-            answer.per_region,
-            "gap_regions",
-            max_rows=len(answer.per_region),
-            column_config={
-                "countries": st.column_config.ProgressColumn(
-                    "countries",
-                    format="%d",
-                    min_value=0,
-                    max_value=int(answer.per_region["countries"].max()),
-                )
-            },
-        )
-        ui.caption(f"Countries {condition}, per UN region.", filters, model)
-        ui.table(answer.table, "gap_table", max_rows=len(answer.table))
-    ui.download_csv(answer.table, "gap countries", "dl_gaps")
-    with st.expander("Context groups and their sources"):
-        st.markdown(gaps_view.gap_context_sources(model))
-
-elif view == "regions":
-    heatmap, cells = gaps_view.gap_region_topics(model, filters, q)
-    if heatmap is not None:
-        ui.chart(heatmap, "gap_heatmap", png_name="projects_region_topic")
+    grid, _ = gaps_view.need_grid(model, filters, q)
+    if grid is not None:
+        ui.chart(grid, "gap_grid", png_name="need_against_support")
         ui.caption(
-            "Projects reaching a region (a named beneficiary country or region) on a topic; "
-            f"0 = none. Below, the cells also {condition.replace('named by', 'with')}.",
+            "Countries of the group by their ITU GCI 2024 tier (need) and the listed projects "
+            "naming them (support); bold = ranked below (also at most "
+            f"{q.max_mappings} regional or national mappings); framed = high need and thin "
+            "support.",
             filters,
             model,
         )
-    ui.table(cells, "gap_cells", max_rows=max(len(cells), 1))
-    ui.download_csv(cells, "region topic gaps", "dl_gap_cells")
+    st.subheader(f"High need, thin support: {len(answer.ranked)}", divider="gray")
+    if answer.ranked.empty:
+        ui.empty_state("No country meets these conditions. Raise the limits or pick another group.")
+    else:
+        ui.table(answer.ranked, "gap_ranked", max_rows=len(answer.ranked))
+    ui.download_csv(answer.ranked, "gap countries ranked", "dl_gaps")
+    if not answer.unknown.empty:
+        st.subheader(f"Thin support, GCI tier unknown: {len(answer.unknown)}", divider="gray")
+        st.caption("Not ranked: the inventory has no GCI 2024 tier for these countries.")
+        ui.table(answer.unknown, "gap_unknown", max_rows=len(answer.unknown))
+        ui.download_csv(answer.unknown, "gap countries tier unknown", "dl_gaps_unknown")
+    with st.expander("Need data and their sources"):
+        st.markdown(gaps_view.gap_context_sources(model))
+
+elif view == "regions":
+    answer = gaps_view.gap_region_topics(model, filters, q)
+    st.markdown(answer.sentence)
+    if answer.heatmap is not None:
+        ui.chart(answer.heatmap, "gap_heatmap", png_name="projects_subregion_topic")
+        ui.caption(
+            "Listed projects reaching a country of the group (named as a beneficiary, or in a "
+            "region the project names) per UN M49 sub-region and topic; 0 = none.",
+            filters,
+            model,
+        )
+    ui.table(answer.cells, "gap_cells", max_rows=max(len(answer.cells), 1))
+    ui.download_csv(answer.cells, "sub-region topic gaps", "dl_gap_cells")
+
+elif view == "map":
+    answer = gaps_view.gap_map(model, filters, q)
+    st.markdown(answer.sentence)
+    st.pydeck_chart(answer.deck, key="gap_map", height=480)
+    st.html(answer.legend)
+    ui.caption(
+        "The group's countries coloured by their support and need (as in Need against "
+        "support); small states drawn as circles.",
+        filters,
+        model,
+    )
 
 else:
-    report = gaps_view.gap_report(model, filters, q.max_mappings, date.today())
+    report = gaps_view.gap_report(model, filters, q, date.today())
     st.markdown(report.body)  # without its own top heading
     a, b = st.columns(2)
     a.download_button(

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from cbdash.analysis import coverage, gaps, overlap, regions, topics
+from cbdash.analysis import coverage, gaps, need, overlap, regions, topics
 from cbdash.analysis.membership import explode, membership_matrix, order_by_totals, seriate
 
 
@@ -185,16 +185,23 @@ def test_explode_skips_empty_lists(inventory):
     assert len(long) == 4
 
 
-def test_country_gaps_and_topic_gaps(inventory, cov):
-    names = pd.DataFrame({"iso3": ["BRA", "FJI", "KEN", "NGA", "TON"]})
-    names["name"] = names["iso3"]
-    summary = coverage.country_summary(cov, inventory.projects, names)
-    assert list(gaps.country_gaps(summary, max_mappings=1)["iso3"]) == ["BRA"]
-    assert list(gaps.country_gaps(summary, 2, max_projects=0)["iso3"]) == ["BRA"]
-    no_cybercrime = gaps.topic_gap_countries(summary, inventory.projects, "cybercrime", 2)
-    assert list(no_cybercrime["iso3"]) == ["BRA", "FJI", "TON"]
-    ldc_only = gaps.topic_gap_countries(summary, inventory.projects, "cybercrime", 2, {"TON"})
-    assert list(ldc_only["iso3"]) == ["TON"]
+def test_support_table_counts_regional_mappings_and_projects(inventory, cov):
+    countries = pd.DataFrame({"iso3": ["BRA", "FJI", "KEN", "NGA", "TON"]})
+    countries["name"] = countries["iso3"]
+    table = need.need_table(countries, inventory.country_groups, inventory.gci)
+    regional = coverage.coverage_counts(gaps.without_global(cov, inventory.mappings))
+    support = gaps.support_table(
+        table,
+        {"FJI", "KEN", "TON"},
+        regional,
+        coverage.project_counts(gaps.projects_on(inventory.projects, "culture_skills")),
+        pd.Series({"FJI": "Oceania", "KEN": "Africa"}),
+        pd.Series({"FJI": "Melanesia"}),
+    ).set_index("iso3")
+    assert support["mappings"].to_dict() == {"FJI": 1, "KEN": 2, "TON": 1}  # beta, gamma
+    assert support["projects"].to_dict() == {"FJI": 1, "KEN": 0, "TON": 1}  # p2 only
+    assert support["region"].to_dict() == {"FJI": "Oceania", "KEN": "Africa", "TON": ""}
+    assert support["subregion"].to_dict() == {"FJI": "Melanesia", "KEN": "", "TON": ""}
 
 
 def test_empty_cells():

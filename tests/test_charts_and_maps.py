@@ -78,10 +78,12 @@ def test_world_map_layers_and_small_states():
         map_geometry(shapes, points), pd.Series({"KEN": 3, "TUV": 1}), "mappings", highlight="TUV"
     )
     layers = {layer.id: layer for layer in deck.layers}
-    assert set(layers) == {"countries", "borders", "small_states"}
+    assert set(layers) == {"countries", "borders", "small_states", "selected_ring"}
     small = pd.DataFrame(layers["small_states"].data)
     assert small["iso3"].tolist() == ["TUV"] and small["value"].tolist() == [1]
-    assert small["line"].tolist() == [[0, 0, 0]]  # highlighted
+    ring = layers["selected_ring"]  # the chosen small state: an orange ring at its point
+    assert ring.data == [{"lon": 179.2, "lat": -8.5}]
+    assert ring.get_line_color == world_map.HIGHLIGHT_RGB and ring.filled is False
     assert deck.map_provider is None  # no basemap: nothing fetched from the web
     # Streamlit fetches CARTO's basemap style unless mapStyle is pydeck's default sentinel.
     assert json.loads(deck.to_json()).get("mapStyle") == "__MAP_STYLE__"
@@ -175,5 +177,5 @@ def test_simplified_neighbours_keep_their_border_and_the_map_draws_it_once():
         map_geometry(simple, points), pd.Series({"AAA": 1}), "m", highlight="AAA"
     )
     order = [layer["id"] for layer in json.loads(chosen.to_json())["layers"]]
-    # the chosen country's black outline is drawn over the white borders
-    assert order == ["countries", "borders", "selected_country", "small_states"]
+    # the chosen country's orange outline (on a white halo) is drawn over the borders
+    assert order == ["countries", "borders", "selected_halo", "selected_country", "small_states"]

@@ -107,10 +107,10 @@ def test_a_long_value_is_ignored_whole(model):
 
 
 def test_numbers_are_bounded(model):
-    assert state.REGISTRY["max_mappings"].parse(["9999"], model)[0] == 2  # the default
+    assert state.REGISTRY["max_mappings"].parse(["9999"], model)[0] == 1  # the default
     assert state.REGISTRY["max_mappings"].parse(["7"], model) == (7, None)
     value, note = state.REGISTRY["max_mappings"].parse(["seven"], model)
-    assert value == 2 and "unknown value" in note
+    assert value == 1 and "unknown value" in note
 
 
 def test_describe_states_the_page_choices(model):

@@ -17,6 +17,7 @@ import pytest
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model, build_model
 from cbdash.present import charts, story, takeaways, world_map
+from cbdash.present.views import coverage_map as coverage_map_view
 from tests.conftest import FIXTURE_DIR
 
 
@@ -53,8 +54,8 @@ def test_six_to_eight_steps_follow_the_forum_questions():
 EXPECTED = {
     "who": "3 mapping efforts run by 3 organisations; the most common kind is knowledge portal"
     " (1 of 3).",
-    "where": "1 of 3 mappings cover every UN member state; of the 2 regional or "
-    "country-specific ones, Kenya gets the most (2) and 1 country none, e.g. Brazil.",
+    "where": "2 regional or national mappings cover 4 of the 5 UN member and observer states "
+    "(up to 2: Kenya), plus 1 global mapping that covers every UN member.",
     "topics": "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills the "
     "least (1).",
     "users": "Governments & policymakers are served by 2 of 3 mappings; Civil society by 1.",
@@ -65,8 +66,10 @@ EXPECTED = {
     "cooperation": "1 known cooperation link joins 2 mappings; 1 of 3 stands alone with no "
     "known link. The most common kind is data sharing (1 of 1); Alpha Portal takes part in "
     "the most (1 link).",
-    "gaps": "1 of 5 UN member states is covered by at most 2 regional or country-specific "
-    "mappings and named by no listed project, e.g. Brazil.",
+    "gaps": "2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin "
+    "support (at most 2 listed projects and at most 1 regional or national mapping): Tonga "
+    "and Nigeria. GCI tier unknown for 1 of the 5: 1 of them with thin support is listed "
+    "apart, not ranked.",
 }
 
 
@@ -89,7 +92,7 @@ DROPS = {
     "overlap": ("beta", None),
     "duplicates": (None, "p1"),
     "cooperation": ("beta", None),
-    "gaps": (None, "p1"),
+    "gaps": (None, "p4"),  # Nigeria then has no project: ranked before Tonga
 }
 
 
@@ -193,50 +196,91 @@ def test_column_chart_keeps_the_order():
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ((2, 0, None, False), "covered by at most 2 mappings and named by no listed project"),
+        ((2, 1, None), "at most 2 listed projects and at most 1 regional or national mapping"),
+        ((0, 0, "Cybercrime"), "no listed cybercrime project and no regional or national mapping"),
         (
-            (1, 0, "Cybercrime", True),
-            "covered by at most 1 regional or country-specific mappings and named by no "
-            "listed cybercrime project",
-        ),
-        (
-            (3, 2, "Incident management & CIIP", False),
-            "covered by at most 3 mappings and named by at most 2 listed incident management "
-            "& CIIP projects",
-        ),
-        (
-            (0, 1, None, False),
-            "covered by at most 0 mappings and named by at most 1 listed project",
+            (1, 3, "Incident management & CIIP"),
+            "at most 1 listed incident management & CIIP project and at most 3 regional or "
+            "national mappings",
         ),
     ],
 )
-def test_gap_condition(args, expected):
-    assert takeaways.gap_condition(*args) == expected
+def test_thin_support_in_words(args, expected):
+    assert takeaways.thin_support(*args) == expected
+
+
+def _answer_table(rows):
+    """(name, tier or None, status, rank, thin) rows of a gaps answer."""
+    table = pd.DataFrame(rows, columns=["name", "gci_tier", "status", "rank", "thin"])
+    table["gci_tier"] = pd.array(table["gci_tier"].tolist(), dtype="Int64")
+    return table
 
 
 def test_gap_countries_sentence():
-    table = pd.DataFrame({"country": ["Tonga", "Fiji"], "mappings": [1, 0], "projects": [0, 0]})
-    cond = "covered by at most 2 mappings and named by no listed project"
-    assert takeaways.gap_countries(table, cond) == (
-        "2 countries are covered by at most 2 mappings and named by no listed project, "
-        "e.g. Fiji and Tonga."
+    table = _answer_table(
+        [
+            ("Tonga", 5, "ranked", 1, True),
+            ("Chad", 4, "ranked", 2, True),
+            ("Fiji", None, "unknown tier", None, True),
+            ("Palau", None, "high income", None, True),
+            ("Kenya", 1, "more support", None, False),
+        ]
     )
+    support = "no listed project and no regional or national mapping"
     assert takeaways.gap_countries(
-        table.iloc[:1], cond, group_noun="least developed countries", group_size=46
+        table, noun="small states", need_label="GCI 2024 tier 4–5", support=support
     ) == (
-        "1 of 46 least developed countries is covered by at most 2 mappings and named by no "
-        "listed project, e.g. Tonga."
+        "2 of the 5 small states have high need (GCI 2024 tier 4–5) and thin support (no "
+        "listed project and no regional or national mapping): Tonga and Chad. GCI tier "
+        "unknown for 2 of the 5: 1 of them with thin support is listed apart, not ranked. "
+        "1 high-income state with thin support not ranked."
     )
-    assert takeaways.gap_countries(table.iloc[0:0], cond, group_noun="small states") == (
-        "None of the small states is covered by at most 2 mappings and named by no listed project."
-    )
+    none = table[table["status"] != "ranked"]
+    assert takeaways.gap_countries(
+        none, noun="small states", need_label="GCI 2024 tier 5", support=support
+    ).startswith("None of the 3 small states has high need (GCI 2024 tier 5)")
+    assert takeaways.gap_countries(
+        table.iloc[0:0], noun="states", need_label=None, support=support
+    ) == ("No states in the data.")
 
 
-def test_where_regional_edge_cases():
-    empty = pd.DataFrame({"name": [], "mappings": []})
-    assert takeaways.where_regional(empty, 0, 0) == "No mapping effort matches the filters."
-    assert takeaways.where_regional(empty, 2, 2) == (
-        "2 of 2 mappings cover every UN member state; none is regional or country-specific."
+@pytest.mark.parametrize(
+    ("counts", "values", "expected"),
+    [
+        (takeaways.MappingCounts(0, 0, 0, 0), {}, "No mapping effort matches the filters."),
+        (
+            takeaways.MappingCounts(3, 2, 0, 1),
+            {"AAA": 0},
+            "No regional or national mapping passes the filters; plus 2 global mappings that "
+            "cover every UN member. The coverage of 1 more mapping is unknown or only a "
+            "count, so the map leaves them out.",
+        ),
+        (
+            takeaways.MappingCounts(2, 1, 1, 0),
+            {"AAA": 1, "BBB": 0},
+            "1 regional or national mapping covers 1 of the 2 UN member and observer states "
+            "(up to 1: A), plus 1 global mapping that covers every UN member.",
+        ),
+    ],
+)
+def test_where_regional_sentence(counts, values, expected):
+    names = {"AAA": "A", "BBB": "B"}
+    assert takeaways.where_regional(pd.Series(values, dtype=int), names, counts) == expected
+
+
+def test_empty_region_topics_sentence():
+    matrix = pd.DataFrame(
+        [[0, 2], [1, 0]], index=["Micronesia", "Caribbean"], columns=["cybercrime", "standards"]
+    )
+    assert takeaways.empty_region_topics(
+        matrix, {"cybercrime": "Cybercrime"}, "small states", n_global=3
+    ) == (
+        "2 of the 4 sub-region × topic cells have no listed project reaching small states "
+        "there, e.g. Micronesia: cybercrime and Caribbean: standards. 3 global projects "
+        "(reaching every UN member) are not counted in the cells."
+    )
+    assert takeaways.empty_region_topics(matrix + 1, {}, "states") == (
+        "Every one of the 4 sub-region × topic cells has a listed project."
     )
 
 
@@ -251,3 +295,19 @@ def test_cooperation_hub(model):
     assert takeaways.cooperation_hub(inv.cooperation, only_gamma, names, {}) == (
         "No known cooperation link joins two of these mappings."
     )
+
+
+def test_gaps_step_names_countries_its_chart_shows(model):
+    view = _view(model)
+    sentence = story.gaps_sentence(view)
+    text = " ".join(t for row in story.gaps_chart(view).figure.data[0].text for t in row)
+    named = ["Tonga", "Nigeria"]
+    assert all(name in sentence and f"<b>{name}</b>" in text for name in named)
+
+
+def test_where_step_draws_the_map_pages_answer(model):
+    view = _view(model)
+    answer = coverage_map_view.map_answer(model, Filters(), "regional")
+    assert story.where_sentence(view) == answer.text
+    drawn = story.where_chart(view).data.set_index("iso3")["regional mappings"]
+    assert drawn.to_dict() == answer.values.to_dict()

@@ -17,6 +17,7 @@ from cbdash.analysis import gaps
 from cbdash.analysis import projects as projects_module
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import build_model
+from cbdash.present import takeaways
 from cbdash.present.views import cooperation as cooperation_view
 from cbdash.present.views import coverage_map as coverage_map_view
 from cbdash.present.views import explore as explore_view
@@ -42,6 +43,10 @@ def memo_keys(model) -> list:
 
 
 # Gaps ------------------------------------------------------------------------------------
+# By hand (fixture): ODA recipients BRA FJI KEN NGA TON; GCI tiers BRA 1, KEN 1, NGA 4, TON 5,
+# FJI unknown; regional or national mappings BRA 0, FJI 1, KEN 2, NGA 1, TON 1; listed
+# projects BRA 0, FJI 1, KEN 1, NGA 1, TON 1. Default question: tier 4-5, at most 2 projects
+# and 1 mapping.
 
 
 def test_gap_topics_leave_out_other(model):
@@ -51,70 +56,140 @@ def test_gap_topics_leave_out_other(model):
 
 def test_gap_groups_and_members(model):
     groups = gaps_view.gap_groups(model)
-    assert list(groups)[0] == "un_members" and list(groups)[-1] == "all"
-    assert groups["ldc"] == "Least developed countries (fixture)"
+    assert list(groups) == ["oda_recipients", "ldc", "sids", "un_members", "all"]
+    assert groups["oda_recipients"] == "ODA-eligible states"
     assert gaps_view.gap_context(model).loc["ldc", "present"]
-    assert not gaps_view.gap_context(model).loc["sids", "present"]  # not in the fixture
-    assert gaps_view.gap_members(model, "un_members") == {"BRA", "FJI", "KEN", "NGA", "TON"}
+    assert not gaps_view.gap_context(model).loc["wb_high", "present"]  # not in the fixture
+    assert gaps_view.gap_members(model, "sids") == {"FJI", "TON"}
+    assert gaps_view.gap_members(model, "all") == {"BRA", "FJI", "KEN", "NGA", "TON"}
     assert gaps_view.gap_members(model, "ldc") is gaps_view.gap_members(model, "ldc")
 
 
-def test_gap_condition_in_words(model):
-    text = gaps_view.gap_condition(gaps.GapQuestion(), model.labels["topics"])
-    assert text == (
-        "covered by at most 2 regional or country-specific mappings and named by no listed project"
+def test_gap_answer_default_question(model):
+    answer = gaps_view.gap_answer(model, ALL, gaps.GapQuestion())
+    assert answer.text == (
+        "2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin support "
+        "(at most 2 listed projects and at most 1 regional or national mapping): Tonga and "
+        "Nigeria. GCI tier unknown for 1 of the 5: 1 of them with thin support is listed "
+        "apart, not ranked."
     )
-
-
-def test_gap_countries_default_question(model):
-    q = gaps.GapQuestion()
-    answer = gaps_view.gap_countries(model, ALL, q)
-    # Brazil: only the global mapping covers it, and no project names it.
-    assert answer.table[["iso3", "mappings", "projects"]].values.tolist() == [["BRA", 0, 0]]
-    assert answer.sentence.startswith("1 of 5 UN member states is covered by at most 2")
-    assert answer.sentence.endswith("e.g. Brazil.")
-    # countries per region
-    assert answer.per_region.to_dict("list") == {"region": ["Americas"], "countries": [1]}
-    assert gaps_view.gap_countries(model, ALL, q) is answer
-
-
-def test_gap_countries_per_region_counts_every_country_most_first(model):
-    answer = gaps_view.gap_countries(model, ALL, gaps.GapQuestion(max_projects=1))
-    per_region = answer.per_region
-    assert per_region["countries"].sum() == len(answer.table) == 5
-    assert per_region["countries"].is_monotonic_decreasing
-    expected = answer.table["region"].replace("", "(no UN region)").value_counts()
-    assert (
-        dict(zip(per_region["region"], per_region["countries"], strict=True)) == expected.to_dict()
+    assert answer.ranked["country"].tolist() == ["Tonga", "Nigeria"]  # tier 5 before 4
+    assert answer.ranked["rank"].tolist() == [1, 2]
+    assert answer.ranked.iloc[0]["why"] == (
+        "need: GCI 2024 tier 5 (building), least developed, small island developing state; "
+        "support: 1 listed project and 1 regional or national mapping"
     )
-
-
-def test_gap_countries_none_gives_no_regions(model):
-    answer = gaps_view.gap_countries(
-        model, ALL, gaps.GapQuestion(max_mappings=0, regional_only=False)
+    assert answer.ranked.iloc[0]["context"] == (
+        "ODA-eligible; least developed; small island developing state"
     )
-    assert answer.table.empty
-    assert answer.per_region.empty and list(answer.per_region.columns) == ["region", "countries"]
+    assert answer.unknown["country"].tolist() == ["Fiji"]
+    assert answer.unknown["GCI 2024 tier"].tolist() == ["unknown"]
+    status = answer.table.set_index("iso3")["status"].to_dict()
+    assert status == {
+        "TON": "ranked",
+        "NGA": "ranked",
+        "FJI": "unknown tier",
+        "BRA": "lower need",
+        "KEN": "more support",
+    }
+    assert gaps_view.gap_answer(model, ALL, gaps.GapQuestion()) is answer
+
+
+@pytest.mark.parametrize(
+    ("question", "ranked", "unknown"),
+    [
+        ({"need": "gci5"}, ["Tonga"], ["Fiji"]),  # Nigeria is tier 4: lower need
+        ({"need": "any"}, ["Brazil", "Tonga", "Nigeria", "Fiji"], []),  # by support first
+        ({"group": "sids"}, ["Tonga"], ["Fiji"]),
+        ({"group": "ldc"}, ["Tonga"], []),
+        ({"max_mappings": 0}, [], []),  # only Brazil has no regional mapping: tier 1
+        # cybercrime projects: KEN p1, NGA p4; none elsewhere
+        ({"topic": "cybercrime", "max_projects": 0}, ["Tonga"], ["Fiji"]),
+        ({"max_projects": 0}, [], []),  # Brazil alone has no project
+    ],
+)
+def test_gap_answer_follows_the_question(model, question, ranked, unknown):
+    answer = gaps_view.gap_answer(model, ALL, gaps.GapQuestion(**question))
+    assert answer.ranked["country"].tolist() == ranked
+    assert answer.unknown["country"].tolist() == unknown
+
+
+def test_gap_answer_follows_the_filters(model):
+    # Only beta (project database): regional mappings KEN 1, NGA 1, others 0.
+    answer = gaps_view.gap_answer(model, Filters(kinds=("project_database",)), gaps.GapQuestion())
+    assert answer.ranked["country"].tolist() == ["Tonga", "Nigeria"]
+    assert answer.table.set_index("iso3").loc["KEN", "status"] == "lower need"  # now thin
+
+
+def test_need_grid_names_the_sentence_countries(model):
+    grid, cells = gaps_view.need_grid(model, ALL, gaps.GapQuestion())
+    text = " ".join(t for row in grid.data[0].text for t in row)
+    for name in ("Tonga", "Nigeria"):
+        assert f"<b>{name}</b>" in text  # ranked: bold
+    assert "Fiji" in text and "<b>Fiji</b>" not in text
+    assert list(grid.data[0].y) == [
+        "tier 5 (building)",
+        "tier 4 (evolving)",
+        "tier 3 (establishing)",
+        "tier 2 (advancing)",
+        "tier 1 (role-modelling)",
+        "GCI tier unknown",
+    ]
+    assert list(grid.data[0].x) == ["0", "1–2", "3–10", "11–20", "21 or more"]
+    frame = grid.layout.shapes[0]  # tiers 4-5 x up to 2 projects
+    assert (frame.x0, frame.x1, frame.y0, frame.y1) == (-0.5, 1.5, -0.5, 1.5)
+    assert int(cells["countries"].sum()) == 5
+    assert gaps_view.need_grid(model, ALL, gaps.GapQuestion()) == (grid, cells)
 
 
 def test_gap_region_topics(model):
-    q = gaps.GapQuestion()
-    heatmap, cells = gaps_view.gap_region_topics(model, ALL, q)
-    assert isinstance(heatmap, go.Figure)
-    assert set(cells["region"]) == {"Americas", "Oceania", "Africa"}
-    assert ("Africa", "Culture & skills", 1, 0) in cells.itertuples(index=False, name=None)
-    assert "cybercrime" not in set(cells["topic"])  # topics by their labels
-    assert gaps_view.gap_region_topics(model, ALL, q)[1] is cells
+    answer = gaps_view.gap_region_topics(model, ALL, gaps.GapQuestion())
+    # Rows by UN region, then name; p4 reaches Eastern Africa through "Africa".
+    assert answer.matrix.to_dict("index") == {
+        "Eastern Africa": {"cybercrime": 2, "policy_strategy": 1, "culture_skills": 0},
+        "Western Africa": {"cybercrime": 1, "policy_strategy": 1, "culture_skills": 0},
+        "South America": {"cybercrime": 0, "policy_strategy": 0, "culture_skills": 0},
+        "Melanesia": {"cybercrime": 0, "policy_strategy": 1, "culture_skills": 1},
+        "Polynesia": {"cybercrime": 0, "policy_strategy": 1, "culture_skills": 1},
+    }
+    assert len(answer.cells) == 7
+    assert answer.cells.iloc[0].tolist() == ["Eastern Africa", "Culture & skills", 0]
+    assert answer.sentence.startswith("7 of the 15 sub-region × topic cells have no listed")
+    assert isinstance(answer.heatmap, go.Figure)
+    assert gaps_view.gap_region_topics(model, ALL, gaps.GapQuestion()) is answer
 
 
-def test_gap_report(model):
-    report = gaps_view.gap_report(model, ALL, 2, date(2025, 1, 2))
-    assert list(report.summary["region"]) == ["Americas", "Africa", "Oceania"]
+def test_gap_region_topics_for_one_group_and_topic(model):
+    q = gaps.GapQuestion(group="sids", topic="cybercrime")
+    answer = gaps_view.gap_region_topics(model, ALL, q)
+    assert answer.matrix.to_dict("index") == {
+        "Melanesia": {"cybercrime": 0},
+        "Polynesia": {"cybercrime": 0},
+    }
+
+
+def test_gap_map_classes_follow_the_answer(model):
+    gap_map = gaps_view.gap_map(model, ALL, gaps.GapQuestion())
+    values = _map_values(gap_map)
+    assert values == {
+        "TON": "high need, thin support",
+        "NGA": "high need, thin support",
+        "FJI": "thin support, GCI tier unknown",
+        "BRA": "thin support, lower need",
+        "KEN": "more support",
+    }
+    assert gap_map.sentence.startswith("4 of the 5 ODA-eligible states have thin support")
+    assert "high need, thin support" in gap_map.legend
+
+
+def test_gap_report_follows_the_question(model):
+    report = gaps_view.gap_report(model, ALL, gaps.GapQuestion(), date(2025, 1, 2))
     assert report.markdown.startswith(b"# Main overlaps and gaps by region\n")
-    assert not report.body.startswith("# ")  # without its top heading
-    assert "on 2025-01-02" in report.body
-    assert report.markdown.decode("utf-8").endswith(report.body)
-    assert gaps_view.gap_report(model, ALL, 2, date(2025, 1, 2)) is report
+    assert list(report.summary["region"]) == ["Oceania", "Africa", "Americas"]
+    assert "high need = GCI 2024 tier 4–5" in report.body
+    assert gaps_view.gap_report(model, ALL, gaps.GapQuestion(), date(2025, 1, 2)) is report
+    sids = gaps_view.gap_report(model, ALL, gaps.GapQuestion(group="sids"), date(2025, 1, 2))
+    assert list(sids.summary["region"]) == ["Oceania"]
 
 
 # Cooperation -----------------------------------------------------------------------------
@@ -401,11 +476,54 @@ def test_map_summary(model):
     assert len(kept.coverage) == 10  # alpha 5 countries, beta 2, gamma 3
     summary = kept.summary.set_index("iso3")
     assert summary["mappings"].to_dict() == {"BRA": 1, "FJI": 2, "KEN": 3, "NGA": 2, "TON": 2}
+    assert summary["regional mappings"].to_dict() == {
+        "BRA": 0,
+        "FJI": 1,
+        "KEN": 2,
+        "NGA": 1,
+        "TON": 1,
+    }
     assert summary["projects"].to_dict() == {"BRA": 0, "FJI": 1, "KEN": 1, "NGA": 1, "TON": 1}
-    assert kept.sentence.endswith("the least covered (1): Brazil.")
+    assert kept.counts == takeaways.MappingCounts(total=3, global_full=1, regional=2, unknown=0)
     assert coverage_map_view.map_summary(model, ALL) is kept
     only_beta = coverage_map_view.map_summary(model, Filters(users=("law_enforcement_judiciary",)))
     assert set(only_beta.coverage["mapping_id"]) == {"beta"}
+
+
+@pytest.mark.parametrize(
+    ("measure", "chosen", "sentence"),
+    [
+        (
+            "regional",
+            (),
+            "2 regional or national mappings cover 4 of the 5 UN member and observer states "
+            "(up to 2: Kenya), plus 1 global mapping that covers every UN member.",
+        ),
+        (
+            "projects",
+            (),
+            "4 listed projects name 4 of the 5 UN member and observer states as beneficiaries "
+            "(up to 1: Fiji, Kenya and Nigeria and 1 more); 1 none, e.g. Brazil.",
+        ),
+        (
+            "mappings",
+            (),
+            "UN member and observer states are covered by 1 to 3 of the 3 mappings: 1 global "
+            "mapping that covers every UN member, plus 2 regional or national ones.",
+        ),
+        (
+            "mappings",
+            ("beta", "gamma"),
+            "The 2 chosen mappings cover 4 of the 5 UN member and observer states; 1 is "
+            "covered by both.",
+        ),
+    ],
+)
+def test_map_sentence_follows_the_measure(model, measure, chosen, sentence):
+    answer = coverage_map_view.map_answer(model, ALL, measure, chosen)
+    assert answer.text == sentence
+    view = coverage_map_view.map_view(model, ALL, measure, chosen, None)
+    assert _map_values(view) == answer.values.to_dict()  # the sentence speaks of the colours
 
 
 def _map_values(view: coverage_map_view.MapView) -> dict[str, int]:
@@ -463,8 +581,14 @@ def test_map_country_names(model):
 
 def test_map_panel(model):
     kenya = coverage_map_view.map_panel(model, ALL, "KEN")
-    assert kenya.mappings["name"].tolist() == ["Alpha Portal", "Beta Database", "Gamma Index"]
-    assert list(kenya.mappings.columns) == ["name", "kind", "scope", "topics"]
+    # regional or national ones first, then the global ones
+    assert kenya.mappings["name"].tolist() == ["Beta Database", "Gamma Index", "Alpha Portal"]
+    assert kenya.mappings["reach"].tolist() == ["regional or national"] * 2 + ["global"]
+    assert list(kenya.mappings.columns) == ["name", "reach", "kind", "scope"]
+    assert kenya.sentence == (
+        "Covered by 2 regional or national mappings and 1 global; named by 1 listed "
+        "project. Need: GCI 2024 tier 1 (role-modelling), ODA-eligible."
+    )
     assert kenya.projects["project_id"].tolist() == ["p1"]
     assert kenya.shown_projects.columns.tolist() == [
         "title",
@@ -666,12 +790,13 @@ def test_sources_markdown_links_each_source_as_an_autolink():
 def test_gap_context_sources_lists_each_group_with_its_source(model):
     text = gaps_view.gap_context_sources(model)
     lines = text.splitlines()
-    assert lines[0] == (
+    assert lines[1] == (
         "- Least developed countries (fixture): 1 countries, as of 2025 "
         "([source](<https://example.org/ldc>))"
     )
-    assert "- Small island developing states (UN): not in the data" in lines
-    assert len(lines) == len(gaps_view.gap_context(model))
+    assert "- High income (World Bank): not in the data" in lines
+    assert lines[-1].startswith("- ITU Global Cybersecurity Index 2024: a tier for 4 countries")
+    assert len(lines) == len(gaps_view.gap_context(model)) + 1  # and the GCI
     assert gaps_view.gap_context_sources(model) is text
 
 

@@ -82,32 +82,57 @@ def test_cooperation_empty_filters_in_words():
 # Gaps -------------------------------------------------------------------------------------
 
 
-def test_gaps_page_default_question():
+# By hand (fixture): ODA recipients BRA FJI KEN NGA TON; GCI tiers BRA 1, KEN 1, NGA 4,
+# TON 5, FJI unknown; regional or national mappings BRA 0, FJI 1, KEN 2, NGA 1, TON 1;
+# listed projects BRA 0, FJI 1, KEN 1, NGA 1, TON 1 (cybercrime: KEN, NGA).
+
+
+def test_gaps_page_ranks_high_need_against_thin_support():
     at = run_page("gaps")
     assert not at.exception, at.exception
     assert at.title[0].value == "Where are the gaps?"
+    assert at.selectbox(key="group").value == "oda_recipients"
     assert at.markdown[0].value == (
-        "1 of 5 UN member states is covered by at most 2 regional or country-specific "
-        "mappings and named by no listed project, e.g. Brazil."
+        "2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin support "
+        "(at most 2 listed projects and at most 1 regional or national mapping): Tonga and "
+        "Nigeria. GCI tier unknown for 1 of the 5: 1 of them with thin support is listed "
+        "apart, not ranked."
     )
-    assert list(at.dataframe[1].value["country"]) == ["Brazil"]
-    # One answer at a time: the countries (per region as a table with bars, the table, the
-    # sources), with no plotly chart.
     assert at.button_group(key="gaps_view").value == "countries"
-    assert not at.get("plotly_chart")
-    assert len(at.dataframe) == 2  # per region, the countries; the sources are a list
-    assert any("([source](<https://example.org/ldc>))" in m.value for m in at.markdown)
-    assert at.dataframe[0].value.to_dict("list") == {"region": ["Americas"], "countries": [1]}
-    assert _labels(at) == ["Download CSV: gap countries (1 row)"]
+    assert len(at.get("plotly_chart")) == 1  # need against support
+    ranked = at.dataframe[0].value
+    assert ranked["country"].tolist() == ["Tonga", "Nigeria"]
+    assert ranked["rank"].tolist() == [1, 2]
+    assert ranked["why"].tolist() == [
+        "need: GCI 2024 tier 5 (building), least developed, small island developing state; "
+        "support: 1 listed project and 1 regional or national mapping",
+        "need: GCI 2024 tier 4 (evolving); support: 1 listed project and 1 regional or "
+        "national mapping",
+    ]
+    assert at.dataframe[1].value["country"].tolist() == ["Fiji"]  # tier unknown: apart
+    assert [s.value for s in at.subheader] == [
+        "High need, thin support: 2",
+        "Thin support, GCI tier unknown: 1",
+    ]
+    assert _labels(at) == [
+        "Download CSV: gap countries ranked (2 rows)",
+        "Download CSV: gap countries tier unknown (1 row)",
+    ]
+    assert any("([source](<https://example.org/oda>))" in m.value for m in at.markdown)
 
 
 def test_gaps_page_other_answers_one_at_a_time():
     at = run_page("gaps")
     at.button_group(key="gaps_view").set_value("regions").run()
     assert not at.exception, at.exception
-    assert len(at.get("plotly_chart")) == 1  # projects per region x topic
-    assert _labels(at) == ["Download CSV: region topic gaps (5 rows)"]
-    assert "Brazil" not in _text(at)  # the countries' answer is not built or shown
+    assert len(at.get("plotly_chart")) == 1  # projects per sub-region x topic
+    assert at.markdown[0].value.startswith("7 of the 15 sub-region × topic cells")
+    assert _labels(at) == ["Download CSV: sub-region topic gaps (7 rows)"]
+    assert "Tonga and Nigeria" not in _text(at)  # the countries' answer is not shown
+    at.button_group(key="gaps_view").set_value("map").run()
+    assert not at.exception, at.exception
+    assert at.get("deck_gl_json_chart") and not at.get("plotly_chart")
+    assert at.markdown[0].value.startswith("4 of the 5 ODA-eligible states have thin")
     at.button_group(key="gaps_view").set_value("summary").run()
     assert not at.exception, at.exception
     assert not at.get("plotly_chart")
@@ -117,44 +142,46 @@ def test_gaps_page_other_answers_one_at_a_time():
     ]
 
 
-def test_gaps_answers_the_ldc_cybercrime_question():
+def test_gaps_small_island_states_and_cybercrime():
     at = run_page(
-        "gaps",
-        {"group": "ldc", "topic": "cybercrime", "max_mappings": "2", "regional_only": "no"},
+        "gaps", {"group": "sids", "topic": "cybercrime", "max_projects": "0", "need": "gci5"}
     )
     assert not at.exception
-    assert at.markdown[0].value == (
-        "1 of 1 least developed countries is covered by at most 2 mappings and named by no "
-        "listed cybercrime project, e.g. Tonga."
+    assert at.markdown[0].value.startswith(
+        "1 of the 2 small island developing states has high need (GCI 2024 tier 5) and thin "
+        "support (no listed cybercrime project and at most 1 regional or national mapping): "
+        "Tonga."
     )
-    table = at.dataframe[1].value  # after the countries per region
-    assert table.iloc[0][["country", "context", "mappings", "projects"]].tolist() == [
-        "Tonga",
-        "Least developed countries (UN)",
-        2,
-        0,
-    ]
+    ranked = at.dataframe[0].value
+    assert ranked.iloc[0][["country", "listed cybercrime projects"]].tolist() == ["Tonga", 0]
+    at.button_group(key="gaps_view").set_value("summary").run()
+    summary = " ".join(m.value for m in at.markdown)
+    assert "## Oceania (2 countries)" in summary and "## Africa" not in summary
+    assert "Tonga" in summary and "no listed project on Cybercrime" in summary
 
 
 def test_gaps_group_missing_from_the_data_is_said_not_failed():
-    at = run_page("gaps", {"group": "sids"})
+    at = run_page("gaps", {"group": "wb_low"})  # no income groups in the fixture
     assert not at.exception
-    assert any("is not in the shipped data" in i.value for i in at.info)
-    assert any("No country meets these conditions" in i.value for i in at.info)
+    assert "group" not in at.query_params  # the link's group is not in the data: dropped
+    at = run_page("gaps", group="wb_low")  # chosen in a session whose data lacks it
+    assert not at.exception
 
 
 def test_gaps_controls_change_the_list():
     at = run_page("gaps")
-    at.number_input(key="max_projects").set_value(1).run()
+    at.selectbox(key="need").set_value("any").run()
     assert not at.exception
-    assert len(at.dataframe[1].value) == 5
-    assert at.dataframe[0].value["countries"].sum() == 5  # the same countries per region
+    assert at.dataframe[0].value["country"].tolist() == ["Brazil", "Tonga", "Nigeria", "Fiji"]
+    assert at.query_params["need"] == "any"
+    at.number_input(key="max_mappings").set_value(0).run()
+    assert at.dataframe[0].value["country"].tolist() == ["Brazil"]
 
 
 def test_gaps_recommendations_markdown():
     at = run_page("gaps", {"gaps_view": "summary"})
-    summary = [m.value for m in at.markdown if "**Mapped by**" in m.value]
-    assert summary and "## Africa (2 countries)" in summary[0]
+    summary = [m.value for m in at.markdown if "**Gaps**" in m.value]
+    assert summary and "## Oceania (2 countries)" in summary[0]
 
 
 # Story ------------------------------------------------------------------------------------

@@ -71,11 +71,29 @@ def test_filters_write_back_to_url():
 
 
 def test_coverage_map_has_map_and_country_panel():
-    at = run_page("coverage_map", {"country": "KEN"})
+    at = run_page("coverage_map", {"country": "KEN"})  # a link opens Kenya's panel
     assert not at.exception
     assert at.get("deck_gl_json_chart")
-    assert at.subheader[0].value == "Kenya"
+    assert at.markdown[0].value.startswith("2 regional or national mappings cover 4 of the 5")
+    assert "plus 1 global mapping that covers every UN member" in at.markdown[0].value
+    assert [s.value for s in at.subheader] == [
+        "Mappings covering Kenya",
+        "Listed projects naming Kenya",
+    ]
     assert [m.value for m in at.metric] == ["3", "1"]  # alpha, beta, gamma; p1
+    assert at.selectbox(key="country").value == "KEN"
+    at.radio(key="measure").set_value("projects").run()  # another rerun: the panel stays shut
+    assert not at.subheader
+    assert at.markdown[0].value.startswith("4 listed projects name 4 of the 5")
+    at.button(key="show_country").click().run()  # until asked again
+    assert [m.value for m in at.metric] == ["3", "1"]
+
+
+def test_coverage_map_without_a_country_has_no_panel():
+    at = run_page("coverage_map")
+    assert not at.exception
+    assert not at.metric and not at.subheader
+    assert at.selectbox(key="country").value is None
 
 
 def test_coverage_map_footprint_and_projects_measure():

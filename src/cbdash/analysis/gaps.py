@@ -1,65 +1,35 @@
-"""Gaps: countries few mappings or projects reach, and region x topic cells nobody covers."""
+"""Gaps: where support is thin against need.
+
+One question (`GapQuestion`: a group of countries, a topic, a level of need and what counts
+as thin support) gets one answer (`answer`): a table of the group's countries with their need
+(`cbdash.analysis.need`), their support and their status. Every view of the Gaps page, the
+presentation's gaps step and the summary by region are read from that table, so they agree.
+
+The judgement calls, stated once:
+- The group is read among states (UN member and observer states; every known country when
+  the data has no state groups): a territory on the DAC list has no GCI tier and no derived
+  coverage, so it would always look like a gap.
+- Support is the listed projects that name a country as a beneficiary (on the topic, when
+  one is chosen) and the regional and national mappings that cover it. Global mappings
+  cover every country alike and say nothing about where attention goes.
+- Support is thin at or under both limits (`max_projects`, `max_mappings`).
+- A thin-support country is ranked when its need is high (`need.high_need`); with an unknown
+  GCI tier it is listed apart, never ranked as low or high need.
+- Ranked: fewest projects first, then fewest mappings, higher tier, least developed, name.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from cbdash.analysis.coverage import country_summary
-from cbdash.analysis.membership import order_by_totals
-from cbdash.analysis.topics import region_topic_matrix
+from cbdash.analysis import need as need_
 
-
-def country_gaps(
-    summary: pd.DataFrame, max_mappings: int = 2, max_projects: int | None = None
-) -> pd.DataFrame:
-    """Countries covered by at most `max_mappings` mappings (and at most `max_projects`
-    projects, when given), ranked: fewest mappings first, then fewest projects, then name.
-
-    `summary` is `coverage.country_summary` output (iso3, name, mappings, projects, ...).
-    """
-    mask = summary["mappings"] <= max_mappings
-    if max_projects is not None:
-        mask &= summary["projects"] <= max_projects
-    table = summary[mask]
-    return table.sort_values(["mappings", "projects", "name"]).reset_index(drop=True)
-
-
-def empty_cells(matrix: pd.DataFrame, at_most: int = 0) -> pd.DataFrame:
-    """Cells of a count matrix (e.g. region x topic) with at most `at_most`, as rows."""
-    long = matrix.stack().rename("count").reset_index()
-    long.columns = ["row", "column", "count"]
-    return (
-        long[long["count"] <= at_most]
-        .sort_values(["count", "row", "column"])
-        .reset_index(drop=True)
-    )
-
-
-def topic_gap_countries(
-    summary: pd.DataFrame,
-    projects: pd.DataFrame,
-    topic: str,
-    max_mappings: int,
-    status_iso3: set[str] | None = None,
-) -> pd.DataFrame:
-    """Countries with at most `max_mappings` mappings and no listed project on `topic`.
-
-    `status_iso3` restricts to a group (e.g. least developed countries) when given.
-    """
-    on_topic = projects[projects["topics"].map(lambda ts: topic in ts)]
-    reached = {c for cs in on_topic["beneficiary_countries"] for c in cs}
-    table = summary[(summary["mappings"] <= max_mappings) & ~summary["iso3"].isin(reached)]
-    if status_iso3 is not None:
-        table = table[table["iso3"].isin(status_iso3)]
-    return table.sort_values(["mappings", "projects", "name"]).reset_index(drop=True)
-
-
-# Context groups the forum reads gaps against: UN status and World Bank income group.
+# Groups a gap question can be read against, with their names when the data has none.
 CONTEXT_GROUPS = {
+    "oda_recipients": "DAC List of ODA Recipients (OECD)",
     "ldc": "Least developed countries (UN)",
     "sids": "Small island developing states (UN)",
     "wb_low": "Low income (World Bank)",
@@ -67,17 +37,41 @@ CONTEXT_GROUPS = {
     "wb_upper_middle": "Upper-middle income (World Bank)",
     "wb_high": "High income (World Bank)",
 }
-# Plural nouns for sentences ("3 of 46 least developed countries are ...").
+# Plural nouns for sentences ("11 of 135 ODA-eligible states ...").
 CONTEXT_NOUNS = {
+    "oda_recipients": "ODA-eligible states",
     "ldc": "least developed countries",
     "sids": "small island developing states",
-    "wb_low": "low-income countries",
-    "wb_lower_middle": "lower-middle-income countries",
-    "wb_upper_middle": "upper-middle-income countries",
-    "wb_high": "high-income countries",
+    "wb_low": "low-income states",
+    "wb_lower_middle": "lower-middle-income states",
+    "wb_upper_middle": "upper-middle-income states",
+    "wb_high": "high-income states",
+    "un_members": "UN member states",
+    "all": "states",
 }
 # A mapping whose scope includes one of these groups is global: it covers every country.
 GLOBAL_GROUPS = ("un_members",)
+
+# A country's status in the answer, in the order a legend lists them.
+RANKED = "ranked"
+UNKNOWN = "unknown tier"
+LOWER = "lower need"
+HIGH_INCOME = "high income"
+SUPPORTED = "more support"
+STATUSES = (RANKED, UNKNOWN, LOWER, HIGH_INCOME, SUPPORTED)
+
+
+@dataclass(frozen=True)
+class GapQuestion:
+    """The gaps page's question, e.g. small island developing states (`group="sids"`) with
+    high need (GCI tier 4-5) and at most 0 listed cybercrime projects and 1 regional or
+    national mapping."""
+
+    group: str = "oda_recipients"  # a group id, or "all" for every state
+    topic: str | None = None
+    need: str = "gci45"  # a key of need.NEED_LEVELS
+    max_projects: int = 2
+    max_mappings: int = 1
 
 
 def global_mapping_ids(
@@ -94,12 +88,28 @@ def without_global(
     mappings: pd.DataFrame,
     global_groups: tuple[str, ...] = GLOBAL_GROUPS,
 ) -> pd.DataFrame:
-    """Coverage rows of the regional and country-specific mappings only.
+    """Coverage rows of the regional and country-specific mappings among `mappings`."""
+    regional = set(mappings["id"]) - global_mapping_ids(mappings, global_groups)
+    return coverage[coverage["mapping_id"].isin(regional)]
 
-    Counted with global mappings, every UN member state is covered by dozens of mappings
-    and no gap shows; counted without, the regional attention each country gets does.
-    """
-    return coverage[~coverage["mapping_id"].isin(global_mapping_ids(mappings, global_groups))]
+
+def group_members(country_groups: pd.DataFrame, group_id: str) -> set[str]:
+    """ISO3 codes of the members of one group (empty when the group is absent)."""
+    return set(country_groups.loc[country_groups["group_id"] == group_id, "iso3"])
+
+
+def population(need_table: pd.DataFrame, country_groups: pd.DataFrame, group: str) -> set[str]:
+    """The states in `group` ("all": every state); every known country stands in for the
+    states when the data has no state groups."""
+    states = set(need_table.loc[need_table["state"], "iso3"]) or set(need_table["iso3"])
+    return states if group == "all" else states & group_members(country_groups, group)
+
+
+def projects_on(projects: pd.DataFrame, topic: str | None) -> pd.DataFrame:
+    """Projects that address `topic` (all projects when `topic` is None)."""
+    if topic is None:
+        return projects
+    return projects[projects["topics"].map(lambda ts: topic in (ts or ()))]
 
 
 def context_groups(
@@ -107,11 +117,8 @@ def context_groups(
     country_groups: pd.DataFrame,
     wanted: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The context groups (LDC, SIDS, income groups) with name, source and member count.
-
-    A group missing from the data stays in the table with `present` False, so that a page
-    can say so instead of failing.
-    """
+    """The context groups (ODA, LDC, SIDS, income groups) with name, source and member
+    count. A group missing from the data stays in the table with `present` False."""
     wanted = wanted if wanted is not None else CONTEXT_GROUPS
     members = country_groups.groupby("group_id")["iso3"].nunique()
     known = groups.set_index("group_id") if len(groups) else pd.DataFrame()
@@ -136,226 +143,160 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-def group_members(country_groups: pd.DataFrame, group_id: str) -> set[str]:
-    """ISO3 codes of the members of one group (empty when the group is absent)."""
-    return set(country_groups.loc[country_groups["group_id"] == group_id, "iso3"])
-
-
-def projects_on(projects: pd.DataFrame, topic: str | None) -> pd.DataFrame:
-    """Projects that address `topic` (all projects when `topic` is None)."""
-    if topic is None:
-        return projects
-    return projects[projects["topics"].map(lambda ts: topic in (ts or ()))]
-
-
-def gap_table(
-    summary: pd.DataFrame,
-    country_regions: pd.DataFrame,
-    country_groups: pd.DataFrame,
-    *,
-    max_mappings: int,
-    max_projects: int,
-    members: set[str] | None = None,
-    context: dict[str, str] | None = None,
+def support_table(
+    need_table: pd.DataFrame,
+    members: set[str],
+    regional_counts: pd.Series,
+    project_counts: pd.Series,
+    regions: pd.Series,
+    subregions: pd.Series,
 ) -> pd.DataFrame:
-    """Ranked gap countries: at most `max_mappings` mappings and `max_projects` projects,
-    within `members` when given; with region and context groups (e.g. "LDC; SIDS")."""
-    table = country_gaps(summary, max_mappings, max_projects)
-    if members is not None:
-        table = table[table["iso3"].isin(members)]
-    context = context if context is not None else CONTEXT_GROUPS
-    region = country_regions.drop_duplicates("iso3").set_index("iso3")["region"]
-    ctx = country_groups[country_groups["group_id"].isin(context)]
-    labels = ctx.assign(label=ctx["group_id"].map(context)).groupby("iso3")["label"]
-    joined = labels.agg(lambda ls: "; ".join(sorted(ls)))
-    out = pd.DataFrame(
-        {
-            "iso3": table["iso3"],
-            "country": table["name"],
-            "region": table["iso3"].map(region).fillna(""),
-            "context": table["iso3"].map(joined).fillna(""),
-            "mappings": table["mappings"],
-            "projects": table["projects"],
-        }
+    """The rows of `need_table` in `members`, with `projects` (listed projects naming the
+    country), `mappings` (regional or national mappings covering it), `region` and
+    `subregion` (from series indexed by iso3; "" when unknown)."""
+    table = need_table[need_table["iso3"].isin(members)].copy()
+    iso3 = table["iso3"]
+    table["projects"] = iso3.map(project_counts).fillna(0).astype(int)
+    table["mappings"] = iso3.map(regional_counts).fillna(0).astype(int)
+    table["region"] = iso3.map(regions).fillna("").astype(str)
+    table["subregion"] = iso3.map(subregions).fillna("").astype(str)
+    return table.reset_index(drop=True)
+
+
+def answer(q: GapQuestion, support: pd.DataFrame) -> pd.DataFrame:
+    """`support` (see `support_table`) with the answer's columns: `thin` (support at or
+    under both limits), `status` (one of STATUSES) and `rank` (1, 2, ... for the ranked
+    countries, in the module's order; <NA> for the others); sorted by status, then rank."""
+    table = support.copy()
+    thin = (table["projects"] <= q.max_projects) & (table["mappings"] <= q.max_mappings)
+    levels = need_.NEED_LEVELS[q.need]
+    unknown = table["gci_tier"].isna().to_numpy()
+    high_income = (table["income"] == "wb_high").to_numpy()
+    high = need_.high_need(table, q.need).to_numpy()
+    status = np.full(len(table), SUPPORTED, dtype=object)
+    if levels is None:
+        status[thin.to_numpy()] = RANKED
+    else:
+        rest = thin.to_numpy()
+        for mask, name in ((high_income, HIGH_INCOME), (unknown, UNKNOWN), (high, RANKED)):
+            status[rest & mask] = name
+            rest = rest & ~mask
+        status[rest] = LOWER
+    table["thin"] = thin.to_numpy()
+    table["status"] = status
+    order = pd.Categorical(table["status"], categories=list(STATUSES), ordered=True)
+    table = table.assign(
+        _status=order,
+        _tier=-table["gci_tier"].fillna(0).astype(int),
+        _ldc=~table["ldc"],
     )
-    return out.reset_index(drop=True)
+    table = table.sort_values(
+        ["_status", "projects", "mappings", "_tier", "_ldc", "name"], kind="stable"
+    ).drop(columns=["_status", "_tier", "_ldc"])
+    ranked = (table["status"] == RANKED).to_numpy()
+    rank = np.full(len(table), pd.NA, dtype=object)
+    rank[ranked] = np.arange(1, int(ranked.sum()) + 1)
+    table["rank"] = pd.array(rank.tolist(), dtype="Int64")
+    return table.reset_index(drop=True)
 
 
-def region_topic_gaps(
-    mapping_matrix: pd.DataFrame,
-    project_matrix: pd.DataFrame,
-    *,
-    max_mappings: int,
-    max_projects: int,
-    regions: list[str] | None = None,
-    topics: list[str] | None = None,
-) -> pd.DataFrame:
-    """Region x topic cells with at most `max_mappings` mappings and `max_projects`
-    projects, as rows (region, topic, mappings, projects), fewest first.
-
-    `regions` and `topics` add rows and columns missing from both matrices as zeros.
-    """
-    rows = list(dict.fromkeys([*(regions or []), *mapping_matrix.index, *project_matrix.index]))
-    cols = list(dict.fromkeys([*(topics or []), *mapping_matrix.columns, *project_matrix.columns]))
-    m = mapping_matrix.reindex(index=rows, columns=cols, fill_value=0).fillna(0)
-    p = project_matrix.reindex(index=rows, columns=cols, fill_value=0).fillna(0)
-    long = pd.DataFrame(
-        {
-            "region": [r for r in rows for _ in cols],
-            "topic": [c for _ in rows for c in cols],
-            "mappings": m.to_numpy().ravel().astype(int),
-            "projects": p.to_numpy().ravel().astype(int),
-        }
-    )
-    long = long[(long["mappings"] <= max_mappings) & (long["projects"] <= max_projects)]
-    long = long.assign(total=long["mappings"] + long["projects"])
-    long = long.sort_values(["total", "projects", "mappings", "region", "topic"])
-    return long.drop(columns="total").reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class GapQuestion:
-    """The gaps page's question, e.g. least developed countries (`group="ldc"`) covered by
-    at most 2 mappings and no listed cybercrime project (`topic="cybercrime"`)."""
-
-    group: str = "un_members"  # a group id, or "all" for every known country
-    topic: str | None = None
-    max_mappings: int = 2
-    max_projects: int = 0
-    regional_only: bool = True
-
-
-def question_coverage(
-    q: GapQuestion, coverage: pd.DataFrame, mappings: pd.DataFrame
-) -> pd.DataFrame:
-    """The coverage rows the question counts: the mappings given, regional ones only if asked."""
-    cov = coverage[coverage["mapping_id"].isin(mappings["id"])]
-    return without_global(cov, mappings) if q.regional_only else cov
-
-
-def answer(
-    q: GapQuestion,
-    mappings: pd.DataFrame,
-    projects: pd.DataFrame,
-    coverage: pd.DataFrame,
-    countries: pd.DataFrame,
-    country_regions: pd.DataFrame,
-    country_groups: pd.DataFrame,
-    *,
-    project_counts: Callable[[pd.DataFrame], pd.Series] | None = None,
-) -> pd.DataFrame:
-    """The ranked gap countries for a question (empty when its group is not in the data).
-
-    `project_counts`, when given, counts the projects naming each country as
-    `coverage.project_counts` does (e.g. `Model.project_counts`, from precomputed codes)."""
-    cov = question_coverage(q, coverage, mappings)
-    chosen = projects_on(projects, q.topic)
-    per_country = project_counts(chosen) if project_counts is not None else None
-    summary = country_summary(cov, chosen, countries, per_country)
-    members = None if q.group == "all" else group_members(country_groups, q.group)
-    return gap_table(
-        summary,
-        country_regions,
-        country_groups,
-        max_mappings=q.max_mappings,
-        max_projects=q.max_projects,
-        members=members,
-    )
-
-
-def region_topic_project_matrix(
-    project_regions: pd.DataFrame, projects: pd.DataFrame, topics: list[str]
-) -> pd.DataFrame:
-    """Region x topic: projects reaching a region on a topic (the question's project side)."""
-    return region_topic_matrix(project_regions, projects, "project_id", topics)
+def empty_cells(matrix: pd.DataFrame, at_most: int = 0) -> pd.DataFrame:
+    """Cells of a count matrix (e.g. sub-region x topic) with at most `at_most`, as rows
+    (row, column, count), fewest first, then in the matrix's order."""
+    long = matrix.stack().rename("count").reset_index()
+    long.columns = ["row", "column", "count"]
+    long["_r"] = long["row"].map({r: i for i, r in enumerate(matrix.index)})
+    long["_c"] = long["column"].map({c: i for i, c in enumerate(matrix.columns)})
+    chosen = long[long["count"] <= at_most].sort_values(["count", "_r", "_c"])
+    return chosen.drop(columns=["_r", "_c"]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
 class ProjectReach:
-    """Every project's regions and topics as boolean matrices (projects x region names,
-    projects x topics), row-aligned with the projects they were built from: built once,
-    they give `region_topic_project_matrix` for any subset of those projects as one matrix
-    product instead of exploding 100,000 topic lists again."""
+    """Which countries each project reaches (a named beneficiary country, or a country of a
+    region it names through a reviewed alias) as code pairs (project row, country code), and
+    each project's topics as a boolean matrix (projects x topics); rows follow the projects
+    the reach was built from. Built once per data change, it counts projects per region x
+    topic for any subset of projects and countries with a few array operations.
 
-    regions: pd.Index
-    region_matrix: np.ndarray
+    A project that reaches every country of `everywhere` (e.g. one for "Global": every UN
+    member state) is `global_rows`: like a global mapping it reaches every region alike, so
+    the counts by region leave it out (the page names how many)."""
+
+    countries: pd.Index
+    rows: np.ndarray
+    cols: np.ndarray
     topics: pd.Index
     topic_matrix: np.ndarray
+    global_rows: np.ndarray
 
     @classmethod
-    def build(cls, project_regions: pd.DataFrame, projects: pd.DataFrame) -> ProjectReach:
+    def build(
+        cls, reach: pd.DataFrame, projects: pd.DataFrame, everywhere: set[str] | None = None
+    ) -> ProjectReach:
+        """From a long table (project_id, iso3) of the countries each project reaches."""
         ids = pd.Index(projects["project_id"].astype(str).to_numpy(dtype=object))
-        rows = ids.get_indexer(project_regions["project_id"].astype(str).to_numpy(dtype=object))
-        names = project_regions["region"].to_numpy(dtype=object)[rows >= 0]
-        rows = rows[rows >= 0]
-        codes, regions = pd.factorize(names)
-        region_matrix = np.zeros((len(projects), len(regions)), dtype=bool)
-        region_matrix[rows, codes] = True
+        rows = ids.get_indexer(reach["project_id"].astype(str).to_numpy(dtype=object))
+        codes, countries = pd.factorize(reach["iso3"].to_numpy(dtype=object)[rows >= 0])
+        pairs = np.unique(rows[rows >= 0].astype(np.int64) * max(len(countries), 1) + codes)
+        rows, cols = np.divmod(pairs, max(len(countries), 1))
+        wide = pd.Index(countries, dtype=object).isin(list(everywhere or ()))
+        reached = np.bincount(rows[wide[cols]], minlength=len(projects)) if len(rows) else None
+        global_rows = np.zeros(len(projects), dtype=bool)
+        if everywhere and reached is not None:
+            global_rows = reached >= len(everywhere)
         lists = projects["topics"].to_numpy(dtype=object)
-        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+        lengths = np.fromiter((len(v or ()) for v in lists), dtype=np.int64, count=len(lists))
         topic_rows = np.repeat(np.arange(len(lists)), lengths)
         values = np.fromiter(
-            (v if isinstance(v, str) else str(v) for items in lists for v in items),
+            (str(v) for items in lists for v in (items or ())),
             dtype=object,
             count=int(lengths.sum()),
         )
         topic_codes, topics = pd.factorize(values)
         topic_matrix = np.zeros((len(projects), len(topics)), dtype=bool)
         topic_matrix[topic_rows, topic_codes] = True
-        return cls(
-            pd.Index(regions, dtype=object),
-            region_matrix,
-            pd.Index(topics, dtype=object),
-            topic_matrix,
+        countries_index = pd.Index(countries, dtype=object)
+        topics_index = pd.Index(topics, dtype=object)
+        return cls(countries_index, rows, cols, topics_index, topic_matrix, global_rows)
+
+    def region_pairs(
+        self, chosen: np.ndarray, members: set[str], region_of: pd.Series, regions: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(project rows, region positions in `regions`): each chosen project that is not
+        global once per region in which it reaches a country of `members` (`region_of`: iso3
+        -> region name)."""
+        position = {r: i for i, r in enumerate(regions)}
+        names = region_of.reindex(self.countries).tolist()
+        code = np.array(
+            [
+                position.get(r, -1) if c in members else -1
+                for c, r in zip(self.countries, names, strict=True)
+            ],
+            dtype=np.int64,
         )
+        keep = (chosen & ~self.global_rows)[self.rows] & (code[self.cols] >= 0)
+        pairs = np.unique(self.rows[keep] * max(len(regions), 1) + code[self.cols[keep]])
+        return np.divmod(pairs, max(len(regions), 1))
 
-    def region_topic(self, chosen: np.ndarray, topics: list[str]) -> pd.DataFrame:
-        """`region_topic_project_matrix(project_regions, projects[chosen], topics)`: the
-        same frame (rows: regions of the chosen projects; ordered by totals)."""
-        regions = self.region_matrix[chosen]
-        present = regions.any(axis=0)
-        found = self.topics.get_indexer(pd.Index(list(dict.fromkeys(topics)), dtype=object))
-        columns = np.zeros((int(chosen.sum()), len(found)), dtype=np.float32)
-        columns[:, found >= 0] = self.topic_matrix[chosen][:, found[found >= 0]]
-        counts = regions[:, present].T.astype(np.float32) @ columns
-        matrix = pd.DataFrame(
-            counts.round().astype(np.int64),
-            index=pd.Index(list(self.regions[present]), name="region"),
-            columns=pd.Index(list(dict.fromkeys(topics)), name="topic"),
+    def region_topic(
+        self,
+        chosen: np.ndarray,
+        members: set[str],
+        region_of: pd.Series,
+        regions: list[str],
+        topics: list[str],
+    ) -> pd.DataFrame:
+        """Projects among `chosen` reaching a country of `members` per region x topic: every
+        region of `regions` and topic of `topics`, in their order, 0 where none."""
+        rows, codes = self.region_pairs(chosen, members, region_of, regions)
+        found = self.topics.get_indexer(pd.Index(topics, dtype=object))
+        columns = np.zeros((len(rows), len(topics)), dtype=np.int64)
+        columns[:, found >= 0] = self.topic_matrix[rows][:, found[found >= 0]]
+        counts = np.zeros((len(regions), len(topics)), dtype=np.int64)
+        np.add.at(counts, codes, columns)
+        return pd.DataFrame(
+            counts,
+            index=pd.Index(regions, name="region"),
+            columns=pd.Index(topics, name="topic"),
         )
-        return order_by_totals(matrix)
-
-
-def region_topic_answer(
-    q: GapQuestion,
-    mappings: pd.DataFrame,
-    projects: pd.DataFrame,
-    coverage: pd.DataFrame,
-    mapping_regions: pd.DataFrame,
-    project_regions: pd.DataFrame,
-    regions: list[str],
-    topics: list[str],
-    *,
-    by_projects: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(projects per region x topic, the gap cells) for a question; every region and topic
-    appears, with zeros where nothing reaches it.
-
-    `by_projects`, when given, is `region_topic_project_matrix(project_regions, projects,
-    topics)` computed elsewhere (it does not depend on the question)."""
-    ids = set(question_coverage(q, coverage, mappings)["mapping_id"])
-    reach = mapping_regions[mapping_regions["mapping_id"].isin(ids)]
-    reach = reach.rename(columns={"mapping_id": "id"})
-    by_mappings = region_topic_matrix(reach, mappings, "id", topics)
-    if by_projects is None:
-        by_projects = region_topic_project_matrix(project_regions, projects, topics)
-    cells = region_topic_gaps(
-        by_mappings,
-        by_projects,
-        max_mappings=q.max_mappings,
-        max_projects=q.max_projects,
-        regions=regions,
-        topics=topics,
-    )
-    matrix = by_projects.reindex(index=regions, columns=topics, fill_value=0)
-    return matrix, cells

@@ -36,6 +36,19 @@ def alias_countries(region_aliases: pd.DataFrame, country_groups: pd.DataFrame) 
     return long.merge(country_groups, on="group_id")[["alias_key", "iso3"]].drop_duplicates()
 
 
+def project_reach(
+    projects: pd.DataFrame, region_aliases: pd.DataFrame, country_groups: pd.DataFrame
+) -> pd.DataFrame:
+    """Long table (project_id, iso3): the countries a project names as beneficiaries and the
+    member countries of the regions it names that match a reviewed alias."""
+    named = explode(projects, "project_id", "beneficiary_countries", "iso3")
+    written = explode(projects, "project_id", "beneficiary_regions", "alias")
+    written["alias_key"] = written["alias"].str.casefold().str.strip()
+    via_alias = written.merge(alias_countries(region_aliases, country_groups), on="alias_key")
+    both = pd.concat([named, via_alias[["project_id", "iso3"]]], ignore_index=True)
+    return both.drop_duplicates().reset_index(drop=True)
+
+
 def project_region_table(
     projects: pd.DataFrame,
     region_aliases: pd.DataFrame,
@@ -43,14 +56,32 @@ def project_region_table(
     regions: pd.DataFrame,
 ) -> pd.DataFrame:
     """Long table (project_id, region_id, region): named countries and matched aliases."""
-    named = explode(projects, "project_id", "beneficiary_countries", "iso3")
-    written = explode(projects, "project_id", "beneficiary_regions", "alias")
-    written["alias_key"] = written["alias"].str.casefold().str.strip()
-    via_alias = written.merge(alias_countries(region_aliases, country_groups), on="alias_key")
-    both = pd.concat([named, via_alias[["project_id", "iso3"]]], ignore_index=True)
+    both = project_reach(projects, region_aliases, country_groups)
     table = both.merge(regions, on="iso3")[["project_id", "region_id", "region"]]
     table = table.drop_duplicates()
     return table.sort_values(["project_id", "region"]).reset_index(drop=True)
+
+
+def country_subregions(groups: pd.DataFrame, country_groups: pd.DataFrame) -> pd.DataFrame:
+    """Long table (iso3, region_id, region) at the level of UN M49's ~22 sub-regions: a
+    sub-region wholly divided into intermediate regions (Sub-Saharan Africa into four, Latin
+    America and the Caribbean into three) is replaced by them; the others are kept whole
+    (Northern Europe, of which only the Channel Islands form an intermediate region)."""
+    subregions = country_regions(groups, country_groups, "subregion")
+    inter = groups.loc[groups["group_type"] == "m49_intermediate", ["group_id", "name"]]
+    parents = groups.set_index("group_id")["parent_id"]
+    within = country_groups.merge(inter, on="group_id")[["iso3", "group_id", "name"]]
+    within = within.rename(columns={"group_id": "region_id", "name": "region"})
+    within["parent"] = within["region_id"].map(parents)
+    split = [
+        sub
+        for sub, members in subregions.groupby("region_id")["iso3"]
+        if set(members) <= set(within.loc[within["parent"] == sub, "iso3"])
+    ]
+    kept = subregions[~subregions["region_id"].isin(split)]
+    parts = within[within["parent"].isin(split)][["iso3", "region_id", "region"]]
+    table = pd.concat([kept, parts], ignore_index=True).drop_duplicates("iso3")
+    return table.sort_values(["region", "iso3"]).reset_index(drop=True)
 
 
 def unmatched_region_names(projects: pd.DataFrame, region_aliases: pd.DataFrame) -> pd.Series:

@@ -8,6 +8,7 @@ Cell numbers are black or white, whichever contrasts with the cell colour.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Sequence
 
@@ -30,6 +31,10 @@ SCALE = [
 ]
 PLOTLY_SCALE = [[i / (len(SCALE) - 1), c] for i, c in enumerate(SCALE)]
 ZERO_RGB = (225, 225, 225)
+# The scale with zero (up to a thousandth of the top) in ZERO_RGB grey.
+ZERO_GREY_SCALE = [[0, "rgb(225,225,225)"], [1e-3, "rgb(225,225,225)"], [1.001e-3, SCALE[0]]] + [
+    [max(f, 2e-3), c] for f, c in PLOTLY_SCALE[1:]
+]
 NO_SHAPE_RGB = (200, 200, 200)
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
 X_LABEL_CHARS = 28  # heatmap column labels are cut to this many characters
@@ -86,6 +91,8 @@ def annotated_heatmap(
     x_labels: dict[str, str] | None = None,
     y_labels: dict[str, str] | None = None,
     show_values: bool = True,
+    zero_grey: bool = False,
+    max_text_cells: int = MAX_TEXT_CELLS,
 ) -> go.Figure:
     """Heatmap with the value printed in each cell (blank for NaN), text colour for contrast.
     With `show_values=False` (a 0/1 matrix, where the colour says it all) values are in the
@@ -94,7 +101,9 @@ def annotated_heatmap(
     Up to `MAX_ANNOTATED_CELLS` cells the numbers are layout annotations coloured by
     `text_colour`; a larger matrix (up to `MAX_TEXT_CELLS`) prints them as the heatmap's own
     cell text, which plotly colours for contrast itself and which is much cheaper to build,
-    send and draw than thousands of annotations. Beyond that, values are in the hover only.
+    send and draw than thousands of annotations. Beyond that (`max_text_cells`), values are
+    in the hover only. With `zero_grey` a zero cell is light grey, apart from the scale (an
+    empty cell is the finding).
     """
     if matrix.empty:
         raise ValueError("annotated_heatmap needs a non-empty matrix")
@@ -105,7 +114,7 @@ def annotated_heatmap(
     # squeeze the cells; the CSV download next to every chart has them in full.
     xs = short_labels([str((x_labels or {}).get(c, c)) for c in matrix.columns], X_LABEL_CHARS)
     ys = short_labels([str((y_labels or {}).get(r, r)) for r in matrix.index], Y_LABEL_CHARS)
-    as_text = show_values and MAX_ANNOTATED_CELLS < values.size <= MAX_TEXT_CELLS
+    as_text = show_values and MAX_ANNOTATED_CELLS < values.size <= max_text_cells
     heatmap: dict = dict(
         type="heatmap",
         z=values,
@@ -113,7 +122,7 @@ def annotated_heatmap(
         y=ys,
         zmin=0,
         zmax=top,
-        colorscale=PLOTLY_SCALE,
+        colorscale=ZERO_GREY_SCALE if zero_grey else PLOTLY_SCALE,
         xgap=1,
         ygap=1,
         hovertemplate=f"{y_title or 'row'}: %{{y}}<br>{x_title or 'column'}: %{{x}}"
@@ -305,3 +314,144 @@ def png_config(name: str) -> dict:
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"cbdash_{name}"},
     }
+
+
+# The grid's cells: empty in grey, then the light half of the scale (names stay legible).
+GRID_SCALE = [[0, "#f0f0f0"], [1e-4, SCALE[0]], [0.35, SCALE[2]], [0.7, SCALE[4]], [1, SCALE[6]]]
+
+
+def _wrap(name: str, width: int = 15) -> str:
+    """A name escaped for plotly's text, on two lines at the space nearest its middle when
+    longer than `width` characters."""
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    if len(name) <= width or not spaces:
+        return html.escape(name)
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{html.escape(name[:cut])}<br>{html.escape(name[cut + 1 :])}"
+
+
+def support_bins(max_projects: int) -> list[tuple[int, float, str]]:
+    """Columns of the need x support grid: (low, high, label) over listed projects per
+    country: none, up to the thin-support limit, then to 10, 20 and more."""
+    edges = [0, max_projects, 10, 20]
+    bins: list[tuple[int, float, str]] = [(0, 0, "0")]
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        if hi > lo:
+            bins.append((lo + 1, hi, f"{lo + 1}" if hi == lo + 1 else f"{lo + 1}–{hi}"))
+    top = max(edges)
+    bins.append((top + 1, float("inf"), f"{top + 1} or more"))
+    return bins
+
+
+def need_support_grid(
+    countries: pd.DataFrame,
+    *,
+    title: str,
+    max_projects: int,
+    tier_labels: dict[int, str],
+    unknown_label: str,
+    need_tiers: Sequence[int] | None,
+    max_names: int = 2,
+    always: Sequence[str] = (),
+    text_size: int = 13,
+    wrap: int = 15,
+) -> tuple[go.Figure, pd.DataFrame]:
+    """Need (GCI tier rows, the unknown tier last) against support (listed projects per
+    country, in `support_bins`): each cell's colour counts its countries and its text names
+    up to `max_names` of them, the ranked ones first and in bold, and every name of
+    `always` (e.g. those a sentence names) in any case (rows of `countries`: name,
+    gci_tier, projects, status, rank); a name longer than `wrap` characters wraps onto two
+    lines; the cells' text is `text_size` px. The cells of high
+    need and thin support (`need_tiers`, None = every row, up to `max_projects`) are
+    framed. Returns the figure and its cells as a long table (tier, projects, countries,
+    names)."""
+    if countries.empty:
+        raise ValueError("need_support_grid needs at least one country")
+    bins = support_bins(max_projects)
+    rows = [*sorted(tier_labels, reverse=True), None]
+    ylabels = [tier_labels[t] if t is not None else unknown_label for t in rows]
+    cell_rows = []
+    z = np.zeros((len(rows), len(bins)))
+    text = [["" for _ in bins] for _ in rows]
+    ordered = countries.assign(_r=countries["rank"].fillna(10**9)).sort_values(["_r", "name"])
+    for i, tier in enumerate(rows):
+        in_row = ordered[
+            ordered["gci_tier"].isna() if tier is None else ordered["gci_tier"] == tier
+        ]
+        for j, (lo, hi, label) in enumerate(bins):
+            here = in_row[(in_row["projects"] >= lo) & (in_row["projects"] <= hi)]
+            z[i, j] = len(here)
+            text[i][j] = _grid_cell(here, max_names, always, wrap)
+            cell_rows.append(
+                {
+                    "GCI 2024 tier": ylabels[i],
+                    "listed projects": label,
+                    "countries": len(here),
+                    "names": "; ".join(here["name"]),
+                }
+            )
+    heatmap = dict(
+        type="heatmap",
+        z=z,
+        x=[b[2] for b in bins],
+        y=ylabels,
+        zmin=0,
+        zmax=max(float(z.max()), 1.0),
+        colorscale=GRID_SCALE,
+        xgap=2,
+        ygap=2,
+        text=text,
+        texttemplate="%{text}",
+        textfont=dict(size=text_size),
+        hovertemplate="%{y}<br>listed projects: %{x}<br>countries: %{z}<extra></extra>",
+        showscale=False,
+    )
+    layout = dict(
+        title=dict(text=title),
+        font=FONT,
+        xaxis=dict(title=dict(text="listed projects naming the country"), side="bottom"),
+        yaxis=dict(title=dict(text=""), autorange="reversed"),
+        height=max(360, 130 + 76 * len(rows)),
+        margin=dict(l=10, r=10, t=60, b=10),
+        plot_bgcolor="white",
+        shapes=_grid_frame(rows, bins, need_tiers, max_projects),
+    )
+    return _figure([heatmap], layout), pd.DataFrame(cell_rows)
+
+
+def _grid_cell(here: pd.DataFrame, max_names: int, always: Sequence[str], wrap: int) -> str:
+    """A grid cell's text: up to `max_names` names (and every name of `always`), the
+    ranked ones in bold, then "+N more"."""
+    limit = max(max_names, sum(n in always for n in here["name"]))
+    picked = here.iloc[:limit]
+    names = [  # plotly reads a little HTML in text: names are escaped
+        f"<b>{_wrap(n, wrap)}</b>" if s == "ranked" else _wrap(n, wrap)
+        for n, s in zip(picked["name"], picked["status"], strict=True)
+    ]
+    more = [f"+{len(here) - limit} more"] if len(here) > limit else []
+    return "<br>".join(names + more)
+
+
+def _grid_frame(
+    rows: list[int | None],
+    bins: list[tuple[int, float, str]],
+    need_tiers: Sequence[int] | None,
+    max_projects: int,
+) -> list[dict]:
+    """The frame around the grid's cells of high need and thin support (none if empty)."""
+    need_rows = [i for i, t in enumerate(rows) if need_tiers is None or t in need_tiers]
+    thin_cols = [j for j, b in enumerate(bins) if b[1] <= max_projects]
+    if not (need_rows and thin_cols):
+        return []
+    return [
+        dict(
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=min(thin_cols) - 0.5,
+            x1=max(thin_cols) + 0.5,
+            y0=min(need_rows) - 0.5,
+            y1=max(need_rows) + 0.5,
+            line=dict(color="#d94801", width=3),
+        )
+    ]

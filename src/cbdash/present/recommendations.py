@@ -1,26 +1,28 @@
 """A data-driven summary of the main overlaps and gaps per region, for the forum's report.
 
-One row per UN region (M49), computed from the filtered mappings and projects, and the
-same content as Markdown. The judgement calls, stated once:
-- "Regional" mappings are those whose scope is not global (not all UN members): a global
-  mapping covers every region alike, so it says nothing about where attention goes.
+One row per UN region (M49) of the gaps page's answer (`cbdash.analysis.gaps.answer`: the
+chosen group's countries with need, support and status), computed from the filtered
+mappings and the projects on the chosen topic, and the same content as Markdown. So the
+summary follows every choice made on the page. The judgement calls, stated once:
+- A region's countries are the group's countries in it (states only).
+- "Regional" mappings are those that do not cover every UN member state: a global mapping
+  covers every region alike, so it says nothing about where attention goes.
 - The overlap of a region is where effort concentrates: the two regional mappings sharing
-  most of its countries, its most mapped topic, and projects that two or more mappings list.
-- Countries are UN member states (all known countries if the data has no `un_members`).
-- The gaps of a region are the topics no listed project there addresses and the countries
-  that at most `max_mappings` regional mappings cover and no listed project names.
+  most of its countries, its most mapped topic, and projects two or more mappings list.
+- The gaps of a region are its countries of high need and thin support (as ranked), those
+  with thin support whose GCI tier is unknown, and the topics no listed project reaches
+  there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 
 import numpy as np
 import pandas as pd
 
-from cbdash.analysis.gaps import global_mapping_ids, group_members
+from cbdash.analysis import gaps
 from cbdash.analysis.model import Model
 from cbdash.text import escape_markdown, plural
 
@@ -32,232 +34,149 @@ def _list(values: list[str], limit: int = EXAMPLES) -> str:
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
+@dataclass(frozen=True)
+class _Coverage:
+    """The coverage as a boolean matrix (mappings with coverage x countries), built once
+    per model, and which mappings cover every UN member state."""
+
+    ids: pd.Index
+    countries: pd.Index
+    matrix: np.ndarray
+    global_ids: frozenset[str]
+
+    @classmethod
+    def build(cls, model: Model) -> _Coverage:
+        cov = model.coverage
+        ids = pd.Index(pd.unique(cov["mapping_id"].to_numpy(dtype=object)))
+        countries = pd.Index(sorted(set(cov["iso3"]) | set(model.countries["iso3"])), dtype=object)
+        matrix = np.zeros((len(ids), len(countries)), dtype=bool)
+        matrix[
+            ids.get_indexer(cov["mapping_id"].to_numpy(dtype=object)),
+            countries.get_indexer(cov["iso3"].to_numpy(dtype=object)),
+        ] = True
+        un = gaps.group_members(model.inventory.country_groups, "un_members")
+        un = un or set(countries)
+        in_un = countries.isin(list(un))
+        full = matrix[:, in_un].sum(axis=1) >= len(un)
+        return cls(ids, countries, matrix, frozenset(ids[full]))
+
+    def of(self, mapping_ids: list[str], countries: list[str]) -> np.ndarray:
+        """Boolean matrix mapping_ids x countries (a mapping without coverage: no country)."""
+        rows = self.ids.get_indexer(pd.Index(mapping_ids, dtype=object))
+        cols = self.countries.get_indexer(pd.Index(countries, dtype=object))
+        out = np.zeros((len(mapping_ids), len(countries)), dtype=bool)
+        found = self.matrix[rows[rows >= 0]][:, cols[cols >= 0]]
+        out[np.ix_(np.flatnonzero(rows >= 0), np.flatnonzero(cols >= 0))] = found
+        return out
+
+
 def by_region(
     model: Model,
     mappings: pd.DataFrame,
     projects: pd.DataFrame,
-    max_mappings: int = 2,
-    topics: list[str] | None = None,
+    answer: pd.DataFrame,
+    topics: list[str],
+    reach: gaps.ProjectReach,
 ) -> pd.DataFrame:
-    """One row per region: countries, mappings (all and regional), overlaps and gaps.
+    """One row per region of `answer` (`gaps.answer`): its countries, gaps and overlaps.
 
-    `projects` are rows of `model.inventory.projects` (e.g. the ones that pass the
-    filters). `topics` are the topics a region's projects are checked against (default:
-    every topic of the vocabulary except `other`).
-
-    Computed from boolean membership matrices (mappings x countries, projects x regions)
-    and code arrays (project x topic, project x country) built once per model, so a region
-    costs a few array operations instead of set lookups over every project.
-    """
-    names = model.mapping_names
-    topic_labels = model.labels["topics"]
-    if topics is None:
-        topics = [t for t in model.inventory.vocabulary("topics")["id"] if t != "other"]
-    index = model.derived("recommendations_index", lambda: _RegionIndex.build(model))
-    ids = [str(m) for m in dict.fromkeys(mappings["id"])]
-    global_ids = global_mapping_ids(mappings)
-    regional = np.array([m not in global_ids for m in ids], dtype=bool)
-    cov = index.coverage_of(ids)
-    topic_values, mapping_topic = _topic_matrix(mappings, ids)
-    chosen = np.zeros(index.n_projects, dtype=bool)
-    positions = model.inventory.projects.index.get_indexer(projects.index)
-    chosen[positions[positions >= 0]] = True
-    topic_rows, topic_codes = index.project_topics
-    country_rows, country_codes = index.project_countries
-    topic_position = {t: i for i, t in enumerate(index.topic_values)}
-    country_names = dict(zip(model.countries["iso3"], model.countries["name"], strict=True))
+    `mappings` are the mappings that pass the filters, `projects` rows of
+    `model.inventory.projects` (those that pass the filters, on the question's topic),
+    `topics` the topics a region's projects are checked against, `reach` the projects'
+    reach (`gaps.ProjectReach` of every project). Rows: most ranked countries first."""
+    answer = answer[answer["region"] != ""]
+    if answer.empty:
+        return pd.DataFrame()
+    regions = sorted(set(answer["region"]))
+    region_of = answer.set_index("iso3")["region"]
+    chosen = model.project_mask(projects)
+    members = set(answer["iso3"])
+    rows_, codes = reach.region_pairs(chosen, members, region_of, regions)
+    per_topic = reach.region_topic(chosen, members, region_of, regions, topics)
+    listed = model.inventory.projects["listed_in"].map(len).to_numpy() >= 2
+    index = model.derived("recommendations_coverage", lambda: _Coverage.build(model))
     rows = []
-    for region_id, region, members in index.regions:
-        members_set = set(members)
-        in_members = index.countries.isin(members)
-        here_mask = cov[:, in_members].any(axis=1)
-        here = [m for m, h in zip(ids, here_mask, strict=True) if h]
-        here_regional = sorted(
-            (m for m, h, r in zip(ids, here_mask, regional, strict=True) if h and r),
-            key=lambda m: names.get(m, m),
-        )
-        regional_cov = cov[regional][:, in_members]
-        regional_ids = [m for m, r in zip(ids, regional, strict=True) if r]
-        pair, shared = _top_pair(regional_ids, regional_cov)
-        topic_counts = _ranked(topic_values, mapping_topic[here_mask].sum(axis=0), topics)
-        in_region = chosen & index.project_region[:, index.region_ids.index(region_id)]
-        per_code = np.bincount(topic_codes[in_region[topic_rows]], minlength=len(topic_position))
-        per_topic = pd.Series(
-            [int(per_code[topic_position[t]]) if t in topic_position else 0 for t in topics],
-            index=topics,
-            dtype="int64",
-        )
-        no_project_topics = [t for t in topics if per_topic[t] == 0]
-        least = per_topic.sort_values(kind="stable")  # ties in vocabulary order
-        reg_counts = dict(
-            zip(index.countries[in_members], regional_cov.sum(axis=0).tolist(), strict=True)
-        )
-        named_codes = np.unique(country_codes[in_region[country_rows]])
-        named = set(index.country_values[named_codes])
-        thin = sorted(
-            (c for c in members_set if reg_counts.get(c, 0) <= max_mappings and c not in named),
-            key=lambda c: (reg_counts.get(c, 0), country_names.get(c, c)),
-        )
-        n_projects = int(in_region.sum())
+    for k, region in enumerate(regions):
+        here = answer[answer["region"] == region]
+        in_region = rows_[codes == k]
         rows.append(
             {
                 "region": region,
-                "countries": len(members_set),
-                "mappings": len(here),
-                "regional mappings": len(here_regional),
-                "regional mapping names": "; ".join(names.get(m, m) for m in here_regional),
-                "most alike regional pair": (
-                    f"{names.get(pair[0], pair[0])} & {names.get(pair[1], pair[1])}" if pair else ""
-                ),
-                "countries both cover": shared,
-                "most mapped topic": (
-                    topic_labels.get(topic_counts[0][0], topic_counts[0][0]) if topic_counts else ""
-                ),
-                "mappings on it": topic_counts[0][1] if topic_counts else 0,
-                "projects": n_projects,
-                "projects listed by 2+ mappings": int((in_region & index.listed_twice).sum()),
-                "least served topic": topic_labels.get(least.index[0], least.index[0])
-                if len(least)
-                else "",
-                "projects on it": int(least.iloc[0]) if len(least) else 0,
-                "topics with no project": "; ".join(
-                    topic_labels.get(t, t) for t in no_project_topics
-                ),
-                "thin countries": len(thin),
-                "thin country examples": "; ".join(
-                    country_names.get(c, c) for c in thin[:EXAMPLES]
-                ),
+                "countries": len(here),
+                **_gap_cells(here),
+                **_mapping_cells(model, mappings, list(here["iso3"]), index),
+                "projects": len(in_region),
+                "projects listed by 2+ mappings": int(listed[in_region].sum()),
+                **_topic_cells(model, per_topic.loc[region]),
             }
         )
     table = pd.DataFrame(rows)
-    if table.empty:
-        return table
-    return table.sort_values(["thin countries", "region"], ascending=[False, True]).reset_index(
-        drop=True
+    order = ["high need, thin support", "thin support, tier unknown", "region"]
+    return table.sort_values(order, ascending=[False, False, True]).reset_index(drop=True)
+
+
+def _gap_cells(here: pd.DataFrame) -> dict[str, object]:
+    """A region's ranked countries and those with thin support but no GCI tier."""
+    ranked = here[here["status"] == gaps.RANKED].sort_values("rank")["name"].tolist()
+    unknown = here[here["status"] == gaps.UNKNOWN]["name"].tolist()
+    return {
+        "high need, thin support": len(ranked),
+        "examples": "; ".join(ranked[:EXAMPLES]),
+        "thin support, tier unknown": len(unknown),
+        "examples (tier unknown)": "; ".join(unknown[:EXAMPLES]),
+    }
+
+
+def _mapping_cells(
+    model: Model, mappings: pd.DataFrame, countries: list[str], index: _Coverage
+) -> dict[str, object]:
+    """The mappings covering a region's countries: how many, the regional ones by name, the
+    most alike regional pair and the most mapped topic."""
+    names = model.mapping_names
+    labels = model.labels["topics"]
+    ids = [str(m) for m in dict.fromkeys(mappings["id"])]
+    cov = index.of(ids, countries)
+    here = cov.any(axis=1)
+    regional = np.array([m not in index.global_ids for m in ids], dtype=bool)
+    regional_ids = [m for m, r in zip(ids, regional, strict=True) if r]
+    here_regional = sorted(
+        (m for m, h, r in zip(ids, here, regional, strict=True) if h and r),
+        key=lambda m: names.get(m, m),
     )
-
-
-@dataclass(frozen=True)
-class _RegionIndex:
-    """What `by_region` reads for every region, built once per model: the coverage as a
-    boolean matrix (mappings with coverage x countries), the regions with their member
-    countries (UN members only when the data has them), projects x regions as a boolean
-    matrix, and each project's distinct topics and beneficiary countries as code pairs
-    (row in `inventory.projects`, value code)."""
-
-    coverage_ids: pd.Index
-    countries: pd.Index
-    coverage: np.ndarray
-    regions: list[tuple[str, str, list[str]]]
-    region_ids: list[str]
-    n_projects: int
-    project_region: np.ndarray
-    listed_twice: np.ndarray
-    topic_values: np.ndarray
-    project_topics: tuple[np.ndarray, np.ndarray]
-    country_values: np.ndarray
-    project_countries: tuple[np.ndarray, np.ndarray]
-
-    @classmethod
-    def build(cls, model: Model) -> _RegionIndex:
-        inv = model.inventory
-        un = group_members(inv.country_groups, "un_members")
-        regions = []
-        for (region_id, region), members in model.country_regions.groupby(["region_id", "region"])[
-            "iso3"
-        ]:
-            members_set = set(members) & un if un else set(members)
-            if members_set:
-                regions.append((str(region_id), str(region), sorted(members_set)))
-        cov_ids = pd.Index(pd.unique(model.coverage["mapping_id"].to_numpy(dtype=object)))
-        countries = pd.Index(
-            sorted(set(model.coverage["iso3"]) | {c for _, _, ms in regions for c in ms}),
-            dtype=object,
-        )
-        coverage = np.zeros((len(cov_ids), len(countries)), dtype=bool)
-        coverage[
-            cov_ids.get_indexer(model.coverage["mapping_id"].to_numpy(dtype=object)),
-            countries.get_indexer(model.coverage["iso3"].to_numpy(dtype=object)),
-        ] = True
-        projects = inv.projects
-        n = len(projects)
-        region_ids = [r for r, _, _ in regions]
-        project_ids = pd.Index(projects["project_id"].to_numpy(dtype=object))
-        pr = model.project_regions
-        rows = project_ids.get_indexer(pr["project_id"].to_numpy(dtype=object))
-        cols = pd.Index(region_ids, dtype=object).get_indexer(
-            pr["region_id"].to_numpy(dtype=object)
-        )
-        keep = (rows >= 0) & (cols >= 0)
-        project_region = np.zeros((n, len(region_ids)), dtype=bool)
-        project_region[rows[keep], cols[keep]] = True
-        listed = projects["listed_in"].to_numpy(dtype=object)
-        listed_twice = np.fromiter((len(v) >= 2 for v in listed), dtype=bool, count=n)
-        topic_values, project_topics = _code_pairs(projects["topics"])
-        country_values, project_countries = _code_pairs(projects["beneficiary_countries"])
-        return cls(
-            cov_ids,
-            countries,
-            coverage,
-            regions,
-            region_ids,
-            n,
-            project_region,
-            listed_twice,
-            topic_values,
-            project_topics,
-            country_values,
-            project_countries,
-        )
-
-    def coverage_of(self, ids: list[str]) -> np.ndarray:
-        """Boolean matrix ids x `countries` (no row in the coverage: no country)."""
-        rows = self.coverage_ids.get_indexer(pd.Index(ids, dtype=object))
-        out = np.zeros((len(ids), len(self.countries)), dtype=bool)
-        out[rows >= 0] = self.coverage[rows[rows >= 0]]
-        return out
-
-
-def _code_pairs(lists: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """(the distinct values as text, (row, value code)): one pair per distinct value of
-    each row's list (a value repeated within a list counts once, as `explode` would)."""
-    items = lists.to_numpy(dtype=object)
-    lengths = np.fromiter((len(v or ()) for v in items), dtype=np.int64, count=len(items))
-    rows = np.repeat(np.arange(len(items)), lengths)
-    values = np.fromiter(
-        (str(v) for v in chain.from_iterable(v or () for v in items)),
-        dtype=object,
-        count=int(lengths.sum()),
+    pair, shared = _top_pair(regional_ids, cov[regional])
+    topics = (
+        mappings.drop_duplicates("id")
+        .set_index("id")
+        .loc[[m for m, h in zip(ids, here, strict=True) if h], "topics"]
     )
-    codes, uniques = pd.factorize(values)
-    if len(codes):
-        pairs = np.unique(rows * len(uniques) + codes)
-        rows, codes = pairs // len(uniques), pairs % len(uniques)
-    return np.asarray(uniques, dtype=object), (rows, codes)
+    counts = pd.Series([t for ts in topics for t in (ts or ())], dtype=object).value_counts()
+    order = {t: i for i, t in enumerate(model.inventory.vocabulary("topics")["id"])}
+    top = sorted(counts.items(), key=lambda tc: (-tc[1], order.get(tc[0], len(order)), tc[0]))
+    return {
+        "mappings": int(here.sum()),
+        "regional mappings": len(here_regional),
+        "regional mapping names": "; ".join(names.get(m, m) for m in here_regional),
+        "most alike regional pair": (
+            f"{names.get(pair[0], pair[0])} & {names.get(pair[1], pair[1])}" if pair else ""
+        ),
+        "countries both cover": shared,
+        "most mapped topic": labels.get(top[0][0], top[0][0]) if top else "",
+        "mappings on it": int(top[0][1]) if top else 0,
+    }
 
 
-def _topic_matrix(mappings: pd.DataFrame, ids: list[str]) -> tuple[list[str], np.ndarray]:
-    """(topic values, boolean matrix ids x topic values) of the mappings' topic lists."""
-    position = {m: i for i, m in enumerate(ids)}
-    values: dict[str, int] = {}
-    pairs = []
-    for m, ts in zip(mappings["id"], mappings["topics"], strict=True):
-        for t in ts or ():
-            if t is None or (isinstance(t, float) and np.isnan(t)):
-                continue
-            pairs.append((position[str(m)], values.setdefault(str(t), len(values))))
-    matrix = np.zeros((len(ids), len(values)), dtype=bool)
-    for i, j in pairs:
-        matrix[i, j] = True
-    return list(values), matrix
-
-
-def _ranked(values: list[str], counts: np.ndarray, order: list[str]) -> list[tuple[str, int]]:
-    """(value, count) for counts above zero, largest first, ties in the order of `order`
-    (the vocabulary), then by value."""
-    rank = {v: i for i, v in enumerate(order)}
-    found = [(v, int(c)) for v, c in zip(values, counts, strict=True) if c > 0]
-    return sorted(found, key=lambda vc: (-vc[1], rank.get(vc[0], len(rank)), vc[0]))
+def _topic_cells(model: Model, per_topic: pd.Series) -> dict[str, object]:
+    """A region's topics with no listed project, and its least served topic (ties in
+    vocabulary order)."""
+    labels = model.labels["topics"]
+    least = per_topic.sort_values(kind="stable")
+    return {
+        "least served topic": labels.get(least.index[0], least.index[0]) if len(least) else "",
+        "projects on it": int(least.iloc[0]) if len(least) else 0,
+        "topics with no project": "; ".join(
+            labels.get(t, t) for t, n in per_topic.items() if n == 0
+        ),
+    }
 
 
 def _top_pair(ids: list[str], matrix: np.ndarray) -> tuple[tuple[str, str] | None, int]:
@@ -281,7 +200,7 @@ def _top_pair(ids: list[str], matrix: np.ndarray) -> tuple[tuple[str, str] | Non
 def to_markdown(
     table: pd.DataFrame,
     *,
-    max_mappings: int = 2,
+    question: str = "",
     filters_text: str = "",
     on: date | None = None,
 ) -> str:
@@ -291,51 +210,67 @@ def to_markdown(
         "# Main overlaps and gaps by region",
         "",
         f"Computed by cbdash from its inventory on {(on or date.today()).isoformat()}. "
+        + (f"{e(question)} " if question else "")
         + (f"{e(filters_text)} " if filters_text else "")
-        + "Regional mappings are those whose scope is not global; a global mapping covers "
-        "every UN member state alike.",
+        + "Regional mappings are those that do not cover every UN member state; a global "
+        "mapping covers every country alike.",
     ]
     if table.empty:
-        return "\n".join([*lines, "", "No region has data under these filters.", ""])
+        return "\n".join([*lines, "", "No region has data under these choices.", ""])
     for r in table.to_dict("records"):
         lines += ["", f"## {e(r['region'])} ({plural(r['countries'], 'country', 'countries')})", ""]
-        regional = _split(r["regional mapping names"])
-        mapped = f"{plural(r['mappings'], 'mapping')}, {r['regional mappings']} of them regional"
-        lines.append(f"- **Mapped by** {mapped}" + (f": {_list(regional)}." if regional else "."))
-        overlap = []
-        if r["most alike regional pair"]:
-            overlap.append(
-                f"{e(r['most alike regional pair'])} both cover "
-                f"{r['countries both cover']} of its countries"
-            )
-        if r["most mapped topic"]:
-            overlap.append(
-                f"the most mapped topic is {e(r['most mapped topic'])} "
-                f"({plural(r['mappings on it'], 'mapping')})"
-            )
-        overlap.append(
-            f"{r['projects listed by 2+ mappings']} of its "
-            f"{plural(r['projects'], 'listed project')} "
-            "appear in two or more mappings"
-        )
-        lines.append("- **Overlap**: " + "; ".join(overlap) + ".")
-        gaps = []
-        missing = _split(r["topics with no project"])
-        if missing:
-            gaps.append(f"no listed project on {_list(missing, 8)}")
-        elif r["least served topic"]:
-            gaps.append(
-                f"the fewest listed projects are on {e(r['least served topic'])} "
-                f"({r['projects on it']})"
-            )
-        if r["thin countries"]:
-            thin = plural(r["thin countries"], "country", "countries")
-            gaps.append(
-                f"{thin} covered by at most {max_mappings} regional mappings and named by no "
-                f"project, e.g. {_list(_split(r['thin country examples']))}"
-            )
-        lines.append("- **Gaps**: " + "; ".join(gaps) + ".")
+        lines.append("- **Gaps**: " + _gaps_text(r) + ".")
+        lines.append("- **Overlap**: " + _overlap_text(r) + ".")
     return "\n".join(lines) + "\n"
+
+
+def _gaps_text(r: dict) -> str:
+    e = escape_markdown
+    parts = []
+    if r["high need, thin support"]:
+        n = plural(r["high need, thin support"], "country", "countries")
+        parts.append(f"{n} of high need and thin support: {_list(_split(r['examples']))}")
+    else:
+        parts.append("no country of high need and thin support")
+    if r["thin support, tier unknown"]:
+        n = plural(r["thin support, tier unknown"], "country", "countries")
+        parts.append(
+            f"{n} with thin support and GCI tier unknown, e.g. "
+            f"{_list(_split(r['examples (tier unknown)']))}"
+        )
+    missing = _split(r["topics with no project"])
+    if missing:
+        parts.append(f"no listed project on {_list(missing, 8)}")
+    elif r["least served topic"]:
+        parts.append(
+            f"the fewest listed projects are on {e(r['least served topic'])} "
+            f"({r['projects on it']})"
+        )
+    return "; ".join(parts)
+
+
+def _overlap_text(r: dict) -> str:
+    e = escape_markdown
+    regional = _split(r["regional mapping names"])
+    parts = [
+        f"mapped by {plural(r['mappings'], 'mapping')}, {r['regional mappings']} of them "
+        "regional" + (f" ({_list(regional)})" if regional else "")
+    ]
+    if r["most alike regional pair"]:
+        parts.append(
+            f"{e(r['most alike regional pair'])} both cover {r['countries both cover']} of "
+            "its countries"
+        )
+    if r["most mapped topic"]:
+        parts.append(
+            f"the most mapped topic is {e(r['most mapped topic'])} "
+            f"({plural(r['mappings on it'], 'mapping')})"
+        )
+    parts.append(
+        f"{r['projects listed by 2+ mappings']} of its {plural(r['projects'], 'listed project')} "
+        "appear in two or more mappings"
+    )
+    return "; ".join(parts)
 
 
 def _split(cell: str) -> list[str]:

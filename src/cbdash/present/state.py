@@ -17,6 +17,7 @@ from typing import Any
 
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
+from cbdash.analysis.need import NEED_CHOICES, NEED_LEVELS
 from cbdash.present.views.gaps import gap_groups
 from cbdash.text import escape_markdown, plural
 
@@ -327,11 +328,12 @@ REGISTRY: dict[str, Choice] = _choices(
         "Show",
         "gaps",
         default="countries",
-        options=_fixed("countries", "regions", "summary"),
+        options=_fixed("countries", "regions", "map", "summary"),
         labels=_named(
             {
-                "countries": "Countries",
-                "regions": "Regions × topics",
+                "countries": "Need against support",
+                "regions": "Sub-regions × topics",
+                "map": "Gap map",
                 "summary": "Summary by region",
             }
         ),
@@ -340,7 +342,7 @@ REGISTRY: dict[str, Choice] = _choices(
         "group",
         "Countries",
         "gaps",
-        default="un_members",
+        default="oda_recipients",
         options=_gap_groups,
         labels=_gap_group_names,
     ),
@@ -351,15 +353,27 @@ REGISTRY: dict[str, Choice] = _choices(
         options=lambda m: [t for t in m.inventory.vocabulary("topics")["id"] if t != "other"],
         labels=_labels("topics"),
     ),
-    Choice("max_mappings", "At most … mappings", "gaps", default=2, bounds=(0, 500)),
-    Choice("max_projects", "and at most … projects", "gaps", default=0, bounds=(0, 500)),
     Choice(
-        "regional_only",
-        "Count only regional and country-specific mappings (leave out the mappings whose scope "
-        "is every UN member state: they cover every country alike)",
+        "need",
+        "High need (ITU GCI 2024)",
         "gaps",
-        default="yes",
-        options=_fixed("yes", "no"),
+        default="gci45",
+        options=_fixed(*NEED_LEVELS),
+        labels=_named(NEED_CHOICES),
+    ),
+    Choice(
+        "max_projects",
+        "Thin support: at most … listed projects",
+        "gaps",
+        default=2,
+        bounds=(0, 500),
+    ),
+    Choice(
+        "max_mappings",
+        "and at most … regional or national mappings",
+        "gaps",
+        default=1,
+        bounds=(0, 500),
     ),
     # Explore & download
     Choice(

@@ -18,12 +18,14 @@ from typing import NamedTuple
 import pandas as pd
 import plotly.graph_objects as go
 
-from cbdash.analysis import coverage, gaps, network
+from cbdash.analysis import gaps, network
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
-from cbdash.analysis.topics import region_topic_matrix, value_counts
+from cbdash.analysis.topics import value_counts
 from cbdash.present import network_chart, takeaways
-from cbdash.present.charts import annotated_heatmap, bar_chart, column_chart
+from cbdash.present.charts import bar_chart, column_chart
+from cbdash.present.views import coverage_map as coverage_map_view
+from cbdash.present.views import gaps as gaps_view
 from cbdash.present.world_map import map_geometry, world_choropleth
 from cbdash.text import escape_markdown
 
@@ -31,7 +33,6 @@ PRESENT_PARAM = "present"
 STEP_PARAM = "step"
 PROJECTOR_FONT = 20
 CHART_KEY = "story_chart"  # the container the projector CSS sizes to the window
-MAX_GAP_MAPPINGS = 2
 
 # Constant CSS for the projector theme: large type, high contrast, no sidebar or toolbar.
 PROJECTOR_CSS = """
@@ -202,40 +203,15 @@ def projector(fig: go.Figure) -> go.Figure:
 # Takeaways that combine existing ones or need the view ---------------------------------
 
 
-def regional_summary(v: View) -> pd.DataFrame:
-    """Country summary counting regional and country-specific mappings only, UN members
-    only (all known countries when the data has no `un_members` group)."""
-    cov = gaps.without_global(v.coverage, v.mappings)
-    summary = coverage.country_summary(cov, v.projects, v.model.countries)
-    un = gaps.group_members(v.model.inventory.country_groups, "un_members")
-    return summary[summary["iso3"].isin(un)] if un else summary
-
-
 def where_sentence(v: View) -> str:
-    """How many mappings are global, and how unevenly the regional ones spread."""
-    n_global = len(gaps.global_mapping_ids(v.mappings))
-    return takeaways.where_regional(regional_summary(v), len(v.mappings), n_global)
+    """The coverage map's default sentence: regional and national mappings, and the global
+    mappings named apart (`views.coverage_map.map_answer`)."""
+    return coverage_map_view.map_answer(v.model, v.filters, "regional").text
 
 
 def gaps_sentence(v: View) -> str:
-    """The gaps page's default question: UN member states few regional mappings cover and
-    no listed project names (all known countries if the data has no `un_members`)."""
-    inv = v.model.inventory
-    un = gaps.group_members(inv.country_groups, "un_members")
-    q = gaps.GapQuestion(group="un_members" if un else "all", max_mappings=MAX_GAP_MAPPINGS)
-    table = gaps.answer(
-        q,
-        v.mappings,
-        v.projects,
-        v.coverage,
-        v.model.countries,
-        v.model.country_regions,
-        inv.country_groups,
-    )
-    condition = takeaways.gap_condition(q.max_mappings, q.max_projects, regional_only=True)
-    return takeaways.gap_countries(
-        table, condition, group_noun="UN member states" if un else None, group_size=len(un)
-    )
+    """The gaps page's default answer (`views.gaps.gap_answer`): high need, thin support."""
+    return gaps_view.gap_answer(v.model, v.filters, gaps.GapQuestion()).text
 
 
 def cooperation_sentence(v: View) -> str:
@@ -296,23 +272,20 @@ def users_chart(v: View) -> Chart | None:
 
 
 def where_chart(v: View) -> Chart | None:
-    """World map of regional and country-specific mappings per country (offline)."""
+    """World map of the coverage map's default colouring (offline), from the same answer
+    as its sentence."""
     if v.mappings.empty:
         return None
-    summary = coverage.country_summary(
-        gaps.without_global(v.coverage, v.mappings), v.projects, v.model.countries
-    )
-    values = summary.set_index("iso3")["mappings"]
-    data = summary[["iso3", "name", "mappings", "projects"]].rename(
-        columns={"mappings": "regional mappings"}
-    )
-    title = "Regional and country-specific mappings covering each country"
+    answer = coverage_map_view.map_answer(v.model, v.filters, "regional")
+    summary = coverage_map_view.map_summary(v.model, v.filters).summary
+    data = summary[["iso3", "name", "regional mappings", "mappings", "projects"]]
+    title = "Regional and national mappings covering each country"
     if v.model.shapes.empty:
-        dist = values.value_counts().sort_index()
+        dist = answer.values.value_counts().sort_index()
         fig = column_chart(dist, title=title, x_title="mappings covering", y_title="countries")
         return Chart(fig, data)
     geometry = v.model.derived("map_geometry", lambda: map_geometry(v.model.shapes, v.model.points))
-    fig = world_choropleth(geometry, values, "regional mappings", title=title)
+    fig = world_choropleth(geometry, answer.values, "regional or national mappings", title=title)
     return Chart(fig, data)
 
 
@@ -372,20 +345,10 @@ def cooperation_chart(v: View) -> Chart | None:
 
 
 def gaps_chart(v: View) -> Chart | None:
-    """Projects per UN region and topic: the empty cells are where nobody works."""
-    topics = [t for t in v.model.inventory.vocabulary("topics")["id"] if t != "other"]
-    matrix = region_topic_matrix(v.model.project_regions, v.projects, "project_id", topics)
-    if matrix.empty:
-        return None
-    fig = annotated_heatmap(
-        matrix,
-        title="Listed projects per region and topic",
-        x_title="topic",
-        y_title="region",
-        x_labels=v.labels["topics"],
-    )
-    long = matrix.rename_axis(index="region", columns="topic").stack().rename("projects")
-    return Chart(fig, long.reset_index())
+    """Need against support for the gaps page's default question: the same answer as the
+    sentence, whose countries it names."""
+    grid, cells = gaps_view.need_grid(v.model, v.filters, gaps.GapQuestion(), projector=True)
+    return None if grid is None else Chart(grid, cells)
 
 
 STEPS: tuple[Step, ...] = (
@@ -404,9 +367,8 @@ STEPS: tuple[Step, ...] = (
         "Where do the mappings look?",
         where_sentence,
         where_chart,
-        "Countries coloured by the number of regional and country-specific mappings that "
-        "cover them (global mappings, which cover every UN member state, are left out); "
-        "small states drawn as circles.",
+        "Countries coloured by the regional and national mappings covering them (the "
+        "global ones are named in the sentence); small states drawn as circles.",
         "Coverage map",
     ),
     Step(
@@ -464,8 +426,8 @@ STEPS: tuple[Step, ...] = (
         "Where should the next mapping or project go?",
         gaps_sentence,
         gaps_chart,
-        "Listed projects reaching each UN region (a named beneficiary country or region) "
-        "on each topic; 0 = no listed project.",
+        "ODA-eligible states by ITU GCI 2024 tier (need) and listed projects naming them "
+        "(support); framed and bold: high need, thin support.",
         "Gaps",
     ),
 )

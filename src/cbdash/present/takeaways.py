@@ -7,6 +7,7 @@ the frames passed in, so adding a mapping changes the sentence.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -52,28 +53,6 @@ def who_maps_by_kind(mappings: pd.DataFrame, kinds: pd.DataFrame, counted: str) 
         top = kinds.iloc[0]
         text += f"; the most common kind is {top['label'].lower()} ({top['mappings']} of {n})"
     return text + "."
-
-
-def where(summary: pd.DataFrame, mappings: pd.DataFrame, coverage: pd.DataFrame) -> str:
-    """Spread of coverage over UN member and observer states (column `un_member` when
-    present): most and least covered, and how many mappings have unknown coverage."""
-    if "un_member" in summary:
-        summary = summary[summary["un_member"]]
-    if summary.empty or mappings.empty:
-        return "No mapping effort matches the filters."
-    known = coverage["mapping_id"].nunique()
-    unknown = len(mappings) - known
-    lo = int(summary["mappings"].min())
-    hi = int(summary["mappings"].max())
-    least = summary.loc[summary["mappings"] == lo].sort_values("name")["name"].tolist()
-    text = (
-        f"UN member and observer states are covered by {lo} to {hi} of {len(mappings)} "
-        "mappings; "
-        f"the least covered ({lo}): {name_list(least)}."
-    )
-    if unknown:
-        text += f" Coverage of {plural(unknown, 'mapping')} is unknown."
-    return text
 
 
 def on_what(
@@ -167,21 +146,6 @@ def cooperation(links: pd.DataFrame, mappings: pd.DataFrame) -> str:
     )
 
 
-def gaps(summary: pd.DataFrame, max_mappings: int = 2) -> str:
-    """Countries few mappings cover and no project names."""
-    thin = summary[(summary["mappings"] <= max_mappings) & (summary["projects"] == 0)]
-    if thin.empty:
-        return (
-            f"Every country is covered by more than {max_mappings} mappings or named by a project."
-        )
-    names = thin.sort_values(["mappings", "name"])["name"].tolist()
-    return (
-        f"{plural(len(thin), 'country', 'countries')} "
-        f"{'is' if len(thin) == 1 else 'are'} covered by at most {max_mappings} "
-        f"mappings and named by no listed project, e.g. {name_list(names)}."
-    )
-
-
 def cooperation_hub(
     links: pd.DataFrame,
     mappings: pd.DataFrame,
@@ -204,64 +168,190 @@ def cooperation_hub(
     )
 
 
-def gap_condition(
-    max_mappings: int,
-    max_projects: int = 0,
-    topic_label: str | None = None,
-    regional_only: bool = False,
-) -> str:
-    """The gap question as a phrase: 'covered by at most 2 regional or country-specific
-    mappings and named by no listed cybercrime project'."""
-    kind = "regional or country-specific mappings" if regional_only else "mappings"
-    on = f"{_lower_first(topic_label)} " if topic_label else ""
-    if max_projects == 0:
-        projects = f"named by no listed {on}project"
-    else:
-        projects = f"named by at most {plural(max_projects, f'listed {on}project')}"
-    return f"covered by at most {max_mappings} {kind} and {projects}"
+# The coverage map: one sentence per colouring, from the values the map is coloured by ------
+
+STATES = "UN member and observer states"
 
 
-def gap_countries(
-    table: pd.DataFrame,
-    condition: str,
-    *,
-    group_noun: str | None = None,
-    group_size: int | None = None,
-) -> str:
-    """The gap list in a sentence, e.g. '3 of 46 least developed countries are covered by at
-    most 2 regional or country-specific mappings and named by no listed cybercrime project,
-    e.g. A, B and C.'
+@dataclass(frozen=True)
+class MappingCounts:
+    """The mappings that pass the filters by what the map can say of them: `global_full`
+    cover every UN member state, `regional` cover some countries (regional or national),
+    `unknown` have no coverage on the map (unknown, or a count without the list)."""
 
-    `table` is a ranked gap list (country, mappings, projects), as `gaps.gap_table` gives;
-    `condition` comes from `gap_condition`; `group_noun` is a plural noun for the group the
-    list is restricted to, if any.
-    """
-    n = len(table)
-    if table.empty:
-        return f"None of the {group_noun or 'countries'} is {condition}."
-    if group_noun:
-        who = f"{n} of {group_size} {group_noun}" if group_size else f"{n} {group_noun}"
-    else:
-        who = plural(n, "country", "countries")
-    names = table.sort_values(["mappings", "projects", "country"])["country"].tolist()
-    return f"{who} {'is' if n == 1 else 'are'} {condition}, e.g. {name_list(names)}."
+    total: int
+    global_full: int
+    regional: int
+    unknown: int
 
 
-def where_regional(summary: pd.DataFrame, n_mappings: int, n_global: int) -> str:
-    """How many mappings are global, and which countries the regional ones reach most and
-    not at all. `summary` counts regional and country-specific mappings per country."""
-    if n_mappings == 0:
-        return "No mapping effort matches the filters."
-    head = f"{n_global} of {n_mappings} mappings cover every UN member state"
-    n_regional = n_mappings - n_global
-    if summary.empty or n_regional == 0:
-        return head + "; none is regional or country-specific."
-    top = summary.sort_values(["mappings", "name"], ascending=[False, True]).iloc[0]
-    none = summary[summary["mappings"] == 0].sort_values("name")["name"].tolist()
-    text = (
-        f"{head}; of the {n_regional} regional or country-specific ones, "
-        f"{top['name']} gets the most ({int(top['mappings'])})"
+def _most(values: pd.Series, names: Mapping[str, str]) -> str:
+    """'up to 3: Austria, Belgium, Bulgaria and 29 more' (the states with the highest
+    value, by name)."""
+    hi = int(values.max())
+    top = sorted(names.get(c, c) for c in values.index[values == hi])
+    return f"up to {hi}: {name_list(top)}"
+
+
+def _not_shown(counts: MappingCounts) -> str:
+    if not counts.unknown:
+        return ""
+    return (
+        f" The coverage of {plural(counts.unknown, 'more mapping')} is unknown or only a "
+        "count, so the map leaves them out."
     )
+
+
+def where_regional(values: pd.Series, names: Mapping[str, str], counts: MappingCounts) -> str:
+    """The default colouring: regional and national mappings per state, with the global
+    mappings named apart ("plus N global mappings that cover every UN member")."""
+    if counts.total == 0:
+        return "No mapping effort matches the filters."
+    cover = "covers" if counts.global_full == 1 else "cover"
+    plus = f"plus {plural(counts.global_full, 'global mapping')} that {cover} every UN member"
+    if counts.regional == 0 or values.empty or int(values.max()) == 0:
+        head = "No regional or national mapping passes the filters"
+        return f"{head}; {plus}.{_not_shown(counts)}"
+    reached = int((values > 0).sum())
+    verb = "covers" if counts.regional == 1 else "cover"
+    return (
+        f"{plural(counts.regional, 'regional or national mapping')} {verb} {reached} of the "
+        f"{len(values)} {STATES} ({_most(values, names)}), {plus}.{_not_shown(counts)}"
+    )
+
+
+def where_projects(values: pd.Series, names: Mapping[str, str], n_projects: int) -> str:
+    """The projects colouring: listed projects naming each state as a beneficiary."""
+    if n_projects == 0 or values.empty:
+        return "No listed project matches the filters."
+    reached = int((values > 0).sum())
+    text = f"{plural(n_projects, 'listed project')} name {reached} of the {len(values)} {STATES}"
+    if reached == 0:
+        return text + " as beneficiaries."
+    none = sorted(names.get(c, c) for c in values.index[values == 0])
+    text += f" as beneficiaries ({_most(values, names)})"
     if none:
-        text += f" and {plural(len(none), 'country', 'countries')} none, e.g. {name_list(none)}"
+        text += f"; {len(none)} none, e.g. {name_list(none)}"
     return text + "."
+
+
+def where_all(values: pd.Series, counts: MappingCounts) -> str:
+    """The all-mappings colouring: global mappings cover every state alike, so the range
+    of the colours is the regional and national ones on top of them."""
+    if counts.total == 0 or values.empty:
+        return "No mapping effort matches the filters."
+    lo, hi = int(values.min()), int(values.max())
+    return (
+        f"{STATES} are covered by {lo} to {hi} of the {counts.total} mappings: "
+        f"{plural(counts.global_full, 'global mapping')} that "
+        f"{'covers' if counts.global_full == 1 else 'cover'} every UN member, plus "
+        f"{counts.regional} regional or national ones.{_not_shown(counts)}"
+    )
+
+
+def where_footprint(values: pd.Series, chosen: list[str]) -> str:
+    """The footprint colouring: how many of the chosen mappings cover each state."""
+    k = len(chosen)
+    reached = int((values > 0).sum())
+    who = f"The chosen mapping ({chosen[0]})" if k == 1 else f"The {k} chosen mappings"
+    text = f"{who} {'covers' if k == 1 else 'cover'} {reached} of the {len(values)} {STATES}"
+    if k > 1:
+        n_all = int((values == k).sum())
+        by = "both" if k == 2 else f"all {k}"
+        text += f"; {n_all} {'is' if n_all == 1 else 'are'} covered by {by}"
+    return text + "."
+
+
+# Gaps: need against support, from the answer's table (`cbdash.analysis.gaps.answer`) --------
+
+
+def _at_most(n: int, word: str, plural_form: str | None = None) -> str:
+    """'no listed project', 'at most 1 listed project', 'at most 2 listed projects'."""
+    return f"no {word}" if n == 0 else f"at most {plural(n, word, plural_form)}"
+
+
+def thin_support(max_projects: int, max_mappings: int, topic_label: str | None = None) -> str:
+    """What thin support means, e.g. 'at most 2 listed cybercrime projects and no regional
+    or national mapping'."""
+    on = f"{_lower_first(topic_label)} " if topic_label else ""
+    projects = _at_most(max_projects, f"listed {on}project")
+    return f"{projects} and {_at_most(max_mappings, 'regional or national mapping')}"
+
+
+def gap_countries(table: pd.DataFrame, *, noun: str, need_label: str | None, support: str) -> str:
+    """The ranked list in sentences: how many of the group have high need and thin support,
+    the first of them by name (as ranked), and how many could not be ranked for want of a
+    GCI tier (or were left out as high income). `need_label` None: any need."""
+    n_all = len(table)
+    if n_all == 0:
+        return f"No {noun} in the data."
+    status = table["status"]
+    ranked = table[status == "ranked"].sort_values("rank")["name"].tolist()
+    what = f"high need ({need_label}) and thin support" if need_label else "thin support"
+    if ranked:
+        verb = "has" if len(ranked) == 1 else "have"
+        text = (
+            f"{len(ranked)} of the {n_all} {noun} {verb} {what} ({support}): {name_list(ranked)}."
+        )
+    else:
+        text = f"None of the {n_all} {noun} has {what} ({support})."
+    unknown = int(table["gci_tier"].isna().sum())
+    if unknown:
+        apart = int((status == "unknown tier").sum())
+        text += f" GCI tier unknown for {unknown} of the {n_all}"
+        verb = "is" if apart == 1 else "are"
+        text += (
+            f": {apart} of them with thin support {verb} listed apart, not ranked."
+            if need_label and apart
+            else "."
+        )
+    rich = int((status == "high income").sum())
+    if rich:
+        text += f" {plural(rich, 'high-income state')} with thin support not ranked."
+    return text
+
+
+def gap_map(table: pd.DataFrame, *, noun: str, support: str) -> str:
+    """The gap map's classes in a sentence, counted from the answer's table."""
+    if table.empty:
+        return f"No {noun} in the data."
+    counts = table["status"].value_counts()
+    thin = int(table["thin"].sum())
+    return (
+        f"{thin} of the {len(table)} {noun} have thin support ({support}): "
+        f"{int(counts.get('ranked', 0))} with high need, "
+        f"{int(counts.get('unknown tier', 0))} with GCI tier unknown, "
+        f"{int(counts.get('lower need', 0) + counts.get('high income', 0))} with lower need "
+        "or high income."
+    )
+
+
+def empty_region_topics(
+    matrix: pd.DataFrame, topic_labels: Mapping[str, str], noun: str, n_global: int = 0
+) -> str:
+    """How many region x topic cells of a project count matrix are empty, with the first
+    few (in the matrix's order), and how many global projects the cells leave out."""
+    if matrix.empty:
+        return f"No sub-region holds {noun}."
+    return _empty_cells(matrix, topic_labels, noun) + (
+        f" {plural(n_global, 'global project')} (reaching every UN member) "
+        f"{'is' if n_global == 1 else 'are'} not counted in the cells."
+        if n_global
+        else ""
+    )
+
+
+def _empty_cells(matrix: pd.DataFrame, topic_labels: Mapping[str, str], noun: str) -> str:
+    cells = [
+        f"{region}: {_lower_first(topic_labels.get(topic, topic))}"
+        for region, row in matrix.iterrows()
+        for topic, value in row.items()
+        if value == 0
+    ]
+    total = matrix.size
+    if not cells:
+        return f"Every one of the {total} sub-region × topic cells has a listed project."
+    return (
+        f"{len(cells)} of the {total} sub-region × topic cells have no listed project "
+        f"reaching {noun} there, e.g. {name_list(cells)}."
+    )

@@ -10,6 +10,7 @@ import html
 import json
 import re
 import weakref
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -29,8 +30,12 @@ from cbdash.present.charts import (
 )
 
 # Web Mercator at zoom z is 512 * 2**z px wide: 0.6 gives 776 px, so the whole world, from
-# Tonga to Tuvalu across the antimeridian, fits the ~820 px map of a 1280 px wide window.
+# Wallis and Futuna (176 W) to Tuvalu (179 E), fits the 820 px map of a 1280 px wide window
+# (sidebar open) with every small state's marker whole, 20 px or more inside the edge.
 WORLD_ZOOM = 0.6
+# The plotly map's x range: beyond +-180 so that the markers of Tonga or Tuvalu are whole.
+LON_EDGE = 186
+HIGHLIGHT_RGB = [230, 85, 13]  # the chosen country's outline and ring: orange on every fill
 
 Bins = list[tuple[int, int, tuple[int, int, int]]]
 
@@ -60,14 +65,21 @@ def map_legend(vmax: int, value_label: str) -> str:
     """A one-row legend for the maps as HTML: what the colours count, then one coloured box
     per class with its range. HTML rather than a chart, so the map page loads no plotly.js.
     `value_label` is escaped."""
+    items = [(str(lo) if lo == hi else f"{lo}–{hi}", rgb) for lo, hi, rgb in colour_bins(vmax)]
+    return category_legend(items, value_label)
+
+
+def category_legend(items: list[tuple[str, tuple[int, int, int]]], title: str) -> str:
+    """The legend's HTML for named classes: `title`, then one box per (label, rgb). Every
+    text is escaped."""
     boxes = "".join(
-        f'<span style="background:rgb{rgb};color:{text_colour(rgb)};flex:1;'
-        f'text-align:center;padding:2px 4px">{lo if lo == hi else f"{lo}–{hi}"}</span>'
-        for lo, hi, rgb in colour_bins(vmax)
+        f'<span style="background:rgb{tuple(rgb)};color:{text_colour(rgb)};flex:1;'
+        f'text-align:center;padding:2px 4px">{html.escape(label)}</span>'
+        for label, rgb in items
     )
     return (
         '<div class="cbdash-map-legend" style="font-size:14px">'
-        f"<div>{html.escape(value_label)}</div>"
+        f"<div>{html.escape(title)}</div>"
         f'<div style="display:flex;gap:2px;margin-top:4px">{boxes}</div></div>'
     )
 
@@ -107,11 +119,14 @@ class CountryClasses(NamedTuple):
     small: pd.DataFrame  # the small states' points with `value` and `fill`
 
 
-def country_classes(geometry: MapGeometry, values: pd.Series) -> CountryClasses:
+def country_classes(
+    geometry: MapGeometry, values: pd.Series, bins: Bins | None = None
+) -> CountryClasses:
     """Classes of `values` (index iso3; a country absent counts 0) for the shapes and the
-    small states' markers; a shape with no ISO code (e.g. Somaliland) is "no data" grey."""
-    vmax = int(values.max()) if len(values) else 0
-    bins = colour_bins(vmax)
+    small states' markers; a shape with no ISO code (e.g. Somaliland) is "no data" grey.
+    `bins` are the classes (default: `colour_bins` of the largest value)."""
+    if bins is None:
+        bins = colour_bins(int(values.max()) if len(values) else 0)
     colours: dict[int, list[int]] = {}
 
     def colour(v: int) -> list[int]:
@@ -140,6 +155,9 @@ def world_coverage_map(
     value_label: str,
     highlight: str | None = None,
     zoom: float = WORLD_ZOOM,
+    *,
+    bins: Bins | None = None,
+    value_names: dict[int, str] | None = None,
 ) -> pdk.Deck:
     """Offline world map: country polygons coloured by `values` (index iso3) plus a marker for
     each small state. No basemap, so nothing is fetched from the web: `map_provider=None` and
@@ -150,14 +168,23 @@ def world_coverage_map(
     click selection names the country. The "borders" layer draws the lines between
     neighbours only: country outlines would also trace every coast, and in a
     software-rendered browser lines are what a frame spends its time on. A `highlight`
-    country with a shape also gets a black outline layer, "selected_country" (a small
-    state's marker gets a black ring instead). The deck serialises to compact JSON
-    (`CompactDeck`) with the polygons encoded once per data change.
+    country gets an orange outline over a white halo (layers "selected_halo" and
+    "selected_country", if it has a shape) and an orange ring at its point ("selected_ring"),
+    so that a small or dark country is found at a glance. `bins` and `value_names` (class
+    value -> words, shown on hover) draw named classes instead of counts. The deck serialises
+    to compact JSON (`CompactDeck`) with the polygons encoded once per data change.
     """
-    classes = country_classes(geometry, values)
+    classes = country_classes(geometry, values, bins)
     shapes = geometry.shapes
+    shown = (lambda v: value_names.get(v, str(v))) if value_names else (lambda v: v)
     polygons = [
-        {"iso3": iso3, "name": name, "value": v, "polygon": f"{_RAW_TOKEN}{i}", "fill": fill}
+        {
+            "iso3": iso3,
+            "name": name,
+            "value": shown(v),
+            "polygon": f"{_RAW_TOKEN}{i}",
+            "fill": fill,
+        }
         for i, (iso3, name, v, fill) in enumerate(
             zip(
                 shapes["iso3"].tolist(),
@@ -172,11 +199,14 @@ def world_coverage_map(
     layers = [
         _country_layer(polygons),
         _borders_layer(f"{_RAW_TOKEN}{len(raw) - 1}"),
-        _small_state_layer(classes.small, highlight),
+        _small_state_layer(classes.small, shown),
     ]
     outline = [{"polygon": p["polygon"]} for p in polygons if highlight and p["iso3"] == highlight]
     if outline:  # the chosen country's border, drawn over the borders between neighbours
-        layers.insert(2, _outline_layer(outline))
+        layers[2:2] = [_outline_layer(outline, halo=True), _outline_layer(outline)]
+    point = geometry.points[geometry.points["iso3"] == highlight] if highlight else None
+    if point is not None and len(point):
+        layers.append(_ring_layer(float(point["lon"].iloc[0]), float(point["lat"].iloc[0])))
     deck = CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(
@@ -220,16 +250,15 @@ def _borders_layer(data: str) -> pdk.Layer:
     )
 
 
-def _small_state_layer(small: pd.DataFrame, highlight: str | None) -> pdk.Layer:
+def _small_state_layer(small: pd.DataFrame, shown: Callable[[int], object]) -> pdk.Layer:
     markers = [
         {
             "iso3": iso3,
             "name": name,
-            "value": int(v),
+            "value": shown(int(v)),
             "lon": float(lon),
             "lat": float(lat),
             "fill": fill,
-            "line": [0, 0, 0] if iso3 == highlight else [60, 60, 60],
         }
         for iso3, name, lon, lat, v, fill in zip(
             small["iso3"],
@@ -247,7 +276,7 @@ def _small_state_layer(small: pd.DataFrame, highlight: str | None) -> pdk.Layer:
         id="small_states",
         get_position=["lon", "lat"],
         get_fill_color="fill",
-        get_line_color="line",
+        get_line_color=[60, 60, 60],
         stroked=True,
         line_width_min_pixels=1.2,
         radius_min_pixels=5,
@@ -259,17 +288,35 @@ def _small_state_layer(small: pd.DataFrame, highlight: str | None) -> pdk.Layer:
     )
 
 
-def _outline_layer(outline: list[dict]) -> pdk.Layer:
+def _outline_layer(outline: list[dict], halo: bool = False) -> pdk.Layer:
+    """The chosen country's outline in orange, or (`halo`) a wider white line under it."""
     return pdk.Layer(
         "PolygonLayer",
         data=outline,
-        id="selected_country",
+        id="selected_halo" if halo else "selected_country",
         get_polygon="polygon",
-        get_line_color=[0, 0, 0],
+        get_line_color=[255, 255, 255] if halo else HIGHLIGHT_RGB,
         position_format=pdk.types.String("XY"),
-        line_width_min_pixels=1.5,
+        line_width_min_pixels=6 if halo else 2.5,
         stroked=True,
         filled=False,
+        pickable=False,
+    )
+
+
+def _ring_layer(lon: float, lat: float) -> pdk.Layer:
+    """An orange ring around the chosen country's point (its marker, for a small state)."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=[{"lon": lon, "lat": lat}],
+        id="selected_ring",
+        get_position=["lon", "lat"],
+        get_radius=1,
+        radius_min_pixels=13,
+        stroked=True,
+        filled=False,
+        get_line_color=HIGHLIGHT_RGB,
+        line_width_min_pixels=3,
         pickable=False,
     )
 
@@ -325,7 +372,7 @@ def world_choropleth(
         height=520,
         margin=dict(l=0, r=0, t=60, b=0),
         plot_bgcolor="white",
-        xaxis=dict(visible=False, range=[-180, 180], constrain="domain"),
+        xaxis=dict(visible=False, range=[-LON_EDGE, LON_EDGE], constrain="domain"),
         yaxis=dict(
             visible=False, range=[-58, 85], scaleanchor="x", scaleratio=1, constrain="domain"
         ),

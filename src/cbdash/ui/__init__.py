@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Container, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +147,57 @@ def set_choice(key: str, value: Any) -> None:
             del st.query_params[key]
     elif st.query_params.get(key) != text:
         st.query_params[key] = text
+
+
+def opened_once(key: str) -> bool:
+    """True on the first run after choice `key` took a new value (a click, the list or a
+    link) or was asked to open again (`open_again`): the page then opens its panel once, and
+    a panel the person closed stays closed on later reruns."""
+    value = st.session_state.get(key)
+    marker = f"{key}__opened"
+    if value is None:
+        st.session_state[marker] = None
+        return False
+    if st.session_state.get(marker) != value:
+        st.session_state[marker] = value
+        return True
+    return False
+
+
+def open_again(key: str) -> None:
+    """Ask `opened_once(key)` to be True on the next run (e.g. a button "Show panel")."""
+    st.session_state[f"{key}__opened"] = None
+
+
+def clickable_map(
+    deck: Any, key: str, choice_key: str, allowed: Container[str], height: int = 520
+) -> None:
+    """A pydeck map whose click on an object with an `iso3` in `allowed` sets the registered
+    choice `choice_key` to it (in the URL too) and opens its panel again (`open_again`).
+
+    Streamlit draws a selected object in the theme colour and greys every other one: the
+    chart's selection is cleared after each click (the widget gets a new key), so the map
+    keeps its colours and shows the choice its own way."""
+    round_key = f"{key}__round"
+    widget_key = f"{key}_{st.session_state.get(round_key, 0)}"
+
+    def clicked() -> None:
+        selection = (st.session_state.get(widget_key) or {}).get("selection") or {}
+        objects = [o for objs in (selection.get("objects") or {}).values() for o in objs]
+        iso3 = objects[0].get("iso3") if objects else None
+        if iso3 in allowed:
+            set_choice(choice_key, iso3)
+            open_again(choice_key)
+        st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
+
+    st.pydeck_chart(
+        deck, on_select=clicked, selection_mode="single-object", key=widget_key, height=height
+    )
+
+
+def dialog(title: str, draw: Callable[[], None]) -> None:
+    """Open a large dialog titled `title` (its heading) with what `draw` draws."""
+    st.dialog(title, width="large")(draw)()
 
 
 def sidebar_filters(model: Model) -> Filters:

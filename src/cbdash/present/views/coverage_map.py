@@ -1,4 +1,9 @@
-"""The Coverage map page's view: what it shows, kept per filter state and choice."""
+"""The Coverage map page's view: what it shows, kept per filter state and choice.
+
+The map, its legend and its sentence come from one `MapAnswer` per colouring, so the
+sentence always speaks of what the colours show; the presentation's "where" step reads the
+same answer for the default colouring.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,33 @@ from typing import NamedTuple
 import pandas as pd
 import pydeck as pdk
 
-from cbdash.analysis import coverage
+from cbdash.analysis import coverage, need
 from cbdash.analysis.filters import Filters
+from cbdash.analysis.gaps import group_members
 from cbdash.analysis.model import Model
 from cbdash.present import takeaways
-from cbdash.present.tables import (
-    mapping_table,
-    project_rows,
-)
+from cbdash.present.tables import mapping_table, project_rows
+from cbdash.present.views import need_of
 from cbdash.present.world_map import map_geometry, map_legend, world_coverage_map
+from cbdash.text import escape_markdown, plural
+
+MEASURES = ("regional", "projects", "mappings")
+LABELS = {
+    "regional": "regional or national mappings covering",
+    "projects": "projects naming it",
+    "mappings": "mappings covering",
+    "footprint": "selected mappings covering",
+}
 
 
 class MapSummary(NamedTuple):
     """The coverage rows of the mappings that pass the filters, the country summary
-    (`coverage.country_summary`) and the page's sentence."""
+    (iso3, name, state, regional mappings, mappings, projects) and how many mappings the
+    map can show (`takeaways.MappingCounts`)."""
 
     coverage: pd.DataFrame
     summary: pd.DataFrame
-    sentence: str
+    counts: takeaways.MappingCounts
 
 
 def map_summary(model: Model, filters: Filters) -> MapSummary:
@@ -35,28 +49,86 @@ def map_summary(model: Model, filters: Filters) -> MapSummary:
         mappings = model.filtered_mappings(filters)
         projects = model.filtered_projects(filters)
         cov = model.coverage[model.coverage["mapping_id"].isin(mappings["id"])]
-        counts = model.project_counts(projects)
-        summary = coverage.country_summary(cov, projects, model.countries, counts)
-        return MapSummary(cov, summary, takeaways.where(summary, mappings, cov))
+        summary = coverage.country_summary(
+            cov, projects, model.countries, model.project_counts(projects)
+        )
+        global_full = _global_full(cov, model)
+        regional = cov[~cov["mapping_id"].isin(global_full)]
+        summary.insert(
+            summary.columns.get_loc("mappings"),
+            "regional mappings",
+            coverage.coverage_counts(regional)
+            .reindex(summary["iso3"])
+            .fillna(0)
+            .astype(int)
+            .to_numpy(),
+        )
+        shown = set(cov["mapping_id"])
+        counts = takeaways.MappingCounts(
+            total=len(mappings),
+            global_full=len(global_full),
+            regional=len(shown - global_full),
+            unknown=len(set(mappings["id"]) - shown),
+        )
+        return MapSummary(cov, summary, counts)
 
     return model.memo(("map", filters), make)
 
 
-def _map_values(
-    model: Model, filters: Filters, measure: str, chosen: Sequence[str]
-) -> tuple[pd.Series, str]:
-    """Countries' values for a colouring (`measure`: "mappings", "regional" or "projects";
-    the footprint of `chosen` mappings if any), and what they count."""
-    cov, summary, _ = map_summary(model, filters)
-    if measure == "mappings" and chosen:
-        return coverage.mapping_footprint(cov, list(chosen)), "selected mappings covering"
-    if measure == "regional":
-        mappings = model.filtered_mappings(filters)
-        regional = mappings.loc[~coverage.is_global(mappings), "id"]
-        values = coverage.coverage_counts(cov[cov["mapping_id"].isin(regional)], summary["iso3"])
-        return values, "regional or national mappings covering"
-    label = "mappings covering" if measure == "mappings" else "projects naming it"
-    return summary.set_index("iso3")[measure], label
+def _global_full(cov: pd.DataFrame, model: Model) -> set[str]:
+    """The mappings whose coverage holds every UN member state (every known country when
+    the data has no UN members)."""
+    members = group_members(model.inventory.country_groups, "un_members") or set(
+        model.countries["iso3"]
+    )
+    inside = cov[cov["iso3"].isin(members)].groupby("mapping_id")["iso3"].nunique()
+    return set(inside.index[inside >= len(members)])
+
+
+class MapAnswer(NamedTuple):
+    """One colouring of the map: each country's value (index iso3), what the values count
+    and the sentence about them (`text`; `sentence` is it Markdown-escaped)."""
+
+    values: pd.Series
+    label: str
+    text: str
+
+    @property
+    def sentence(self) -> str:
+        return escape_markdown(self.text)
+
+
+def map_answer(
+    model: Model, filters: Filters, measure: str, chosen: Sequence[str] = ()
+) -> MapAnswer:
+    """The map's values and sentence for `measure` ("regional", "projects" or "mappings";
+    the footprint of the `chosen` mappings, if any, for "mappings"); kept per filter state,
+    measure and mappings chosen."""
+    chosen = tuple(chosen)
+
+    def make() -> MapAnswer:
+        cov, summary, counts = map_summary(model, filters)
+        table = summary.set_index("iso3")
+        states = table.index[table["un_member"]] if table["un_member"].any() else table.index
+        names = table["name"]
+        if measure == "mappings" and chosen:
+            values = coverage.mapping_footprint(cov, list(chosen)).reindex(table.index)
+            values = values.fillna(0).astype(int)
+            picked = [model.mapping_names.get(m, m) for m in chosen]
+            sentence = takeaways.where_footprint(values[states], picked)
+            return MapAnswer(values, LABELS["footprint"], sentence)
+        column = {"regional": "regional mappings"}.get(measure, measure)
+        values = table[column].astype(int)
+        if measure == "regional":
+            sentence = takeaways.where_regional(values[states], names, counts)
+        elif measure == "projects":
+            n_projects = len(model.filtered_projects(filters))
+            sentence = takeaways.where_projects(values[states], names, n_projects)
+        else:
+            sentence = takeaways.where_all(values[states], counts)
+        return MapAnswer(values, LABELS[measure], sentence)
+
+    return model.memo(("map_answer", filters, measure, chosen), make)
 
 
 class MapView(NamedTuple):
@@ -74,13 +146,12 @@ def map_view(
     chosen: Sequence[str],
     selected: str | None,
 ) -> MapView:
-    """The map of the mappings or projects that pass the filters, coloured by `measure`
-    (the footprint of the `chosen` mappings, if any, for "mappings"), with the `selected`
-    country highlighted; kept per filter state, measure, mappings chosen and country."""
+    """The map of `map_answer`, with the `selected` country outlined; kept per filter
+    state, measure, mappings chosen and country."""
     chosen = tuple(chosen)
 
     def make() -> MapView:
-        values, label = _map_values(model, filters, measure, chosen)
+        values, label, _ = map_answer(model, filters, measure, chosen)
         vmax = int(values.max()) if len(values) else 0
         geometry = model.derived("map_geometry", lambda: map_geometry(model.shapes, model.points))
         deck = world_coverage_map(geometry, values, label, selected)
@@ -98,27 +169,52 @@ def map_country_names(model: Model) -> dict[str, str]:
 
 
 class MapPanel(NamedTuple):
-    """A country's panel: the mappings covering it (readable columns), the projects naming
-    it as a beneficiary (every readable column, and those shown)."""
+    """A country's panel: its support and need in a sentence (Markdown-escaped), the
+    mappings covering it (readable columns, global ones last), the projects naming it as a
+    beneficiary (every readable column, and those shown)."""
 
+    sentence: str
     mappings: pd.DataFrame
     projects: pd.DataFrame
     shown_projects: pd.DataFrame
 
 
 def map_panel(model: Model, filters: Filters, iso3: str) -> MapPanel:
-    """The mappings and projects that pass the filters and cover or name country `iso3`;
-    kept per filter state and country."""
+    """The mappings and projects that pass the filters and cover or name country `iso3`,
+    and its need; kept per filter state and country."""
 
     def make() -> MapPanel:
         projects = model.filtered_projects(filters)
         cov = map_summary(model, filters).coverage
         here = coverage.country_mappings(cov, model.filtered_mappings(filters), iso3)
+        global_full = _global_full(cov, model)
+        reach = here["id"].map(lambda m: "global" if m in global_full else "regional or national")
+        shown_here = mapping_table(here, model.labels)[["name", "kind", "scope"]]
+        shown_here.insert(1, "reach", reach.to_numpy())
+        shown_here = shown_here.sort_values(["reach", "name"], ascending=[False, True])
         # coverage.country_projects, keeping the rows' labels to pick their readable rows
         named = [iso3 in cs for cs in projects["beneficiary_countries"].to_numpy(dtype=object)]
         there = project_rows(model).loc[projects.index[named]].reset_index(drop=True)
-        shown_here = mapping_table(here, model.labels)[["name", "kind", "scope", "topics"]]
         shown_there = there[["title", "topics", "funders", "start", "end", "listed in"]]
-        return MapPanel(shown_here, there, shown_there)
+        n_global = int((reach == "global").sum())
+        sentence = _panel_sentence(model, iso3, len(here) - n_global, n_global, len(there))
+        return MapPanel(sentence, shown_here.reset_index(drop=True), there, shown_there)
 
     return model.memo(("map_panel", filters, iso3), make)
+
+
+def _panel_sentence(model: Model, iso3: str, regional: int, n_global: int, projects: int) -> str:
+    table = need_of(model)
+    if iso3 in table.index:
+        row = table.loc[iso3]
+        needs = [need.tier_label(row["gci_tier"])]
+        needs += ["ODA-eligible"] if row["oda"] else []
+        needs += need.context_words(row)
+    else:
+        needs = [need.UNKNOWN_TIER]
+    text = (
+        f"Covered by {plural(regional, 'regional or national mapping')} and "
+        f"{n_global} global; named by {plural(projects, 'listed project')}. "
+        f"Need: {', '.join(needs)}."
+    )
+    return escape_markdown(text)

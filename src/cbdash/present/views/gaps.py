@@ -1,4 +1,10 @@
-"""The Gaps page's view: what it shows, kept per filter state and choice."""
+"""The Gaps page's view: what it shows, kept per filter state and question.
+
+Every answer is read from one table, `gap_answer(...).table` (`cbdash.analysis.gaps.answer`:
+the group's countries with need, support and status), so the sentence, the need x support
+grid, the ranked list, the gap map and the summary by region agree; the presentation's gaps
+step shows the same answer for the default question.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,35 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+import pydeck as pdk
 
-from cbdash.analysis import gaps
+from cbdash.analysis import gaps, need
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
 from cbdash.present import recommendations, takeaways
-from cbdash.present.charts import annotated_heatmap
-from cbdash.text import escape_markdown
+from cbdash.present.charts import annotated_heatmap, need_support_grid
+from cbdash.present.views import need_of, project_reach, regions_of, subregions_of
+from cbdash.present.views.coverage_map import map_summary
+from cbdash.present.world_map import category_legend, map_geometry, world_coverage_map
+from cbdash.text import escape_markdown, plural
+
+# The gap map's classes: code -> (words, colour); orange where support is thin.
+MAP_CLASSES = {
+    0: ("not in the group", (235, 235, 235)),
+    1: ("high need, thin support", (217, 72, 1)),
+    2: ("thin support, GCI tier unknown", (253, 174, 107)),
+    3: ("thin support, lower need", (254, 230, 206)),
+    4: ("more support", (65, 182, 196)),
+}
+NAMED = 3  # countries a sentence names (`text.name_list`'s default limit)
+MAX_CELL_NUMBERS = 300  # sub-regions x topics: every cell's number written (22 x 11 < 300)
+MAP_CODES = {
+    gaps.RANKED: 1,
+    gaps.UNKNOWN: 2,
+    gaps.LOWER: 3,
+    gaps.HIGH_INCOME: 3,
+    gaps.SUPPORTED: 4,
+}
 
 
 def gap_topics(model: Model) -> list[str]:
@@ -25,8 +53,8 @@ def gap_topics(model: Model) -> list[str]:
 
 
 def gap_context(model: Model) -> pd.DataFrame:
-    """The context groups (LDC, SIDS, income groups) indexed by group id, with whether each
-    is in the data, its name, size, date and source (`gaps.context_groups`)."""
+    """The context groups (ODA, LDC, SIDS, income groups) indexed by group id, with whether
+    each is in the data, its name, size, date and source (`gaps.context_groups`)."""
     inv = model.inventory
     return model.derived(
         "gap_context",
@@ -34,17 +62,9 @@ def gap_context(model: Model) -> pd.DataFrame:
     )
 
 
-def gap_members(model: Model, group: str) -> set[str]:
-    """The ISO3 codes of a group's members (read-only)."""
-    return model.memo(
-        ("gap_members", group),
-        lambda: gaps.group_members(model.inventory.country_groups, group),
-    )
-
-
 def gap_context_sources(model: Model) -> str:
-    """The context groups as a Markdown list: name, number of countries, date and a link
-    to the source (escaped; groups not in the data say so). Made once per model."""
+    """The context groups and the GCI as a Markdown list: name, number of countries, date
+    and a link to the source (escaped; groups not in the data say so)."""
 
     def make() -> str:
         lines = []
@@ -53,111 +73,248 @@ def gap_context_sources(model: Model) -> str:
             link = f" ([source](<{row.source_url}>))" if str(row.source_url or "") else ""
             size = f"{row.countries} countries" if row.present else "not in the data"
             lines.append(f"- {escape_markdown(str(row.name))}: {size}{when}{link}")
+        tiers = need_of(model)["gci_tier"]
+        lines.append(
+            f"- ITU Global Cybersecurity Index 2024: a tier for {int(tiers.notna().sum())} "
+            "countries (of the 194 ITU assessed); the others are shown as "
+            f"'{need.UNKNOWN_TIER}' (see Data & method, gci2024.csv)"
+        )
         return "\n".join(lines)
 
     return model.derived("gap_context_sources_md", make)
 
 
 def gap_groups(model: Model) -> dict[str, str]:
-    """The groups a gap question can read against, id -> name: UN member states (when the
-    data has them), the context groups, and every known country."""
+    """The groups a gap question can be read against, id -> name: the context groups in the
+    data, UN member states (when the data has them) and every state."""
     context = gap_context(model)
-    groups = {"un_members": "UN member states", **context["name"], "all": "All countries"}
-    if not gap_members(model, "un_members"):
-        del groups["un_members"]
+    present = context[context["present"]]
+    names = {
+        "oda_recipients": "ODA-eligible states",
+        **{g: str(n) for g, n in present["name"].items() if g != "oda_recipients"},
+    }
+    groups = {g: n for g, n in names.items() if g in present.index}
+    if gaps.group_members(model.inventory.country_groups, "un_members"):
+        groups["un_members"] = "UN member states"
+    groups["all"] = "All states"
     return groups
 
 
-def gap_condition(q: gaps.GapQuestion, topic_labels: dict[str, str]) -> str:
-    """The question's condition in words, e.g. "covered by at most 2 mappings and ..."."""
-    return takeaways.gap_condition(
-        q.max_mappings, q.max_projects, topic_labels.get(q.topic or ""), q.regional_only
+def gap_members(model: Model, group: str) -> set[str]:
+    """The states of a group (`gaps.population`), read-only."""
+    return model.memo(
+        ("gap_members", group),
+        lambda: gaps.population(need_of(model), model.inventory.country_groups, group),
     )
 
 
+def gap_noun(group: str) -> str:
+    """A plural noun for the group in sentences, e.g. "ODA-eligible states"."""
+    return gaps.CONTEXT_NOUNS.get(group, "states")
+
+
+def support_words(model: Model, q: gaps.GapQuestion) -> str:
+    """What thin support means for the question, in words."""
+    label = model.labels["topics"].get(q.topic) if q.topic else None
+    return takeaways.thin_support(q.max_projects, q.max_mappings, label)
+
+
 @dataclass(frozen=True)
-class GapCountries:
-    """The answer's countries: the ranked table, its sentence and how many per UN region
-    (columns region, countries; most first; empty when no country meets the condition)."""
+class GapAnswer:
+    """The answer to a gap question: the table every view reads (`gaps.answer`), the
+    sentence (`text`; `sentence` is it Markdown-escaped), the ranked countries and those
+    with thin support but no GCI tier (readable tables, with why each is there)."""
 
     table: pd.DataFrame
-    sentence: str
-    per_region: pd.DataFrame
+    text: str
+    ranked: pd.DataFrame
+    unknown: pd.DataFrame
+
+    @property
+    def sentence(self) -> str:
+        """The sentence, Markdown-escaped."""
+        return escape_markdown(self.text)
 
 
-def gap_countries(model: Model, filters: Filters, q: gaps.GapQuestion) -> GapCountries:
-    """The countries that meet the question among the mappings and projects that pass the
-    filters, kept per filter state and question."""
+def gap_answer(model: Model, filters: Filters, q: gaps.GapQuestion) -> GapAnswer:
+    """The answer among the mappings and projects that pass the filters, kept per filter
+    state and question."""
 
-    def make() -> GapCountries:
-        table = gaps.answer(
-            q,
-            model.filtered_mappings(filters),
-            model.filtered_projects(filters),
-            model.coverage,
-            model.countries,
-            model.country_regions,
-            model.inventory.country_groups,
-            project_counts=model.project_counts,
+    def make() -> GapAnswer:
+        projects = gaps.projects_on(model.filtered_projects(filters), q.topic)
+        regional = map_summary(model, filters).summary.set_index("iso3")["regional mappings"]
+        support = gaps.support_table(
+            need_of(model).reset_index(drop=True),
+            gap_members(model, q.group),
+            regional,
+            model.project_counts(projects),
+            regions_of(model),
+            subregions_of(model),
         )
-        noun = {"un_members": "UN member states", **gaps.CONTEXT_NOUNS}.get(q.group)
+        table = gaps.answer(q, support)
+        need_label = need.NEED_LABELS[q.need] if need.NEED_LEVELS[q.need] else None
         sentence = takeaways.gap_countries(
+            table, noun=gap_noun(q.group), need_label=need_label, support=support_words(model, q)
+        )
+        return GapAnswer(
             table,
-            gap_condition(q, model.labels["topics"]),
-            group_noun=noun,
-            group_size=len(gap_members(model, q.group)),
+            sentence,
+            _readable(model, q, table[table["status"] == gaps.RANKED], ranked=True),
+            _readable(model, q, table[table["status"] == gaps.UNKNOWN], ranked=False),
         )
-        regions = table["region"].replace("", "(no UN region)").value_counts()
-        per_region = regions.rename_axis("region").rename("countries").reset_index()
-        return GapCountries(table, escape_markdown(sentence), per_region)
 
-    return model.memo(("gap_countries", filters, q), make)
+    return model.memo(("gap_answer", filters, q), make)
 
 
-def gap_region_topics(
-    model: Model, filters: Filters, q: gaps.GapQuestion
+def need_grid(
+    model: Model, filters: Filters, q: gaps.GapQuestion, projector: bool = False
 ) -> tuple[go.Figure | None, pd.DataFrame]:
-    """The heatmap of listed projects per region x topic (None when the data has no
-    regions) and the region x topic cells that meet the question, topics by their labels;
-    kept per filter state and question."""
-    labels = model.labels["topics"]
-    regions = model.derived("gap_regions", lambda: sorted(set(model.country_regions["region"])))
-    topics = gap_topics(model)
+    """The need x support grid of `gap_answer` (None when the group is empty) and its cells
+    as rows; the countries its sentence names are always written in it, besides up to two
+    per cell (one, in larger type and on one line, for a `projector`). Kept per filter
+    state, question and size."""
+    return model.memo(
+        ("need_grid", filters, q, projector),
+        lambda: _grid(model, q, gap_answer(model, filters, q).table, projector),
+    )
 
-    def by_projects() -> pd.DataFrame:
-        # Projects per region x topic from boolean matrices built once per model.
-        inv = model.inventory
-        reach = model.derived(
-            "gap_project_reach",
-            lambda: gaps.ProjectReach.build(model.project_regions, inv.projects),
-        )
-        chosen = model.project_mask(model.filtered_projects(filters))
-        return reach.region_topic(chosen, topics)
 
-    def make() -> tuple[go.Figure | None, pd.DataFrame]:
-        matrix, cells = gaps.region_topic_answer(
-            q,
-            model.filtered_mappings(filters),
-            model.filtered_projects(filters),
-            model.coverage,
-            model.mapping_regions,
-            model.project_regions,
-            regions,
-            topics,
-            by_projects=model.memo(("gap_region_topic_projects", filters), by_projects),
+def _grid(
+    model: Model, q: gaps.GapQuestion, table: pd.DataFrame, projector: bool
+) -> tuple[go.Figure | None, pd.DataFrame]:
+    if table.empty:
+        return None, pd.DataFrame()
+    on = model.labels["topics"].get(q.topic, "") if q.topic else ""
+    named = table[table["status"] == gaps.RANKED].sort_values("rank")["name"].head(NAMED)
+    return need_support_grid(
+        table,
+        title="Need (ITU GCI 2024 tier) against support (listed "
+        + (f"{_lower_first(on)} " if on else "")
+        + "projects)",
+        max_projects=q.max_projects,
+        tier_labels={t: f"tier {t} ({name})" for t, name in need.TIER_NAMES.items()},
+        unknown_label=need.UNKNOWN_TIER,
+        need_tiers=need.NEED_LEVELS[q.need],
+        always=list(named),
+        **(dict(max_names=1, text_size=16, wrap=26) if projector else {}),
+    )
+
+
+def _readable(
+    model: Model, q: gaps.GapQuestion, rows: pd.DataFrame, *, ranked: bool
+) -> pd.DataFrame:
+    """Rows of the answer as a table for people, with why each row is there."""
+    on = model.labels["topics"].get(q.topic, "") if q.topic else ""
+    projects = f"listed {_lower_first(on)} projects" if on else "listed projects"
+    out = pd.DataFrame(
+        {
+            "rank": rows["rank"],
+            "country": rows["name"],
+            "why": [_why(r, projects) for _, r in rows.iterrows()],
+            "sub-region": rows["subregion"],
+            "GCI 2024 tier": rows["gci_tier"].map(need.tier_cell),
+            projects: rows["projects"],
+            "regional or national mappings": rows["mappings"],
+            "context": [
+                "; ".join((["ODA-eligible"] if r["oda"] else []) + need.context_words(r))
+                for _, r in rows.iterrows()
+            ],
+        }
+    )
+    return (out if ranked else out.drop(columns=["rank"])).reset_index(drop=True)
+
+
+def _why(row: pd.Series, projects: str) -> str:
+    """Why a country is on the list: its need and its support, in words."""
+    needs = [need.tier_label(row["gci_tier"]), *need.context_words(row, income=False)]
+    n_projects, n_mappings = int(row["projects"]), int(row["mappings"])
+    one = projects[:-1]  # "listed projects" -> "listed project"
+    on_projects = (
+        f"{n_projects} {one if n_projects == 1 else projects}" if n_projects else f"no {one}"
+    )
+    mapping = "regional or national mapping"
+    on_mappings = plural(n_mappings, mapping) if n_mappings else f"no {mapping}"
+    return f"need: {', '.join(needs)}; support: {on_projects} and {on_mappings}"
+
+
+@dataclass(frozen=True)
+class RegionTopics:
+    """Listed projects per sub-region x topic (rows: the sub-regions that hold countries of
+    the group, every topic; 0 = none), its heatmap (None when empty), its sentence and its
+    empty cells as rows."""
+
+    matrix: pd.DataFrame
+    heatmap: go.Figure | None
+    sentence: str
+    cells: pd.DataFrame
+
+
+def gap_region_topics(model: Model, filters: Filters, q: gaps.GapQuestion) -> RegionTopics:
+    """Projects that pass the filters reaching the group's countries per UN M49 sub-region
+    (~22) and topic; kept per filter state and question."""
+
+    def make() -> RegionTopics:
+        labels = model.labels["topics"]
+        topics = [q.topic] if q.topic else gap_topics(model)
+        members = gap_members(model, q.group)
+        of, region = subregions_of(model), regions_of(model)
+        within = {of[c]: region.get(c, "") for c in members if c in of.index}
+        rows = sorted(within, key=lambda s: (within[s], s))  # by UN region, then name
+        chosen = model.project_mask(gaps.projects_on(model.filtered_projects(filters), q.topic))
+        reach = project_reach(model)
+        matrix = reach.region_topic(chosen, members, of, rows, topics)
+        sentence = takeaways.empty_region_topics(
+            matrix, labels, gap_noun(q.group), int((chosen & reach.global_rows).sum())
         )
         heatmap = None
-        if regions:
+        if not matrix.empty:
             heatmap = annotated_heatmap(
                 matrix,
-                title="Listed projects per region and topic",
+                title=f"Listed projects reaching {gap_noun(q.group)}, per sub-region and topic",
                 x_title="topic",
-                y_title="region",
+                y_title="UN M49 sub-region",
                 x_labels=labels,
+                zero_grey=True,
+                max_text_cells=MAX_CELL_NUMBERS,
             )
-        return heatmap, cells.assign(topic=cells["topic"].map(lambda t: labels.get(t, t)))
+        cells = gaps.empty_cells(matrix).rename(
+            columns={"row": "sub-region", "column": "topic", "count": "listed projects"}
+        )
+        cells["topic"] = cells["topic"].map(lambda t: labels.get(t, t))
+        return RegionTopics(matrix, heatmap, escape_markdown(sentence), cells)
 
-    return model.memo(("gap_region_topic", filters, q), make)
+    return model.memo(("gap_region_topics", filters, q), make)
+
+
+@dataclass(frozen=True)
+class GapMap:
+    """The gap map (pydeck), its legend (HTML) and its sentence (Markdown-escaped)."""
+
+    deck: pdk.Deck
+    legend: str
+    sentence: str
+
+
+def gap_map(model: Model, filters: Filters, q: gaps.GapQuestion) -> GapMap:
+    """The group's countries coloured by their status in the answer; kept per filter state
+    and question."""
+
+    def make() -> GapMap:
+        table = gap_answer(model, filters, q).table
+        codes = table.set_index("iso3")["status"].map(MAP_CODES).astype(int)
+        values = codes.reindex(model.countries["iso3"]).fillna(0).astype(int)
+        bins = [(code, code, rgb) for code, (_, rgb) in MAP_CLASSES.items()]
+        geometry = model.derived("map_geometry", lambda: map_geometry(model.shapes, model.points))
+        names = {code: words for code, (words, _) in MAP_CLASSES.items()}
+        deck = world_coverage_map(geometry, values, "gap", bins=bins, value_names=names)
+        legend = category_legend(
+            [(words, rgb) for words, rgb in MAP_CLASSES.values()],
+            f"{_upper_first(gap_noun(q.group))}: support ({support_words(model, q)}) and need",
+        )
+        sentence = takeaways.gap_map(table, noun=gap_noun(q.group), support=support_words(model, q))
+        return GapMap(deck, legend, escape_markdown(sentence))
+
+    return model.memo(("gap_map", filters, q), make)
 
 
 @dataclass(frozen=True)
@@ -170,23 +327,46 @@ class GapReport:
     markdown: bytes
 
 
-def gap_report(model: Model, filters: Filters, max_mappings: int, on: date) -> GapReport:
-    """`recommendations.by_region` for the mappings and projects that pass the filters,
-    dated `on`; kept per filter state, mapping limit and date."""
+def gap_report(model: Model, filters: Filters, q: gaps.GapQuestion, on: date) -> GapReport:
+    """`recommendations.by_region` of the answer to `q` among the mappings and projects that
+    pass the filters, dated `on`; kept per filter state, question and date."""
 
     def make() -> GapReport:
+        answer = gap_answer(model, filters, q)
+        topics = [q.topic] if q.topic else gap_topics(model)
         summary = recommendations.by_region(
             model,
             model.filtered_mappings(filters),
-            model.filtered_projects(filters),
-            max_mappings=max_mappings,
+            gaps.projects_on(model.filtered_projects(filters), q.topic),
+            answer.table,
+            topics,
+            project_reach(model),
         )
         md = recommendations.to_markdown(
             summary,
-            max_mappings=max_mappings,
+            question=_question_words(model, q),
             filters_text=filters.describe(model.labels),
             on=on,
         )
         return GapReport(summary, md.split("\n", 1)[1], md.encode("utf-8"))
 
-    return model.memo(("gap_report", filters, max_mappings, on), make)
+    return model.memo(("gap_report", filters, q, on), make)
+
+
+def _question_words(model: Model, q: gaps.GapQuestion) -> str:
+    """The question in words, for the report's preamble."""
+    label = need.NEED_LABELS[q.need]
+    return (
+        f"{_upper_first(gap_noun(q.group))}; high need = {label}; thin support = "
+        f"{support_words(model, q)}."
+    )
+
+
+def _upper_first(text: str) -> str:
+    """'ODA-eligible states' stays as it is; 'least developed ...' -> 'Least developed ...'."""
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(label: str) -> str:
+    """'Cybercrime' -> 'cybercrime'; 'CIIP' stays as it is."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
