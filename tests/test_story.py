@@ -253,7 +253,8 @@ def test_gap_countries_sentence():
             {"AAA": 0},
             "No regional or national mapping passes the filters; plus 2 global mappings that "
             "cover every UN member. The coverage of 1 more mapping is unknown or only a "
-            "count, so the map leaves them out.",
+            "count, so the map leaves them out. Colour by projects to see where the listed "
+            "projects go.",
         ),
         (
             takeaways.MappingCounts(2, 1, 1, 0),

@@ -826,3 +826,12 @@ def test_projects_check_list_names_the_file_and_column(model):
         "dup.csv, rows 2, 3, field 'project_id': duplicate project_id 'a'"
         in (info.value.messages[0])
     )
+
+
+def test_gap_map_for_any_need_names_its_classes_so(model):
+    gap_map = gaps_view.gap_map(model, ALL, gaps.GapQuestion(need="any"))
+    values = _map_values(gap_map)
+    assert values["FJI"] == values["BRA"] == "thin support, any GCI tier"
+    assert values["KEN"] == "more support"
+    assert "high need" not in gap_map.legend and "high need" not in gap_map.sentence
+    assert gap_map.sentence.endswith("whatever their GCI tier.")

@@ -171,6 +171,7 @@ def cooperation_hub(
 # The coverage map: one sentence per colouring, from the values the map is coloured by ------
 
 STATES = "UN member and observer states"
+BLANK_HINT = " Colour by projects to see where the listed projects go."
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,8 @@ def where_regional(values: pd.Series, names: Mapping[str, str], counts: MappingC
     plus = f"plus {plural(counts.global_full, 'global mapping')} that {cover} every UN member"
     if counts.regional == 0 or values.empty or int(values.max()) == 0:
         head = "No regional or national mapping passes the filters"
-        return f"{head}; {plus}.{_not_shown(counts)}"
+        head += f"; {plus}." if counts.global_full else "."
+        return f"{head}{_not_shown(counts)}{BLANK_HINT}"
     reached = int((values > 0).sum())
     verb = "covers" if counts.regional == 1 else "cover"
     return (
@@ -240,6 +242,11 @@ def where_all(values: pd.Series, counts: MappingCounts) -> str:
     of the colours is the regional and national ones on top of them."""
     if counts.total == 0 or values.empty:
         return "No mapping effort matches the filters."
+    if counts.global_full + counts.regional == 0:
+        return (
+            f"None of the {plural(counts.total, 'mapping')} has a known list of countries."
+            f"{_not_shown(counts)}{BLANK_HINT}"
+        )
     lo, hi = int(values.min()), int(values.max())
     return (
         f"{STATES} are covered by {lo} to {hi} of the {counts.total} mappings: "
@@ -311,12 +318,18 @@ def gap_countries(table: pd.DataFrame, *, noun: str, need_label: str | None, sup
     return text
 
 
-def gap_map(table: pd.DataFrame, *, noun: str, support: str) -> str:
-    """The gap map's classes in a sentence, counted from the answer's table."""
+def gap_map(table: pd.DataFrame, *, noun: str, support: str, any_need: bool = False) -> str:
+    """The gap map's classes in a sentence, counted from the answer's table (`any_need`:
+    every thin-support country is ranked, whatever its tier)."""
     if table.empty:
         return f"No {noun} in the data."
     counts = table["status"].value_counts()
     thin = int(table["thin"].sum())
+    if any_need:
+        return (
+            f"{thin} of the {len(table)} {noun} have thin support ({support}), whatever "
+            "their GCI tier."
+        )
     return (
         f"{thin} of the {len(table)} {noun} have thin support ({support}): "
         f"{int(counts.get('ranked', 0))} with high need, "

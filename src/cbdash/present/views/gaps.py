@@ -303,15 +303,22 @@ def gap_map(model: Model, filters: Filters, q: gaps.GapQuestion) -> GapMap:
         table = gap_answer(model, filters, q).table
         codes = table.set_index("iso3")["status"].map(MAP_CODES).astype(int)
         values = codes.reindex(model.countries["iso3"]).fillna(0).astype(int)
-        bins = [(code, code, rgb) for code, (_, rgb) in MAP_CLASSES.items()]
+        classes = dict(MAP_CLASSES)
+        any_need = need.NEED_LEVELS[q.need] is None
+        if any_need:  # every thin-support country is ranked, whatever its tier
+            classes[1] = ("thin support, any GCI tier", classes[1][1])
+            del classes[2], classes[3]
+        bins = [(code, code, rgb) for code, (_, rgb) in classes.items()]
         geometry = model.derived("map_geometry", lambda: map_geometry(model.shapes, model.points))
-        names = {code: words for code, (words, _) in MAP_CLASSES.items()}
+        names = {code: words for code, (words, _) in classes.items()}
         deck = world_coverage_map(geometry, values, "gap", bins=bins, value_names=names)
         legend = category_legend(
-            [(words, rgb) for words, rgb in MAP_CLASSES.values()],
+            list(classes.values()),
             f"{_upper_first(gap_noun(q.group))}: support ({support_words(model, q)}) and need",
         )
-        sentence = takeaways.gap_map(table, noun=gap_noun(q.group), support=support_words(model, q))
+        sentence = takeaways.gap_map(
+            table, noun=gap_noun(q.group), support=support_words(model, q), any_need=any_need
+        )
         return GapMap(deck, legend, escape_markdown(sentence))
 
     return model.memo(("gap_map", filters, q), make)
