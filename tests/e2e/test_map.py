@@ -249,7 +249,7 @@ def test_click_small_state_opens_its_panel(map_page, view, model):
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_click_on_a_country_puts_its_panel_heading_in_the_window(
-    offline, server_url, view, viewport
+    offline, server_url, view, viewport, mappings_per_country
 ):
     context, _ = offline(*VIEWPORTS[viewport])
     page = context.new_page()
@@ -266,6 +266,18 @@ def test_click_on_a_country_puts_its_panel_heading_in_the_window(
     _in_window(page, heading)
     _panel_drawn(page)
     page.screenshot(path=str(SCREENSHOTS / f"map_click_panel_{viewport}.png"))
+    # Closed, the panel leaves the map in its colours (not greyed around the chosen one),
+    # with Algeria outlined.
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.mouse.move(1, 1)
+    wait_for_map(page, MIN_MAP_COLOURED)
+    png = deck(page).screenshot(path=str(SCREENSHOTS / f"map_after_click_{viewport}.png"))
+    _, counts = canvas_colours(png)
+    bins = world_map.colour_bins(int(mappings_per_country.max()))
+    shown = [rgb for _, _, rgb in bins if counts.get(tuple(rgb), 0) >= MIN_CLASS_PIXELS]
+    assert len(shown) >= 4, f"after the click the map shows {len(shown)} classes: {shown}"
+    assert _ring_pixels(png, x, y, radius=40) >= 20, "Algeria is not outlined"
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
