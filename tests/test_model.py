@@ -84,3 +84,23 @@ def test_project_mask_marks_the_rows_given(model):
     assert mask.dtype == bool and len(mask) == len(projects)
     assert mask.tolist() == [i in (0, 2) for i in range(len(projects))]
     assert not model.project_mask(projects.iloc[:0]).any()
+
+
+def test_mapping_short_names_prefer_the_data_then_a_short_label(tmp_path):
+    import shutil
+
+    import yaml
+
+    from cbdash.analysis.model import build_model
+    from tests.conftest import FIXTURE_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DIR, data)
+    doc = yaml.safe_load((data / "mappings.yaml").read_text(encoding="utf-8"))
+    doc["mappings"][0]["short_name"] = "Alpha"
+    doc["mappings"][1]["name"] = "Beta Database of Every Capacity-Building Project (BDB)"
+    (data / "mappings.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    short = build_model(data).mapping_short_names
+    assert short["alpha"] == "Alpha"  # as the data gives it
+    assert short["beta"] == "BDB"  # the bracketed acronym: the name is too long
+    assert short["gamma"] == "Gamma Index"  # short enough already

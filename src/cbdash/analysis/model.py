@@ -29,6 +29,7 @@ from cbdash.data import geo
 from cbdash.data.countries import country_name
 from cbdash.data.inventory import Inventory, load_inventory
 from cbdash.data.taxonomy import labels
+from cbdash.text import short_label
 
 T = TypeVar("T")
 
@@ -129,6 +130,21 @@ class Model:
         """Mapping id -> name."""
         m = self.inventory.mappings
         return self.derived("mapping_names", lambda: dict(zip(m["id"], m["name"], strict=True)))
+
+    @property
+    def mapping_short_names(self) -> dict[str, str]:
+        """Mapping id -> a label for crowded charts: its `short_name` in the data, else
+        `text.short_label` of its name (the full name goes in the hover)."""
+
+        def make() -> dict[str, str]:
+            m = self.inventory.mappings
+            given = m["short_name"] if "short_name" in m else pd.Series(None, index=m.index)
+            return {
+                i: (str(s) if isinstance(s, str) and s.strip() else short_label(n))
+                for i, n, s in zip(m["id"], m["name"], given, strict=True)
+            }
+
+        return self.derived("mapping_short_names", make)
 
     def filtered_mappings(self, filters: Filters) -> pd.DataFrame:
         """The mappings that pass `filters` (cbdash.analysis.filters.mapping_mask, over

@@ -41,6 +41,7 @@ EXPORT = ("csv", "api", "download", "none", "unknown")
 MAPPING_COLUMNS = [
     Column("id", "id"),
     Column("name", "text", required=True),
+    Column("short_name", "text"),
     Column("owners", "list"),
     Column("url", "url"),
     Column("kind", "ref", required=True, ref="mapping_kinds"),
