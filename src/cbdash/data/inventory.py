@@ -108,6 +108,7 @@ COOPERATION_COLUMNS = [
     Column("mapping_b", "ref", required=True, ref="mappings"),
     Column("kind", "ref", required=True, ref="link_kinds"),
     Column("year", "year"),
+    Column("moved", "text"),
     Column("summary", "text", required=True),
     Column("sources", "urls", required=True),
 ]

@@ -273,6 +273,7 @@ def _write_cooperation(
             "mapping_b": [mapping_ids[p[1]] if len(p) > 1 else "" for p in pairs],
             "kind": rng.choice(ref.link_kinds, n_links),
             "year": rng.integers(2015, 2026, n_links),
+            "moved": "SYNTHETIC records",
             "summary": "SYNTHETIC link",
             "sources": "https://example.invalid/synthetic/l",
         }
