@@ -10,7 +10,7 @@ import streamlit as st
 
 from cbdash import ui
 from cbdash.present.views import cooperation as cooperation_view
-from cbdash.text import escape_markdown
+from cbdash.text import escape_markdown, plural
 
 model, filters = ui.page_context("cooperation")
 n_mappings = len(model.filtered_mappings(filters))
@@ -30,18 +30,23 @@ links = cooperation_view.cooperation_links(model, filters, kinds)
 view = ui.choice("coop_view", model, "segmented")
 
 if view == "links":
-    figure, legend = cooperation_view.cooperation_network(model, filters, kinds, size_by)
-    # The legend as HTML above the chart: plotly.js measures every legend entry on each redraw.
-    st.html(legend)
-    ui.chart(figure, "coop_network", png_name="cooperation_network")
-    ui.caption(
-        f"{len(links)} links among {n_mappings} mappings. Size: {size_by} (countries derived "
-        "from the scope, or as a source states them); an arrow points from the mapping that "
-        "gives or precedes to the one that receives or follows. Mappings with no link of these "
-        "kinds sit on the outer ring.",
-        filters,
-        model,
-    )
+    arcs = cooperation_view.cooperation_network(model, filters, kinds, size_by)
+    if arcs.figure is None:
+        ui.empty_state("No cooperation link of these kinds joins two of these mappings.")
+    else:
+        # The legend as HTML above the chart: plotly.js measures every legend entry on each redraw.
+        st.html(arcs.legend)
+        ui.chart(arcs.figure, "coop_network", png_name="cooperation_links")
+        ui.caption(
+            f"{plural(len(links), 'link')} among the {arcs.linked} linked mappings"
+            + (f" (the {arcs.drawn} most linked are drawn)" if arcs.drawn < arcs.linked else "")
+            + f"; {n_mappings - arcs.linked} of {n_mappings} have no link of these kinds "
+            "(see Standing alone). Mappings grouped by kind, one per row; an arc runs from the "
+            "mapping that gives or precedes to the one that receives or follows, its arrow "
+            f"pointing that way. Size: {size_by}. Hover a name, a node or an arrow for details.",
+            filters,
+            model,
+        )
 
 elif view == "cases":
     if links.empty:
@@ -53,11 +58,9 @@ elif view == "cases":
         chosen = ui.choice(
             "case", model, "select", options=list(studies.labels), format_func=studies.labels.get
         )
-        summary, case_sources = studies.cases[chosen]
         with st.container(border=True):
             st.markdown(f"**{escape_markdown(studies.labels[chosen])}**")
-            st.markdown(escape_markdown(summary))
-            st.markdown(cooperation_view.sources_markdown(case_sources))
+            st.markdown(cooperation_view.case_markdown(studies.cases[chosen]))
         ui.table(studies.table, "coop_links", max_rows=len(studies.table))
         ui.download_csv(studies.table, "cooperation links", "dl_coop_links")
 

@@ -1,5 +1,6 @@
-"""The cooperation network on the fixture (alpha, beta, gamma; one link alpha -> beta,
-data sharing, 2023): node sizes, links, stand-alone mappings, a deterministic layout."""
+"""The cooperation links on the fixture (alpha, beta, gamma; one link alpha -> beta, data
+sharing, 2023) and on small tables by hand: node sizes, links, stand-alone mappings, the
+arc diagram's deterministic order and its figure."""
 
 from __future__ import annotations
 
@@ -52,105 +53,139 @@ def test_standalone_lists_mappings_without_a_link(inventory):
     assert list(alone["id"]) == ["gamma"]
 
 
-EDGES = [("a", "b"), ("b", "c"), ("c", "a"), ("d", "e")]
-
-
-def test_spring_layout_is_deterministic_and_order_free():
-    first = network.spring_layout(list("abcde"), EDGES)
-    again = network.spring_layout(list("abcde"), EDGES)
-    shuffled = network.spring_layout(list("ecadb"), list(reversed(EDGES)))
-    pd.testing.assert_frame_equal(first, again)
-    pd.testing.assert_frame_equal(first, shuffled)
-    assert list(first["id"]) == list("abcde")
-
-
-def test_spring_layout_stays_in_the_unit_disc_and_depends_on_the_seed():
-    first = network.spring_layout(list("abcde"), EDGES, seed=1)
-    other = network.spring_layout(list("abcde"), EDGES, seed=2)
-    radius = np.hypot(first["x"], first["y"])
-    assert radius.max() == pytest.approx(1.0)
-    assert not np.allclose(first[["x", "y"]], other[["x", "y"]])
-
-
-def test_spring_layout_small_cases():
-    assert network.spring_layout([], []).empty
-    one = network.spring_layout(["a"], [])
-    assert one[["x", "y"]].to_numpy().tolist() == [[0.0, 0.0]]
-
-
-def test_linked_nodes_closer_than_unlinked():
-    pos = network.spring_layout(list("abcde"), EDGES).set_index("id")
-
-    def dist(a: str, b: str) -> float:
-        return float(np.hypot(*(pos.loc[a] - pos.loc[b])))
-
-    assert dist("d", "e") < dist("d", "a")
-
-
-def test_network_layout_puts_stand_alone_mappings_on_the_ring(nodes, inventory):
-    pos = network.network_layout(nodes, inventory.cooperation, aspect=2.0).set_index("id")
-    assert pos["linked"].to_dict() == {"alpha": True, "beta": True, "gamma": False}
-    assert pos.loc["gamma", "x"] == pytest.approx(0.0, abs=1e-9)  # the ring starts at the top
-    assert pos.loc["gamma", "y"] == pytest.approx(network.RING_RADIUS)
-    linked = pos.loc[["alpha", "beta"]]
-    assert np.hypot(linked["x"] / 2.0, linked["y"]).max() == pytest.approx(1.0)  # stretched
-
-
-def test_network_figure_traces(nodes, inventory):
-    pos = network.network_layout(nodes, inventory.cooperation)
-    fig = network_chart.network_figure(
-        nodes,
-        pos,
-        inventory.cooperation,
-        kind_labels={"knowledge_portal": "Knowledge portal"},
-        link_labels={"data_sharing": "Data sharing"},
+def _nodes(*rows: tuple[str, str]) -> pd.DataFrame:
+    """Nodes (id, name, kind, countries) by hand; the name is the id in capitals."""
+    return pd.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "name": [r[0].upper() for r in rows],
+            "kind": [r[1] for r in rows],
+            "countries": [len(r[0]) for r in rows],
+        }
     )
-    names = [t.name for t in fig.data]
-    assert names[:2] == ["Data sharing", "Data sharing"]  # the line and its arrow
-    assert "Knowledge portal" in names
-    assert len(fig.data) == 2 + 3  # three kinds of mapping
-    arrow = fig.data[1]
-    assert "Alpha Portal → Beta Database" in arrow.hovertext[0]
-    assert fig.layout.yaxis.scaleanchor == "x"
 
 
-def test_network_figure_labels_and_single_colour(nodes, inventory):
-    pos = network.network_layout(nodes, inventory.cooperation)
-    fig = network_chart.network_figure(
-        nodes, pos, inventory.cooperation, by_kind=False, label_min_links=1
+def _links(*pairs: tuple[str, str], kind: str = "data_sharing") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "link_id": [f"{a}-{b}" for a, b in pairs],
+            "mapping_a": [a for a, _ in pairs],
+            "mapping_b": [b for _, b in pairs],
+            "kind": kind,
+            "year": pd.array([2020] * len(pairs), dtype="Int64"),
+        }
     )
-    node_trace = fig.data[-1]
-    assert node_trace.name == "Mapping effort"
-    assert sorted(t for t in node_trace.text if t) == ["Alpha Portal", "Beta Database"]
+
+
+HAND_NODES = _nodes(("a", "portal"), ("b", "index"), ("c", "index"), ("d", "portal"), ("e", "x"))
+# a: 1 link, b: 3 (the hub), c: 1, d: 1; e has none
+HAND_LINKS = _links(("b", "a"), ("c", "b"), ("b", "d"))
+
+
+def test_arc_order_puts_the_hub_first_and_groups_kinds():
+    order = network.arc_order(HAND_NODES, HAND_LINKS)
+    # index holds the hub (b, 3 links), so it comes first; then portals a and d (1 each)
+    assert list(order["id"]) == ["b", "c", "a", "d"]
+    assert list(order["row"]) == [0, 1, 2, 3]
+    assert list(order["links"]) == [3, 1, 1, 1]
+    assert "e" not in set(order["id"])  # no link: not drawn
+
+
+def test_arc_order_is_order_free_and_keeps_the_most_linked():
+    shuffled = network.arc_order(HAND_NODES.iloc[::-1], HAND_LINKS.iloc[::-1])
+    pd.testing.assert_frame_equal(shuffled, network.arc_order(HAND_NODES, HAND_LINKS))
+    two = network.arc_order(HAND_NODES, HAND_LINKS, max_nodes=2)
+    assert list(two["id"]) == ["b", "a"]  # the hub, then the first by name of those tied
+
+
+def test_arc_order_of_the_fixture(nodes, inventory):
+    order = network.arc_order(nodes, inventory.cooperation)
+    assert list(order["id"]) == ["alpha", "beta"]  # one link each: kinds by id
+    assert network.arc_order(nodes, inventory.cooperation.iloc[:0]).empty
+
+
+def _arcs(nodes=HAND_NODES, links=HAND_LINKS, **kwargs):
+    order = network.arc_order(nodes, links)
+    labels = {m: f"{m} label" for m in nodes["id"]}
+    return network_chart.arc_diagram(nodes, order, links, labels=labels, **kwargs), order
+
+
+def _decoded(values) -> np.ndarray:
+    """A trace array as numbers, whether kept as a typed array or a list."""
+    if isinstance(values, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values, dtype=float)
+
+
+def _node_traces(fig) -> list:
+    return [t for t in fig.data if t.mode == "markers" and t.marker.symbol != "arrow"]
+
+
+def test_arc_diagram_labels_every_linked_mapping_once_left_of_its_node():
+    fig, order = _arcs()
+    notes = fig.layout.annotations
+    assert [a.text for a in notes] == [f"{m} label" for m in order["id"]]
+    assert [a.hovertext for a in notes] == [m.upper() for m in order["id"]]  # full names
+    assert [a.y for a in notes] == [-r for r in order["row"]]  # one row each
+    assert all(a.x == 0 and a.xanchor == "right" and a.xshift < 0 for a in notes)
+    nodes = _node_traces(fig)
+    assert sorted(t.name for t in nodes) == ["index", "portal"]  # one trace per kind
+    colours = {t.name: t.marker.color for t in nodes}
+    assert colours["index"] != colours["portal"]
+    assert fig.layout.height == int(60 + 4 * network_chart.ROW_PX)
+
+
+def test_arc_diagram_arcs_run_from_a_to_b_with_an_arrow_at_the_bend():
+    fig, order = _arcs()
+    y = dict(zip(order["id"], -order["row"], strict=True))
+    line, arrows = fig.data[0], fig.data[1]
+    assert line.mode == "lines" and arrows.marker.symbol == "arrow"
+    xs, ys = _decoded(line.x), _decoded(line.y)
+    assert np.isnan(xs).sum() == len(HAND_LINKS)  # one break after each arc
+    first = slice(0, 21)  # b -> a, the first link
+    assert ys[first][0] == y["b"] and ys[first][-1] == y["a"]
+    assert xs[first].min() == 0 and xs[first].max() > 0  # to the right of the nodes
+    # b (row 0) -> a (row 2) runs down: its arrow points down (180); c -> b up (0)
+    assert list(_decoded(arrows.marker.angle)) == [180.0, 0.0, 180.0]
+    assert "B → A" in arrows.hovertext[0] and "2020" in arrows.hovertext[0]
+
+
+def test_arc_diagram_says_year_unknown_and_escapes_names():
+    nodes = HAND_NODES.assign(name=["<b>A</b>", "B", "C", "D", "E"])
+    links = HAND_LINKS.assign(year=pd.array([None, 2020, 2021], dtype="Int64"))
+    fig, _ = _arcs(nodes, links)
+    hover = fig.data[1].hovertext[0]
+    assert "year unknown" in hover
+    assert "&lt;b&gt;A&lt;/b&gt;" in hover and "<b>A" not in hover
+    assert all("<b>" not in (a.hovertext or "") for a in fig.layout.annotations)
+
+
+def test_arc_diagram_draws_parallel_links_apart():
+    links = pd.concat([_links(("a", "b")), _links(("b", "a"), kind="dialogue")])
+    fig, _ = _arcs(links=links)
+    bends = [_decoded(t.x)[0] for t in fig.data if t.marker.symbol == "arrow"]
+    assert len(bends) == 2 and bends[0] != bends[1]
+
+
+def test_arc_diagram_fills_its_container_when_asked():
+    fig, _ = _arcs(fixed_height=False, font_size=20, row_px=26)
+    assert fig.layout.height is None
+    assert {a.font.size for a in fig.layout.annotations} == {20}
+    assert max(_decoded(t.marker.size).max() for t in _node_traces(fig)) <= 0.8 * 26
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"size_by": "nonsense"}, "size_by"), ({}, "at least one mapping")],
+    [({"size_by": "nonsense"}, "size_by"), ({"empty": True}, "at least one linked mapping")],
 )
-def test_network_figure_checks_its_input(nodes, inventory, kwargs, message):
-    frame = nodes if kwargs else nodes.iloc[0:0]
+def test_arc_diagram_checks_its_input(kwargs, message):
+    order = network.arc_order(HAND_NODES, HAND_LINKS)
+    if kwargs.pop("empty", False):
+        order = order.iloc[0:0]
     with pytest.raises(ValueError, match=message):
-        network_chart.network_figure(
-            frame,
-            network.network_layout(nodes, inventory.cooperation),
-            inventory.cooperation,
-            **kwargs,
-        )
-
-
-@pytest.mark.parametrize(
-    ("name", "short"),
-    [
-        ("Cyber Readiness Index (CRI)", "CRI"),
-        ("GFCE Global Overview of Tools (GOAT)", "GOAT"),
-        ("Cybersecurity Capacity Portal (Oxford)", "Cybersecurity Capacity Po…"),
-        ("Reports (2019-2022)", "Reports (2019-2022)"),
-        ("Short name", "Short name"),
-    ],
-)
-def test_short_name(name, short):
-    assert network_chart.short_name(name) == short
+        network_chart.arc_diagram(HAND_NODES, order, HAND_LINKS, labels={}, **kwargs)
 
 
 def test_case_label_and_link_table(inventory):
@@ -161,14 +196,19 @@ def test_case_label_and_link_table(inventory):
     )
     table = network_chart.link_table(inventory.cooperation, names, {})
     assert table.iloc[0].to_dict() == {
-        "link_id": "alpha-beta",
         "from": "Alpha Portal",
         "to": "Beta Database",
-        "kind": "data_sharing",
-        "year": 2023,
+        "kind of link": "data_sharing",
+        "year": "2023",
+        "what moved": "project records",
         "summary": "Alpha and Beta exchange project records.",
         "sources": "https://example.org/coop",
+        "link id": "alpha-beta",
+        "from id": "alpha",
+        "to id": "beta",
     }
+    unknown = inventory.cooperation.assign(year=pd.array([None], dtype="Int64"))
+    assert network_chart.link_table(unknown, names, {})["year"].tolist() == ["year unknown"]
 
 
 def test_kind_style_uses_colour_then_symbol():
@@ -184,12 +224,13 @@ def test_legend_html_matches_the_figure_it_replaces(nodes, inventory):
         kind_labels={"knowledge_portal": "Knowledge <portal>"},
         link_labels={"data_sharing": "Data sharing"},
     )
-    pos = network.network_layout(nodes, inventory.cooperation)
-    fig = network_chart.network_figure(nodes, pos, inventory.cooperation, legend=False, **kwargs)
+    order = network.arc_order(nodes, inventory.cooperation)
+    fig = network_chart.arc_diagram(nodes, order, inventory.cooperation, labels={}, **kwargs)
     assert fig.layout.showlegend is False
-    legend = network_chart.legend_html(nodes, inventory.cooperation, **kwargs)
-    node_traces = [t for t in fig.data if t.mode == "markers+text"]
-    # a swatch for each kind of mapping and the one kind of link
+    drawn = nodes[nodes["id"].isin(order["id"])]
+    legend = network_chart.legend_html(drawn, inventory.cooperation, **kwargs)
+    node_traces = _node_traces(fig)
+    # a swatch for each kind of mapping drawn and the one kind of link
     assert legend.count("cbdash-swatch") == len(node_traces) + 1
     for trace in node_traces:  # same colour and same shape as the trace's markers
         assert f"background:{trace.marker.color};border-radius:50%" in legend
@@ -253,7 +294,7 @@ def test_case_labels_are_case_label_per_row(inventory):
     labels = network_chart.case_labels(links, names, {"data_sharing": "Data sharing"})
     assert labels == [
         "Alpha Portal → Beta Database: Data sharing (2023)",
-        "Alpha Portal → Beta Database: Data sharing",
+        "Alpha Portal → Beta Database: Data sharing (year unknown)",
     ]
     assert labels == [
         network_chart.case_label(row, names, {"data_sharing": "Data sharing"})
@@ -261,15 +302,7 @@ def test_case_labels_are_case_label_per_row(inventory):
     ]
 
 
-def test_spring_layout_is_kept_but_each_call_gets_its_own_frame():
-    first = network.spring_layout(list("abcde"), EDGES)
-    first.loc[0, "x"] = 99.0  # a caller changing its copy changes nothing kept
-    again = network.spring_layout(list("abcde"), EDGES)
-    assert again.loc[0, "x"] != 99.0
-    assert network.spring_layout(list("abcde"), EDGES[:1])["x"].tolist() != again["x"].tolist()
-
-
-def test_network_figure_json_is_what_plotly_validation_gives(nodes, inventory):
+def test_arc_diagram_json_is_what_plotly_validation_gives():
     """The figure is built from plain dicts: plotly's validators accept every property and
     serialise it unchanged."""
     import json
@@ -277,14 +310,12 @@ def test_network_figure_json_is_what_plotly_validation_gives(nodes, inventory):
     import plotly.graph_objects as go
     import plotly.io as pio
 
-    pos = network.network_layout(nodes, inventory.cooperation)
-    fig = network_chart.network_figure(nodes, pos, inventory.cooperation, size_by="projects")
+    fig, _ = _arcs()
     validated = go.Figure(fig.to_dict())  # plotly's validators run on every property
     assert json.loads(pio.to_json(fig, validate=False)) == json.loads(
         pio.to_json(validated, validate=False)
     )
-    arrow = fig.to_dict()["data"][1]["marker"]["angle"]
-    assert arrow["dtype"] == "f8"  # typed array, as plotly would send it
+    assert fig.to_dict()["data"][1]["marker"]["angle"]["dtype"] == "f8"  # a typed array
 
 
 def test_typed_arrays_match_plotly_encoding():
@@ -294,41 +325,3 @@ def test_typed_arrays_match_plotly_encoding():
     assert network_chart._typed(values) == to_typed_array_spec(values)
     assert network_chart._typed(pd.Series(values)[::2]) == to_typed_array_spec(values[::2].copy())
     assert len(network_chart._typed(np.array([]))) == 0
-
-
-def _plain_spring_loop(ids, edges, seed=7, iterations=300, gravity=2.0):
-    """The layout as first written (the reference the faster loop must equal bit for bit)."""
-    order = sorted(set(ids))
-    n = len(order)
-    index = {m: i for i, m in enumerate(order)}
-    adjacency = np.zeros((n, n))
-    for a, b in edges:
-        if a in index and b in index and a != b:
-            adjacency[index[a], index[b]] += 1.0
-            adjacency[index[b], index[a]] += 1.0
-    pos = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2))
-    k = np.sqrt(1.0 / n)
-    step = 0.1
-    cool = step / (iterations + 1)
-    for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.maximum(np.linalg.norm(delta, axis=-1), 0.01)
-        force = k * k / dist**2 - adjacency * dist / k
-        disp = np.einsum("ijk,ij->ik", delta, force) - gravity * pos
-        length = np.maximum(np.linalg.norm(disp, axis=-1), 0.01)
-        pos += disp * (np.minimum(length, step) / length)[:, None]
-        step -= cool
-    pos -= pos.mean(axis=0)
-    radius = np.linalg.norm(pos, axis=1).max()
-    if radius > 0:
-        pos /= radius
-    return pos
-
-
-@pytest.mark.parametrize("n", [2, 3, 5, 17, 40])
-def test_spring_layout_equals_the_plain_loop_bit_for_bit(n):
-    rng = np.random.default_rng(n)
-    ids = [f"m{i:02d}" for i in range(n)]
-    edges = [tuple(rng.choice(ids, 2)) for _ in range(n)] + [(ids[0], ids[1])] * 2
-    got = network.spring_layout(ids, edges, iterations=60)[["x", "y"]].to_numpy()
-    assert np.array_equal(got, _plain_spring_loop(ids, edges, iterations=60))

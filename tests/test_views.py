@@ -215,23 +215,40 @@ def test_cooperation_takeaway(model):
 
 
 def test_cooperation_network_and_legend(model):
-    figure, legend = cooperation_view.cooperation_network(model, ALL, [], "countries")
-    assert isinstance(figure, go.Figure)
-    assert not figure.layout.showlegend  # the legend is the HTML above the chart
-    assert 'class="cbdash-network-legend"' in legend
-    assert "Data sharing" in legend
+    arcs = cooperation_view.cooperation_network(model, ALL, [], "countries")
+    assert isinstance(arcs.figure, go.Figure)
+    assert not arcs.figure.layout.showlegend  # the legend is the HTML above the chart
+    assert 'class="cbdash-network-legend"' in arcs.legend
+    assert "Data sharing" in arcs.legend
+    assert (arcs.drawn, arcs.linked) == (2, 2)  # alpha and beta; gamma stands alone
+    assert [a.text for a in arcs.figure.layout.annotations] == ["Alpha Portal", "Beta Database"]
     kept = cooperation_view.cooperation_network(model, ALL, [], "countries")
-    assert kept[0] is figure
-    assert cooperation_view.cooperation_network(model, ALL, [], "projects")[0] is not figure
+    assert kept.figure is arcs.figure
+    assert cooperation_view.cooperation_network(model, ALL, [], "projects").figure is not (
+        arcs.figure
+    )
+    none = cooperation_view.cooperation_network(model, ALL, ["dialogue"], "countries")
+    assert none.figure is None and none.linked == 0
 
 
 def test_case_studies(model):
     studies = cooperation_view.case_studies(model, ALL, [])
     assert studies.labels == {"alpha-beta": "Alpha Portal → Beta Database: Data sharing (2023)"}
     assert studies.cases == {
-        "alpha-beta": ("Alpha and Beta exchange project records.", ("https://example.org/coop",))
+        "alpha-beta": cooperation_view.CaseStudy(
+            "project records",
+            "2023",
+            "Alpha and Beta exchange project records.",
+            ("https://example.org/coop",),
+        )
     }
     assert studies.table["sources"].tolist() == ["https://example.org/coop"]
+    text = cooperation_view.case_markdown(studies.cases["alpha-beta"])
+    assert "**What moved:** project records" in text and "**When:** 2023" in text
+    assert "<https://example.org/coop>" in text
+    unknown = studies.cases["alpha-beta"]._replace(when="year unknown", moved="a *b*")
+    assert "**When:** year unknown" in cooperation_view.case_markdown(unknown)
+    assert "a \\*b\\*" in cooperation_view.case_markdown(unknown)  # data text escaped
     assert cooperation_view.case_studies(model, ALL, []) is studies
 
 

@@ -33,7 +33,8 @@ def test_cooperation_network_case_study_and_stand_alone():
     assert len(at.get("plotly_chart")) == 1 and not at.dataframe
     legend = " ".join(h.proto.body for h in at.get("html"))
     assert "Kind of mapping" in legend and "Kind of link" in legend
-    assert "1 links among 3 mappings" in _text(at)
+    assert "1 link among the 2 linked mappings" in _text(at)
+    assert "1 of 3 have no link of these kinds" in _text(at)
 
     at.button_group(key="coop_view").set_value("cases").run()
     assert not at.exception, at.exception
@@ -42,7 +43,8 @@ def test_cooperation_network_case_study_and_stand_alone():
     text = _text(at)
     assert "**Alpha Portal → Beta Database: Data sharing (2023)**" in text
     assert "Alpha and Beta exchange project records." in text
-    assert "Source: <https://example.org/coop>" in text
+    assert "**What moved:** project records" in text and "**When:** 2023" in text
+    assert "**Sources:** <https://example.org/coop>" in text
     assert _labels(at) == ["Download CSV: cooperation links (1 row)"]
 
     at.button_group(key="coop_view").set_value("alone").run()
@@ -55,7 +57,8 @@ def test_cooperation_network_case_study_and_stand_alone():
 def test_cooperation_filter_by_kind_of_link():
     at = run_page("cooperation", {"link_kinds": "cross_listing"})
     assert not at.exception
-    assert at.get("plotly_chart")  # the network still shows the mappings
+    assert not at.get("plotly_chart")  # no link of that kind: nothing to draw, said in words
+    assert any("No cooperation link of these kinds" in i.value for i in at.info)
     at.button_group(key="coop_view").set_value("cases").run()
     assert any("No cooperation link of these kinds" in i.value for i in at.info)
 

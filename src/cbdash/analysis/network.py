@@ -1,21 +1,17 @@
 """The cooperation network as a graph: mapping efforts as nodes, cooperation links as edges.
 
-Pure functions: tables in, a deterministic layout out. The layout is a Fruchterman-Reingold
-spring layout written in numpy (no networkx: forty links do not need it) with a fixed seed
-and nodes sorted by id first, so the same data always gives the same picture, whatever the
-row order. Mappings with no link sit on an outer ring, grouped by kind, so that "who stands
-alone" is visible at a glance. The chart is drawn by `cbdash.present.network_chart`.
+Pure functions: tables in, a deterministic order out. The linked mappings are drawn as an
+arc diagram (`cbdash.present.network_chart`): one row per mapping, grouped by kind, so that
+every mapping gets a label of its own that no other label or node can overlap, which no
+force layout guarantees. Mappings with no link are listed apart (`standalone`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-
-RING_RADIUS = 1.3
 
 
 def node_table(
@@ -101,114 +97,32 @@ def standalone(mappings: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     return alone.sort_values(["kind", "name"]).reset_index(drop=True)
 
 
-def spring_layout(
-    ids: Sequence[str],
-    edges: Sequence[tuple[str, str]],
-    seed: int = 7,
-    iterations: int = 300,
-    gravity: float = 2.0,
+def arc_order(
+    nodes: pd.DataFrame, links: pd.DataFrame, max_nodes: int | None = None
 ) -> pd.DataFrame:
-    """Fruchterman-Reingold positions (id, x, y) scaled into the unit disc.
-
-    A pull towards the centre (`gravity`) keeps separate groups of linked mappings from
-    drifting apart and squeezing the largest group into a dot. Deterministic: ids are
-    sorted before the seeded start, so neither the order of `ids` nor of `edges` matters.
-    """
-    order = sorted(set(ids))
-    n = len(order)
-    if n == 0:
-        return pd.DataFrame({"id": [], "x": [], "y": []})
-    if n == 1:
-        return pd.DataFrame({"id": order, "x": [0.0], "y": [0.0]})
-    index = set(order)
-    key = tuple(sorted((a, b) for a, b in edges if a in index and b in index and a != b))
-    pos = _spring_positions(tuple(order), key, seed, iterations, gravity)
-    return pd.DataFrame({"id": order, "x": pos[:, 0].copy(), "y": pos[:, 1].copy()})
-
-
-@lru_cache(maxsize=32)
-def _spring_positions(
-    order: tuple[str, ...],
-    edges: tuple[tuple[str, str], ...],
-    seed: int,
-    iterations: int,
-    gravity: float,
-) -> np.ndarray:
-    """The spring layout's positions (rows in `order`), kept per process for the most
-    recent graphs: the layout depends only on the nodes and edges, not on the other
-    widgets of a page, and costs a few hundred ms for a few hundred linked mappings. The array
-    is read-only. The arithmetic is the same, step for step, as a plain loop: any other
-    order of the sums changes the picture (the iteration amplifies rounding)."""
-    n = len(order)
-    index = {m: i for i, m in enumerate(order)}
-    adjacency = np.zeros((n, n))
-    for a, b in edges:
-        adjacency[index[a], index[b]] += 1.0
-        adjacency[index[b], index[a]] += 1.0
-    pos = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2))
-    k = np.sqrt(1.0 / n)
-    step = 0.1
-    cool = step / (iterations + 1)
-    # The plain loop, step for step:
-    #   delta = pos[:, None, :] - pos[None, :, :]
-    #   dist = np.maximum(np.linalg.norm(delta, axis=-1), 0.01)
-    #   force = k * k / dist**2 - adjacency * dist / k
-    # computed with the same operations on the same numbers, only cheaper: delta one
-    # coordinate at a time into one buffer (broadcasting over a last axis of 2 is slow),
-    # the norm as the sqrt of the same sum, and the attraction only where there is a link
-    # (elsewhere it is 0.0, and x - 0.0 is x).
-    rows, cols = np.nonzero(adjacency)
-    weights = adjacency[rows, cols]
-    delta = np.empty((n, n, 2))
-    dx, dy = delta[:, :, 0], delta[:, :, 1]
-    for _ in range(iterations):
-        x, y = pos[:, 0], pos[:, 1]
-        np.subtract(x[:, None], x[None, :], out=dx)
-        np.subtract(y[:, None], y[None, :], out=dy)
-        dist = np.sqrt(dx * dx + dy * dy)
-        np.maximum(dist, 0.01, out=dist)
-        force = k * k / dist**2
-        force[rows, cols] -= weights * dist[rows, cols] / k
-        disp = np.einsum("ijk,ij->ik", delta, force) - gravity * pos
-        length = np.maximum(np.sqrt(disp[:, 0] * disp[:, 0] + disp[:, 1] * disp[:, 1]), 0.01)
-        pos += disp * (np.minimum(length, step) / length)[:, None]
-        step -= cool
-    pos -= pos.mean(axis=0)
-    radius = np.linalg.norm(pos, axis=1).max()
-    if radius > 0:
-        pos /= radius
-    pos.flags.writeable = False
-    return pos
-
-
-def network_layout(
-    nodes: pd.DataFrame, links: pd.DataFrame, seed: int = 7, aspect: float = 1.0
-) -> pd.DataFrame:
-    """Positions for every node (id, x, y, linked): linked mappings by spring layout in the
-    unit disc, stand-alone mappings evenly on an outer ring, grouped by kind then name.
-    `aspect` stretches x so that the picture fills a wide chart (a projector is wide)."""
-    edges = list(zip(links["mapping_a"], links["mapping_b"], strict=True))
-    linked_ids = sorted({m for e in edges for m in e} & set(nodes["id"]))
-    inner = spring_layout(linked_ids, edges, seed=seed).assign(linked=True)
-    alone = nodes[~_isin(nodes["id"], linked_ids)].sort_values(["kind", "name", "id"])
-    angles = np.linspace(0, 2 * np.pi, num=len(alone), endpoint=False) + np.pi / 2
-    outer = pd.DataFrame(
-        {
-            "id": alone["id"].to_numpy(),
-            "x": RING_RADIUS * np.cos(angles),
-            "y": RING_RADIUS * np.sin(angles),
-            "linked": False,
-        }
+    """The mappings of `nodes` (id, name, kind) that take part in a link, in the order an
+    arc diagram draws them from the top: grouped by kind, the kind of the most linked
+    mapping first (then by links in all, then by id), and within a kind the most linked
+    first, then by name. Row 0 is thus a mapping with the most links (`hub`). Columns id,
+    row (0 = top), links. With `max_nodes`, only that many are kept: the most linked, ties
+    by name. Deterministic whatever the row order of either table."""
+    count = degrees(links)
+    linked = nodes[_isin(nodes["id"], count.index)][["id", "name", "kind"]].copy()
+    linked["links"] = linked["id"].map(count).astype(int)
+    if max_nodes is not None and len(linked) > max_nodes:
+        linked = linked.sort_values(["links", "name", "id"], ascending=[False, True, True])
+        linked = linked.head(max_nodes)
+    by_kind = linked.groupby("kind")["links"].agg(["max", "sum"]).sort_index()
+    kinds = by_kind.sort_values(["max", "sum"], ascending=False, kind="stable").index
+    rank = {k: i for i, k in enumerate(kinds)}
+    linked["kind_rank"] = linked["kind"].map(rank)
+    linked = linked.sort_values(
+        ["kind_rank", "links", "name", "id"], ascending=[True, False, True, True]
     )
-    both = pd.concat([inner, outer], ignore_index=True)
-    both["x"] *= aspect
-    return both
+    linked["row"] = np.arange(len(linked))
+    return linked[["id", "row", "links"]].reset_index(drop=True)
 
 
 def degrees(links: pd.DataFrame) -> pd.Series:
     """Number of links each mapping takes part in (index mapping id)."""
     return pd.concat([links["mapping_a"], links["mapping_b"]]).value_counts()
-
-
-# The legend's swatches in CSS (Streamlit's HTML sanitiser drops inline SVG): each marker
-# symbol as a clip-path on a 14 px box, each dash pattern as a repeating gradient (px).

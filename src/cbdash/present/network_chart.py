@@ -1,5 +1,5 @@
-"""The cooperation network drawn: a plotly figure of the graph laid out by
-`cbdash.analysis.network`, its legend as HTML, and the case-study labels and table.
+"""The cooperation links drawn: an arc diagram of the mappings ordered by
+`cbdash.analysis.network.arc_order`, its legend as HTML, and the case-study labels and table.
 
 Colours are colour-blind safe: Okabe-Ito for mapping kinds (with a marker symbol as a
 second cue, since there are more kinds than colours) and Paul Tol's "bright" scheme plus
@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cbdash.analysis.network import degrees
 from cbdash.present.charts import chart_template
 
 KIND_COLOURS = (
@@ -50,17 +49,6 @@ OTHER_LINK_STYLE = ("#777777", "dot")
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
 
 
-def short_name(name: str, limit: int = 26) -> str:
-    """A label for a crowded chart: a closing acronym in brackets if there is one ('Cyber
-    Readiness Index (CRI)' -> 'CRI'), else the name cut to `limit` characters."""
-    if name.endswith(")") and "(" in name:
-        inner = name[name.rindex("(") + 1 : -1].strip()
-        capitals = sum(ch.isupper() for ch in inner)
-        if 0 < len(inner) <= 14 and " " not in inner and capitals >= 2:
-            return inner
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
-
-
 def kind_style(kinds: Sequence[str]) -> dict[str, tuple[str, str]]:
     """Colour and marker symbol per mapping kind, in the order given (stable per data)."""
     ordered = list(dict.fromkeys(kinds))
@@ -79,111 +67,214 @@ def marker_sizes(values: pd.Series, smallest: float = 9, largest: float = 32) ->
     return smallest + (largest - smallest) * v / top
 
 
-def network_figure(
+ROW_PX = 30.0  # px per mapping on the page (the chart's height follows the rows)
+LABEL_GAP_PX = 6  # between a label and its node
+CHAR_PX = 0.58  # of the font size: a generous average character width, for the label margin
+LABEL_COLOUR = "#1a1a1a"
+
+
+def arc_diagram(
     nodes: pd.DataFrame,
-    positions: pd.DataFrame,
+    order: pd.DataFrame,
     links: pd.DataFrame,
     *,
+    labels: Mapping[str, str],
     size_by: str = "countries",
     kind_labels: Mapping[str, str] | None = None,
     link_labels: Mapping[str, str] | None = None,
     kind_order: Sequence[str] | None = None,
     title: str = "Who cooperates with whom",
-    label_min_links: int = 1,
-    max_labels: int = 10,
-    by_kind: bool = True,
-    legend: bool = True,
+    font_size: float = 15,
+    row_px: float = ROW_PX,
+    fixed_height: bool = True,
 ) -> go.Figure:
-    """Nodes (one trace per mapping kind) joined by links (one trace per link kind, with an
-    arrow at the middle pointing from mapping_a to mapping_b). Mappings with at least
-    `label_min_links` links carry a short label, at most `max_labels` of them (the most
-    linked first), so labels do not pile up; every node names itself on hover.
-    `by_kind=False` draws every mapping alike (one legend entry), for a short legend.
-    `legend=False` leaves the legend out (`legend_html` gives the same one as HTML: plotly
-    measures every legend entry on each redraw)."""
-    if nodes.empty:
-        raise ValueError("network_figure needs at least one mapping")
+    """The linked mappings one per row (`order`: id, row, from `network.arc_order`), each
+    with its label (`labels`: id -> short name; the full name shows on hover) to the left
+    of its node, and each link an arc to the right from mapping_a to mapping_b with an
+    arrow at its bend. Nodes are coloured (and shaped) by kind, sized by `size_by`; links
+    coloured and dashed by kind. One label per row: no label can overlap another label or
+    a node as long as a row is at least a line of text high (`row_px` >= 1.3 x
+    `font_size`). With `fixed_height` the figure is `row_px` per row high; else it fills
+    its container (the projector). The legend is `legend_html`."""
+    if order.empty:
+        raise ValueError("arc_diagram needs at least one linked mapping")
     if size_by not in nodes.columns:
         raise ValueError(f"size_by must be a column of nodes, not '{size_by}'")
-    kind_labels = kind_labels or {}
-    link_labels = link_labels or {}
-    data = nodes.merge(positions, on="id", how="inner")
-    data["size"] = marker_sizes(data[size_by])
-    data["links"] = data["id"].map(degrees(links)).fillna(0).astype(int)
-    ranked = data.sort_values(["links", "name"], ascending=[False, True])
-    labelled = set(ranked.loc[ranked["links"] >= max(label_min_links, 1), "id"][:max_labels])
-    ids = data["id"].to_numpy(dtype=object)
-    xy = data[["x", "y"]].to_numpy(dtype=float)
-    row = {m: i for i, m in enumerate(ids)}
-    names = dict(zip(ids, data["name"], strict=True))
+    data = order.merge(nodes, on="id", how="inner").sort_values("row", ignore_index=True)
+    data["y"] = -data["row"].astype(float)
+    data["size"] = marker_sizes(data[size_by], largest=min(26.0, 0.8 * row_px))
+    kind_labels, link_labels = kind_labels or {}, link_labels or {}
+    styles = kind_style(list(kind_order or []) + sorted(data["kind"].unique()))
+    y_of = dict(zip(data["id"], data["y"], strict=True))
+    names = dict(zip(data["id"], data["name"], strict=True))
+    drawn = links[_isin(links["mapping_a"], y_of) & _isin(links["mapping_b"], y_of)]
+    drawn = drawn.assign(bulge=_bulges(drawn, y_of))
     traces: list[dict] = []
-    for kind, group in links.groupby("kind", sort=True):
-        traces += _link_traces(group, xy, row, names, str(kind), link_labels)
-    if by_kind:
-        styles = kind_style(list(kind_order or []) + sorted(data["kind"].unique()))
-        kinds = data["kind"].to_numpy(dtype=object)
-        groups = [(kind_labels.get(k, k), *styles[k], data[kinds == k]) for k in styles]
-    else:
-        groups = [("Mapping effort", "#555555", "circle", data)]
-    for label, colour, symbol, group in groups:
-        if group.empty:
-            continue
-        traces.append(
-            {
-                # rows as lists: the same JSON as the object array plotly would keep
-                "customdata": np.stack(
-                    [group["name"], group[size_by], group["links"]], axis=-1
-                ).tolist(),
-                "hovertemplate": "%{customdata[0]}<br>"
-                + size_by
-                + ": %{customdata[1]}<br>links: %{customdata[2]}<extra></extra>",
-                "legendgroup": "kinds",
-                "legendgrouptitle": {"text": "Kind of mapping" if by_kind else ""},
-                "marker": {
-                    "color": colour,
-                    "line": {"color": "white", "width": 1.5},
-                    "opacity": 0.9,
-                    "size": _typed(group["size"]),
-                    "symbol": symbol,
-                },
-                "mode": "markers+text",
-                "name": label,
-                "text": [
-                    short_name(n) if i in labelled else ""
-                    for n, i in zip(group["name"], group["id"], strict=True)
-                ],
-                "textposition": "top center",
-                "x": _typed(group["x"]),
-                "y": _typed(group["y"]),
-                "type": "scatter",
-            }
-        )
-    x_extent = float(data["x"].abs().max()) + 0.3
-    y_extent = float(data["y"].abs().max()) + 0.3
+    for kind, group in drawn.groupby("kind", sort=True):
+        traces += _arc_traces(group, y_of, names, str(kind), link_labels)
+    for kind, (colour, symbol) in styles.items():
+        group = data[data["kind"] == kind]
+        if not group.empty:
+            traces.append(_node_trace(group, size_by, kind_labels.get(kind, kind), colour, symbol))
+    shown = [labels.get(m, m) for m in data["id"]]
+    longest = max(len(label) for label in shown)
+    margin_left = int(longest * CHAR_PX * font_size + data["size"].max() / 2 + 2 * LABEL_GAP_PX)
+    rows = len(data)
     layout = {
         "title": {"text": title},
         "font": dict(FONT),
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "xaxis": {"visible": False, "range": [-x_extent, x_extent], "constrain": "domain"},
-        "yaxis": {
-            "visible": False,
-            "range": [-y_extent, y_extent],
-            "scaleanchor": "x",
-            "scaleratio": 1,
-            "constrain": "domain",
-        },
-        "legend": {"itemsizing": "constant", "groupclick": "toggleitem"},
-        "showlegend": legend,
+        "margin": {"l": margin_left, "r": 10, "t": 50, "b": 10},
+        "xaxis": {"visible": False, "range": [-0.04, 1.12], "fixedrange": True},
+        "yaxis": {"visible": False, "range": [-(rows - 1) - 0.7, 0.7], "fixedrange": True},
+        "annotations": [
+            {
+                "x": 0,
+                "y": y,
+                "xref": "x",
+                "yref": "y",
+                "text": html.escape(label),
+                "hovertext": html.escape(name),
+                "showarrow": False,
+                "xanchor": "right",
+                "xshift": -(size / 2 + LABEL_GAP_PX),
+                "font": {"size": font_size, "color": LABEL_COLOUR},
+            }
+            for y, label, name, size in zip(
+                data["y"], shown, data["name"], data["size"], strict=True
+            )
+        ],
+        "shapes": _kind_rules(data["kind"]),
+        "showlegend": False,
+        "hovermode": "closest",
         "hoverlabel": {"font": {"size": 15}},
-        "height": 640,
         "plot_bgcolor": "white",
+        "template": chart_template(),
     }
-    # Plain dicts in plotly's canonical form, without its per-property validation (which
-    # cost most of this function); the traces and layout serialise as the validated
-    # figure's would, and the template is the one every cbdash chart carries (the default
-    # template cut to what the charts use: Streamlit copies and sends it on every rerun).
-    layout["template"] = chart_template()
+    if fixed_height:
+        layout["height"] = int(60 + rows * row_px)
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _kind_rules(kinds: pd.Series) -> list[dict]:
+    """A thin grey rule across the chart between two kinds of mapping."""
+    values = kinds.to_numpy(dtype=object)
+    starts = [i for i in range(1, len(values)) if values[i] != values[i - 1]]
+    return [
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": -0.5,
+            "x1": 1,
+            "yref": "y",
+            "y0": -(i - 0.5),
+            "y1": -(i - 0.5),
+            "line": {"color": "#d0d0d0", "width": 1},
+            "layer": "below",
+        }
+        for i in starts
+    ]
+
+
+def _node_trace(group: pd.DataFrame, size_by: str, label: str, colour: str, symbol: str) -> dict:
+    """The nodes of one kind of mapping, naming themselves on hover."""
+    hover = [
+        f"{html.escape(name)}<br>{html.escape(label)}<br>{size_by}: {value}<br>links: {n}"
+        for name, value, n in zip(group["name"], group[size_by], group["links"], strict=True)
+    ]
+    return {
+        "hoverinfo": "text",
+        "hovertext": hover,
+        "marker": {
+            "color": colour,
+            "line": {"color": "white", "width": 1.5},
+            "size": _typed(group["size"]),
+            "symbol": symbol,
+        },
+        "mode": "markers",
+        "name": label,
+        "x": _typed(np.zeros(len(group))),
+        "y": _typed(group["y"]),
+        "type": "scatter",
+    }
+
+
+def arc_points(
+    y_from: np.ndarray, y_to: np.ndarray, bulge: np.ndarray, steps: int = 21
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arcs (half ellipses right of x = 0) from each y_from to its y_to, `bulge` wide,
+    as one line's x and y with NaN between arcs."""
+    t = np.linspace(0.0, np.pi, steps)
+    xs = bulge[:, None] * np.sin(t)[None, :]
+    ys = y_from[:, None] + (y_to - y_from)[:, None] * ((1 - np.cos(t)) / 2)[None, :]
+    gap = np.full((len(bulge), 1), np.nan)
+    return np.hstack([xs, gap]).ravel(), np.hstack([ys, gap]).ravel()
+
+
+def _bulges(links: pd.DataFrame, y_of: Mapping[str, float]) -> np.ndarray:
+    """How far right each link's arc reaches (x): further the more rows it spans (square
+    root, so that short arcs stay apart), and further still for a second link between the
+    same two mappings, whatever its kind."""
+    if links.empty:
+        return np.zeros(0)
+    ya = links["mapping_a"].map(y_of).to_numpy(dtype=float)
+    yb = links["mapping_b"].map(y_of).to_numpy(dtype=float)
+    span_max = max(1.0, max(y_of.values()) - min(y_of.values()))
+    pair = pd.Series(
+        ["\x1f".join(sorted(p)) for p in zip(links["mapping_a"], links["mapping_b"], strict=True)]
+    )
+    repeat = pair.groupby(pair).cumcount().to_numpy()
+    spread = 0.15 + 0.85 * np.sqrt(np.abs(ya - yb) / span_max)
+    return np.minimum(spread * (1 + 0.15 * repeat), 1.1)
+
+
+def _arc_traces(
+    drawn: pd.DataFrame,
+    y_of: Mapping[str, float],
+    names: Mapping[str, str],
+    kind: str,
+    link_labels: Mapping[str, str],
+) -> list[dict]:
+    """The arcs of one kind of link (both ends drawn, `bulge` set) and their arrows."""
+    colour, dash = LINK_STYLES.get(kind, OTHER_LINK_STYLE)
+    ya = drawn["mapping_a"].map(y_of).to_numpy(dtype=float)
+    yb = drawn["mapping_b"].map(y_of).to_numpy(dtype=float)
+    bulge = drawn["bulge"].to_numpy(dtype=float)
+    xs, ys = arc_points(ya, yb, bulge)
+    label = link_labels.get(kind, kind)
+    years = drawn["year"].astype("string").fillna("year unknown")
+    hover = [
+        f"{html.escape(names.get(a, a))} → {html.escape(names.get(b, b))}<br>{label}, {year}"
+        for a, b, year in zip(drawn["mapping_a"], drawn["mapping_b"], years, strict=True)
+    ]
+    line = {
+        "hoverinfo": "skip",
+        "line": {"color": colour, "dash": dash, "width": 3},
+        "mode": "lines",
+        "name": label,
+        "x": _typed(xs),
+        "y": _typed(ys),
+        "type": "scatter",
+    }
+    arrows = {
+        "hoverinfo": "text",
+        "hovertext": hover,
+        "marker": {
+            "angle": _typed(np.where(yb < ya, 180.0, 0.0)),
+            "color": colour,
+            "size": 14,
+            "symbol": "arrow",
+        },
+        "mode": "markers",
+        "name": label,
+        "x": _typed(bulge),
+        "y": _typed((ya + yb) / 2),
+        "type": "scatter",
+    }
+    return [line, arrows]
+
+
+def _isin(values: pd.Series, wanted: Mapping[str, float]) -> np.ndarray:
+    return np.fromiter((v in wanted for v in values), dtype=bool, count=len(values))
 
 
 def _typed(values: pd.Series | np.ndarray) -> dict[str, str] | np.ndarray:
@@ -256,74 +347,22 @@ def legend_html(
     )
 
 
-def _link_traces(
-    links: pd.DataFrame,
-    xy: np.ndarray,
-    row: Mapping[str, int],
-    names: Mapping[str, str],
-    kind: str,
-    link_labels: Mapping[str, str],
-) -> list[dict]:
-    """The lines of one kind of link and their arrows (none if no link has both ends)."""
-    colour, dash = LINK_STYLES.get(kind, OTHER_LINK_STYLE)
-    a_ids = links["mapping_a"].to_numpy(dtype=object)
-    b_ids = links["mapping_b"].to_numpy(dtype=object)
-    both = np.fromiter(
-        (x in row and y in row for x, y in zip(a_ids, b_ids, strict=True)),
-        dtype=bool,
-        count=len(links),
-    )
-    if not both.any():
-        return []
-    a_ids, b_ids = a_ids[both], b_ids[both]
-    a = xy[[row[m] for m in a_ids]]
-    b = xy[[row[m] for m in b_ids]]
-    xs = np.column_stack([a[:, 0], b[:, 0], np.full(len(a), np.nan)]).ravel()
-    ys = np.column_stack([a[:, 1], b[:, 1], np.full(len(a), np.nan)]).ravel()
-    label = link_labels.get(kind, kind)
-    mid = (a + b) / 2
-    angle = np.degrees(np.arctan2(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]))
-    angle = (angle + 180) % 360 - 180  # onto [-180, 180), as plotly's validator would
-    years = links.loc[both, "year"].astype("string").fillna("year unknown")
-    hover = [
-        f"{names.get(x, x)} → {names.get(y, y)}<br>{label}, {yr}"
-        for x, y, yr in zip(a_ids, b_ids, years, strict=True)
-    ]
-    line = {
-        "hoverinfo": "skip",
-        "legendgroup": "links",
-        "legendgrouptitle": {"text": "Kind of link"},
-        "line": {"color": colour, "dash": dash, "width": 3},
-        "mode": "lines",
-        "name": label,
-        "x": _typed(xs),
-        "y": _typed(ys),
-        "type": "scatter",
-    }
-    arrows = {
-        "hoverinfo": "text",
-        "hovertext": hover,
-        "legendgroup": "links",
-        "marker": {"angle": _typed(angle), "color": colour, "size": 14, "symbol": "arrow"},
-        "mode": "markers",
-        "name": label,
-        "showlegend": False,
-        "x": _typed(mid[:, 0]),
-        "y": _typed(mid[:, 1]),
-        "type": "scatter",
-    }
-    return [line, arrows]
+YEAR_UNKNOWN = "year unknown"
+
+
+def when(year: object) -> str:
+    """A link's year as text: '2023', or 'year unknown' when no source gives one."""
+    return YEAR_UNKNOWN if pd.isna(year) else str(int(year))
 
 
 def case_label(link: pd.Series, names: Mapping[str, str], link_labels: Mapping[str, str]) -> str:
-    """One line naming a link: 'A → B: kind (year)'."""
-    year = "" if pd.isna(link["year"]) else f" ({int(link['year'])})"
+    """One line naming a link: 'A → B: kind (year)' or '(year unknown)'."""
     kind = link_labels.get(link["kind"], link["kind"])
     a, b = (
         names.get(link["mapping_a"], link["mapping_a"]),
         names.get(link["mapping_b"], link["mapping_b"]),
     )
-    return f"{a} → {b}: {kind}{year}"
+    return f"{a} → {b}: {kind} ({when(link['year'])})"
 
 
 def case_labels(
@@ -331,8 +370,7 @@ def case_labels(
 ) -> list[str]:
     """`case_label` of every link, in row order, without a Series per row."""
     return [
-        f"{names.get(a, a)} → {names.get(b, b)}: {link_labels.get(k, k)}"
-        + ("" if pd.isna(y) else f" ({int(y)})")
+        f"{names.get(a, a)} → {names.get(b, b)}: {link_labels.get(k, k)} ({when(y)})"
         for a, b, k, y in zip(
             links["mapping_a"], links["mapping_b"], links["kind"], links["year"], strict=True
         )
@@ -342,16 +380,22 @@ def case_labels(
 def link_table(
     links: pd.DataFrame, names: Mapping[str, str], link_labels: Mapping[str, str]
 ) -> pd.DataFrame:
-    """Readable links for display and download (one row per case study)."""
+    """Readable links for display and download, one row per case study: the mappings by
+    name, what moved, when ('year unknown' when no source says), the story and its sources;
+    the ids last, in their own columns."""
+    moved = links["moved"] if "moved" in links else pd.Series("", index=links.index)
     return pd.DataFrame(
         {
-            "link_id": links["link_id"],
             "from": links["mapping_a"].map(lambda m: names.get(m, m)),
             "to": links["mapping_b"].map(lambda m: names.get(m, m)),
-            "kind": links["kind"].map(lambda k: link_labels.get(k, k)),
-            "year": links["year"],
+            "kind of link": links["kind"].map(lambda k: link_labels.get(k, k)),
+            "year": links["year"].map(when),
+            "what moved": moved.fillna(""),
             "summary": links["summary"],
             "sources": links["sources"].map(lambda s: " ".join(s or ())),
+            "link id": links["link_id"],
+            "from id": links["mapping_a"],
+            "to id": links["mapping_b"],
         }
     ).reset_index(drop=True)
 

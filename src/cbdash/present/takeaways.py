@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cbdash.analysis.membership import explode, membership_matrix
+from cbdash.analysis.network import arc_order
 from cbdash.analysis.overlap import overlap_matrix, top_pairs
 from cbdash.text import name_list, plural
 
@@ -152,19 +153,20 @@ def cooperation_hub(
     names: Mapping[str, str],
     link_labels: Mapping[str, str],
 ) -> str:
-    """The most common kind of link and the most connected mapping, among `mappings`."""
+    """The most common kind of link and the most connected mapping among `mappings`: the
+    one the arc diagram draws first (`network.arc_order`), so sentence and chart agree."""
     ids = set(mappings["id"])
     inside = links[links["mapping_a"].isin(ids) & links["mapping_b"].isin(ids)]
     if inside.empty:
         return "No known cooperation link joins two of these mappings."
     kinds = inside["kind"].value_counts()
-    degree = pd.concat([inside["mapping_a"], inside["mapping_b"]]).value_counts()
-    hub = sorted(degree[degree == degree.iloc[0]].index, key=lambda m: names.get(m, m))[0]
+    first = arc_order(mappings, inside).iloc[0]
+    hub, n = first["id"], int(first["links"])
     kind = kinds.index[0]
     return (
         f"The most common kind is {_lower_first(link_labels.get(kind, kind))} "
         f"({kinds.iloc[0]} of {len(inside)}); {names.get(hub, hub)} takes part in the most "
-        f"({plural(int(degree[hub]), 'link')})."
+        f"({plural(n, 'link')})."
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -47,11 +48,24 @@ def cooperation_takeaway(model: Model, filters: Filters) -> str:
     return model.memo(("coop_takeaway", ids), make)
 
 
+MAX_ARC_ROWS = 40  # mappings drawn at most (the most linked); the case studies list all
+
+
+class CooperationChart(NamedTuple):
+    """The arc diagram, its legend as HTML, and how many of the linked mappings it draws."""
+
+    figure: go.Figure | None
+    legend: str
+    drawn: int
+    linked: int
+
+
 def cooperation_network(
     model: Model, filters: Filters, kinds: Sequence[str], size_by: str
-) -> tuple[go.Figure, str]:
-    """The network of the mappings that pass the filters (links of `kinds`, marker size by
-    `size_by`) and its legend as HTML; kept per filter state, kinds and size."""
+) -> CooperationChart:
+    """The links of `kinds` among the mappings that pass the filters as an arc diagram
+    (marker size by `size_by`) and its legend as HTML; at most MAX_ARC_ROWS mappings, the
+    most linked. Kept per filter state, kinds and size."""
     inv = model.inventory
 
     def nodes() -> pd.DataFrame:
@@ -69,36 +83,47 @@ def cooperation_network(
             listed=network.listed_counts(codes, chosen),
         )
 
-    def make() -> tuple[go.Figure, str]:
+    def make() -> CooperationChart:
         table = model.memo(("coop_nodes", filters), nodes)
         links = cooperation_links(model, filters, kinds)
+        kind_order = list(inv.vocabulary("mapping_kinds")["id"])
+        linked = len(network.arc_order(table, links))
+        order = network.arc_order(table, links, max_nodes=MAX_ARC_ROWS)
+        if order.empty:
+            return CooperationChart(None, "", 0, 0)
+        drawn = set(order["id"])
+        shown = links[links["mapping_a"].isin(drawn) & links["mapping_b"].isin(drawn)]
         style = dict(
             kind_labels=model.labels["kinds"],
             link_labels=model.labels["link_kinds"],
-            kind_order=list(inv.vocabulary("mapping_kinds")["id"]),
+            kind_order=kind_order,
         )
-        figure = network_chart.network_figure(
-            table,
-            network.network_layout(table, links, aspect=1.8),
-            links,
-            size_by=size_by,
-            label_min_links=2,
-            max_labels=8,
-            legend=False,
-            **style,
+        figure = network_chart.arc_diagram(
+            table, order, shown, labels=model.mapping_short_names, size_by=size_by, **style
         )
-        return figure, network_chart.legend_html(table, links, **style)
+        legend = network_chart.legend_html(table[table["id"].isin(drawn)], shown, **style)
+        return CooperationChart(figure, legend, len(order), linked)
 
     return model.memo(("coop_figure", filters, tuple(kinds), size_by), make)
 
 
+class CaseStudy(NamedTuple):
+    """One link told as a case: what moved, when ('year unknown' when no source says), the
+    story in our words, and the pages it rests on."""
+
+    moved: str
+    when: str
+    summary: str
+    sources: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class CaseStudies:
-    """The links as case studies: a label per link id, its (summary, sources) and the
-    readable table of every link."""
+    """The links as case studies: a label per link id, its CaseStudy, and the readable
+    table of every link."""
 
     labels: dict[str, str]
-    cases: dict[str, tuple[str, tuple[str, ...]]]
+    cases: dict[str, CaseStudy]
     table: pd.DataFrame
 
 
@@ -111,28 +136,52 @@ def case_studies(model: Model, filters: Filters, kinds: Sequence[str]) -> CaseSt
         links = cooperation_links(model, filters, kinds)
         names, link_labels = model.mapping_names, model.labels["link_kinds"]
         labels = network_chart.case_labels(links, names, link_labels)
+        moved = links["moved"] if "moved" in links else pd.Series("", index=links.index)
+        cases = {
+            link: CaseStudy(
+                "" if pd.isna(what) else str(what),
+                network_chart.when(year),
+                summary,
+                tuple(sources or ()),
+            )
+            for link, what, year, summary, sources in zip(
+                links["link_id"],
+                moved,
+                links["year"],
+                links["summary"],
+                links["sources"],
+                strict=True,
+            )
+        }
         return CaseStudies(
             dict(zip(links["link_id"], labels, strict=True)),
-            {
-                link: (summary, tuple(sources))
-                for link, summary, sources in zip(
-                    links["link_id"], links["summary"], links["sources"], strict=True
-                )
-            },
+            cases,
             network_chart.link_table(links, names, link_labels),
         )
 
     return model.memo(("coop_link_tables", ids, tuple(kinds)), make)
 
 
-def sources_markdown(urls: Sequence[str]) -> str:
+def case_markdown(case: CaseStudy) -> str:
+    """A case study as Markdown: what moved, when, the story and its sources (the data's
+    text escaped, so it cannot become a link or HTML)."""
+    lines = []
+    if case.moved:
+        lines.append(f"- **What moved:** {escape_markdown(case.moved)}")
+    lines.append(f"- **When:** {escape_markdown(case.when)}")
+    lines.append(f"- **Sources:** {sources_markdown(case.sources, label=False)}")
+    return "\n".join(lines) + "\n\n" + escape_markdown(case.summary)
+
+
+def sources_markdown(urls: Sequence[str], label: bool = True) -> str:
     """A case study's sources as one Markdown line of links (autolinks, so a URL is shown
-    as it is; spaces and angle brackets, which would end an autolink, are percent-encoded)."""
+    as it is; spaces and angle brackets, which would end an autolink, are percent-encoded),
+    after 'Source(s): ' unless `label` is False."""
     if not urls:
-        return "Sources: none recorded."
+        return "Sources: none recorded." if label else "none recorded"
     safe = ":/?#[]@!$&'()*+,;=%~-._"
     links = ", ".join(f"<{urllib.parse.quote(url.strip(), safe=safe)}>" for url in urls)
-    return f"Source{'s' if len(urls) > 1 else ''}: {links}"
+    return f"Source{'s' if len(urls) > 1 else ''}: {links}" if label else links
 
 
 def standing_alone(model: Model, filters: Filters) -> pd.DataFrame:
