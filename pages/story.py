@@ -8,7 +8,7 @@ PageDown/PageUp press Next/Back) and app.py routes any page to this one.
 import streamlit as st
 
 from cbdash import ui
-from cbdash.present import story
+from cbdash.present import projector, story
 
 model, filters = ui.page_context("story")
 steps = story.STEPS
@@ -28,8 +28,8 @@ def set_present(on: bool) -> None:
         del st.query_params[story.PRESENT_PARAM]
 
 
-if present:  # constant CSS and script written in cbdash.present.story, never user text
-    st.html(story.PROJECTOR_CSS + story.PRESENTER_KEYS_JS, unsafe_allow_javascript=True)
+if present:  # constant CSS and script written in cbdash.present.projector, never user text
+    st.html(projector.PROJECTOR_CSS + projector.PRESENTER_KEYS_JS, unsafe_allow_javascript=True)
 back, middle, forward = st.columns([1, 6, 1], vertical_alignment="center")
 back.button(
     "◀ Back",
@@ -58,7 +58,7 @@ st.markdown(f"**{sentence}**")
 if chart is None:
     ui.empty_state("Nothing to draw for this step under the current filters.")
 else:
-    with st.container(key=story.CHART_KEY):
+    with st.container(key=projector.CHART_KEY):
         ui.chart(
             figure,
             key=f"story_chart_{step.slug}",
@@ -66,15 +66,16 @@ else:
             height="stretch" if present else "content",
             theme=None if present else "streamlit",
         )
-ui.caption(f"Step {number} of {len(steps)}, {step.title}: {step.caption}", filters, model)
-
-if present:
-    st.button(
-        "Exit presentation", key="story_exit", on_click=set_present, args=(False,), type="tertiary"
-    )
+caption = f"Step {number} of {len(steps)}, {step.title}: {step.caption}"
+if present:  # the caption and Exit share the last line: the chart gets the rest
+    words, leave = st.columns([6, 1], vertical_alignment="bottom")
+    with words:
+        ui.caption(caption, filters, model)
+    leave.button("Exit", key="story_exit", on_click=set_present, args=(False,), type="tertiary")
     st.stop()
+ui.caption(caption, filters, model)
 if chart is not None:
-    ui.download_csv(chart.data, f"story {number} {step.slug}", "dl_story")
+    ui.download_csv(chart.data, f"step {number}, {step.title.lower()}", "dl_story")
 st.session_state["story_jump"] = number
 st.segmented_control(
     "Go to step",

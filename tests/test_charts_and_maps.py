@@ -91,9 +91,21 @@ def test_world_map_layers_and_small_states():
     assert polys.loc[polys["iso3"] == "KEN", "value"].tolist() == [3]
 
 
-def test_bar_chart_sorted_with_labels():
-    fig = charts.bar_chart(pd.Series({"a": 1, "b": 3}), title="t", x_title="n", labels={"b": "Bee"})
-    assert list(fig.data[0].y) == ["a", "Bee"]  # largest at the top of a horizontal bar
+def test_bar_chart_keeps_the_order_first_on_top_with_labels_and_hover():
+    fig = charts.bar_chart(
+        pd.Series({"b": 3, "a": 1}),
+        title="t",
+        x_title="n",
+        labels={"b": "Bee"},
+        hover=["Bee <full>", "A"],
+        text=["3 x", "1 x"],
+    )
+    bar = fig.data[0]
+    assert list(bar.y) == ["Bee", "a"] and fig.layout.yaxis.autorange == "reversed"
+    assert list(bar.customdata) == ["Bee &lt;full&gt;", "A"]  # escaped for plotly's HTML
+    assert list(bar.text) == ["3 x", "1 x"]
+    assert list(fig.layout.xaxis.tickvals) == [0, 1, 2, 3]  # whole numbers, none past 3
+    assert fig.layout.xaxis.range[1] > 3  # room for the text right of the longest bar
 
 
 def test_flow_sankey():

@@ -8,6 +8,7 @@ p3 Pacific strategy (alpha), p4 NGA cybercrime + strategy (beta); one link alpha
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 import pandas as pd
@@ -16,14 +17,19 @@ import pytest
 
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model, build_model
-from cbdash.present import charts, story, takeaways, world_map
+from cbdash.present import charts, projector, story, takeaways, world_map
 from cbdash.present.views import coverage_map as coverage_map_view
-from tests.conftest import FIXTURE_DIR
+from tests.conftest import FIXTURE_DIR, REPO
 
 
 @pytest.fixture(scope="module")
 def model() -> Model:
     return build_model(FIXTURE_DIR)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Model:
+    return build_model(REPO / "data")
 
 
 def _view(model: Model, drop_mapping: str | None = None, drop_project: str | None = None):
@@ -52,17 +58,19 @@ def test_six_to_eight_steps_follow_the_forum_questions():
 
 
 EXPECTED = {
-    "who": "3 mapping efforts run by 3 organisations; the most common kind is knowledge portal"
-    " (1 of 3).",
+    "who": "3 mapping efforts run by 3 organisations; the most common kinds are index or "
+    "ranking, knowledge portal and project database (1 each of 3).",
     "where": "2 regional or national mappings cover 4 of the 5 UN member and observer states "
     "(up to 2: Kenya), plus 1 global mapping that covers every UN member.",
-    "topics": "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills the "
+    "topics": "Cybercrime is the most covered topic (2 of 3 mappings); Policy & strategy the "
     "least (1).",
-    "users": "Governments & policymakers are served by 2 of 3 mappings; Civil society by 1.",
+    "users": "Governments & policymakers are served by 2 of 3 mappings; Law enforcement & "
+    "judiciary by 1.",
     "overlap": "Alpha Portal and Beta Database are the most alike by topics and target users "
-    "(Jaccard 0.50).",
-    "duplicates": "1 of 4 projects is listed by two or more mappings; 0 are listed by none "
-    "(found only on implementer, donor or news pages).",
+    "(Jaccard 0.50, 2 items in common).",
+    "duplicates": "1 of 4 projects is listed by two or more mappings, most of all Kenya "
+    "Cybercrime Training (2 mappings); 0 are listed by none (found only on implementer, "
+    "donor or news pages).",
     "cooperation": "1 known cooperation link joins 2 mappings; 1 of 3 stands alone with no "
     "known link. The most common kind is data sharing (1 of 1); Alpha Portal takes part in "
     "the most (1 link).",
@@ -80,6 +88,50 @@ def test_each_step_has_a_computed_sentence_and_a_chart(model, step):
     chart = step.chart(view)
     assert isinstance(chart.figure, go.Figure)
     assert isinstance(chart.data, pd.DataFrame) and not chart.data.empty
+
+
+def leading_names(figure: go.Figure) -> list[str] | None:
+    """The full name(s) of a chart's leading item, read from the figure as drawn: the top
+    bar of a bar chart (its hover text, else its label), the top row of an arc diagram (its
+    label's hover). None for other charts (the map and the gaps heatmap)."""
+    bar = figure.data[0] if figure.data else None
+    if bar is not None and bar.type == "bar" and bar.orientation == "h":
+        assert figure.layout.yaxis.autorange == "reversed"  # the first bar is drawn on top
+        full = bar.customdata[0] if bar.customdata is not None else bar.y[0]
+        return [html.unescape(part) for part in str(full).split(" × ")]
+    notes = [a for a in figure.layout.annotations if a.hovertext]
+    if notes:
+        top = max(notes, key=lambda a: a.y)
+        return [html.unescape(top.hovertext)]
+    return None
+
+
+OWNED_ELSEWHERE = {"where", "gaps"}  # their content belongs to issue #14
+
+
+@pytest.mark.parametrize("step", story.STEPS, ids=lambda s: s.slug)
+@pytest.mark.parametrize("data", ["fixture", "shipped"])
+def test_each_sentence_names_its_charts_leading_item(model, shipped, step, data):
+    view = _view(model) if data == "fixture" else story.view(shipped, Filters())
+    chart = step.chart(view)
+    names = leading_names(chart.figure)
+    if step.slug in OWNED_ELSEWHERE:
+        return
+    assert names, f"no leading item found in the {step.slug} chart"
+    sentence = step.takeaway(view)
+    for name in names:
+        assert name.casefold() in sentence.casefold(), (
+            f"{step.slug} leads with {name!r}: {sentence}"
+        )
+
+
+def test_tied_leaders_are_all_named(model):
+    """Three kinds with one mapping each: the sentence names all three bars of the top."""
+    view = _view(model)
+    table = story.kinds_table(view)
+    assert list(table["mapping efforts"]) == [1, 1, 1]
+    sentence = story.kinds_sentence(view)
+    assert all(k.lower() in sentence for k in table["kind"])
 
 
 # What to drop so that each step's sentence must change (beta keeps alpha-beta the best
@@ -153,7 +205,7 @@ def test_png_config_saves_a_2x_png_named_after_the_chart():
 
 def test_projector_enlarges_type_and_frees_the_height(model):
     fig = story.STEPS[0].chart(_view(model)).figure
-    big = story.projector(fig)
+    big = projector.projector(fig)
     assert big.layout.font.size >= 20
     assert big.layout.title.font.size > big.layout.font.size
     assert big.data[0].textfont.size >= 20
@@ -162,9 +214,10 @@ def test_projector_enlarges_type_and_frees_the_height(model):
 
 
 def test_projector_css_is_constant_and_hides_the_sidebar():
-    assert "stSidebar" in story.PROJECTOR_CSS
-    assert "font-size: 22px" in story.PROJECTOR_CSS
-    assert f".st-key-{story.CHART_KEY}" in story.PROJECTOR_CSS
+    assert "stSidebar" in projector.PROJECTOR_CSS
+    assert "font-size: 22px" in projector.PROJECTOR_CSS
+    assert f".st-key-{projector.CHART_KEY}" in projector.PROJECTOR_CSS
+    assert "flex: 1 1 0" in projector.PROJECTOR_CSS  # the chart takes the height left
 
 
 def test_world_map_draws_the_shipped_shapes(model):

@@ -217,32 +217,66 @@ def _text_colours(fractions: Sequence[float]) -> list[str]:
 
 
 def bar_chart(
-    series: pd.Series, *, title: str, x_title: str, labels: dict[str, str] | None = None
+    series: pd.Series,
+    *,
+    title: str,
+    x_title: str,
+    labels: dict[str, str] | None = None,
+    hover: Sequence[str] | None = None,
+    text: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Horizontal bars, largest at the top, with the value at the end of each bar."""
+    """Horizontal bars in the order given, the first at the top (sort before: the first
+    row is the chart's leading item), with the value (or `text`) at the end of each bar.
+    `labels` turns index values into tick labels; `hover` gives each bar's hover text
+    (e.g. the full name behind a short label; escaped here)."""
     if series.empty:
         raise ValueError("bar_chart needs at least one value")
-    s = series.sort_values(ascending=True)
-    names = [str((labels or {}).get(i, i)) for i in s.index]
+    names = [str((labels or {}).get(i, i)) for i in series.index]
+    values = np.asarray(series.to_numpy(), dtype=float)
     bar = dict(
         type="bar",
-        x=s.values,
+        x=values,
         y=names,
         orientation="h",
-        text=np.asarray(s.values, dtype=float),  # as plotly's validator would coerce it
+        text=list(text) if text is not None else values,
         textposition="outside",
+        cliponaxis=False,
         marker=dict(color=SCALE[6]),
         hovertemplate="%{y}: %{x}<extra></extra>",
+    )
+    if hover is not None:
+        bar["customdata"] = [html.escape(str(h)) for h in hover]
+        bar["hovertemplate"] = "%{customdata}: %{x}<extra></extra>"
+    lines = max(name.count("<br>") + 1 for name in names)
+    # Room right of the longest bar for its text; whole numbers on the axis for counts.
+    widest = max(len(str(t)) for t in bar["text"]) if text is not None else 4
+    top = float(values.max()) or 1.0
+    xaxis: dict = dict(
+        title=dict(text=x_title),
+        range=[0, top * (1 + 0.025 * widest)],
+        tickvals=_ticks(top, whole=bool(np.all(values == np.round(values)))),
     )
     layout = dict(
         title=dict(text=title),
         font=FONT,
-        xaxis=dict(title=dict(text=x_title)),
-        height=max(300, 120 + 30 * len(s)),
+        xaxis=xaxis,
+        yaxis=dict(autorange="reversed"),
+        height=max(300, 120 + 30 * lines * len(names)),
         margin=dict(l=10, r=40, t=60, b=10),
         plot_bgcolor="white",
     )
     return _figure([bar], layout)
+
+
+def _ticks(top: float, whole: bool) -> list[float]:
+    """About five round tick values from 0 to `top` (whole numbers for counts), none
+    beyond it: the room right of the bars is for their text, not for the scale."""
+    raw = top / 5
+    magnitude = 10 ** np.floor(np.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if whole:
+        step = max(1.0, float(np.ceil(step)))
+    return [round(float(v), 10) for v in np.arange(0, top + step / 1000, step)]
 
 
 def column_chart(series: pd.Series, *, title: str, x_title: str, y_title: str) -> go.Figure:

@@ -5,8 +5,8 @@ same `View` (the model and the rows that pass the filters), so every sentence an
 is computed from the current data: add a mapping and the story changes. The page
 (`pages/story.py`) only draws the step the URL names (`?present=1&step=3`).
 
-Also here: the projector styling (constant CSS written here, never user text, and larger
-figure fonts) and the plotly config that lets the modebar camera save a PNG offline.
+The projector's styling (CSS, presenter keys, large figure type) is in
+`cbdash.present.projector`.
 """
 
 from __future__ import annotations
@@ -23,61 +23,15 @@ from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
 from cbdash.analysis.topics import value_counts
 from cbdash.present import network_chart, takeaways
-from cbdash.present.charts import bar_chart, column_chart
+from cbdash.present.charts import bar_chart, column_chart, short_labels
+from cbdash.present.projector import PROJECTOR_FONT, projector
 from cbdash.present.views import coverage_map as coverage_map_view
 from cbdash.present.views import gaps as gaps_view
 from cbdash.present.world_map import map_geometry, world_choropleth
-from cbdash.text import escape_markdown
+from cbdash.text import escape_markdown, name_list, plural, short_label
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"
-PROJECTOR_FONT = 20
-CHART_KEY = "story_chart"  # the container the projector CSS sizes to the window
-
-# Constant CSS for the projector theme: large type, high contrast, no sidebar or toolbar.
-PROJECTOR_CSS = """
-<style>
-html { font-size: 22px; }
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; color: #000000; }
-[data-testid="stMainBlockContainer"], .block-container {
-  padding: 0.6rem 2rem 0.6rem 2rem !important; max-width: 100% !important; }
-h1 { font-size: 1.9rem !important; line-height: 1.2 !important; padding: 0.2rem 0 !important;
-  color: #000000 !important; }
-[data-testid="stMarkdownContainer"] p { font-size: 1.15rem; line-height: 1.35; color: #000000; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
-  font-size: 20px !important; color: #1a1a1a !important; opacity: 1 !important; }
-.stButton button p { font-size: 22px !important; font-weight: 600; color: inherit !important; }
-.stButton button { min-height: 2.2rem; border-width: 2px; }
-.st-key-story_chart { flex: 0 0 auto !important; height: calc(100vh - 13.5rem) !important;
-  min-height: 300px; }
-</style>
-"""
-
-# Constant script: a presenter's clicker (PageDown/PageUp) or the arrow keys press Next/Back.
-PRESENTER_KEYS_JS = """
-<script>
-(() => {
-  if (window.cbdashPresenterKeys) return;
-  window.cbdashPresenterKeys = true;
-  const keys = {ArrowRight: "story_next", PageDown: "story_next",
-                ArrowLeft: "story_prev", PageUp: "story_prev"};
-  document.addEventListener("keydown", (event) => {
-    const target = event.target;
-    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
-      return;
-    }
-    const button = keys[event.key] && document.querySelector(`.st-key-${keys[event.key]} button`);
-    if (button && !button.disabled) {
-      event.preventDefault();
-      button.click();
-    }
-  });
-})();
-</script>
-"""
 
 
 @dataclass(frozen=True)
@@ -102,10 +56,14 @@ class View:
 
 @dataclass(frozen=True)
 class Chart:
-    """A step's figure and the frame it draws (for the CSV download)."""
+    """A step's figure and the frame it draws (for the CSV download), in the order drawn:
+    its first row is the chart's leading item (top bar, first row), which the step's
+    sentence names. `big` is the figure for the projector when `projector(figure)` will
+    not do (the arc diagram sizes its labels to the rows)."""
 
     figure: go.Figure
     data: pd.DataFrame
+    big: go.Figure | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +111,9 @@ def shown_step(model: Model, filters: Filters, number: int, present: bool) -> Sh
         step = STEPS[number - 1]
         v = view(model, filters)
         chart = step.chart(v)
-        figure = None if chart is None else (projector(chart.figure) if present else chart.figure)
+        figure = None if chart is None else chart.figure
+        if chart is not None and present:
+            figure = chart.big if chart.big is not None else projector(chart.figure)
         return ShownStep(escape_markdown(step.takeaway(v)), chart, figure)
 
     return model.memo(("story", filters, number, present), make)
@@ -178,28 +138,6 @@ def parse_step(raw: str | None, n_steps: int) -> tuple[int, str | None]:
     return clamped, None
 
 
-def projector(fig: go.Figure) -> go.Figure:
-    """A copy of `fig` with type large enough for the back of a room and no fixed height
-    (it fills the container that the projector CSS sizes to the window)."""
-    big = go.Figure(fig)
-    big.update_layout(
-        template="plotly_white",
-        font=dict(size=PROJECTOR_FONT, color="#000000"),
-        title=dict(font=dict(size=PROJECTOR_FONT + 4)),
-        legend=dict(font=dict(size=PROJECTOR_FONT - 2)),
-        hoverlabel=dict(font_size=PROJECTOR_FONT),
-        height=None,
-        autosize=True,
-        margin=dict(l=10, r=10, t=50, b=10),
-    )
-    big.update_xaxes(automargin=True)
-    big.update_yaxes(automargin=True)
-    big.update_annotations(font_size=PROJECTOR_FONT)
-    big.update_traces(textfont_size=PROJECTOR_FONT, selector=dict(type="bar"))
-    big.update_traces(textfont_size=PROJECTOR_FONT, selector=dict(mode="markers+text"))
-    return big
-
-
 # Takeaways that combine existing ones or need the view ---------------------------------
 
 
@@ -215,7 +153,8 @@ def gaps_sentence(v: View) -> str:
 
 
 def cooperation_sentence(v: View) -> str:
-    """Links, stand-alone mappings and the most common kind of link."""
+    """Links, stand-alone mappings, the most common kind of link and the most linked
+    mapping (the first row of the step's arc diagram)."""
     text = takeaways.cooperation(v.model.inventory.cooperation, v.mappings)
     if v.links.empty:
         return text
@@ -224,51 +163,241 @@ def cooperation_sentence(v: View) -> str:
     )
 
 
+def _leaders(table: pd.DataFrame, value: str, label: str) -> list[str]:
+    """The labels of the rows tied with the first (the chart's leading bars)."""
+    top = table[value].iloc[0]
+    return table.loc[table[value] == top, label].tolist()
+
+
+def _first_lower(label: str) -> str:
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+def kinds_table(v: View) -> pd.DataFrame:
+    """Mapping efforts per kind, most first (ties by name): the chart's bars from the top."""
+    return _ranked(v.mappings["kind"].value_counts(), v.labels["kinds"], "kind", "mapping efforts")
+
+
+def kinds_sentence(v: View) -> str:
+    """How many mappings, run by how many organisations, and the kind of the tallest bar."""
+    table = kinds_table(v)
+    if table.empty:
+        return "No mapping effort matches the filters."
+    n = len(v.mappings)
+    owners = {o for os_ in v.mappings["owners"] for o in os_}
+    text = f"{plural(n, 'mapping effort')} run by {plural(len(owners), 'organisation')}"
+    top = [_first_lower(k) for k in _leaders(table, "mapping efforts", "kind")]
+    count = int(table["mapping efforts"].iloc[0])
+    if len(top) == 1:
+        return text + f"; the most common kind is {top[0]} ({count} of {n})."
+    return text + f"; the most common kinds are {name_list(top, 10)} ({count} each of {n})."
+
+
+def topics_table(v: View) -> pd.DataFrame:
+    """Mappings per topic, most first (ties by name)."""
+    counts = value_counts(v.mappings, "id", "topics")
+    return _ranked(counts, v.labels["topics"], "topic", "mappings")
+
+
+def users_table(v: View) -> pd.DataFrame:
+    """Mappings per target-user group, most first (ties by name)."""
+    counts = value_counts(v.mappings, "id", "target_users")
+    return _ranked(counts, v.labels["users"], "target users", "mappings")
+
+
+def _ranked(counts: pd.Series, labels: Mapping[str, str], what: str, n: str) -> pd.DataFrame:
+    """`counts` (index ids) as a table: label, count, id; most first, ties by label."""
+    table = pd.DataFrame(
+        {
+            what: [str(labels.get(k, k)) for k in counts.index],
+            n: counts.to_numpy(dtype=int),
+            f"{what} id": [str(k) for k in counts.index],
+        }
+    )
+    return table.sort_values([n, what], ascending=[False, True], ignore_index=True)
+
+
+def topics_sentence(v: View) -> str:
+    """The topics of the longest and the shortest bar."""
+    table = topics_table(v)
+    if table.empty:
+        return "No mappings with a known topic match the filters."
+    top = _leaders(table, "mappings", "topic")
+    low = table.iloc[-1]
+    verb = "is the most covered topic" if len(top) == 1 else "are the most covered topics"
+    each = "" if len(top) == 1 else " each"
+    return (
+        f"{name_list(top, 10)} {verb} ({table['mappings'].iloc[0]}{each} of {len(v.mappings)} "
+        f"mappings); {low['topic']} the least ({low['mappings']})."
+    )
+
+
+def users_sentence(v: View) -> str:
+    """The target users of the longest and the shortest bar."""
+    table = users_table(v)
+    if table.empty:
+        return "No mappings with known target users match the filters."
+    top = _leaders(table, "mappings", "target users")
+    low = table.iloc[-1]
+    each = "" if len(top) == 1 else " each"
+    return (
+        f"{name_list(top, 10)} are served by "
+        f"{table['mappings'].iloc[0]}{each} of {len(v.mappings)} mappings; "
+        f"{low['target users']} by {low['mappings']}."
+    )
+
+
+OVERLAP_PAIRS = 6  # pairs on the overlap step: two lines of large type each
+
+
+def overlap_table(v: View, n: int = OVERLAP_PAIRS) -> pd.DataFrame:
+    """The `n` pairs of mappings most alike by topics and target users: Jaccard, then the
+    number of topics and users in common (so that pairs alike in share are told apart by
+    size), then names."""
+    columns = [
+        "mapping A",
+        "mapping B",
+        "Jaccard similarity",
+        "topics and users in common",
+        "mapping A id",
+        "mapping B id",
+    ]
+    if len(v.mappings) < 2:
+        return pd.DataFrame(columns=columns)
+    pairs = takeaways.profile_pairs(v.mappings)
+    pairs = pairs[pairs["value"] > 0]
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    items = _profile_items(v.mappings)
+    table = pd.DataFrame(
+        {
+            "mapping A": pairs["mapping_a"].map(v.names).to_numpy(),
+            "mapping B": pairs["mapping_b"].map(v.names).to_numpy(),
+            "Jaccard similarity": pairs["value"].round(2).to_numpy(),
+            "topics and users in common": [
+                len(items[a] & items[b])
+                for a, b in zip(pairs["mapping_a"], pairs["mapping_b"], strict=True)
+            ],
+            "mapping A id": pairs["mapping_a"].to_numpy(),
+            "mapping B id": pairs["mapping_b"].to_numpy(),
+        }
+    )
+    order = ["Jaccard similarity", "topics and users in common", "mapping A", "mapping B"]
+    table = table.sort_values(order, ascending=[False, False, True, True], ignore_index=True)
+    return table.head(n)[columns]
+
+
+def _profile_items(mappings: pd.DataFrame) -> dict[str, set[str]]:
+    return {
+        m: {f"t:{t}" for t in topics} | {f"u:{u}" for u in users}
+        for m, topics, users in zip(
+            mappings["id"], mappings["topics"], mappings["target_users"], strict=True
+        )
+    }
+
+
+def overlap_sentence(v: View) -> str:
+    """The pair of the top bar, and how many pairs have identical profiles."""
+    if len(v.mappings) < 2:
+        return "Overlap needs at least two mappings."
+    table = overlap_table(v)
+    if table.empty:
+        return "No two mappings share a topic or target user."
+    best = table.iloc[0]
+    identical = int((takeaways.profile_pairs(v.mappings)["value"] >= 1.0).sum())
+    text = (
+        f"{best['mapping A']} and {best['mapping B']} are the most alike by topics and target "
+        f"users (Jaccard {best['Jaccard similarity']:.2f}, "
+        f"{plural(int(best['topics and users in common']), 'item')} in common)"
+    )
+    if identical > 1:
+        text += f"; {identical} pairs have identical profiles"
+    return text + "."
+
+
+DUPLICATE_BARS = 8  # projects on the duplicates step
+
+
+def duplicates_table(v: View, n: int = DUPLICATE_BARS) -> pd.DataFrame:
+    """The `n` projects listed by the most mappings (two or more), most first, ties by
+    title: project, mappings listing it, listed in (names), project id."""
+    listed = v.projects["listed_in"].map(len)
+    several = v.projects[listed >= 2]
+    table = pd.DataFrame(
+        {
+            "project": several["title"].astype(str).to_numpy(),
+            "mappings listing it": listed[listed >= 2].to_numpy(dtype=int),
+            "listed in": ["; ".join(v.names.get(m, m) for m in ms) for ms in several["listed_in"]],
+            "project id": several["project_id"].astype(str).to_numpy(),
+        }
+    )
+    table = table.sort_values(
+        ["mappings listing it", "project"], ascending=[False, True], ignore_index=True
+    )
+    return table.head(n)
+
+
+def duplicates_sentence(v: View) -> str:
+    """How many projects several mappings list, naming the most listed (the top bars)."""
+    if v.projects.empty:
+        return "No project matches the filters."
+    listed = v.projects["listed_in"].map(len)
+    multi, none = int((listed >= 2).sum()), int((listed == 0).sum())
+    table = duplicates_table(v, 3)
+    shown = [
+        f"{row['project']} ({plural(int(row['mappings listing it']), 'mapping')})"
+        if i == 0
+        else f"{row['project']} ({int(row['mappings listing it'])})"
+        for i, row in table.iterrows()
+    ]
+    named = f", most of all {name_list(shown, 3)}" if shown else ""
+    return (
+        f"{multi} of {plural(len(v.projects), 'project')} {'is' if multi == 1 else 'are'} "
+        f"listed by two or more mappings{named}; {none} {'is' if none == 1 else 'are'} "
+        "listed by none (found only on implementer, donor or news pages)."
+    )
+
+
 # Chart builders ------------------------------------------------------------------------
 
 
-def _counts_chart(
-    counts: pd.Series, title: str, x_title: str, labels: Mapping[str, str], what: str
-):
-    if counts.empty:
-        return None
-    fig = bar_chart(counts, title=title, x_title=x_title, labels=dict(labels))
-    data = counts.rename_axis(what).reset_index(name="mappings")
-    data.insert(1, "label", data[what].map(lambda k: labels.get(k, k)))
-    return Chart(fig, data)
+def _bars(
+    table: pd.DataFrame,
+    label: str,
+    value: str,
+    title: str,
+    x_title: str,
+    **kwargs: object,
+) -> go.Figure:
+    """`table` as horizontal bars in its row order (the first row at the top)."""
+    series = pd.Series(table[value].to_numpy(), index=table[label].to_numpy())
+    return bar_chart(series, title=title, x_title=x_title, **kwargs)
 
 
 def kinds_chart(v: View) -> Chart | None:
     """Mapping efforts by kind."""
-    return _counts_chart(
-        v.mappings["kind"].value_counts(),
-        "Mapping efforts by kind",
-        "mapping efforts",
-        v.labels["kinds"],
-        "kind",
-    )
+    table = kinds_table(v)
+    if table.empty:
+        return None
+    fig = _bars(table, "kind", "mapping efforts", "Mapping efforts by kind", "mapping efforts")
+    return Chart(fig, table)
 
 
 def topics_chart(v: View) -> Chart | None:
     """Mappings per topic."""
-    return _counts_chart(
-        value_counts(v.mappings, "id", "topics"),
-        "Mappings per topic",
-        "mappings",
-        v.labels["topics"],
-        "topic",
-    )
+    table = topics_table(v)
+    if table.empty:
+        return None
+    return Chart(_bars(table, "topic", "mappings", "Mappings per topic", "mappings"), table)
 
 
 def users_chart(v: View) -> Chart | None:
     """Mappings per target-user group."""
-    return _counts_chart(
-        value_counts(v.mappings, "id", "target_users"),
-        "Mappings per target-user group",
-        "mappings",
-        v.labels["users"],
-        "target_users",
-    )
+    table = users_table(v)
+    if table.empty:
+        return None
+    title = "Mappings per target-user group"
+    return Chart(_bars(table, "target users", "mappings", title, "mappings"), table)
 
 
 def where_chart(v: View) -> Chart | None:
@@ -289,59 +418,89 @@ def where_chart(v: View) -> Chart | None:
     return Chart(fig, data)
 
 
-def overlap_chart(v: View, n: int = 8) -> Chart | None:
-    """The most alike pairs of mappings by topics and target users (Jaccard)."""
-    if len(v.mappings) < 2:
+def overlap_chart(v: View) -> Chart | None:
+    """The most alike pairs of mappings by topics and target users (Jaccard): each pair's
+    two short names on two lines, the full names on hover."""
+    table = overlap_table(v)
+    if table.empty:
         return None
-    pairs = takeaways.profile_pairs(v.mappings).head(n)
-    if pairs.empty:
-        return None
-    short = {m: network_chart.short_name(n, 24) for m, n in v.names.items()}
-    label = pairs["mapping_a"].map(short) + " × " + pairs["mapping_b"].map(short)
-    series = pd.Series(pairs["value"].round(2).to_numpy(), index=label.to_numpy())
+    short = v.model.mapping_short_names
+    ticks = [
+        f"{short.get(a, a)} ×<br>{short.get(b, b)}"
+        for a, b in zip(table["mapping A id"], table["mapping B id"], strict=True)
+    ]
     fig = bar_chart(
-        series, title="Most alike pairs by topics and target users", x_title="Jaccard similarity"
+        pd.Series(table["Jaccard similarity"].to_numpy(), index=ticks),
+        title="Most alike pairs by topics and target users",
+        x_title="Jaccard similarity",
+        hover=[f"{a} × {b}" for a, b in zip(table["mapping A"], table["mapping B"], strict=True)],
+        text=[
+            f"{j:.2f} · {n} in common"
+            for j, n in zip(
+                table["Jaccard similarity"], table["topics and users in common"], strict=True
+            )
+        ],
     )
-    data = pairs.assign(
-        name_a=pairs["mapping_a"].map(v.names), name_b=pairs["mapping_b"].map(v.names)
-    ).rename(columns={"value": "jaccard"})
-    return Chart(fig, data)
+    return Chart(fig, table)
 
 
 def duplicates_chart(v: View) -> Chart | None:
-    """Projects by the number of mappings that list them."""
-    if v.projects.empty:
+    """The projects listed by the most mappings (short titles, full ones on hover)."""
+    table = duplicates_table(v)
+    if table.empty:
         return None
-    listed = v.projects["listed_in"].map(len)
-    dist = listed.value_counts().reindex(range(int(listed.max()) + 1), fill_value=0)
-    fig = column_chart(
-        dist,
-        title="Projects by the number of mappings listing them",
-        x_title="mappings listing the project",
-        y_title="projects",
+    fig = _bars(
+        table.assign(label=short_labels([short_label(t, 48) for t in table["project"]], 60)),
+        "label",
+        "mappings listing it",
+        "Projects listed by the most mappings",
+        "mappings listing the project",
+        hover=table["project"].tolist(),
     )
-    data = dist.rename_axis("mappings listing it").reset_index(name="projects")
-    return Chart(fig, data)
+    return Chart(fig, table)
+
+
+STORY_ARC_ROWS = 16  # mappings on the cooperation step at most (the most linked)
+STORY_ARC_PX = 400  # px the projector gives the arc diagram at 1280x720, at least
 
 
 def cooperation_chart(v: View) -> Chart | None:
-    """The cooperation network of the filtered mappings."""
-    if v.mappings.empty:
+    """The cooperation links of the filtered mappings as an arc diagram (one row per linked
+    mapping, the most linked first); for the projector, labels as large as the rows allow."""
+    if v.mappings.empty or v.links.empty:
         return None
     nodes = network.node_table(v.mappings, v.coverage, v.projects)
-    positions = network.network_layout(nodes, v.links, aspect=2.4)
-    fig = network_chart.network_figure(
-        nodes,
-        positions,
-        v.links,
+    order = network.arc_order(nodes, v.links, max_nodes=STORY_ARC_ROWS)
+    drawn = set(order["id"])
+    links = v.links[v.links["mapping_a"].isin(drawn) & v.links["mapping_b"].isin(drawn)]
+    style = dict(
+        labels=v.model.mapping_short_names,
         kind_labels=v.labels["kinds"],
         link_labels=v.labels["link_kinds"],
         kind_order=list(v.model.inventory.vocabulary("mapping_kinds")["id"]),
-        label_min_links=3,
-        max_labels=5,
-        by_kind=False,
     )
-    return Chart(fig, network_chart.link_table(v.links, v.names, v.labels["link_kinds"]))
+    fig = network_chart.arc_diagram(nodes, order, links, **style)
+    row_px = STORY_ARC_PX / len(order)
+    big = network_chart.arc_diagram(
+        nodes,
+        order,
+        links,
+        title="",
+        font_size=max(12, min(PROJECTOR_FONT, int(row_px / 1.3))),
+        row_px=row_px,
+        fixed_height=False,
+        **style,
+    )
+    big.update_layout(
+        margin_t=10,
+        margin_r=260,
+        hoverlabel_font_size=PROJECTOR_FONT,
+        showlegend=True,  # the page's legend is HTML above the chart; here, the chart's own
+        legend=dict(x=1.02, xanchor="left", y=1, font_size=16, itemsizing="constant"),
+    )
+    big.update_traces(showlegend=False, selector=dict(mode="markers", marker_symbol="arrow"))
+    table = network_chart.link_table(v.links, v.names, v.labels["link_kinds"])
+    return Chart(fig, table, big)
 
 
 def gaps_chart(v: View) -> Chart | None:
@@ -356,7 +515,7 @@ STEPS: tuple[Step, ...] = (
         "who",
         "Who maps",
         "Who maps cybersecurity capacity building, and how?",
-        lambda v: takeaways.who_maps(v.mappings, v.labels["kinds"]),
+        kinds_sentence,
         kinds_chart,
         "Number of mapping efforts of each kind.",
         "Home",
@@ -375,7 +534,7 @@ STEPS: tuple[Step, ...] = (
         "topics",
         "On what",
         "On which topics?",
-        lambda v: takeaways.on_what(v.mappings, "id", v.labels["topics"]),
+        topics_sentence,
         topics_chart,
         "Number of mappings that cover each topic (a mapping may cover several).",
         "Topics",
@@ -384,7 +543,7 @@ STEPS: tuple[Step, ...] = (
         "users",
         "For whom",
         "For whom?",
-        lambda v: takeaways.for_whom(v.mappings, "id", v.labels["users"]),
+        users_sentence,
         users_chart,
         "Number of mappings that serve each target-user group.",
         "Topics",
@@ -393,21 +552,21 @@ STEPS: tuple[Step, ...] = (
         "overlap",
         "Overlap",
         "Where do the mappings overlap?",
-        lambda v: takeaways.overlap(v.mappings, v.names),
+        overlap_sentence,
         overlap_chart,
-        "The most alike pairs of mappings: shared topics and target users over all of "
-        "either's (Jaccard, 1 = identical profiles).",
+        "The most alike pairs of mappings: topics and target users in common over all of "
+        "either's (Jaccard, 1 = identical profiles); pairs equally alike, the larger "
+        "overlap first. Hover a pair for the full names.",
         "Overlap",
     ),
     Step(
         "duplicates",
         "Duplicates",
         "Which projects appear in several mappings?",
-        lambda v: takeaways.duplicates(v.projects),
+        duplicates_sentence,
         duplicates_chart,
-        "Listed projects by the number of mappings that list them; 0 = found only on "
-        "implementer, donor or news pages.",
-        "Explore & download",
+        "The projects listed by the most mappings (two or more); hover a bar for the full title.",
+        "Projects & duplicates",
     ),
     Step(
         "cooperation",
@@ -415,9 +574,9 @@ STEPS: tuple[Step, ...] = (
         "Who already cooperates?",
         cooperation_sentence,
         cooperation_chart,
-        "Mapping efforts (size: countries covered) joined by known cooperation links; an "
-        "arrow points from the giving to the receiving mapping. Stand-alone mappings sit on "
-        "the outer ring.",
+        "Mapping efforts with a known cooperation link, one per row, grouped and coloured by "
+        "kind; an arc runs from the giving to the receiving mapping, its arrow pointing that "
+        "way. Mappings with no link are left out.",
         "Cooperation",
     ),
     Step(
