@@ -53,13 +53,14 @@ st.markdown(
 )
 
 st.subheader("Sources of each data file")
+origins = method_view.method_origins(model)
 ui.table(
-    inv.origins,
+    origins,
     "origins",
     what="data files",
-    column_config={"url_main": st.column_config.LinkColumn("url_main")},
+    column_config={"main URL": st.column_config.LinkColumn("main URL")},
 )
-ui.download_csv(inv.origins, "data sources", "dl_origins")
+ui.download_csv(origins, "data sources", "dl_origins")
 
 st.subheader("Every page cited")
 pages = method_view.method_cited_pages(model)
@@ -76,7 +77,7 @@ st.subheader("Taxonomies")
 vocab = ui.choice("vocab", model, "select", format_func=lambda v: v.replace("_", " ").capitalize())
 terms = method_view.method_terms(model, vocab)
 ui.table(terms, "terms", what="terms")
-ui.download_csv(terms, f"taxonomy {vocab}", "dl_terms")
+ui.download_csv(terms, f"taxonomy of {vocab.replace('_', ' ')}", "dl_terms")
 
 st.subheader("Validation report")
 if report.issues:
@@ -92,4 +93,5 @@ else:
 
 st.subheader("The full inventory")
 for name, frame in method_view.method_full_inventory(model).items():
-    ui.download_csv(frame, f"full {name}", f"dl_full_{name}")
+    # The data files as they are (their fields are documented in docs/data-format.md).
+    ui.download_csv(frame, f"full {name}, data format", f"dl_full_{name.replace(' ', '_')}")

@@ -50,7 +50,9 @@ ui.caption(
     filters,
     model,
 )
-ui.download_csv(long_form, f"overlap by {dim}", "dl_overlap")
+ui.download_csv(
+    long_form, f"overlap by {overlap_view.OVERLAP_DIMENSIONS[dim].lower()}", "dl_overlap"
+)
 
 st.subheader("Pairs that overlap most")
 if pairs.empty:

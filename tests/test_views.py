@@ -261,6 +261,7 @@ def test_standing_alone(model):
             "kind": "Index or ranking",
             "scope": "Pacific and Kenya",
             "url": "",
+            "mapping id": "gamma",
         }
     ]
     assert cooperation_view.standing_alone(model, ALL) is alone
@@ -284,7 +285,17 @@ def test_overlap_comparison_by_countries(model):
     ]
     assert list(c.shown.pairs.columns) == ["Mapping A", "Mapping B", "Items in common"]
     assert len(c.shown.long_form) == 9
-    assert list(c.shown.long_form.columns)[:3] == ["mapping A", "mapping B", "items in common"]
+    assert list(c.shown.long_form.columns) == [
+        "mapping A",
+        "mapping B",
+        "items in common",
+        "mapping A id",
+        "mapping B id",
+    ]
+    assert c.shown.long_form.iloc[0][["mapping A", "mapping A id"]].tolist() == [
+        "Alpha Portal",
+        "alpha",
+    ]
     assert c.shown.figure.layout.title.text == "Items in common by countries"
     z = c.shown.figure.data[0].z
     assert all(z[i][i] != z[i][i] for i in range(3))  # the diagonal is blank (NaN)
@@ -371,7 +382,14 @@ def test_topics_by_mapping(model):
         "policy_strategy": 1,
     }
     assert t.matrix.loc["gamma", "culture_skills"] == 1
-    assert len(t.long) == 9 and list(t.long.columns) == ["mapping", "topic", "covered"]
+    assert len(t.long) == 9 and list(t.long.columns) == [
+        "mapping",
+        "topic",
+        "covered",
+        "mapping id",
+        "topic id",
+    ]
+    assert t.long.iloc[0][["mapping", "topic"]].tolist() == ["Alpha Portal", "Cybercrime"]
     assert t.figure.layout.title.text == "Topics each mapping covers (dark = covered)"
     assert not t.figure.layout.annotations  # no cell labels on a 0/1 matrix
     assert topics_view.topics_by_mapping(model, ALL) is t
@@ -391,7 +409,7 @@ def test_topics_by_region_counts_mappings_or_projects(model):
         "policy_strategy": 1,
         "culture_skills": 0,
     }
-    assert list(by_projects.long.columns) == ["region", "topic", "projects"]
+    assert list(by_projects.long.columns) == ["region", "topic", "projects", "topic id"]
     assert by_projects.figure.layout.title.text == "Projects per UN region and topic"
     assert topics_view.topics_by_region(model, ALL, "projects") is by_projects
     assert topics_view.topics_by_region(model, ALL, "mappings") is by_mappings
@@ -407,9 +425,13 @@ def test_topics_by_region_without_counts_has_no_chart(model):
 
 def test_topics_by_users(model):
     figure, long = topics_view.topics_by_users(model, ALL)
-    counts = long.set_index(["target users", "topic"])["mappings"]
+    counts = long.set_index(["target users id", "topic id"])["mappings"]
     assert counts["governments_policymakers", "cybercrime"] == 2  # alpha and beta
     assert counts["civil_society", "culture_skills"] == 1  # gamma
+    assert long.iloc[0][["target users", "topic"]].tolist() == [
+        "Governments & policymakers",
+        "Cybercrime",
+    ]
     assert counts.sum() == 5
     assert figure.layout.title.text == "Mappings per target-user group and topic"
     assert topics_view.topics_by_users(model, ALL)[0] is figure
@@ -417,7 +439,15 @@ def test_topics_by_users(model):
 
 def test_topics_crosswalk_by_labels(model):
     cw = topics_view.topics_crosswalk(model)
-    assert list(cw.columns) == ["framework", "category", "topic", "relation", "note", "source"]
+    assert list(cw.columns) == [
+        "framework",
+        "category",
+        "topic",
+        "relation",
+        "note",
+        "source",
+        "topic id",
+    ]
     assert cw["topic"].tolist() == ["Cybercrime", "Cybercrime"]
     assert topics_view.topics_crosswalk(model) is cw
 
@@ -435,7 +465,10 @@ def test_projects_listed_by_several(model):
     shown = projects_view.projects_listed_by_several(model, ALL)
     assert shown["title"].tolist() == ["Kenya Cybercrime Training"]  # alpha and beta list p1
     assert shown.iloc[0]["listed in"] == "Alpha Portal; Beta Database"
-    assert shown.columns[-1] == "sources"
+    assert shown.columns[-2:].tolist() == ["sources", "project id"]
+    assert shown.iloc[0]["project id"] == "p1"
+    by_topic = projects_view.projects_listed_by_several(model, CYBERCRIME)
+    assert "topics" in by_topic.columns  # the column the filter acted on
     assert projects_view.projects_listed_by_several(model, ALL) is shown
     assert projects_view.projects_listed_by_several(model, Filters(users=("civil_society",))).empty
 
@@ -481,7 +514,8 @@ def test_projects_flows(model):
     assert sankey.layout.title.text == "Projects from funders to UN regions"
     assert projects_view.projects_flows(model, ALL, "funders")[1] is sankey
     by_implementers, _ = projects_view.projects_flows(model, ALL, "implementers")
-    assert by_implementers["source"].tolist() == ["Implementer X", "Implementer Y"]
+    assert by_implementers["implementer"].tolist() == ["Implementer X", "Implementer Y"]
+    assert flows.columns.tolist() == ["funder", "UN region", "projects"]
     assert projects_view.projects_flows(model, Filters(regions=("m49_019",)), "funders")[1] is None
 
 
@@ -606,7 +640,7 @@ def test_map_panel(model):
         "Covered by 2 regional or national mappings and 1 global; named by 1 listed "
         "project. Need: GCI 2024 tier 1 (role-modelling), ODA-eligible."
     )
-    assert kenya.projects["project_id"].tolist() == ["p1"]
+    assert kenya.projects["project id"].tolist() == ["p1"]
     assert kenya.shown_projects.columns.tolist() == [
         "title",
         "topics",
@@ -733,16 +767,14 @@ def test_explore_rows_of_projects_follow_the_filters(model):
     ]
     pacific = explore_view.explore_rows(model, CYBERCRIME, "projects", "pacific", ["title"])
     assert pacific.empty  # the Pacific projects are not on cybercrime
-    assert explore_view.explore_rows(model, CYBERCRIME, "projects", "kenya", ["title"]).shape == (
-        1,
-        1,
-    )
+    kenya = explore_view.explore_rows(model, CYBERCRIME, "projects", "kenya", ["title"])
+    assert kenya.columns.tolist() == ["title", "topics"]  # and what the topic filter acted on
 
 
 def test_explore_comparison(model):
     side = explore_view.explore_comparison(model, ["gamma", "alpha"])
     assert list(side.columns) == ["Alpha Portal", "Gamma Index"]  # in inventory order
-    assert "id" not in side.index and "kind" in side.index
+    assert side.loc["mapping id"].tolist() == ["alpha", "gamma"] and "kind" in side.index
     assert side.loc["kind"].tolist() == ["Knowledge portal", "Index or ranking"]
     assert side.loc["launched", "Alpha Portal"] == "2019"  # as text
 
@@ -760,9 +792,10 @@ def test_method_cited_pages(model):
 
 def test_method_terms_join_synonyms(model):
     terms = method_view.method_terms(model, "topics")
-    assert terms.set_index("id").loc["cybercrime", "synonyms"] == "cyber crime; e-evidence"
+    assert terms.set_index("term id").loc["cybercrime", "synonyms"] == "cyber crime; e-evidence"
+    assert terms.columns.tolist() == ["term", "definition", "synonyms", "term id"]
     assert method_view.method_terms(model, "topics") is terms
-    assert method_view.method_terms(model, "link_kinds")["id"].tolist() == [
+    assert method_view.method_terms(model, "link_kinds")["term id"].tolist() == [
         "data_sharing",
         "cross_listing",
     ]

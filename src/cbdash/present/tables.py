@@ -6,7 +6,7 @@ the same rows and columns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -47,13 +47,14 @@ def mapping_table(
     mappings: pd.DataFrame,
     labels: Mapping[str, Mapping[str, str]],
     covered: pd.DataFrame | None = None,
+    regions: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """One readable row per mapping. `covered` (coverage.covered_count: index id, columns
-    countries and basis) adds the country count a presenter may quote and its basis."""
+    """One readable row per mapping, its id last. `covered` (coverage.covered_count: index
+    id, columns countries and basis) adds the country count a presenter may quote and its
+    basis; `regions` (index id) the UN regions its coverage reaches."""
     related = mappings["related_kind"].fillna("").map(lambda k: k.replace("_", " "))
     t = pd.DataFrame(
         {
-            "id": mappings["id"],
             "name": mappings["name"],
             "owners": mappings["owners"].map(join),
             "kind": mappings["kind"].map(lambda k: labels.get("kinds", {}).get(k, k)),
@@ -74,6 +75,9 @@ def mapping_table(
             "coverage basis": (
                 mappings["id"].map(covered["basis"]) if covered is not None else None
             ),
+            "regions covered": (
+                mappings["id"].map(regions).fillna("") if regions is not None else None
+            ),
             "topics": mappings["topics"].map(lambda v: join(v, labels.get("topics"))),
             "target users": mappings["target_users"].map(lambda v: join(v, labels.get("users"))),
             "content": mappings["content_types"].map(
@@ -89,10 +93,13 @@ def mapping_table(
             "url": mappings["url"].fillna(""),
             "sources": mappings["sources"].map(lambda v: join(v, sep=" ")),
             "note": mappings["note"].fillna(""),
+            "mapping id": mappings["id"],
         }
     )
     if covered is None:
         t = t.drop(columns=["countries covered", "coverage basis"])
+    if regions is None:
+        t = t.drop(columns=["regions covered"])
     return t.reset_index(drop=True)
 
 
@@ -100,11 +107,12 @@ def project_table(
     projects: pd.DataFrame,
     labels: Mapping[str, Mapping[str, str]],
     mapping_names: Mapping[str, str],
+    regions: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """One readable row per project, with the mappings that list it by name."""
-    return pd.DataFrame(
+    """One readable row per project, with the mappings that list it by name and its id
+    last; `regions` (index project id) adds the UN regions it reaches."""
+    t = pd.DataFrame(
         {
-            "project_id": projects["project_id"],
             "title": projects["title"],
             "aliases": projects["aliases"].map(join),
             "funders": projects["funders"].map(join),
@@ -113,6 +121,9 @@ def project_table(
                 lambda v: join([country_name(c) for c in v])
             ),
             "beneficiary regions": projects["beneficiary_regions"].map(join),
+            "regions reached": (
+                projects["project_id"].map(regions).fillna("") if regions is not None else None
+            ),
             "topics": projects["topics"].map(lambda v: join(v, labels.get("topics"))),
             "target users": projects["target_users"].map(lambda v: join(v, labels.get("users"))),
             "start": projects["start_year"],
@@ -121,8 +132,45 @@ def project_table(
             "listed in": projects["listed_in"].map(lambda v: join(v, mapping_names)),
             "mappings listing it": projects["listed_in"].map(len),
             "sources": projects["sources"].map(lambda v: join(v, sep=" ")),
+            "project id": projects["project_id"],
         }
-    ).reset_index(drop=True)
+    )
+    if regions is None:
+        t = t.drop(columns=["regions reached"])
+    return t.reset_index(drop=True)
+
+
+# The column of a readable table that shows what each sidebar filter acted on, so that a
+# download says why each of its rows passed.
+FILTER_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "mappings": {
+        "include": ("counts as", "status"),
+        "kinds": ("kind",),
+        "regions": ("regions covered",),
+        "topics": ("topics",),
+        "users": ("target users",),
+        "access": ("access",),
+        "export": ("data export",),
+        "confidence": ("confidence",),
+    },
+    "projects": {
+        "regions": ("regions reached",),
+        "topics": ("topics",),
+        "users": ("target users",),
+    },
+}
+
+
+def with_filter_columns(
+    columns: Sequence[str], table: str, active: Sequence[str], available: Sequence[str]
+) -> list[str]:
+    """`columns` and, after them, the columns of each active filter (`active`: filter
+    names) that acts on `table` ("mappings" or "projects") not among them yet."""
+    out = list(dict.fromkeys(columns))
+    for name, shown in FILTER_COLUMNS[table].items():
+        if name in active:
+            out += [c for c in shown if c in available and c not in out]
+    return out
 
 
 def search(df: pd.DataFrame, text: str) -> pd.DataFrame:
@@ -140,6 +188,32 @@ def matrix_long(
     """A matrix as a long table (row, column, value) for CSV download."""
     m = matrix.rename_axis(index=row_name, columns=col_name)
     return m.stack(future_stack=True).rename(value_name).reset_index()
+
+
+def named_long(
+    matrix: pd.DataFrame,
+    row: str,
+    column: str,
+    value: str,
+    row_names: Mapping[str, str] | None = None,
+    column_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """A matrix as a long table for people: the row's and the column's names (from
+    `row_names` / `column_names`), the value, then their ids in their own columns ('<row>
+    id'); a side without names keeps its values as they are and gets no id column."""
+    long = matrix_long(matrix, f"{row} id", f"{column} id", value)
+    out = {}
+    ids = []
+    for name, names in ((row, row_names), (column, column_names)):
+        if names is None:
+            out[name] = long[f"{name} id"]
+        else:
+            out[name] = long[f"{name} id"].map(lambda k, n=names: n.get(k, k))
+            ids.append(f"{name} id")
+    out[value] = long[value]
+    for name in ids:
+        out[name] = long[name]
+    return pd.DataFrame(out)
 
 
 def cited_pages(
@@ -174,21 +248,35 @@ def cited_pages(
     return table.sort_values(["records", "url"], ascending=[False, True], ignore_index=True)
 
 
+def _joined_regions(table: pd.DataFrame, id_col: str) -> pd.Series:
+    """The UN regions of each id in a long (id, region) table, joined by '; '."""
+    if table.empty:
+        return pd.Series(dtype=object)
+    return table.sort_values("region").groupby(id_col)["region"].agg("; ".join)
+
+
 def mapping_rows(model: Model) -> pd.DataFrame:
-    """`mapping_table` of every mapping (with its derived country count), row-aligned with
-    `model.inventory.mappings`; made once per model."""
+    """`mapping_table` of every mapping (with its derived country count and the UN regions
+    its coverage reaches), row-aligned with `model.inventory.mappings`; made once per
+    model."""
 
     def make() -> pd.DataFrame:
         covered = covered_count(model.inventory.mappings, model.coverage)
-        return mapping_table(model.inventory.mappings, model.labels, covered)
+        regions = _joined_regions(model.mapping_regions, "mapping_id")
+        return mapping_table(model.inventory.mappings, model.labels, covered, regions)
 
     return model.derived("mapping_rows", make)
 
 
 def project_rows(model: Model) -> pd.DataFrame:
-    """`project_table` of every project, row-aligned with `model.inventory.projects`; made
-    once per model."""
+    """`project_table` of every project (with the UN regions it reaches), row-aligned with
+    `model.inventory.projects`; made once per model."""
     return model.derived(
         "project_rows",
-        lambda: project_table(model.inventory.projects, model.labels, model.mapping_names),
+        lambda: project_table(
+            model.inventory.projects,
+            model.labels,
+            model.mapping_names,
+            _joined_regions(model.project_regions, "project_id"),
+        ),
     )

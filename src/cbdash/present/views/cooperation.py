@@ -186,7 +186,8 @@ def sources_markdown(urls: Sequence[str], label: bool = True) -> str:
 
 def standing_alone(model: Model, filters: Filters) -> pd.DataFrame:
     """The mappings that pass the filters and have no link of any kind with another of
-    them, as readable rows (name, owners, kind, scope, url); kept per set of mappings."""
+    them, as readable rows (name, owners, kind, scope, url, mapping id); kept per set of
+    mappings."""
     ids = mapping_ids(model, filters)
 
     def make() -> pd.DataFrame:
@@ -196,6 +197,7 @@ def standing_alone(model: Model, filters: Filters) -> pd.DataFrame:
         # `mapping_rows(model)` is row-aligned with the inventory's mappings (unique ids).
         every_id = pd.Index(model.inventory.mappings["id"].to_numpy(dtype=object))
         rows = mapping_rows(model).iloc[every_id.get_indexer(alone["id"].to_numpy(dtype=object))]
-        return rows[["name", "owners", "kind", "scope", "url"]].reset_index(drop=True)
+        columns = ["name", "owners", "kind", "scope", "url", "mapping id"]
+        return rows[columns].reset_index(drop=True)
 
     return model.memo(("coop_alone", ids), make)

@@ -18,14 +18,39 @@ def method_cited_pages(model: Model) -> pd.DataFrame:
     )
 
 
-def method_terms(model: Model, vocabulary: str) -> pd.DataFrame:
-    """A vocabulary's terms with their synonyms joined by "; "; made once per model."""
+ORIGIN_HEADERS = {  # the provenance sidecars' fields, in words
+    "url_main": "main URL",
+    "date_accessed": "date accessed",
+    "url_main_note": "note on the main URL",
+    "extra_sources_accessed": "other sources accessed",
+}
+
+
+def method_origins(model: Model) -> pd.DataFrame:
+    """The provenance of each data file, headers in words; made once per model."""
+    origins = model.inventory.origins
     return model.derived(
-        f"terms_{vocabulary}",
-        lambda: model.inventory.vocabulary(vocabulary).assign(
-            synonyms=lambda d: d["synonyms"].map("; ".join)
-        ),
+        "origin_rows",
+        lambda: origins.rename(columns=lambda c: ORIGIN_HEADERS.get(c, str(c).replace("_", " "))),
     )
+
+
+def method_terms(model: Model, vocabulary: str) -> pd.DataFrame:
+    """A vocabulary's terms (label, definition, synonyms joined by "; ", id last); made
+    once per model."""
+
+    def make() -> pd.DataFrame:
+        terms = model.inventory.vocabulary(vocabulary)
+        return pd.DataFrame(
+            {
+                "term": terms["label"],
+                "definition": terms["definition"],
+                "synonyms": terms["synonyms"].map("; ".join),
+                "term id": terms["id"],
+            }
+        )
+
+    return model.derived(f"terms_{vocabulary}", make)
 
 
 def method_report_rows(model: Model) -> pd.DataFrame:

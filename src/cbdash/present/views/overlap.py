@@ -14,7 +14,7 @@ from cbdash.analysis.membership import explode, membership_matrix
 from cbdash.analysis.model import Model
 from cbdash.present.charts import annotated_heatmap
 from cbdash.present.tables import (
-    matrix_long,
+    named_long,
 )
 from cbdash.text import escape_markdown
 
@@ -133,14 +133,8 @@ def overlap_comparison(
                 OVERLAP_METRIC_NAMES[metric]: top["value"].map(number_format.format),
             }
         ).reset_index(drop=True)
-        long_form = matrix_long(matrix, "mapping_a", "mapping_b", metric)
-        long_form = long_form.assign(
-            **{
-                "mapping A": long_form["mapping_a"].map(names),
-                "mapping B": long_form["mapping_b"].map(names),
-            }
-        )[["mapping A", "mapping B", metric, "mapping_a", "mapping_b"]].rename(
-            columns={metric: OVERLAP_METRIC_NAMES[metric].lower()}
+        long_form = named_long(
+            matrix, "mapping A", "mapping B", OVERLAP_METRIC_NAMES[metric].lower(), names, names
         )
         shown = OverlapShown(figure, long_form, pairs, first)
         sentence = _sentence(dim, metric, top, names, with_values)

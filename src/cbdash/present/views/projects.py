@@ -18,6 +18,7 @@ from cbdash.present import takeaways
 from cbdash.present.charts import flow_sankey
 from cbdash.present.tables import (
     project_rows,
+    with_filter_columns,
 )
 
 
@@ -49,7 +50,9 @@ def projects_listed_by_several(model: Model, filters: Filters) -> pd.DataFrame:
             "start",
             "end",
         ]
-        return several[[*columns, "sources"]]
+        active = [f for f in Filters.names() if getattr(filters, f)]
+        shown = with_filter_columns([*columns, "sources"], "projects", active, rows.columns)
+        return several[[*shown, "project id"]]
 
     return model.memo(("projects_several", filters), make)
 
@@ -127,8 +130,9 @@ def projects_flows(
 
     def make() -> tuple[pd.DataFrame, go.Figure | None]:
         flows = funding.flows(model.filtered_projects(filters), model.project_regions, by=by)
+        readable = flows.rename(columns={"source": by.removesuffix("s"), "region": "UN region"})
         if flows.empty:
-            return flows, None
-        return flows, flow_sankey(flows, title=f"Projects from {by} to UN regions")
+            return readable, None
+        return readable, flow_sankey(flows, title=f"Projects from {by} to UN regions")
 
     return model.memo(("projects_flows", filters, by), make)

@@ -18,10 +18,15 @@ from cbdash.analysis.topics import (
 from cbdash.present import takeaways
 from cbdash.present.charts import annotated_heatmap
 from cbdash.present.tables import (
-    matrix_long,
+    named_long,
 )
 
 TOPICS_MAX_ROWS = 60  # mappings in the mapping x topic chart (as the overlap matrix)
+FRAMEWORKS = {  # the crosswalk's frameworks, in words
+    "gfce_theme": "GFCE theme",
+    "cmm_dimension": "Oxford CMM dimension",
+    "gci_pillar": "ITU GCI pillar",
+}
 
 
 def topics_sentence(model: Model, filters: Filters) -> str:
@@ -64,7 +69,10 @@ def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
             y_labels=model.mapping_names,
             show_values=False,  # 0/1: the colour says it; hundreds of cell labels are slow
         )
-        return TopicMatrix(matrix, figure, matrix_long(matrix, "mapping", "topic", "covered"))
+        long = named_long(
+            matrix, "mapping", "topic", "covered", model.mapping_names, model.labels["topics"]
+        )
+        return TopicMatrix(matrix, figure, long)
 
     return model.memo(("topics_mapping", filters), make)
 
@@ -86,7 +94,9 @@ def users_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
             y_labels=model.mapping_names,
             show_values=False,
         )
-        long = matrix_long(matrix, "mapping", "target users", "serves")
+        long = named_long(
+            matrix, "mapping", "target users", "serves", model.mapping_names, model.labels["users"]
+        )
         return TopicMatrix(matrix, figure, long)
 
     return model.memo(("users_mapping", filters), make)
@@ -114,7 +124,8 @@ def topics_by_region(model: Model, filters: Filters, of: str) -> TopicMatrix:
             y_title="region",
             x_labels=model.labels["topics"],
         )
-        return TopicMatrix(matrix, figure, matrix_long(matrix, "region", "topic", of))
+        long = named_long(matrix, "region", "topic", of, None, model.labels["topics"])
+        return TopicMatrix(matrix, figure, long)
 
     return model.memo(("topics_region", filters, of), make)
 
@@ -133,7 +144,11 @@ def topics_by_users(model: Model, filters: Filters) -> tuple[go.Figure, pd.DataF
             x_labels=model.labels["topics"],
             y_labels=model.labels["users"],
         )
-        return figure, matrix_long(matrix, "target users", "topic", "mappings")
+        labels = model.labels
+        long = named_long(
+            matrix, "target users", "topic", "mappings", labels["users"], labels["topics"]
+        )
+        return figure, long
 
     return model.memo(("topics_users", filters), make)
 
@@ -144,7 +159,15 @@ def topics_crosswalk(model: Model) -> pd.DataFrame:
     crosswalk, topic_labels = model.inventory.crosswalk, model.labels["topics"]
     return model.derived(
         "crosswalk_rows",
-        lambda: crosswalk.assign(topic=crosswalk["topic"].map(lambda t: topic_labels.get(t, t)))[
-            ["framework", "category", "topic", "relation", "note", "source"]
-        ],
+        lambda: pd.DataFrame(
+            {
+                "framework": crosswalk["framework"].map(lambda f: FRAMEWORKS.get(f, f)),
+                "category": crosswalk["category"],
+                "topic": crosswalk["topic"].map(lambda t: topic_labels.get(t, t)),
+                "relation": crosswalk["relation"],
+                "note": crosswalk["note"],
+                "source": crosswalk["source"],
+                "topic id": crosswalk["topic"],
+            }
+        ),
     )
