@@ -33,7 +33,11 @@ def table_view(name: str, default_columns: list[str]) -> None:
     text = ui.choice(f"search_{name}", model, "text", placeholder="any word")
     ui.sync_url("explore")  # a fragment rerun: keep the link in step with the search
     columns = st.multiselect(
-        "Columns", list(columns_of[name]), default=default_columns, key=f"columns_{name}"
+        "Columns",
+        list(columns_of[name]),
+        default=default_columns,
+        key=f"columns_{name}",
+        **ui.PICKER,
     )
     shown = explore_view.explore_rows(model, filters, name, text, columns or columns_of[name])
     if shown.empty:
@@ -53,14 +57,14 @@ if view == "mappings":
         "mappings",
         [
             "name",
-            "owners",
             "kind",
-            "scope",
-            "counts as",
             "countries covered",
             "coverage basis",
             "topics",
             "target users",
+            "counts as",
+            "owners",
+            "scope",
             "confidence",
             "url",
             "sources",
@@ -71,13 +75,13 @@ elif view == "projects":
         "projects",
         [
             "title",
+            "listed in",
+            "topics",
+            "beneficiary countries",
             "funders",
             "implementers",
-            "beneficiary countries",
-            "topics",
             "start",
             "end",
-            "listed in",
             "sources",
         ],
     )

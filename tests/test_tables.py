@@ -63,3 +63,13 @@ def test_named_long_puts_names_first_and_ids_in_their_own_columns():
     assert long.values.tolist() == [["A", "T one", 1, "a", "t1"], ["A", "t2", 0, "a", "t2"]]
     plain = tables.named_long(matrix, "region", "topic", "n", None, {})
     assert plain.columns.tolist() == ["region", "topic", "n", "topic id"]
+
+
+def test_column_widths_follow_the_content_up_to_a_cap():
+    frame = pd.DataFrame(
+        {"name": ["x" * 200, "y" * 5], "year": [2019, 2020], "a long header in words": [1, 2]}
+    )
+    widths = tables.column_widths(frame)
+    assert widths["name"] == tables.MAX_COLUMN_PX  # long names are cut in the cell
+    assert widths["year"] == tables.MIN_COLUMN_PX
+    assert widths["year"] < widths["a long header in words"] < tables.MAX_COLUMN_PX

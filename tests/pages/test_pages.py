@@ -3,8 +3,12 @@ through the URL change the numbers as the fixture says they should."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
+
+from cbdash.present import state
 from tests.pages.conftest import run_page
 
 PAGES = {
@@ -211,3 +215,34 @@ def test_coverage_map_regional_measure():
     at.radio(key="measure").set_value("regional").run()
     assert not at.exception
     assert "regional or national mappings covering" in " ".join(c.value for c in at.caption)
+
+
+FILTER_MODE_CONTAINS = SelectWidgetFilterMode.Value("FILTER_MODE_CONTAINS")
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("explore", {"explore_view": "compare"}),
+        ("explore", {"explore_view": "mappings"}),
+        ("overlap", {}),
+        ("coverage_map", {}),
+        ("cooperation", {}),
+    ],
+)
+def test_pickers_match_what_is_typed_and_enter_picks_one(page, query):
+    """No "Select all matches" row (Enter would pick every match) and options filtered by
+    the words typed, on every multiselect of the page and in the sidebar."""
+    at = run_page(page, query)
+    assert not at.exception
+    pickers = at.get("multiselect")
+    assert len(pickers) > len(state.SIDEBAR)  # the sidebar's and the page's own
+    for picker in pickers:
+        assert picker.proto.select_all == 0, picker.label  # 0: never shown
+        assert picker.proto.filter_mode == FILTER_MODE_CONTAINS, picker.label
+
+
+def test_table_columns_fit_their_content():
+    at = run_page("explore", {"explore_view": "projects"})
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["start"]["width"] < 80 < config["title"]["width"] <= 230  # a year, a title

@@ -264,7 +264,15 @@ REGISTRY: dict[str, Choice] = _choices(
         default="no",
         options=_fixed("no", "yes"),
     ),
-    Choice("pair", "Pair of mappings", "overlap", default=(), many=True, options=_mapping_ids),
+    Choice(
+        "pair",
+        "Pair of mappings",
+        "overlap",
+        default=(),
+        many=True,
+        options=_mapping_ids,
+        labels=_mapping_names,
+    ),
     # Projects & duplicates
     Choice(
         "projects_view",

@@ -173,6 +173,34 @@ def with_filter_columns(
     return out
 
 
+CHAR_PX = 7.2  # px per character of a table cell at Streamlit's font size
+MIN_COLUMN_PX, MAX_COLUMN_PX = 64, 230
+
+
+def column_widths(
+    df: pd.DataFrame, max_px: int = MAX_COLUMN_PX, sample: int = 200
+) -> dict[str, int]:
+    """A width in px for each column of a table: enough for its header and for nine in ten
+    of its first `sample` values, at most `max_px` (a long name or list is cut in the cell,
+    in full on hover and in the download), so that the first columns, the ones a page
+    talks about, are on screen at 1280x720."""
+    head = df.head(sample)
+    widths = {}
+    for column in df.columns:
+        lengths = head[column].map(lambda v: len(str(v)) if not _blank(v) else 0)
+        typical = float(lengths.quantile(0.9)) if len(lengths) else 0.0
+        chars = max(len(str(column)), typical)
+        widths[str(column)] = int(min(max(chars * CHAR_PX + 24, MIN_COLUMN_PX), max_px))
+    return widths
+
+
+def _blank(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def search(df: pd.DataFrame, text: str) -> pd.DataFrame:
     """Rows where any text cell contains `text` (case-insensitive, plain text, no regex)."""
     needle = text.strip().casefold()

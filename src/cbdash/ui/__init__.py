@@ -24,6 +24,7 @@ from cbdash.data.files import default_data_dir
 from cbdash.present import state
 from cbdash.present.charts import png_config
 from cbdash.present.export import file_name, to_csv
+from cbdash.present.tables import column_widths
 from cbdash.text import plural
 from cbdash.ui.internals import KeptFigure, leave_legacy_pages_mode
 
@@ -215,6 +216,7 @@ def sidebar_filters(model: Model) -> Filters:
                 key=choice.key,
                 format_func=lambda v, name=name, n=n: f"{name(v)} ({n.get(v, 0)})",
                 placeholder="All",
+                **PICKER,
             )
         st.button(
             "Reset filters", on_click=_reset, key="reset_filters", icon=":material/restart_alt:"
@@ -223,6 +225,11 @@ def sidebar_filters(model: Model) -> Filters:
             st.warning(note)  # escaped when made: the link's text cannot become a live link
     return state.filters_of(current(None))
 
+
+# Typing in a picker keeps the options that contain the words typed, and Enter picks the
+# first of them: with Streamlit's default "Select all matches" row on top, Enter picked
+# every fuzzy match ("Cybil" picked 11 mappings).
+PICKER = {"filter_mode": "contains", "select_all": False}
 
 WIDGETS = {
     "radio": st.radio,
@@ -257,6 +264,8 @@ def choice(
         return where.number_input(c.label, lo, hi, key=key, **kwargs)
     draw = getattr(where, WIDGETS[widget].__name__)
     kwargs.setdefault("format_func", c.label_of(model))
+    if widget == "multiselect":
+        kwargs = PICKER | kwargs
     shown = list(options) if options is not None else c.allowed(model)
     current_value = st.session_state.get(key)
     if c.many and current_value:  # a value no longer offered would make Streamlit fail
@@ -295,9 +304,20 @@ def table(
     **kwargs: Any,
 ) -> None:
     """`st.dataframe` of at most the first `max_rows` rows, saying so when there are more:
-    the browser gets a window, not 100,000 rows on every rerun. Download the full table
-    with `download_csv`."""
-    st.dataframe(_arrow_window(df, max_rows), key=key, hide_index=True, **kwargs)
+    the browser gets a window, not 100,000 rows on every rerun. Columns are as wide as
+    their content up to a limit (`tables.column_widths`), so that the first ones are on
+    screen; `column_config` overrides a column. Download the full table with
+    `download_csv`."""
+    config: dict[str, Any] = {
+        name: st.column_config.Column(width=px)
+        for name, px in _once(df, "widths", column_widths).items()
+    }
+    for name, given in (kwargs.pop("column_config", None) or {}).items():
+        width = config.get(name, {}).get("width")
+        config[name] = {"width": width, **given} if given.get("width") is None else given
+    st.dataframe(
+        _arrow_window(df, max_rows), key=key, hide_index=True, column_config=config, **kwargs
+    )
     if len(df) > max_rows:
         st.caption(
             f"Showing the first {max_rows:,} of {len(df):,} {what}; search or filter to "

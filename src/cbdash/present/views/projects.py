@@ -43,9 +43,9 @@ def projects_listed_by_several(model: Model, filters: Filters) -> pd.DataFrame:
         )
         columns = [
             "title",
-            "aliases",
-            "listed in",
             "mappings listing it",
+            "listed in",
+            "aliases",
             "funders",
             "start",
             "end",
