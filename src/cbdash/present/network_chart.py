@@ -49,13 +49,20 @@ OTHER_LINK_STYLE = ("#777777", "dot")
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
 
 
+OTHER_KIND_STYLE = ("#999999", "circle")  # "other" is no kind: grey, apart from the colours
+
+
 def kind_style(kinds: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """Colour and marker symbol per mapping kind, in the order given (stable per data)."""
-    ordered = list(dict.fromkeys(kinds))
-    return {
+    """Colour and marker symbol per mapping kind, in the order given (stable per data);
+    'other' is grey."""
+    ordered = [k for k in dict.fromkeys(kinds) if k != "other"]
+    styles = {
         k: (KIND_COLOURS[i % len(KIND_COLOURS)], KIND_SYMBOLS[i // len(KIND_COLOURS)])
         for i, k in enumerate(ordered)
     }
+    if "other" in kinds:
+        styles["other"] = OTHER_KIND_STYLE
+    return styles
 
 
 def marker_sizes(values: pd.Series, smallest: float = 9, largest: float = 32) -> np.ndarray:
