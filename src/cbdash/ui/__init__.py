@@ -255,7 +255,7 @@ def choice(
     where = where or st
     if widget == "toggle":
         on = where.toggle(c.label, key=f"{key}__toggle", value=st.session_state.get(key) == "yes")
-        st.session_state[key] = "yes" if on else "no"
+        set_choice(key, "yes" if on else "no")  # the URL was written before the toggle ran
         return st.session_state[key]
     if widget == "text":
         return where.text_input(c.label, key=key, **kwargs)
