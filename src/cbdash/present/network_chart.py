@@ -133,23 +133,7 @@ def arc_diagram(
         "margin": {"l": margin_left, "r": 10, "t": 50, "b": 10},
         "xaxis": {"visible": False, "range": [-0.04, 1.12], "fixedrange": True},
         "yaxis": {"visible": False, "range": [-(rows - 1) - 0.7, 0.7], "fixedrange": True},
-        "annotations": [
-            {
-                "x": 0,
-                "y": y,
-                "xref": "x",
-                "yref": "y",
-                "text": html.escape(label),
-                "hovertext": html.escape(name),
-                "showarrow": False,
-                "xanchor": "right",
-                "xshift": -(size / 2 + LABEL_GAP_PX),
-                "font": {"size": font_size, "color": LABEL_COLOUR},
-            }
-            for y, label, name, size in zip(
-                data["y"], shown, data["name"], data["size"], strict=True
-            )
-        ],
+        "annotations": _labels(data, shown, font_size),
         "shapes": _kind_rules(data["kind"]),
         "showlegend": False,
         "hovermode": "closest",
@@ -160,6 +144,25 @@ def arc_diagram(
     if fixed_height:
         layout["height"] = int(60 + rows * row_px)
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _labels(data: pd.DataFrame, shown: Sequence[str], font_size: float) -> list[dict]:
+    """One label per row, right-aligned just left of its node, the full name on hover."""
+    return [
+        {
+            "x": 0,
+            "y": y,
+            "xref": "x",
+            "yref": "y",
+            "text": html.escape(label),
+            "hovertext": html.escape(name),
+            "showarrow": False,
+            "xanchor": "right",
+            "xshift": -(size / 2 + LABEL_GAP_PX),
+            "font": {"size": font_size, "color": LABEL_COLOUR},
+        }
+        for y, label, name, size in zip(data["y"], shown, data["name"], data["size"], strict=True)
+    ]
 
 
 def _kind_rules(kinds: pd.Series) -> list[dict]:
