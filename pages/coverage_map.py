@@ -50,8 +50,9 @@ ui.caption(
     filters,
     model,
 )
-summary = coverage_map_view.map_summary(model, filters).summary
-ui.download_csv(summary, "coverage by country", "dl_country_summary")
+ui.download_csv(
+    coverage_map_view.summary_download(model, filters), "coverage by country", "dl_country_summary"
+)
 
 
 def country_panel() -> None:

@@ -733,9 +733,10 @@ def test_home_kinds(model):
     shown, download = home_view.home_kinds(model, CYBERCRIME)
     assert shown.values.tolist() == [["Knowledge portal", 1], ["Project database", 1]]
     assert download.values.tolist() == [
-        ["knowledge_portal", "Knowledge portal", 1],
-        ["project_database", "Project database", 1],
+        ["Knowledge portal", 1, "knowledge_portal"],
+        ["Project database", 1, "project_database"],
     ]
+    assert list(download.columns) == ["kind", "mappings", "kind id"]
     assert home_view.home_kinds(model, CYBERCRIME)[0] is shown
 
 

@@ -92,7 +92,7 @@ HEADER_VIEWS = [
 # format, docs/data-format.md), and the coverage map's country summary, which issue #14's
 # work on that page owns.
 DATA_FORMAT = re.compile(r"^dl_full_")
-OWNED_ELSEWHERE = {"dl_country_summary": "coverage map (#14)", "dl_near": "duplicate check (#17)"}
+OWNED_ELSEWHERE = {"dl_near": "duplicate check (#17)"}
 SNAKE = re.compile(r"[a-z]_[a-z]")
 # The filters in the Explore links above and the column each adds to its table.
 FILTER_COLUMNS = {

@@ -75,6 +75,36 @@ def map_summary(model: Model, filters: Filters) -> MapSummary:
     return model.memo(("map", filters), make)
 
 
+def summary_download(model: Model, filters: Filters) -> pd.DataFrame:
+    """The country summary for people: names first, headers in words, the ISO code last;
+    kept per filter state."""
+
+    def make() -> pd.DataFrame:
+        summary = map_summary(model, filters).summary
+        return summary.rename(
+            columns={
+                "name": "country",
+                "small_state": "small state",
+                "un_member": "UN member or observer",
+                "mappings": "mappings covering it",
+                "projects": "projects naming it",
+                "iso3": "ISO code",
+            }
+        )[
+            [
+                "country",
+                "regional mappings",
+                "mappings covering it",
+                "projects naming it",
+                "UN member or observer",
+                "small state",
+                "ISO code",
+            ]
+        ]
+
+    return model.memo(("map_summary_download", filters), make)
+
+
 def _global_full(cov: pd.DataFrame, model: Model) -> set[str]:
     """The mappings whose coverage holds every UN member state (every known country when
     the data has no UN members)."""

@@ -9,9 +9,7 @@ import pandas as pd
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
 from cbdash.present import takeaways
-from cbdash.present.tables import (
-    mapping_rows,
-)
+from cbdash.present.tables import mapping_rows, with_filter_columns
 from cbdash.text import plural
 
 HOME_COLUMNS = [
@@ -131,15 +129,19 @@ def home_kinds(model: Model, filters: Filters) -> tuple[pd.DataFrame, pd.DataFra
             .sort_values(["mappings", "label"], ascending=[False, True], kind="stable")
             .reset_index(drop=True)
         )
-        return kinds[["label", "mappings"]], kinds[["kind", "label", "mappings"]]
+        download = kinds.rename(columns={"label": "kind", "kind": "kind id"})
+        return kinds[["label", "mappings"]], download[["kind", "mappings", "kind id"]]
 
     return model.memo(("home_kinds", filters), make)
 
 
 def home_table(model: Model, filters: Filters) -> pd.DataFrame:
-    """The readable rows (HOME_COLUMNS) of the mappings that pass the filters; kept per
-    filter state."""
-    return model.memo(
-        ("home_table", filters),
-        lambda: mapping_rows(model).loc[model.filtered_mappings(filters).index, HOME_COLUMNS],
-    )
+    """The readable rows (HOME_COLUMNS, then the column of each filter that acted on them)
+    of the mappings that pass the filters; kept per filter state."""
+
+    def make() -> pd.DataFrame:
+        rows = mapping_rows(model).loc[model.filtered_mappings(filters).index]
+        active = [f for f in Filters.names() if getattr(filters, f)]
+        return rows[with_filter_columns(HOME_COLUMNS, "mappings", active, list(rows.columns))]
+
+    return model.memo(("home_table", filters), make)
