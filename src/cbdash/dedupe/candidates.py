@@ -1,0 +1,175 @@
+"""Blocking: which pairs of records are compared at all.
+
+Records are indexed under keys (words, acronyms, initials of word runs, coined words' parts,
+whole names, portal codes, and funder + implementer + start year); records sharing a rare
+key are compared, a commoner key needs a second one, and a key held by more than
+MAX_BLOCK records proposes nothing. An acronym also meets any run of words it spells."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+
+import numpy as np
+
+from cbdash.dedupe.normalise import (
+    GENERIC,
+    STOP,
+    Record,
+    abbreviates,
+    raw_words,
+    readings,
+    strip_markers,
+)
+
+MAX_BLOCK = 200
+RARE_BLOCK = 10
+MAX_ACRONYM_LETTERS = 10
+
+
+def _initials(words: list[str], whole: frozenset[str] = frozenset()) -> str:
+    return "".join(w if w in whole else w[0] for w in words) if len(words) >= 2 else ""
+
+
+def block_keys(rec: Record) -> set[str]:
+    """The keys a record is indexed under. Words, acronyms, coined words' parts, two words
+    written together and initials share one namespace ("t:"), so an acronym meets the words
+    it stands for ("ichip" for "International Computer Hacking and Intellectual Property")."""
+    keys = {f"code:{c}" for c in rec.codes} | {f"t:{a}" for a in rec.acronyms}
+    for name in rec.names:
+        words = [t for t in name.stem.split() if t not in STOP and t != "@"]
+        keys.add(f"stem:{name.stem}")
+        keys.add("w:" + " ".join(sorted(name.weights)))  # the same words in any order
+        for t in [*words, *name.weights, *(p for c in name.coined.values() for p in c)]:
+            if t not in GENERIC and (len(t) >= 3 or t in rec.acronyms):
+                keys.add(f"t:{t}")
+                keys.update([f"p:{t[:5]}"] if len(t) >= 6 else [])  # "african" meets "africa"
+        keys.update(f"t:{x}{y}" for x, y in zip(words, words[1:], strict=False))
+        for initials in (_initials(words), _initials(words, name.upper)):
+            keys.update([f"t:{initials}"] if len(initials) >= 3 else [])
+        for i in range(len(words)):
+            keys.update(
+                f"t:{_initials(words[i:j])}" for j in range(i + 3, min(len(words), i + 6) + 1)
+            )
+    if rec.start is not None:
+        for funder in rec.funders:
+            keys.update(f"fy:{funder[0]}|{impl[0]}|{rec.start}" for impl in rec.implementers)
+    return keys
+
+
+@lru_cache(maxsize=20_000)
+def _acronym_initials(acronym: str) -> frozenset[str]:
+    """The initials of the word runs an acronym may spell, each word giving it one to three
+    letters: "glacy" (GLobal ACtion on CYbercrime) gives "gac", among others."""
+    out: set[str] = set()
+
+    def split(acr: str, i: int, initials: str) -> None:
+        if i == len(acr):
+            out.update([initials] if len(initials) >= 2 else [])
+            return
+        for k in (1, 2, 3):
+            if i + k <= len(acr):
+                split(acr, i + k, initials + acr[i])
+
+    for acr in readings(acronym):
+        if 3 <= len(acr) <= MAX_ACRONYM_LETTERS:
+            split(acr, 0, "")
+    return frozenset(out)
+
+
+def _acronym_runs(records: list[Record]) -> set[tuple[int, int]]:
+    """Pairs where an acronym of one record spells a run of words of the other's name."""
+    runs: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+    for idx, rec in enumerate(records):
+        for name in rec.names:  # words as written: "Cyber Security" gives c, s
+            words = [t for t in raw_words(strip_markers(name.raw)) if t not in STOP]
+            for i in range(len(words)):
+                for j in range(i + 2, min(len(words), i + MAX_ACRONYM_LETTERS) + 1):
+                    runs[_initials(words[i:j])].append((idx, tuple(words[i:j])))
+    pairs: set[tuple[int, int]] = set()
+    for idx, rec in enumerate(records):
+        for acronym in rec.acronyms:
+            for initials in _acronym_initials(acronym):
+                for other, words in runs.get(initials, ()):
+                    if other != idx and abbreviates(acronym, words):
+                        pairs.add((min(idx, other), max(idx, other)))
+    return pairs
+
+
+def candidate_pairs(records: list[Record], max_block: int = MAX_BLOCK) -> np.ndarray:
+    """Index pairs (i < j) into `records` worth comparing, as an (n, 2) array."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        for key in block_keys(rec):
+            postings[key].append(i)
+    n = len(records)
+    rare: list[np.ndarray] = []
+    common: list[np.ndarray] = []
+    for members in postings.values():
+        if 2 <= len(members) <= max_block:
+            m = np.asarray(members, dtype=np.int64)
+            i, j = np.triu_indices(len(m), 1)
+            (rare if len(m) <= RARE_BLOCK else common).append(m[i] * n + m[j])
+    codes = [np.unique(np.concatenate(rare))] if rare else []
+    if common:
+        values, counts = np.unique(np.concatenate(common), return_counts=True)
+        codes.append(values[counts >= 2])
+    runs = [i * n + j for i, j in _acronym_runs(records)]
+    codes.append(np.asarray(runs, dtype=np.int64))
+    found = np.unique(np.concatenate(codes)) if codes else np.empty(0, np.int64)
+    return np.stack([found // n, found % n], axis=1) if len(found) else np.empty((0, 2), np.int64)
+
+
+def cross_pairs(new: list[Record], old: list[Record]) -> np.ndarray:
+    """Pairs (index into `new`, index into `old`) worth comparing: blocking over both lists,
+    and each new record with every old one it shares a key held by at most RARE_BLOCK old
+    records, however common the key is in the new list (a long list must not hide a name)."""
+    pairs = candidate_pairs(new + old)
+    cross = pairs[(pairs[:, 0] < len(new)) & (pairs[:, 1] >= len(new))]
+    found = {(int(i), int(j) - len(new)) for i, j in cross}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, rec in enumerate(old):
+        for key in block_keys(rec):
+            postings[key].append(j)
+    for i, rec in enumerate(new):
+        for key in block_keys(rec):
+            if len(postings.get(key, ())) <= RARE_BLOCK:
+                found.update((i, j) for j in postings.get(key, ()))
+    return np.asarray(sorted(found), dtype=np.int64).reshape(-1, 2)
+
+
+def _grams(rec: Record) -> set[str]:
+    return {f" {n.stem} "[k : k + 3] for n in rec.names for k in range(len(n.stem))}
+
+
+def neighbour_pairs(
+    left: list[Record], right: list[Record] | None = None, n: int = 5
+) -> np.ndarray:
+    """Each record of `left` with its `n` nearest records of `right` (default: the other
+    records of `left`) by the character 3-grams of their names as compared, rarer 3-grams
+    weighing more (tf-idf cosine; 3-grams of more than MAX_BLOCK records are skipped). The
+    review queue adds these to blocking, so that names sharing no whole word still meet
+    ("CSIRTs Network" / "CSIRTAmericas Network")."""
+    same = right is None
+    right = left if right is None else right
+    grams = [_grams(r) for r in right]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, gs in enumerate(grams):
+        for g in gs:
+            postings[g].append(j)
+    idf = {
+        g: np.log(len(right) / len(js)) ** 2 for g, js in postings.items() if len(js) <= MAX_BLOCK
+    }
+    norm = [np.sqrt(sum(idf.get(g, 0.0) for g in gs)) or 1.0 for gs in grams]
+    out = []
+    for i, rec in enumerate(left):
+        mine = grams[i] if same else _grams(rec)
+        scores: dict[int, float] = defaultdict(float)
+        for g in mine:
+            for j in postings.get(g, ()) if g in idf else ():
+                scores[j] += idf[g]
+        scores.pop(i, None) if same else None
+        own = np.sqrt(sum(idf.get(g, 0.0) for g in mine)) or 1.0
+        best = sorted(scores, key=lambda j: (-scores[j] / (own * norm[j]), j))[:n]
+        out += [(min(i, j), max(i, j)) if same else (i, j) for j in best]
+    return np.unique(np.asarray(out, dtype=np.int64).reshape(-1, 2), axis=0)

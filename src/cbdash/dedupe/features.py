@@ -1,0 +1,327 @@
+"""Compare two records: the signals as numbers, one column each (FEATURES), with what a
+person reads as evidence. No signal decides alone; `score` learns how much each weighs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from cbdash.dedupe.constraints import phase_relation
+from cbdash.dedupe.normalise import (
+    GENERIC,
+    DECORATION,
+    GENERIC_ACRONYMS,
+    KIND,
+    ORGANISATIONS,
+    SCRIPT_LANGUAGES,
+    STOP,
+    Name,
+    Record,
+    abbreviates,
+    acronyms,
+    is_true_acronym,
+    normalise_title,
+    place_words,
+    raw_words,
+    strip_markers,
+)
+
+FEATURES = {  # name: what it says, as evidence reads it
+    # names: levels of similarity (weighted words in common; common words of the field 0.3)
+    "same_name": "the same name",
+    "names_085": "names alike (0.85+)",
+    "names_070": "names fairly alike (0.70+)",
+    "names_050": "names somewhat alike (0.50+)",
+    "names_030": "a few words in common (0.30+)",
+    "token_set_ratio": "words overlap (rapidfuzz token set ratio, 0-1)",
+    "acronym": "an acronym of 4+ letters spelt out by the other name",
+    "short_acronym": "an acronym of 2-3 letters spelt out by the other name",
+    "acronym_in_longer": "an acronym inside a longer name",
+    "own_acronym": "the same own acronym in parentheses",
+    "shared_acronym": "an acronym both use",
+    "distinctive_word": "a distinctive word in common",
+    "two_languages": "names in two languages or scripts",
+    "part_name": "matched on a part of a longer name",
+    "added_place": "a place on one side only",
+    "added_kind": "a kind of activity on one side only",
+    "place_conflict": "the names name other places",
+    # the other fields: agree / differ, both 0 when a side is empty
+    "funders_agree": "funders agree",
+    "funders_differ": "funders differ",
+    "implementers_agree": "implementers agree",
+    "implementers_differ": "implementers differ",
+    "countries_same": "the same 3+ countries",
+    "countries_overlap": "countries overlap by half or more",
+    "countries_differ": "no country in common",
+    "years_agree": "start years at most a year apart",
+    "years_differ": "years apart",
+    "corroborated": "funders, implementers, years and countries agree",
+    "corroborated_cue": "fields agree and the names share a word, place, acronym or languages",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two records compared: the feature values (in FEATURES order) and what they rest on."""
+
+    a: str
+    b: str
+    values: tuple[float, ...]
+    names: tuple[str, str]  # the best-matching names as written
+    similarity: float  # their name similarity
+    cue: str  # what the names share, in words
+    held: str  # why the pair may be the same only with the same start year ("" if it may)
+
+    def __getitem__(self, feature: str) -> float:
+        return self.values[list(FEATURES).index(feature)]
+
+
+@lru_cache(maxsize=500_000)
+def _tokens_match(a: str, b: str) -> bool:
+    """Equal, an "-ies" plural, or long words a typo apart; words with digits must be equal."""
+    if a == b or any(x.endswith("ies") and x[:-3] + "y" == y for x, y in ((a, b), (b, a))):
+        return True
+    if min(len(a), len(b)) < 5 or any(c.isdigit() for c in a + b):
+        return False
+    return fuzz.ratio(a, b) >= 88
+
+
+def match_words(a: Name, b: Name, shared_orgs: frozenset[str]) -> tuple[set[str], set[str]]:
+    """Words of `a` and of `b` that match: equal, a typo apart, a coined word and its parts
+    ("Cyber4Peace" / "Cyber for Peace"), acronyms of organisations both records list, or
+    (beside a word both share) a word in capitals spelling a run of the other's words."""
+    ma = set(a.weights) & set(b.weights)
+    mb = set(ma)
+    for t in a.weights:
+        if t not in ma and len(t) >= 5:
+            hit = next((u for u in b.weights if u not in mb and _tokens_match(t, u)), None)
+            if hit is not None:
+                ma.add(t)
+                mb.add(hit)
+    for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)):
+        for t, parts in x.coined.items():
+            if t not in mx and all(p in y.weights and p not in my for p in parts):
+                mx.add(t)
+                my.update(parts)
+    orgs_a = sorted(t for t in a.weights if t in shared_orgs and t not in ma)
+    orgs_b = sorted(t for t in b.weights if t in shared_orgs and t not in mb)
+    for t, u in zip(orgs_a, orgs_b, strict=False):
+        ma.add(t)
+        mb.add(u)
+    if not ma:
+        return ma, mb
+    for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)):
+        words = [w for w in y.stem.split() if w not in STOP]
+        for t in x.upper - mx if not x.acronym else ():
+            run = _expansion(t, words) if t in x.weights else []
+            if run and not any(w in my for w in run):
+                mx.add(t)
+                my.update(w for w in run if w in y.weights)
+    return ma, mb
+
+
+def _expansion(acronym: str, words: list[str]) -> list[str]:
+    """The first run of two or more words that `acronym` abbreviates."""
+    for i in range(len(words)):
+        if words[i][:1] == acronym[:1]:
+            for j in range(i + 2, min(len(words), i + 2 * len(acronym)) + 1):
+                if abbreviates(acronym, tuple(words[i:j])):
+                    return words[i:j]
+    return []
+
+
+def name_similarity(a: Name, b: Name, shared_orgs: frozenset[str] = frozenset()) -> float:
+    """A weighted Tversky index over words: shared weight / (shared + the smaller side's
+    missing weight + half the larger side's). A place or kind of activity one name adds
+    counts in full; sharing only common words caps the result at their weight."""
+    if a.stem == b.stem or a.weights.keys() == b.weights.keys():
+        return 1.0
+    ma, mb = match_words(a, b, shared_orgs)
+    shared = (sum(a.weights[t] for t in ma) + sum(b.weights[t] for t in mb)) / 2
+    (rest_a, place_a), (rest_b, place_b) = _missing(a, ma), _missing(b, mb)
+    denominator = shared + min(rest_a, rest_b) + max(rest_a, rest_b) / 2 + place_a + place_b
+    sim = shared / denominator if denominator else 0.0
+    distinctive = any(a.weights[t] >= 1 for t in ma) and any(b.weights[t] >= 1 for t in mb)
+    return sim if distinctive else sim * min(1.0, shared)
+
+
+def _missing(name: Name, matched: set[str]) -> tuple[float, float]:
+    """Weight of the unmatched words of `name`: (other words, places and kinds of activity)."""
+    rest = place = 0.0
+    for t, w in name.weights.items():
+        if t not in matched:
+            if t in place_words() or t in KIND:
+                place += 1.0
+            else:
+                rest += w
+    return rest, place
+
+
+def acronym_relation(a: Name, b: Name) -> tuple[float, frozenset[str] | None]:
+    """(strength, spelt) when one name is a single acronym that the other holds or spells
+    with its initials ("DCCP" / "Digital Connectivity and Cybersecurity Partnership"):
+    strength 1 (0.5 for two or three letters); spelt, the other's words the acronym stands
+    for, or None when the other also adds a distinctive word ("DCCP-Pacific")."""
+    for short, other in ((a, b), (b, a)):
+        if short.acronym and len(other.weights) >= 2:
+            words = [
+                w
+                for w in raw_words(strip_markers(other.raw))
+                if w not in STOP and w != short.acronym
+            ]
+            held = short.acronym in other.weights or short.acronym in acronyms(other.raw)
+            if held or (is_true_acronym(short.raw) and abbreviates(short.acronym, tuple(words))):
+                spelt = {
+                    short.acronym,
+                    *normalise_title(" ".join(_expansion(short.acronym, words))).split(),
+                }
+                whole = all(
+                    w < 1 or t in spelt or t in DECORATION for t, w in other.weights.items()
+                )
+                return (1.0 if len(short.acronym) >= 4 else 0.5), frozenset(
+                    spelt
+                ) if whole else None
+    return 0.0, None
+
+
+def _orgs(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> float:
+    if not a or not b:
+        return 0.0
+    return 1.0 if any(
+        ka == kb or (min(len(ka), len(kb)) >= 4 and fuzz.token_set_ratio(ka, kb) >= 90)
+        for x in a for y in b for ka in x for kb in y
+    ) else -1.0  # fmt: skip
+
+
+def _years(a: Record, b: Record) -> float:
+    if a.start is None or b.start is None:
+        return 0.0
+    if (a.end is not None and a.end < b.start - 1) or (b.end is not None and b.end < a.start - 1):
+        return -1.0
+    gap = abs(a.start - b.start)
+    return 1.0 if gap <= 1 else -1.0 if gap >= 3 else 0.0
+
+
+def _place_conflict(a: Record, b: Record) -> bool:
+    pa = frozenset().union(*(n.places for n in a.names)) if a.names else frozenset()
+    pb = frozenset().union(*(n.places for n in b.names)) if b.names else frozenset()
+    return bool(pa and pb and not pa & pb)
+
+
+def _acronyms_differ(a: Record, b: Record) -> str:
+    """Two names in one language giving two own acronyms, neither an organisation's nor
+    used by the other record ("... Project (PATN)" / "... Project (PATNuC)")."""
+    for x in a.names:
+        for y in b.names:
+            if (
+                x.declared and y.declared and x.declared != y.declared
+                and x.language == y.language
+                and not {x.declared, y.declared} & set(ORGANISATIONS)
+                and x.declared not in b.acronyms and y.declared not in a.acronyms
+            ):  # fmt: skip
+                return f"own acronyms differ: {x.raw!r} / {y.raw!r}"
+    return ""
+
+
+def _two_languages(x: Name, y: Name) -> bool:
+    lx, ly = x.language, y.language
+    return bool(lx and ly and lx != ly) or ((lx in SCRIPT_LANGUAGES) != (ly in SCRIPT_LANGUAGES))
+
+
+def compare(a: Record, b: Record) -> Comparison:
+    """The features of two records (FEATURES order), from their best-matching names."""
+    shared_orgs = a.org_acronyms & b.org_acronyms
+    values = dict.fromkeys(FEATURES, 0.0)
+    best: tuple[float, Name | None, Name | None, frozenset[str]] = (-1.0, None, None, frozenset())
+    sim, languages = 0.0, ""
+    for x in a.names:
+        for y in b.names:
+            s = name_similarity(x, y, shared_orgs)
+            strength, spelt = acronym_relation(x, y)
+            key = (
+                "acronym_in_longer"
+                if spelt is None
+                else "acronym"
+                if strength == 1
+                else "short_acronym"
+            )
+            values[key] = max(values[key], float(strength > 0))
+            own = x.declared and x.declared == y.declared and len(x.declared) >= 3
+            values["own_acronym"] = max(values["own_acronym"], float(bool(own)))
+            values["token_set_ratio"] = max(
+                values["token_set_ratio"], fuzz.token_set_ratio(x.stem, y.stem) / 100
+            )
+            if not languages and _two_languages(x, y):
+                languages = (
+                    f"names in two languages ({x.language or 'latin'}, {y.language or 'latin'})"
+                )
+            if max(s, 0.9 * strength) > best[0]:
+                best = (max(s, 0.9 * strength), x, y, spelt or frozenset())
+            sim = max(sim, s)
+    _, na, nb, spelt = best
+    cue = ""
+    if na is not None and nb is not None:
+        ma, mb = match_words(na, nb, shared_orgs)
+        distinct = sorted(t for t in ma if na.weights[t] >= 1 and t not in GENERIC)
+        shared_acr = sorted(
+            (a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS
+        )
+        added = [
+            t for x, m in ((na, ma), (nb, mb)) for t in x.weights if t not in m and t not in spelt
+        ]
+        cue = (
+            (f"shared acronym '{shared_acr[0]}'" if shared_acr else "")
+            or (f"shared word '{distinct[0]}'" if distinct else "")
+            or languages
+            or (f"same place '{sorted(na.places & nb.places)[0]}'" if na.places & nb.places else "")
+        )
+        values.update(
+            same_name=float(sim == 1.0),
+            names_085=float(sim >= 0.85),
+            names_070=float(sim >= 0.7),
+            names_050=float(sim >= 0.5),
+            names_030=float(sim >= 0.3),
+            shared_acronym=float(bool(shared_acr)),
+            distinctive_word=float(bool(distinct)),
+            two_languages=float(bool(languages)),
+            part_name=float(na.part or nb.part),
+            added_place=float(any(t in place_words() for t in added)),
+            added_kind=float(any(t in KIND for t in added)),
+            place_conflict=float(_place_conflict(a, b)),
+        )
+    held = phase_relation(a, b, (na, nb))[1] if na is not None else ""
+    held = held and f"a phase marked on one side only: {held}"
+    held = held or _acronyms_differ(a, b)
+    held = "" if a.start is not None and a.start == b.start else held
+    funders, implementers = _orgs(a.funders, b.funders), _orgs(a.implementers, b.implementers)
+    years = _years(a, b)
+    common = len(a.countries & b.countries)
+    jaccard = common / len(a.countries | b.countries) if a.countries and b.countries else None
+    overlap = jaccard is not None and jaccard >= 0.5
+    corroborated = funders == implementers == years == 1.0 and (
+        overlap or (not a.countries and not b.countries)
+    )
+    values.update(
+        funders_agree=float(funders > 0),
+        funders_differ=float(funders < 0),
+        implementers_agree=float(implementers > 0),
+        implementers_differ=float(implementers < 0),
+        countries_same=float(jaccard is not None and jaccard >= 0.8 and common >= 3),
+        countries_overlap=float(overlap),
+        countries_differ=float(jaccard == 0),
+        years_agree=float(years > 0),
+        years_differ=float(years < 0),
+        corroborated=float(corroborated),
+        corroborated_cue=float(corroborated and bool(cue)),
+    )
+    return Comparison(
+        a.project_id,
+        b.project_id,
+        tuple(values[f] for f in FEATURES),
+        (na.raw if na else "", nb.raw if nb else ""),
+        round(sim, 3),
+        cue,
+        held,
+    )

@@ -1,0 +1,140 @@
+"""Reading project lists and reviewed pairs, with messages naming file, row and field."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from cbdash.dedupe.cluster import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DedupeInputError
+from cbdash.dedupe.normalise import year
+
+REVIEWED_COLUMNS = ("id_a", "title_a", "id_b", "title_b", "decision", "reviewer", "date", "reason")
+"""A reviewed pair: two names (and, for rows of an inventory, their ids), the decision
+("same" or "different"), who decided, when (YYYY-MM-DD) and why."""
+
+
+def _read_csv(path: Path, required: Iterable[str]) -> pd.DataFrame:
+    if not path.exists():
+        raise DedupeInputError([f"ERROR: {path}: file not found"])
+    if path.is_dir():
+        raise DedupeInputError([f"ERROR: {path}: is a directory, not a CSV file"])
+    return parse_csv(path.read_bytes(), str(path), required)
+
+
+def parse_csv(raw: bytes, name: str, required: Iterable[str]) -> pd.DataFrame:
+    """CSV bytes as strings (UTF-8, else Windows-1252); `name` in messages."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise DedupeInputError(
+            [f"ERROR: {name}: file is empty (expected a header row with {', '.join(required)})"]
+        )
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="error")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise DedupeInputError([f"ERROR: {name}: not a valid CSV: {exc}"]) from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    found = ", ".join(df.columns)
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise DedupeInputError(
+            [
+                f"ERROR: {name}: missing required column '{c}' (columns found: {found})"
+                for c in missing
+            ]
+        )
+    return df
+
+
+def read_projects(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """A project list (at least project_id, title) and its warnings; missing optional columns
+    are added empty, other columns dropped. Rows are counted as an editor shows them."""
+    return _checked(_read_csv(Path(path), REQUIRED_COLUMNS), str(path))
+
+
+def parse_projects(raw: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """read_projects for an uploaded file; without a project_id column the rows are
+    numbered ("row 2", the header being row 1)."""
+    df = parse_csv(raw, name, ("title",))
+    if "project_id" not in df.columns:
+        df.insert(0, "project_id", [f"row {pos + 2}" for pos in range(len(df))])
+    return _checked(df, name)
+
+
+def _checked(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
+    if df.empty:
+        raise DedupeInputError([f"ERROR: {name}: no data rows below the header"])
+    errors: list[str] = []
+    warnings: list[str] = []
+    df["project_id"] = df["project_id"].str.strip()
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for pos, pid in enumerate(df["project_id"]):
+        if not pid:
+            errors.append(f"ERROR: {name}, row {pos + 2}, field 'project_id': empty")
+        else:
+            rows_of[pid].append(pos + 2)
+    for pid, rows in rows_of.items():
+        if len(rows) > 1:
+            errors.append(f"ERROR: {name}, rows {', '.join(map(str, rows))}, field 'project_id': "
+                          f"duplicate project_id '{pid}'")  # fmt: skip
+    for col in OPTIONAL_COLUMNS:
+        if col not in df.columns:
+            df[col] = ""
+    for pos, r in enumerate(df.to_dict("records")):
+        if not str(r["title"]).strip() and not str(r["aliases"]).strip():
+            warnings.append(f"WARNING: {name}, row {pos + 2}, field 'title': empty and no aliases; "
+                            "the row stays alone")  # fmt: skip
+        for col in ("start_year", "end_year"):
+            value = str(r[col]).strip()
+            if value and year(value) is None:
+                warnings.append(f"WARNING: {name}, row {pos + 2}, field '{col}': '{value}' is not "
+                                "a year; ignored")  # fmt: skip
+    if errors:
+        raise DedupeInputError(errors, exit_code=1)
+    return df[[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]], warnings
+
+
+def load_reviewed(path: str | Path) -> list[dict[str, str]]:
+    """The reviewed pairs of a file in REVIEWED_COLUMNS; every row needs both names, a
+    decision (same|different), a reviewer, a date (YYYY-MM-DD) and a reason. A file that
+    does not exist holds no pairs."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    return check_reviewed(_read_csv(path, REVIEWED_COLUMNS), str(path))
+
+
+def check_reviewed(df: pd.DataFrame, name: str) -> list[dict[str, str]]:
+    """The rows of a reviewed-pairs frame, stripped; DedupeInputError naming each bad cell."""
+    errors = []
+    rows = [{k: str(v).strip() for k, v in r.items()} for r in df.to_dict("records")]
+    for pos, r in enumerate(rows):
+        where = f"ERROR: {name}, row {pos + 2}, field"
+        errors += [
+            f"{where} '{c}': empty" for c in REVIEWED_COLUMNS[1:] if c != "id_b" and not r.get(c)
+        ]
+        if r.get("decision") and r["decision"] not in {"same", "different"}:
+            errors.append(f"{where} 'decision': '{r['decision']}' is not same|different")
+        if r.get("date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]):
+            errors.append(f"{where} 'date': '{r['date']}' is not YYYY-MM-DD")
+        if (
+            r.get("title_a")
+            and r.get("title_a") == r.get("title_b")
+            and r.get("id_a") == r.get("id_b")
+        ):
+            errors.append(f"{where} 'title_b': the same name and id as title_a")
+    if errors:
+        raise DedupeInputError(errors, exit_code=1)
+    return [{c: r.get(c, "") for c in REVIEWED_COLUMNS} for r in rows]
+
+
+def reviewed_frame(rows: Iterable[dict[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=list(REVIEWED_COLUMNS))
