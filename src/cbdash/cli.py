@@ -2,7 +2,8 @@
 
     python -m cbdash validate PATH...
     python -m cbdash import FILE --kind mappings|projects [--out PATH] [--force]
-    python -m cbdash dedupe PROJECTS_CSV --out CLUSTERS_CSV [--known CSV | --names-only]
+    python -m cbdash dedupe PROJECTS_CSV --out OUT_CSV [--candidates K] [--known CSV | --names-only]
+    python -m cbdash dedupe --train   (rewrite data/dedupe_model.csv from the labelled pairs)
     python -m cbdash synth --mappings N --projects M --out DIR   (SYNTHETIC, for benchmarks)
 
 Exit codes: 0 success, 1 data errors found, 2 usage or input problems.
@@ -84,15 +85,60 @@ def cmd_dedupe(
     out: str | None,
     data_dir: str,
     known: str | None = None,
+    candidates: int = 0,
+    reviewed: str | None = None,
+    train: bool = False,
 ) -> int:
-    """Cluster duplicate projects (precision and recall: `python -m evaluation.dedupe`)."""
+    """Cluster duplicate projects, or write each row's top candidates (the review queue);
+    with `train`, rewrite the model file. Precision and recall: `python -m evaluation.dedupe`."""
     from cbdash import dedupe
 
+    if train:
+        folder = Path(data_dir)
+        table = dedupe.model_table(dedupe.train(folder))
+        table.to_csv(folder / dedupe.MODEL_FILE, index=False, lineterminator="\n")
+        print(f"wrote {folder / dedupe.MODEL_FILE} (threshold {table['value'].iloc[0]:.4f})")
+        return 0
     if not projects_csv or not out:
-        print("dedupe needs PROJECTS_CSV and --out CLUSTERS_CSV", file=sys.stderr)
+        print("dedupe needs PROJECTS_CSV and --out OUT_CSV (or --train)", file=sys.stderr)
         return 2
     known_path = None if known == "" else Path(known or Path(data_dir) / "projects.csv")
-    return dedupe.run_dedupe_cli(Path(projects_csv), Path(out), known_path=known_path)
+    reviewed_path = Path(reviewed or Path(data_dir) / dedupe.REVIEWED_FILE)
+    try:
+        df, warnings = dedupe.read_projects(projects_csv)
+        known_df = dedupe.read_projects(known_path)[0] if known_path is not None else None
+        decisions = dedupe.load_reviewed(reviewed_path)
+        if candidates:
+            result = dedupe.review_queue(df, candidates, known_df, decisions)
+        else:
+            result = dedupe.cluster(df, decisions, known_df)
+    except dedupe.DedupeInputError as exc:
+        for message in exc.messages:
+            text = (
+                message
+                if message.startswith(("ERROR", "WARNING"))
+                else f"ERROR: {projects_csv}: {message}"
+            )
+            print(text, file=sys.stderr)
+        return exc.exit_code
+    for message in warnings:
+        print(message, file=sys.stderr)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    result.round({"score": 3}).to_csv(out, index=False)
+    if candidates:
+        print(f"{len(df)} rows -> {len(result)} candidates (top {candidates} per row); wrote {out}")
+        return 0
+    sizes = result.groupby("cluster_id").size()
+    merged = sizes[sizes > 1]
+    print(
+        f"{len(result)} rows -> {len(sizes)} clusters; {int(merged.sum())} rows in "
+        f"{len(merged)} clusters of two or more"
+        + (f"; known projects from {known_path}" if known_path is not None else "")
+    )
+    for cid in list(merged.index)[:20]:
+        print(f"  {cid}: " + ", ".join(result.loc[result["cluster_id"] == cid, "project_id"]))
+    print(f"wrote {out}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,8 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out")
     d.add_argument("--data", default=str(default_data_dir()))
     d.add_argument(
-        "--known",
-        help="projects CSV whose names count as knowledge (default: DATA/projects.csv)",
+        "--candidates",
+        type=int,
+        default=0,
+        metavar="K",
+        help="write each row's K best candidates with score and evidence (the review queue)",
+    )
+    d.add_argument(
+        "--known", help="projects CSV whose names count as knowledge (default: DATA/projects.csv)"
     )
     d.add_argument(
         "--names-only",
@@ -122,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
         const="",
         help="use no known projects, only the input's own fields",
     )
+    d.add_argument("--reviewed", help="reviewed pairs (default: DATA/dedupe_reviewed.csv)")
+    d.add_argument("--train", action="store_true", help="rewrite DATA/dedupe_model.csv")
     s = sub.add_parser("synth", help="write a SYNTHETIC inventory for benchmarks and tests")
     s.add_argument("--mappings", type=int, default=100)
     s.add_argument("--projects", type=int, default=10_000)
@@ -152,4 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_import(args.file, args.kind, args.out, args.force, args.data)
     if args.command == "synth":
         return cmd_synth(args.mappings, args.projects, args.seed, args.out)
-    return cmd_dedupe(args.projects_csv, args.out, args.data, args.known)
+    return cmd_dedupe(
+        args.projects_csv,
+        args.out,
+        args.data,
+        args.known,
+        args.candidates,
+        args.reviewed,
+        args.train,
+    )

@@ -1,5 +1,6 @@
 """Projects across mappings: which projects several mappings list, and the duplicate check
-run on the inventory's own rows (see `cbdash.dedupe` for the rules)."""
+run on the inventory's own rows, and another list checked against the inventory (see
+`cbdash.dedupe` for the method)."""
 
 from __future__ import annotations
 
@@ -26,17 +27,13 @@ def flat(projects: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def clusters(projects: pd.DataFrame, overrides_path: Path | None) -> pd.DataFrame:
+def clusters(projects: pd.DataFrame, reviewed_path: Path | None) -> pd.DataFrame:
     """The duplicate check on the inventory: project_id, cluster_id, score, evidence,
-    cluster_size, and overridden (True when a maintainer override decided)."""
-    overrides = (
-        dedupe.load_overrides(overrides_path)
-        if overrides_path is not None and overrides_path.exists()
-        else None
-    )
-    result = dedupe.cluster(flat(projects), overrides)
+    cluster_size, and overridden (True when a reviewed pair in `reviewed_path` decided)."""
+    reviewed = dedupe.load_reviewed(reviewed_path) if reviewed_path is not None else []
+    result = dedupe.cluster(flat(projects), reviewed)
     result["cluster_size"] = result.groupby("cluster_id")["project_id"].transform("size")
-    result["overridden"] = result["evidence"].str.contains("override", regex=False)
+    result["overridden"] = result["evidence"].str.contains("reviewed", regex=False)
     return result
 
 

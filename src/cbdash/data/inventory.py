@@ -153,6 +153,40 @@ GCI_COLUMNS = [
     Column("note", "text"),
 ]
 
+DEDUPE_FILES = {  # the duplicate check's knowledge (cbdash.dedupe); validated, not loaded
+    "dedupe_words.csv": [
+        Column("list", "text", required=True),
+        Column("word", "text", required=True),
+        Column("value", "text"),
+    ],
+    "dedupe_glossary.csv": [
+        Column("language", "text", required=True),
+        Column("term", "text", required=True),
+        Column("english", "text", required=True),
+    ],
+    "dedupe_labels.csv": [
+        Column("title_a", "text", required=True),
+        Column("title_b", "text", required=True),
+        Column("label", "choice", required=True, choices=("same", "different")),
+        Column("basis", "text", required=True),
+        Column("source_project_ids", "ref", ref="projects", is_list=True, required=True),
+    ],
+    "dedupe_reviewed.csv": [
+        Column("id_a", "text"),
+        Column("title_a", "text", required=True),
+        Column("id_b", "text"),
+        Column("title_b", "text", required=True),
+        Column("decision", "choice", required=True, choices=("same", "different")),
+        Column("reviewer", "text", required=True),
+        Column("date", "date", required=True),
+        Column("reason", "text", required=True),
+    ],
+    "dedupe_model.csv": [
+        Column("name", "text", required=True),
+        Column("value", "text", required=True),
+        Column("note", "text"),
+    ],
+}
 ORIGIN_FIELDS = ("producer", "title", "url_main", "date_accessed", "licence")
 DATA_FILES = (
     "taxonomies.yaml",
@@ -166,6 +200,7 @@ DATA_FILES = (
     "cooperation.csv",
     "crosswalk.csv",
     "gci2024.csv",
+    *DEDUPE_FILES,
 )
 
 
@@ -396,6 +431,10 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
     )
     crosswalk = load_csv_file(data_dir / "crosswalk.csv", CROSSWALK_COLUMNS, report, known)
     gci = load_gci(data_dir / "gci2024.csv", report, known)
+    known["projects"] = set(projects["project_id"])
+    for name, columns in DEDUPE_FILES.items():
+        if (data_dir / name).exists():
+            load_csv_file(data_dir / name, columns, report, known)
     origins = load_origins(data_dir, report)
     return Inventory(
         mappings=mappings,

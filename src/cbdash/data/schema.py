@@ -21,12 +21,13 @@ LIST_SEPARATOR = ";"
 YEAR_MIN, YEAR_MAX = 1900, 2100
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$")
 URL_PATTERN = re.compile(r"^https?://\S+$")
+DATE_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 @dataclass(frozen=True)
 class Column:
     """A column rule: `kind` is one of id, text, list, year, int, number, urls, url, choice,
-    ref.
+    ref, date.
 
     `ref` names a set of allowed values (a vocabulary, "iso3", "mappings", "groups").
     `choices` is used by kind "choice"; kind "ref" with list=True checks each element.
@@ -274,6 +275,8 @@ def _check_scalar(col: Column, text: str, known: Mapping[str, set[str]]) -> str 
     """A message when `text` breaks the column rule, else None."""
     if col.kind in {"urls", "url"} and not URL_PATTERN.match(text):
         return f"'{text}' is not an http(s) URL"
+    if col.kind == "date" and not DATE_PATTERN.match(text):
+        return f"'{text}' is not a date (YYYY-MM-DD)"
     if col.kind == "choice" and text not in col.choices:
         return f"'{text}' is not one of {', '.join(col.choices)}"
     if col.ref is not None:

@@ -283,3 +283,76 @@ def _write_cooperation(
 def _dumper() -> type:
     """The C YAML dumper when available (ten times faster), else the pure-Python one."""
     return getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+FIELD_WORDS = "Cyber Resilience Capacity Security Incident Response Training Digital".split()
+
+
+def _vocabulary(source: Path) -> tuple[list[str], np.ndarray]:
+    """The words of the real project titles in `source`/projects.csv with their frequencies
+    (so synthetic names share words as real ones do), else FIELD_WORDS."""
+    path = source / "projects.csv"
+    titles = pd.read_csv(path, usecols=["title"])["title"] if path.exists() else pd.Series([])
+    counts = titles.str.findall(r"[A-Za-z]{3,}").explode().dropna().str.capitalize().value_counts()
+    if counts.empty:
+        return FIELD_WORDS, np.full(len(FIELD_WORDS), 1 / len(FIELD_WORDS))
+    return counts.index.tolist(), (counts / counts.sum()).to_numpy()
+
+
+SYLLABLES = "ka ro mi ta ne su vo li pa de gu zo be xi lo ra te ni mo fa".split()
+
+
+def project_list(
+    n: int, seed: int = 42, share: float = 0.1, source: Path | None = None
+) -> pd.DataFrame:
+    """`n` SYNTHETIC project rows for duplicate-check benchmarks, in the projects.csv columns
+    the check reads, plus `duplicate_of`: titles from seeded coined words, words of the real
+    titles in `source` (default: the data folder) drawn by their frequency, and country names
+    ("SYNTHETIC Karomi Cyber Capacity Building for Peru (KCCBP)"). A `share` of
+    the rows is a second listing of an earlier row under a variant of its name (its acronym, a
+    word more, another order, lower case; half of them without funders and years), with
+    duplicate_of naming that row; as many are a later phase of an earlier row ("... II",
+    three years on), not duplicates. Funders (300, the first funding about a sixth of the rows,
+    a fifth without), implementers (2,000) and countries (a third without; some with two or
+    three more) are spread about as in the shipped inventory."""
+    import pycountry
+
+    rng = np.random.default_rng(seed)
+    places = [getattr(c, "common_name", c.name) for c in pycountry.countries]
+    codes = [c.alpha_3 for c in pycountry.countries]
+    vocabulary, frequency = _vocabulary(source if source is not None else default_data_dir())
+    funders, implementers = (1 / np.arange(1, k + 1) ** e for k, e in ((300, 1.0), (2000, 0.8)))
+    funders, implementers = funders / funders.sum(), implementers / implementers.sum()
+    rows: list[dict[str, object]] = []
+    n_base = n - 2 * int(n * share)
+    for i in range(n):
+        base = rows[int(rng.integers(0, n_base))] if i >= n_base else None
+        if base is None:
+            words = [str(w) for w in rng.choice(vocabulary, int(rng.integers(2, 6)), p=frequency)]
+            coined = "".join(rng.choice(SYLLABLES, int(rng.integers(3, 5)))).capitalize()
+            k = int(rng.integers(0, len(places)))
+            name = f"{coined} {' '.join(words)} for {places[k]}"
+            acronym = "".join(w[0] for w in name.split() if w[0].isupper())
+            title = f"SYNTHETIC {name}" + (f" ({acronym})" if rng.random() < 0.4 else "")
+            start = int(rng.integers(2005, 2024))
+            others = rng.choice(codes, int(rng.integers(0, 3))).tolist() if rng.random() < 0.3 else []
+            row = {"title": title, "aliases": "",
+                   "funders": f"Synthetic donor {rng.choice(300, p=funders)}" if rng.random() < 0.8 else "",
+                   "implementers": f"Synthetic implementer {rng.choice(2000, p=implementers)}"
+                   if rng.random() < 0.9 else "",
+                   "beneficiary_countries": ";".join([codes[k], *others]) if rng.random() < 0.65 else "",
+                   "start_year": str(start), "end_year": str(start + 3), "duplicate_of": ""}  # fmt: skip
+        elif i < n_base + int(n * share):  # another listing of `base`
+            words = str(base["title"]).removeprefix("SYNTHETIC ").split(" (")[0].split()
+            kind = int(rng.integers(0, 4))
+            variant = [" ".join(words) + " Project", " ".join(words[1:] + words[:1]),
+                       " ".join(words).lower(), "".join(w[0] for w in words if w[0].isupper())][kind]  # fmt: skip
+            row = {**base, "title": f"SYNTHETIC {variant}", "duplicate_of": base["project_id"]}
+            if rng.random() < 0.5:
+                row.update(funders="", implementers="", start_year="", end_year="")
+        else:  # a later phase of `base`
+            start = int(str(base["start_year"])) + 3
+            row = {**base, "title": f"{base['title']} II", "start_year": str(start),
+                   "end_year": str(start + 3), "duplicate_of": ""}  # fmt: skip
+        rows.append({"project_id": f"syn-d{i:06d}", **{k: v for k, v in row.items() if k != "project_id"}})
+    return pd.DataFrame(rows)

@@ -27,14 +27,15 @@ RARE_BLOCK = 10
 MAX_ACRONYM_LETTERS = 10
 
 
-def _initials(words: list[str], whole: frozenset[str] = frozenset()) -> str:
-    return "".join(w if w in whole else w[0] for w in words) if len(words) >= 2 else ""
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
 def block_keys(rec: Record) -> set[str]:
-    """The keys a record is indexed under. Words, acronyms, coined words' parts, two words
-    written together and initials share one namespace ("t:"), so an acronym meets the words
-    it stands for ("ichip" for "International Computer Hacking and Intellectual Property")."""
+    """The keys a record is indexed under: words (not common in the field), acronyms and
+    coined words' parts ("t:", one namespace, so "CyberSud" meets "sud"), word prefixes, two
+    words written together, the whole name, its words in any order, portal codes, and
+    funder + implementer + start year (so that names in two languages meet)."""
     keys = {f"code:{c}" for c in rec.codes} | {f"t:{a}" for a in rec.acronyms}
     for name in rec.names:
         words = [t for t in name.stem.split() if t not in STOP and t != "@"]
@@ -45,12 +46,6 @@ def block_keys(rec: Record) -> set[str]:
                 keys.add(f"t:{t}")
                 keys.update([f"p:{t[:5]}"] if len(t) >= 6 else [])  # "african" meets "africa"
         keys.update(f"t:{x}{y}" for x, y in zip(words, words[1:], strict=False))
-        for initials in (_initials(words), _initials(words, name.upper)):
-            keys.update([f"t:{initials}"] if len(initials) >= 3 else [])
-        for i in range(len(words)):
-            keys.update(
-                f"t:{_initials(words[i:j])}" for j in range(i + 3, min(len(words), i + 6) + 1)
-            )
     if rec.start is not None:
         for funder in rec.funders:
             keys.update(f"fy:{funder[0]}|{impl[0]}|{rec.start}" for impl in rec.implementers)
@@ -77,27 +72,37 @@ def _acronym_initials(acronym: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _acronym_runs(records: list[Record]) -> set[tuple[int, int]]:
-    """Pairs where an acronym of one record spells a run of words of the other's name."""
+def _acronym_runs(records: list[Record], max_block: int = MAX_BLOCK) -> set[tuple[int, int]]:
+    """Pairs where an acronym of one record spells a run of words of the other's name, each
+    word giving one letter (initials more than `max_block` runs give are skipped, like
+    common keys) or, among at most RARE_BLOCK runs, up to three ("GLACY": GLobal ACtion on
+    CYbercrime)."""
+    wanted = {i: a for r in records for a in r.acronyms for i in _acronym_initials(a)}
     runs: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
     for idx, rec in enumerate(records):
         for name in rec.names:  # words as written: "Cyber Security" gives c, s
             words = [t for t in raw_words(strip_markers(name.raw)) if t not in STOP]
             for i in range(len(words)):
                 for j in range(i + 2, min(len(words), i + MAX_ACRONYM_LETTERS) + 1):
-                    runs[_initials(words[i:j])].append((idx, tuple(words[i:j])))
+                    if (initials := _initials(words[i:j])) in wanted:
+                        runs[initials].append((idx, tuple(words[i:j])))
     pairs: set[tuple[int, int]] = set()
     for idx, rec in enumerate(records):
         for acronym in rec.acronyms:
             for initials in _acronym_initials(acronym):
-                for other, words in runs.get(initials, ()):
-                    if other != idx and abbreviates(acronym, words):
-                        pairs.add((min(idx, other), max(idx, other)))
+                found = runs.get(initials, ())
+                limit = max_block if initials == acronym else RARE_BLOCK  # several letters a word
+                for other, words in found if len(found) <= limit else ():
+                    pair = (min(idx, other), max(idx, other))
+                    if other != idx and pair not in pairs and abbreviates(acronym, words):
+                        pairs.add(pair)
     return pairs
 
 
 def candidate_pairs(records: list[Record], max_block: int = MAX_BLOCK) -> np.ndarray:
-    """Index pairs (i < j) into `records` worth comparing, as an (n, 2) array."""
+    """Index pairs (i < j) into `records` worth comparing, as an (n, 2) array: two records
+    sharing a key that at most RARE_BLOCK records hold, or two keys that at most `max_block`
+    hold (a word prefix counts only when rare), or an acronym and the words it spells."""
     postings: dict[str, list[int]] = defaultdict(list)
     for i, rec in enumerate(records):
         for key in block_keys(rec):
@@ -105,8 +110,8 @@ def candidate_pairs(records: list[Record], max_block: int = MAX_BLOCK) -> np.nda
     n = len(records)
     rare: list[np.ndarray] = []
     common: list[np.ndarray] = []
-    for members in postings.values():
-        if 2 <= len(members) <= max_block:
+    for key, members in postings.items():
+        if 2 <= len(members) <= (max_block if not key.startswith("p:") else RARE_BLOCK):
             m = np.asarray(members, dtype=np.int64)
             i, j = np.triu_indices(len(m), 1)
             (rare if len(m) <= RARE_BLOCK else common).append(m[i] * n + m[j])

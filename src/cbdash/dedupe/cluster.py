@@ -12,13 +12,19 @@ import pandas as pd
 
 from cbdash.dedupe.candidates import candidate_pairs, cross_pairs, neighbour_pairs
 from cbdash.dedupe.constraints import Decisions, decisions_for, shared_code, veto
-from cbdash.dedupe.features import compare
-from cbdash.dedupe.normalise import Record, make_record
+from cbdash.dedupe.features import Comparison, compare
+from cbdash.dedupe.normalise import Record, discount_common, make_record
 from cbdash.dedupe.score import Model, model
 
 REQUIRED_COLUMNS = ("project_id", "title")
 OPTIONAL_COLUMNS = ("aliases", "funders", "implementers", "beneficiary_countries",
                     "start_year", "end_year", "listed_in")  # fmt: skip
+QUEUE_COLUMNS = ["project_id", "rank", "candidate_id", "candidate_title", "candidate_from",
+                 "score", "verdict", "evidence"]  # fmt: skip
+KEEP_EVIDENCE = 0.05
+"""Comparisons at least this probable are kept for their evidence; others are compared again
+when asked (most candidate pairs of a large list are far below)."""
+Scorer = Callable[[list[Record], np.ndarray], list[float]]
 
 
 class DedupeInputError(ValueError):
@@ -31,56 +37,82 @@ class DedupeInputError(ValueError):
         self.exit_code = exit_code
 
 
+def records_of(df: pd.DataFrame) -> list[Record]:
+    """The rows of a project list as records (words most rows hold count as common)."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise DedupeInputError([f"missing required column '{c}'" for c in missing])
+    return discount_common([make_record(row) for row in df.to_dict("records")])
+
+
 @dataclass(frozen=True)
 class Link:
-    """A compared pair of records (indices), its probability, decision and evidence."""
+    """Two compared records (indices), the probability, the decision, and what decided it
+    when not the probability ("same code ...", "kept apart: ...", "held back: ...")."""
 
     i: int
     j: int
     p: float
     same: bool
-    evidence: str
+    note: str = ""
 
 
-Scorer = Callable[[list[Record], np.ndarray], list[float]]
+class Scored:
+    """The links between `left` and `right` records for `pairs`, with their evidence."""
 
+    def __init__(self, left: list[Record], right: list[Record], pairs: np.ndarray, m: Model,
+                 given: Iterable[float] = ()):  # fmt: skip
+        self.left, self.right, self.m = left, right, m
+        self.links: list[Link] = []
+        self.kept: dict[tuple[int, int], Comparison] = {}
+        given = list(given)
+        for start in range(0, len(pairs), 20_000):
+            chunk = pairs[start : start + 20_000].tolist()
+            comparisons = [compare(left[i], right[j]) for i, j in chunk]
+            probs = given[start : start + 20_000] or m.probability(comparisons).tolist()
+            for (i, j), c, p in zip(chunk, comparisons, probs, strict=True):
+                self.links.append(self._decide(i, j, c, p))
+                if p >= KEEP_EVIDENCE:
+                    self.kept[(i, j)] = c
 
-def records_of(df: pd.DataFrame) -> list[Record]:
-    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
-    if missing:
-        raise DedupeInputError([f"missing required column '{c}'" for c in missing])
-    return [make_record(row) for row in df.to_dict("records")]
+    def _decide(self, i: int, j: int, c: Comparison, p: float) -> Link:
+        if code := shared_code(self.left[i], self.right[j]):
+            return Link(i, j, 1.0, True, f"same code {code}")
+        why = veto(self.left[i], self.right[j]) or (c.held and f"held back: {c.held}")
+        return Link(i, j, p, p >= self.m.threshold and not why, why)
 
-
-def score_links(
-    left: list[Record], right: list[Record], pairs: np.ndarray, m: Model, p: Iterable[float] = ()
-) -> list[Link]:
-    """Each pair (index into `left`, index into `right`) compared and decided: a shared portal
-    code is the same project, a veto keeps apart, else the probability against the
-    threshold. `p` may give the probabilities (as cross-validation does)."""
-    comparisons = [compare(left[i], right[j]) for i, j in pairs]
-    given = list(p)
-    probs = given if given else m.probability(comparisons).tolist() if comparisons else []
-    out = []
-    for (i, j), c, q in zip(pairs.tolist(), comparisons, probs, strict=True):
-        code, why = shared_code(left[i], right[j]), veto(left[i], right[j])
-        if code:
-            out.append(Link(i, j, 1.0, True, f"1.00: same code {code}"))
-        elif why or c.held:
-            out.append(Link(i, j, q, False, f"{m.explain(c, q)}; {why or 'held back: ' + c.held}"))
-        else:
-            out.append(Link(i, j, q, q >= m.threshold, m.explain(c, q)))
-    return out
+    def evidence(self, link: Link) -> str:
+        """The link in words: probability, names, what counted for and against."""
+        if link.note.startswith("both are names"):
+            return f"{link.p:.2f}: {link.note}"
+        c = self.kept.get((link.i, link.j)) or compare(self.left[link.i], self.right[link.j])
+        return self.m.explain(c, link.p) + (f"; {link.note}" if link.note else "")
 
 
 def known_links(new: list[Record], known: list[Record], m: Model) -> dict[int, tuple[int, float]]:
-    """Record index -> (index of the known record it is, probability): only when exactly one
+    """Record index -> (index of the known record it is, probability), when exactly one
     known record is accepted as the same project."""
-    found: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for link in score_links(new, known, cross_pairs(new, known), m):
+    found: dict[int, dict[int, float]] = defaultdict(dict)
+    for link in Scored(new, known, cross_pairs(new, known), m).links:
         if link.same:
-            found[link.i].append((link.p, link.j))
-    return {i: (max(ms)[1], max(ms)[0]) for i, ms in found.items() if len({j for _, j in ms}) == 1}
+            found[link.i][link.j] = max(link.p, found[link.i].get(link.j, 0.0))
+    return {i: next(iter(js.items())) for i, js in found.items() if len(js) == 1}
+
+
+def _with_known(records: list[Record], known: pd.DataFrame | None, m: Model
+                ) -> tuple[dict[int, tuple[str, float]], list[Link]]:  # fmt: skip
+    """Each record's known project (by project_id), and a link for each two records that are
+    names of one known project, as probable as the weaker of their two links."""
+    if known is None or known.empty or not records:
+        return {}, []
+    inventory = records_of(known.assign(project_id=known["project_id"].astype(str)))
+    to = {i: (inventory[j].project_id, p) for i, (j, p) in known_links(records, inventory, m).items()}
+    by_known: dict[str, list[int]] = defaultdict(list)
+    for i, (kid, _) in sorted(to.items()):
+        by_known[kid].append(i)
+    extra = [Link(x, y, min(to[x][1], to[y][1]), True, f"both are names of known project '{kid}'")
+             for kid, xs in by_known.items() for n, x in enumerate(xs) for y in xs[n + 1 :]]  # fmt: skip
+    return to, extra
 
 
 class _Groups:
@@ -104,68 +136,33 @@ class _Groups:
 
 def group(records: list[Record], links: list[Link], decided: Decisions,
           apart: Callable[[int, int], bool]) -> _Groups:  # fmt: skip
-    """Merge accepted links from the most probable down; a merge is refused when any two
-    members of the two groups are vetoed, kept `apart` or reviewed as different."""
+    """Reviewed "same" pairs first, then accepted links from the most probable down; a merge
+    is refused when any two members of the two groups are vetoed, kept `apart` or reviewed
+    as different."""
     index = {r.project_id: k for k, r in enumerate(records)}
     groups = _Groups(len(records))
-    vetoed = {
-        (min(k.i, k.j), max(k.i, k.j)) for k in links if not k.same and "kept apart" in k.evidence
-    }
-    different = {
-        tuple(sorted((index[a], index[b])))
-        for (a, b), (d, _) in decided.items()
-        if d == "different"
-    }
+    blocked = {(min(k.i, k.j), max(k.i, k.j)) for k in links if k.note.startswith("kept apart")}
+    blocked |= {tuple(sorted((index[a], index[b]))) for (a, b), (d, _) in decided.items() if d == "different"}
+    checked: dict[tuple[int, int], bool] = {}
 
     def conflict(x: int, y: int) -> bool:
         key = (min(x, y), max(x, y))
-        if key in vetoed or key in different or apart(x, y):
-            return True
-        if key in checked:
-            return checked[key]
-        checked[key] = bool(veto(records[x], records[y]))
+        if key not in checked:
+            checked[key] = key in blocked or apart(x, y) or bool(veto(records[x], records[y]))
         return checked[key]
 
-    checked: dict[tuple[int, int], bool] = {}
     for (a, b), (decision, _) in sorted(decided.items()):
         if decision == "same":
             groups.union(index[a], index[b])
-    for x, y in different:
-        if groups.find(x) == groups.find(y):
-            raise DedupeInputError(
-                [f"reviewed pairs contradict: '{records[x].project_id}' and "
-                 f"'{records[y].project_id}' are marked different but joined by 'same' pairs"],
-                exit_code=1,
-            )  # fmt: skip
+    for (a, b), (decision, _) in sorted(decided.items()):
+        if decision == "different" and groups.find(index[a]) == groups.find(index[b]):
+            message = f"reviewed pairs contradict: '{a}' and '{b}' are different but joined by 'same' pairs"
+            raise DedupeInputError([message], exit_code=1)
     for link in sorted((k for k in links if k.same), key=lambda k: (-k.p, k.i, k.j)):
         ra, rb = groups.find(link.i), groups.find(link.j)
-        if ra != rb and not any(
-            conflict(x, y) for x in groups.members[ra] for y in groups.members[rb]
-        ):
+        if ra != rb and not any(conflict(x, y) for x in groups.members[ra] for y in groups.members[rb]):
             groups.union(link.i, link.j)
     return groups
-
-
-def _with_known(records: list[Record], known: pd.DataFrame | None, m: Model
-                ) -> tuple[dict[int, tuple[str, float]], list[Link]]:  # fmt: skip
-    """Links to known projects by project_id, and a link for each two records that are
-    names of one known project (as probable as the weaker of their two links)."""
-    if known is None or known.empty or not records:
-        return {}, []
-    known_records = records_of(known.assign(project_id=known["project_id"].astype(str)))
-    links = {
-        i: (known_records[j].project_id, p)
-        for i, (j, p) in known_links(records, known_records, m).items()
-    }
-    by_known: dict[str, list[int]] = defaultdict(list)
-    for i, (kid, _) in sorted(links.items()):
-        by_known[kid].append(i)
-    extra = [
-        Link(x, y, min(links[x][1], links[y][1]), True,
-             f"{min(links[x][1], links[y][1]):.2f}: both are names of known project '{kid}'")
-        for kid, members in by_known.items() for n, x in enumerate(members) for y in members[n + 1:]
-    ]  # fmt: skip
-    return links, extra
 
 
 def cluster(
@@ -185,45 +182,45 @@ def cluster(
     m = m or model()
     records = records_of(df)
     ids = [r.project_id for r in records]
-    dupes = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) < len(ids) else []
-    if dupes:
+    if len(set(ids)) < len(ids):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
         raise DedupeInputError([f"duplicate project_id '{d}'" for d in dupes], exit_code=1)
     pairs = candidate_pairs(records)
-    links = score_links(records, records, pairs, m, scorer(records, pairs) if scorer else ())
+    scored = Scored(records, records, pairs, m, scorer(records, pairs) if scorer else ())
     to_known, extra = _with_known(records, known, m)
-    links += extra
+    links = scored.links + extra
     decided = decisions_for(records, reviewed or [])
     groups = group(records, links, decided,
                    lambda x, y: x in to_known and y in to_known and to_known[x][0] != to_known[y][0])  # fmt: skip
-    best: dict[int, tuple[float, str]] = {}
-    nearest: dict[int, tuple[float, str]] = {}
+    best: dict[int, tuple[float, int, Link]] = {}
+    nearest: dict[int, tuple[float, int, Link]] = {}
     for link in links:
         together = groups.find(link.i) == groups.find(link.j)
         for x, y in ((link.i, link.j), (link.j, link.i)):
-            text = f"{ids[y]}: {link.evidence}"
-            if together and link.same and link.p > best.get(x, (-1.0, ""))[0]:
-                best[x] = (link.p, text)
-            elif not together and link.p > nearest.get(x, (-1.0, ""))[0]:
-                nearest[x] = (link.p, text)
-    notes: dict[int, list[str]] = defaultdict(list)
+            table = best if together and link.same else nearest if not together else {}
+            if link.p > table.get(x, (-1.0, 0, link))[0]:
+                table[x] = (link.p, y, link)
     index = {pid: k for k, pid in enumerate(ids)}
+    notes: dict[int, list[str]] = defaultdict(list)
+    reviewed_same: dict[int, str] = {}
     for (a, b), (decision, reason) in sorted(decided.items()):
         for x, y in ((index[a], b), (index[b], a)):
             if decision == "same":
-                best[x] = (1.0, f"{y}: reviewed same ({reason})")
+                reviewed_same[x] = f"same as {y}: reviewed {reason}"
             else:
                 notes[x].append(f"reviewed: different from {y} ({reason})")
     rows = []
     for k, pid in enumerate(ids):
         members = groups.members[groups.find(k)]
         score, text = float("nan"), "alone; no candidate"
-        if len(members) > 1 and k in best:
-            score, text = best[k][0], "same as " + best[k][1]
+        if len(members) > 1 and k in reviewed_same:
+            score, text = 1.0, reviewed_same[k]
+        elif len(members) > 1 and k in best:
+            score, y, link = best[k]
+            text = f"same as {ids[y]}: {scored.evidence(link)}"
         elif k in nearest:
-            text = f"alone; nearest {nearest[k][1]}"
-        rows.append(
-            (pid, "c-" + min(ids[x] for x in members), score, " | ".join([text, *notes[k]]))
-        )
+            text = f"alone; nearest {ids[nearest[k][1]]}: {scored.evidence(nearest[k][2])}"
+        rows.append((pid, "c-" + min(ids[x] for x in members), score, " | ".join([text, *notes[k]])))
     out = pd.DataFrame(rows, columns=["project_id", "cluster_id", "score", "evidence"])
     if known is not None:
         out["known_project"] = [to_known.get(k, ("", 0.0))[0] for k in range(len(ids))]
@@ -247,10 +244,6 @@ def match_existing(new: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-QUEUE_COLUMNS = ["project_id", "rank", "candidate_id", "candidate_title", "candidate_from",
-                 "score", "verdict", "evidence"]  # fmt: skip
-
-
 def review_queue(
     df: pd.DataFrame,
     k: int = 5,
@@ -258,36 +251,31 @@ def review_queue(
     reviewed: Iterable[dict[str, str]] | None = None,
 ) -> pd.DataFrame:
     """For each row, its `k` most probable candidates among the other rows ("list") and,
-    with `known`, among the known projects ("inventory"), ranked within each, with the
-    probability, the verdict ("same", "review", "kept apart", or a reviewed decision) and
-    the evidence in words. Two rows that are names of one known project are candidates
-    at the weaker of their two links."""
+    with `known`, among the known projects ("inventory"), ranked within each: probability,
+    verdict ("same", "review", "kept apart", or a reviewed decision) and evidence in words.
+    Candidates come from blocking and from each row's nearest names (neighbour_pairs); two
+    rows that are names of one known project meet at the weaker of their two links."""
     m = model()
     records = records_of(df)
-    titles = [r.names[0].raw if r.names else "" for r in records]
     pairs = np.unique(np.vstack([candidate_pairs(records), neighbour_pairs(records, n=k)]), axis=0)
-    links = score_links(records, records, pairs, m)
-    _, extra = _with_known(records, known, m)
-    links += extra
-    decided = decisions_for(records, reviewed or [])
-    rows: list[tuple[int, str, str, str, float, str, str]] = []
+    scored = Scored(records, records, pairs, m)
     best: dict[tuple[int, int], Link] = {}
-    for link in links:
-        key = (min(link.i, link.j), max(link.i, link.j))
-        if key not in best or link.p > best[key].p:
-            best[key] = link
+    for link in scored.links + _with_known(records, known, m)[1]:
+        if link.p > best.get((link.i, link.j), Link(0, 0, -1.0, False)).p:
+            best[(link.i, link.j)] = link
+    decided = decisions_for(records, reviewed or [])
+    rows = []
     for (i, j), link in best.items():
         for x, y in ((i, j), (j, i)):
-            verdict = decided.get(tuple(sorted((records[x].project_id, records[y].project_id))))
-            rows.append((x, records[y].project_id, titles[y], "list", link.p,
-                         f"reviewed {verdict[0]}" if verdict else _verdict(link), link.evidence))  # fmt: skip
+            decision = decided.get(tuple(sorted((records[x].project_id, records[y].project_id))))
+            verdict = f"reviewed {decision[0]}" if decision else _verdict(link)
+            rows.append((x, records[y].project_id, _title(records[y]), "list", link.p, verdict, scored.evidence(link)))
     if known is not None and not known.empty:
         inventory = records_of(known.assign(project_id=known["project_id"].astype(str)))
         near = np.vstack([cross_pairs(records, inventory), neighbour_pairs(records, inventory, k)])
-        for link in score_links(records, inventory, np.unique(near, axis=0), m):
-            rows.append((link.i, inventory[link.j].project_id, inventory[link.j].names[0].raw
-                         if inventory[link.j].names else "", "inventory", link.p, _verdict(link),
-                         link.evidence))  # fmt: skip
+        to = Scored(records, inventory, np.unique(near, axis=0), m)
+        rows += [(link.i, inventory[link.j].project_id, _title(inventory[link.j]), "inventory",
+                  link.p, _verdict(link), to.evidence(link)) for link in to.links]  # fmt: skip
     frame = pd.DataFrame(rows, columns=["i", *QUEUE_COLUMNS[2:]])
     frame = frame.sort_values(["i", "candidate_from", "score", "candidate_id"],
                               ascending=[True, False, False, True], kind="stable")  # fmt: skip
@@ -297,5 +285,9 @@ def review_queue(
     return frame[QUEUE_COLUMNS].reset_index(drop=True)
 
 
+def _title(record: Record) -> str:
+    return record.names[0].raw if record.names else ""
+
+
 def _verdict(link: Link) -> str:
-    return "same" if link.same else "kept apart" if "kept apart" in link.evidence else "review"
+    return "same" if link.same else "kept apart" if link.note.startswith("kept apart") else "review"

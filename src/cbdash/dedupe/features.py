@@ -4,9 +4,8 @@ person reads as evidence. No signal decides alone; `score` learns how much each 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from cbdash.dedupe.constraints import phase_relation
 from cbdash.dedupe.normalise import (
@@ -23,6 +22,7 @@ from cbdash.dedupe.normalise import (
     acronyms,
     is_true_acronym,
     normalise_title,
+    PLACE_NAME_WORDS,
     place_words,
     raw_words,
     strip_markers,
@@ -58,8 +58,11 @@ FEATURES = {  # name: what it says, as evidence reads it
     "years_agree": "start years at most a year apart",
     "years_differ": "years apart",
     "corroborated": "funders, implementers, years and countries agree",
-    "corroborated_cue": "fields agree and the names share a word, place, acronym or languages",
 }
+
+
+_NAME_CUES = ("acronym", "short_acronym", "acronym_in_longer", "own_acronym", "shared_acronym",
+              "distinctive_word", "two_languages")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -78,28 +81,20 @@ class Comparison:
         return self.values[list(FEATURES).index(feature)]
 
 
-@lru_cache(maxsize=500_000)
-def _tokens_match(a: str, b: str) -> bool:
-    """Equal, an "-ies" plural, or long words a typo apart; words with digits must be equal."""
-    if a == b or any(x.endswith("ies") and x[:-3] + "y" == y for x, y in ((a, b), (b, a))):
-        return True
-    if min(len(a), len(b)) < 5 or any(c.isdigit() for c in a + b):
-        return False
-    return fuzz.ratio(a, b) >= 88
-
-
 def match_words(a: Name, b: Name, shared_orgs: frozenset[str]) -> tuple[set[str], set[str]]:
     """Words of `a` and of `b` that match: equal, a typo apart, a coined word and its parts
     ("Cyber4Peace" / "Cyber for Peace"), acronyms of organisations both records list, or
     (beside a word both share) a word in capitals spelling a run of the other's words."""
     ma = set(a.weights) & set(b.weights)
     mb = set(ma)
-    for t in a.weights:
-        if t not in ma and len(t) >= 5:
-            hit = next((u for u in b.weights if u not in mb and _tokens_match(t, u)), None)
+    rest = [u for u in b.weights if u not in mb and len(u) >= 5 and not any(c.isdigit() for c in u)]
+    for t in a.weights if rest else ():  # a typo, or a plural: "capacities" / "capacity"
+        if t not in ma and len(t) >= 5 and not any(c.isdigit() for c in t):
+            hit = process.extractOne(t, rest, scorer=fuzz.ratio, score_cutoff=88)
             if hit is not None:
                 ma.add(t)
-                mb.add(hit)
+                mb.add(hit[0])
+                rest.remove(hit[0])
     for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)):
         for t, parts in x.coined.items():
             if t not in mx and all(p in y.weights and p not in my for p in parts):
@@ -264,7 +259,7 @@ def compare(a: Record, b: Record) -> Comparison:
     cue = ""
     if na is not None and nb is not None:
         ma, mb = match_words(na, nb, shared_orgs)
-        distinct = sorted(t for t in ma if na.weights[t] >= 1 and t not in GENERIC)
+        distinct = sorted(t for t in ma if na.weights[t] >= 1 and t not in GENERIC and t not in PLACE_NAME_WORDS)
         shared_acr = sorted(
             (a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS
         )
@@ -303,18 +298,20 @@ def compare(a: Record, b: Record) -> Comparison:
     corroborated = funders == implementers == years == 1.0 and (
         overlap or (not a.countries and not b.countries)
     )
+    # agreeing fields corroborate names that point to each other; they do not make one
+    # project of two names that share only places or common words (one donor funds many)
+    cued = sim >= 0.5 or any(values[f] for f in _NAME_CUES)
     values.update(
-        funders_agree=float(funders > 0),
+        funders_agree=float(funders > 0 and cued),
         funders_differ=float(funders < 0),
-        implementers_agree=float(implementers > 0),
+        implementers_agree=float(implementers > 0 and cued),
         implementers_differ=float(implementers < 0),
-        countries_same=float(jaccard is not None and jaccard >= 0.8 and common >= 3),
-        countries_overlap=float(overlap),
+        countries_same=float(jaccard is not None and jaccard >= 0.8 and common >= 3 and cued),
+        countries_overlap=float(overlap and cued),
         countries_differ=float(jaccard == 0),
-        years_agree=float(years > 0),
+        years_agree=float(years > 0 and cued),
         years_differ=float(years < 0),
-        corroborated=float(corroborated),
-        corroborated_cue=float(corroborated and bool(cue)),
+        corroborated=float(corroborated and cued),
     )
     return Comparison(
         a.project_id,

@@ -13,9 +13,9 @@ import csv
 import gettext
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ def knowledge_dir() -> Path:
     return here if (here / WORDS_FILE).exists() else REPO_DATA
 
 
+@lru_cache(maxsize=500_000)
 def plain(s: str) -> str:
     """Lower case without accents, in a stable Unicode form."""
     s = unicodedata.normalize("NFKD", s)
@@ -93,6 +94,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b|(?<=s)['’](?!\w)")
 _NAME_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PARENS = re.compile(r"\(\s*\*?\s*([^()]*)\)|\*\s*([^()*]+)$")
 _RAW_TOKEN = re.compile(r"[^\s()\[\]:;,/\u2013\u2014\"']+")
+_MIXED_CASE = re.compile(r"[a-z][A-Z]")
 _COMPOUND_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 # Phase marks, read from the raw name (case matters for Roman numerals).
@@ -191,6 +193,7 @@ def phase_marker(s: str) -> str:
     return " ".join(sorted(symbols) + sorted(words))
 
 
+@lru_cache(maxsize=200_000)
 def components(raw: str) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
     """(acronyms with a component letter, bare all-capital words): "OCWAR-C" gives
     ({("OCWAR", "C")}, {}); "Crime organisé (OCWAR)" gives ({}, {"OCWAR"})."""
@@ -218,12 +221,13 @@ def portal_code(s: str) -> str | None:
 def is_acronym_like(token: str) -> bool:
     """Two capitals or more ("GLACY", "PaCSON"), letters with digits ("WB3C"), or a lower
     letter before a capital ("iPROCEEDS")."""
-    letters = [c for c in token if c.isalpha()]
-    if len(letters) < 2 and not any(c.isdigit() for c in token):
+    if token.islower() and token.isalpha() or len(token) < 2:
         return False
-    if sum(c.isupper() for c in token) >= 2 or (any(c.isdigit() for c in token) and letters):
+    if sum(map(str.isupper, token)) >= 2:
         return True
-    return len(token) > 1 and token[0].islower() and token[1].isupper()
+    if any(map(str.isdigit, token)) and any(map(str.isalpha, token)):
+        return True
+    return token[0].islower() and token[1].isupper()
 
 
 def acronym_key(token: str) -> str:
@@ -243,9 +247,9 @@ def acronyms(s: str) -> frozenset[str]:
         parts = [p for p in re.split(r"[-@.]", token) if p]
         whole = len(parts) == 1 or any(is_acronym_like(p) for p in parts)
         for candidate in [token, *parts] if whole else parts:
-            key = acronym_key(candidate)
-            if is_acronym_like(candidate) and len(key) >= 2 and not key.isdigit():
-                out.update([key] if key not in GENERIC_ACRONYMS and key not in STOP else [])
+            key = acronym_key(candidate) if is_acronym_like(candidate) else ""
+            if len(key) >= 2 and not key.isdigit() and key not in GENERIC_ACRONYMS | STOP:
+                out.add(key)
     return frozenset(out)
 
 
@@ -302,20 +306,22 @@ def name_language(raw: str) -> str:
     return _language(raw)
 
 
+_SIGNS: dict[str, set[str]] = defaultdict(set)  # word -> the languages it is a sign of
+for _lang, _vocab in _LANGUAGE_WORDS.items():
+    for _w in {*_vocab, *GLOSSARY.get(_lang, ())}:
+        _SIGNS[_w].add(_lang)
+
+
 @lru_cache(maxsize=200_000)
 def _language(raw: str) -> str:
     for language, pattern in _SCRIPTS:
         if pattern.search(raw):
             return language
-    words = raw_words(raw)
-    counts = {
-        lang: sum(w in vocab or w in GLOSSARY.get(lang, ()) for w in words)
-        for lang, vocab in _LANGUAGE_WORDS.items()
-    }
-    best = max(counts, key=lambda lang: counts[lang]) if counts else ""
-    if not best or counts[best] < 2 or list(counts.values()).count(counts[best]) > 1:
+    counts = Counter(lang for w in raw_words(raw) for lang in _SIGNS.get(w, ()))
+    top = counts.most_common(2)
+    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
         return ""
-    return best
+    return top[0][0]
 
 
 @lru_cache(maxsize=8)
@@ -351,6 +357,8 @@ def translate_name(raw: str) -> str:
     language is known: phrases of up to five words first, then words; parts of coined words
     in any language ("CyberSud" -> "CyberSouth"); unknown words stay as they are."""
     language = name_language(raw)
+    if not language and not _MIXED_CASE.search(raw):
+        return raw  # nothing to read: no known language, no coined word
     vocabulary = dict(GLOSSARY.get(language, {}))
     if language in _UNSPACED:
         text = unicodedata.normalize("NFKC", raw)
@@ -402,11 +410,12 @@ def place_words() -> frozenset[str]:
     return frozenset(words - set(W["not_place"]) - STOP)
 
 
-_ORG_NAMES = {
-    tuple(w for w in normalise_title(n).split() if w not in STOP): a
-    for n, a in ORGANISATIONS.items()
-    if " " in n
-}
+PLACE_NAME_WORDS = place_words() | set(W["not_place"])
+"""Words of place names, places or not ("island", "republic"): no word a project's name owns."""
+_ORG_NAMES: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+for _name, _acronym in ORGANISATIONS.items():  # an organisation named in full, by first word
+    if " " in _name and (_words := tuple(w for w in normalise_title(_name).split() if w not in STOP)):
+        _ORG_NAMES[_words[0]].append((_words, _acronym))
 
 
 @dataclass(frozen=True, eq=False)
@@ -467,7 +476,7 @@ def _make_name(
     upper = frozenset(
         plain(w)
         for w in re.split(r"[^\w]+", bare)
-        if 2 <= len(w) <= 8 and w.isalpha() and is_true_acronym(w)
+        if 2 <= len(w) <= 8 and w.isalpha() and sum(map(str.isupper, w)) * 2 >= len(w)
     )
     # an organisation written in capitals is read by its English acronym ("OEA" -> oas)
     as_org = {t: ORGANISATIONS[t] for t in upper if t in ORGANISATIONS}
@@ -478,9 +487,7 @@ def _make_name(
     ]
     out, named, i = [], set(), 0
     while i < len(tokens):  # an organisation named in full reads as its acronym
-        hit = next(
-            ((ws, a) for ws, a in _ORG_NAMES.items() if tuple(tokens[i : i + len(ws)]) == ws), None
-        )
+        hit = next(((ws, a) for ws, a in _ORG_NAMES.get(tokens[i], ()) if tuple(tokens[i : i + len(ws)]) == ws), None)
         out.append(hit[1] if hit else tokens[i])
         named |= {hit[1]} if hit else set()
         i += len(hit[0]) if hit else 1
@@ -614,3 +621,28 @@ def make_record(row: Mapping[str, Any]) -> Record:
         acronyms=frozenset().union(*(acronyms(n.raw) for n in names)) if names else frozenset(),
         org_acronyms=orgs,
     )
+
+
+COMMON = 200
+"""A word or acronym held by more records than this tells them apart no better than a
+common word of the field (blocking skips such keys too)."""
+
+
+def discount_common(records: list[Record], limit: int = COMMON) -> list[Record]:
+    """`records` with words and acronyms held by more than `limit` of them weighed as common
+    words of the field and no longer counted as acronyms."""
+    counts: Counter[str] = Counter()
+    for r in records:
+        counts.update({t for n in r.names for t in n.weights} | r.acronyms)
+    common = {t for t, k in counts.items() if k > limit}
+    if not common:
+        return records
+    out = []
+    for r in records:
+        names = tuple(
+            replace(n, weights={t: 0.3 if t in common else w for t, w in n.weights.items()})
+            if common & n.weights.keys() else n
+            for n in r.names
+        )  # fmt: skip
+        out.append(replace(r, names=names, acronyms=r.acronyms - common))
+    return out

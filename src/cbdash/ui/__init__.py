@@ -402,7 +402,7 @@ def frame_filters(model: Model) -> Filters:
 @st.cache_resource(show_spinner="Checking for duplicate projects…", max_entries=2)
 def _cached_clusters(path: str, stamp: float) -> pd.DataFrame:
     projects = _cached_model(path, stamp).inventory.projects
-    return project_clusters(projects, Path(path) / "dedupe_overrides.csv")
+    return project_clusters(projects, Path(path) / "dedupe_reviewed.csv")
 
 
 def get_clusters() -> pd.DataFrame:
