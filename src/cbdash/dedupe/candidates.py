@@ -7,7 +7,8 @@ MAX_BLOCK records proposes nothing. An acronym also meets any run of words it sp
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -25,10 +26,6 @@ from cbdash.dedupe.normalise import (
 MAX_BLOCK = 200
 RARE_BLOCK = 10
 MAX_ACRONYM_LETTERS = 10
-
-
-def _initials(words: list[str]) -> str:
-    return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
 def block_keys(rec: Record) -> set[str]:
@@ -57,19 +54,24 @@ def _acronym_initials(acronym: str) -> frozenset[str]:
     """The initials of the word runs an acronym may spell, each word giving it one to three
     letters: "glacy" (GLobal ACtion on CYbercrime) gives "gac", among others."""
     out: set[str] = set()
-
-    def split(acr: str, i: int, initials: str) -> None:
-        if i == len(acr):
-            out.update([initials] if len(initials) >= 2 else [])
-            return
-        for k in (1, 2, 3):
-            if i + k <= len(acr):
-                split(acr, i + k, initials + acr[i])
-
-    for acr in readings(acronym):
-        if 3 <= len(acr) <= MAX_ACRONYM_LETTERS:
-            split(acr, 0, "")
+    for acr in readings(acronym) if 3 <= len(acronym) <= MAX_ACRONYM_LETTERS else ():
+        todo = [(0, "")]
+        while todo:
+            i, initials = todo.pop()
+            if i == len(acr):
+                out.update([initials] if len(initials) >= 2 else [])
+            todo += [(i + k, initials + acr[i]) for k in (1, 2, 3) if i + k <= len(acr)]
     return frozenset(out)
+
+
+def _runs(records: list[Record]) -> Iterator[tuple[int, str, tuple[str, ...]]]:
+    """(record index, initials, words) for each run of two or more words of each name."""
+    for idx, rec in enumerate(records):
+        for name in rec.names:  # words as written: "Cyber Security" gives c, s
+            words = tuple(t for t in raw_words(strip_markers(name.raw)) if t not in STOP)
+            for i in range(len(words)):
+                for j in range(i + 2, min(len(words), i + MAX_ACRONYM_LETTERS) + 1):
+                    yield idx, "".join(w[0] for w in words[i:j]), words[i:j]
 
 
 def _acronym_runs(records: list[Record], max_block: int = MAX_BLOCK) -> set[tuple[int, int]]:
@@ -77,25 +79,21 @@ def _acronym_runs(records: list[Record], max_block: int = MAX_BLOCK) -> set[tupl
     word giving one letter (initials more than `max_block` runs give are skipped, like
     common keys) or, among at most RARE_BLOCK runs, up to three ("GLACY": GLobal ACtion on
     CYbercrime)."""
-    wanted = {i: a for r in records for a in r.acronyms for i in _acronym_initials(a)}
-    runs: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
-    for idx, rec in enumerate(records):
-        for name in rec.names:  # words as written: "Cyber Security" gives c, s
-            words = [t for t in raw_words(strip_markers(name.raw)) if t not in STOP]
-            for i in range(len(words)):
-                for j in range(i + 2, min(len(words), i + MAX_ACRONYM_LETTERS) + 1):
-                    if (initials := _initials(words[i:j])) in wanted:
-                        runs[initials].append((idx, tuple(words[i:j])))
-    pairs: set[tuple[int, int]] = set()
+    holders: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for idx, rec in enumerate(records):
         for acronym in rec.acronyms:
             for initials in _acronym_initials(acronym):
-                found = runs.get(initials, ())
-                limit = max_block if initials == acronym else RARE_BLOCK  # several letters a word
-                for other, words in found if len(found) <= limit else ():
-                    pair = (min(idx, other), max(idx, other))
-                    if other != idx and pair not in pairs and abbreviates(acronym, words):
-                        pairs.add(pair)
+                holders[initials].append((idx, acronym))
+    counts = Counter(initials for _, initials, _ in _runs(records) if initials in holders)
+    for initials, found in holders.items():  # several letters a word only among rare runs
+        limit = {True: max_block, False: RARE_BLOCK}
+        found[:] = [(i, a) for i, a in found if counts[initials] <= limit[initials == a]]
+    pairs: set[tuple[int, int]] = set()
+    for idx, initials, words in _runs(records):
+        for other, acronym in holders.get(initials, ()):
+            pair = (min(idx, other), max(idx, other))
+            if other != idx and pair not in pairs and abbreviates(acronym, words):
+                pairs.add(pair)
     return pairs
 
 
@@ -103,15 +101,18 @@ def candidate_pairs(records: list[Record], max_block: int = MAX_BLOCK) -> np.nda
     """Index pairs (i < j) into `records` worth comparing, as an (n, 2) array: two records
     sharing a key that at most RARE_BLOCK records hold, or two keys that at most `max_block`
     hold (a word prefix counts only when rare), or an acronym and the words it spells."""
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[int, list[int]] = defaultdict(list)  # by the key's hash: less memory
+    prefixes: set[int] = set()
     for i, rec in enumerate(records):
         for key in block_keys(rec):
-            postings[key].append(i)
+            postings[hash(key)].append(i)
+            prefixes.update([hash(key)] if key.startswith("p:") else [])
     n = len(records)
     rare: list[np.ndarray] = []
     common: list[np.ndarray] = []
-    for key, members in postings.items():
-        if 2 <= len(members) <= (max_block if not key.startswith("p:") else RARE_BLOCK):
+    while postings:
+        key, members = postings.popitem()
+        if 2 <= len(members) <= (max_block if key not in prefixes else RARE_BLOCK):
             m = np.asarray(members, dtype=np.int64)
             i, j = np.triu_indices(len(m), 1)
             (rare if len(m) <= RARE_BLOCK else common).append(m[i] * n + m[j])

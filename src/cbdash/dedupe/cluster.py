@@ -3,15 +3,17 @@ to a known project (an inventory), and the review queue of each row's best candi
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from cbdash.dedupe.candidates import candidate_pairs, cross_pairs, neighbour_pairs
-from cbdash.dedupe.constraints import Decisions, decisions_for, shared_code, veto
+from cbdash.dedupe.constraints import Decisions, code_conflict, decisions_for, shared_code, veto
 from cbdash.dedupe.features import Comparison, compare
 from cbdash.dedupe.normalise import Record, discount_common, make_record
 from cbdash.dedupe.score import Model, model
@@ -78,7 +80,9 @@ class Scored:
     def _decide(self, i: int, j: int, c: Comparison, p: float) -> Link:
         if code := shared_code(self.left[i], self.right[j]):
             return Link(i, j, 1.0, True, f"same code {code}")
-        why = veto(self.left[i], self.right[j]) or (c.held and f"held back: {c.held}")
+        a, b = self.left[i], self.right[j]
+        why = (c.conflict or code_conflict(a, b)) and f"kept apart: {c.conflict or code_conflict(a, b)}"
+        why = why or (c.held and f"held back: {c.held}")
         return Link(i, j, p, p >= self.m.threshold and not why, why)
 
     def evidence(self, link: Link) -> str:
@@ -180,6 +184,25 @@ def cluster(
     kept apart, and known_project / known_score say which. `reviewed` pairs decide first;
     `scorer` may give the probabilities of the candidate pairs (cross-validation)."""
     m = m or model()
+    with _frozen():
+        return _cluster(df, reviewed, known, m, scorer)
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """No cyclic garbage collection while a list is compared (the work makes no cycles, and
+    the collector's passes over a large list's records would take a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _cluster(df: pd.DataFrame, reviewed: Iterable[dict[str, str]] | None, known: pd.DataFrame | None,
+             m: Model, scorer: Scorer | None) -> pd.DataFrame:  # fmt: skip
     records = records_of(df)
     ids = [r.project_id for r in records]
     if len(set(ids)) < len(ids):

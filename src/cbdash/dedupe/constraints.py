@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from cbdash.dedupe.normalise import Name, Record, components, normalise_title
+from cbdash.dedupe.normalise import Name, Record, normalise_title
 
 PHASE_COMPARE_SIMILARITY = 0.8
 """Two names are compared for phase marks when they are at least this similar (or are the
@@ -31,9 +31,9 @@ def phase_relation(
     "Enhanced") or stating different years (editions); a component letter that differs
     ("OCWAR-C" / "OCWAR-M") or against the bare acronym (the umbrella). Unknown: a mark on
     one side only, or marks of kinds that cannot be compared ("GLACY-e" / "... Extended")."""
-    conflict = _component_conflict(a, b)
+    conflict = _component_conflict(a, b) if a.components[0] or b.components[0] else ""
     unknown = ""
-    for na in a.names:
+    for na in a.names if a.marked or b.marked else ():
         for nb in b.names:
             (sa, wa), (sb, wb) = na.marks, nb.marks
             differ = (
@@ -57,21 +57,10 @@ def phase_relation(
 
 
 def _component_conflict(a: Record, b: Record) -> str:
-    found = []
-    for rec in (a, b):
-        marked: dict[str, set[str]] = defaultdict(set)
-        bare: set[str] = set()
-        for name in rec.names:
-            letters, capitals = components(name.raw)
-            for acronym, letter in letters:
-                marked[acronym].add(letter)
-            bare |= capitals
-        found.append((marked, bare))
-    (ma, ba), (mb, bb) = found
+    (ma, ba), (mb, bb) = a.components, b.components
     for acronym in sorted(set(ma) & set(mb)):
         if not ma[acronym] & mb[acronym]:
-            left, right = "/".join(sorted(ma[acronym])), "/".join(sorted(mb[acronym]))
-            return f"{acronym}-{left} vs {acronym}-{right}"
+            return f"{acronym}-{'/'.join(sorted(ma[acronym]))} vs {acronym}-{'/'.join(sorted(mb[acronym]))}"
     for marked, bare in ((ma, bb), (mb, ba)):
         for acronym in sorted(set(marked) & bare):
             return f"{acronym}-{'/'.join(sorted(marked[acronym]))} vs the bare {acronym}"

@@ -76,6 +76,7 @@ class Comparison:
     similarity: float  # their name similarity
     cue: str  # what the names share, in words
     held: str  # why the pair may be the same only with the same start year ("" if it may)
+    conflict: str = ""  # a phase, component or edition conflict (a veto)
 
     def __getitem__(self, feature: str) -> float:
         return self.values[list(FEATURES).index(feature)]
@@ -87,9 +88,9 @@ def match_words(a: Name, b: Name, shared_orgs: frozenset[str]) -> tuple[set[str]
     (beside a word both share) a word in capitals spelling a run of the other's words."""
     ma = set(a.weights) & set(b.weights)
     mb = set(ma)
-    rest = [u for u in b.weights if u not in mb and len(u) >= 5 and not any(c.isdigit() for c in u)]
-    for t in a.weights if rest else ():  # a typo, or a plural: "capacities" / "capacity"
-        if t not in ma and len(t) >= 5 and not any(c.isdigit() for c in t):
+    rest = [u for u in b.long if u not in mb]
+    for t in a.long if rest else ():  # a typo, or a plural: "capacities" / "capacity"
+        if rest and t not in ma:
             hit = process.extractOne(t, rest, scorer=fuzz.ratio, score_cutoff=88)
             if hit is not None:
                 ma.add(t)
@@ -131,15 +132,19 @@ def name_similarity(a: Name, b: Name, shared_orgs: frozenset[str] = frozenset())
     """A weighted Tversky index over words: shared weight / (shared + the smaller side's
     missing weight + half the larger side's). A place or kind of activity one name adds
     counts in full; sharing only common words caps the result at their weight."""
+    return _similarity(a, b, shared_orgs)[0]
+
+
+def _similarity(a: Name, b: Name, shared_orgs: frozenset[str]) -> tuple[float, set[str], set[str]]:
     if a.stem == b.stem or a.weights.keys() == b.weights.keys():
-        return 1.0
+        return 1.0, set(a.weights), set(b.weights)
     ma, mb = match_words(a, b, shared_orgs)
     shared = (sum(a.weights[t] for t in ma) + sum(b.weights[t] for t in mb)) / 2
     (rest_a, place_a), (rest_b, place_b) = _missing(a, ma), _missing(b, mb)
     denominator = shared + min(rest_a, rest_b) + max(rest_a, rest_b) / 2 + place_a + place_b
     sim = shared / denominator if denominator else 0.0
     distinctive = any(a.weights[t] >= 1 for t in ma) and any(b.weights[t] >= 1 for t in mb)
-    return sim if distinctive else sim * min(1.0, shared)
+    return (sim if distinctive else sim * min(1.0, shared)), ma, mb
 
 
 def _missing(name: Name, matched: set[str]) -> tuple[float, float]:
@@ -227,98 +232,57 @@ def _two_languages(x: Name, y: Name) -> bool:
 
 def compare(a: Record, b: Record) -> Comparison:
     """The features of two records (FEATURES order), from their best-matching names."""
-    shared_orgs = a.org_acronyms & b.org_acronyms
-    values = dict.fromkeys(FEATURES, 0.0)
-    best: tuple[float, Name | None, Name | None, frozenset[str]] = (-1.0, None, None, frozenset())
+    orgs = a.org_acronyms & b.org_acronyms
+    v = dict.fromkeys(FEATURES, 0.0)
+    best: tuple = (-1.0, None, None, frozenset(), set(), set())
     sim, languages = 0.0, ""
     for x in a.names:
         for y in b.names:
-            s = name_similarity(x, y, shared_orgs)
-            strength, spelt = acronym_relation(x, y)
-            key = (
-                "acronym_in_longer"
-                if spelt is None
-                else "acronym"
-                if strength == 1
-                else "short_acronym"
-            )
-            values[key] = max(values[key], float(strength > 0))
-            own = x.declared and x.declared == y.declared and len(x.declared) >= 3
-            values["own_acronym"] = max(values["own_acronym"], float(bool(own)))
-            values["token_set_ratio"] = max(
-                values["token_set_ratio"], fuzz.token_set_ratio(x.stem, y.stem) / 100
-            )
+            s, ma, mb = _similarity(x, y, orgs)
+            strength, spelt = acronym_relation(x, y) if x.acronym or y.acronym else (0.0, None)
+            if strength:
+                key = "acronym_in_longer" if spelt is None else "acronym" if strength == 1 else "short_acronym"
+                v[key] = 1.0
+            v["own_acronym"] = max(v["own_acronym"], float(len(x.declared) >= 3 and x.declared == y.declared))
+            v["token_set_ratio"] = max(v["token_set_ratio"], fuzz.token_set_ratio(x.stem, y.stem) / 100)
             if not languages and _two_languages(x, y):
-                languages = (
-                    f"names in two languages ({x.language or 'latin'}, {y.language or 'latin'})"
-                )
+                languages = f"names in two languages ({x.language or 'latin'}, {y.language or 'latin'})"
             if max(s, 0.9 * strength) > best[0]:
-                best = (max(s, 0.9 * strength), x, y, spelt or frozenset())
+                best = (max(s, 0.9 * strength), x, y, spelt or frozenset(), ma, mb)
             sim = max(sim, s)
-    _, na, nb, spelt = best
-    cue = ""
-    if na is not None and nb is not None:
-        ma, mb = match_words(na, nb, shared_orgs)
-        distinct = sorted(t for t in ma if na.weights[t] >= 1 and t not in GENERIC and t not in PLACE_NAME_WORDS)
-        shared_acr = sorted(
-            (a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS
-        )
-        added = [
-            t for x, m in ((na, ma), (nb, mb)) for t in x.weights if t not in m and t not in spelt
-        ]
-        cue = (
-            (f"shared acronym '{shared_acr[0]}'" if shared_acr else "")
-            or (f"shared word '{distinct[0]}'" if distinct else "")
-            or languages
-            or (f"same place '{sorted(na.places & nb.places)[0]}'" if na.places & nb.places else "")
-        )
-        values.update(
-            same_name=float(sim == 1.0),
-            names_085=float(sim >= 0.85),
-            names_070=float(sim >= 0.7),
-            names_050=float(sim >= 0.5),
-            names_030=float(sim >= 0.3),
-            shared_acronym=float(bool(shared_acr)),
-            distinctive_word=float(bool(distinct)),
-            two_languages=float(bool(languages)),
-            part_name=float(na.part or nb.part),
-            added_place=float(any(t in place_words() for t in added)),
-            added_kind=float(any(t in KIND for t in added)),
-            place_conflict=float(_place_conflict(a, b)),
-        )
-    held = phase_relation(a, b, (na, nb))[1] if na is not None else ""
-    held = held and f"a phase marked on one side only: {held}"
-    held = held or _acronyms_differ(a, b)
-    held = "" if a.start is not None and a.start == b.start else held
+    _, na, nb, spelt, ma, mb = best
+    cue = held = conflict = ""
+    if na is not None:
+        distinct = sorted(t for t in ma if na.weights[t] >= 1 and t not in GENERIC | PLACE_NAME_WORDS)
+        shared_acr = sorted((a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS)
+        added = [t for x, m in ((na, ma), (nb, mb)) for t in x.weights if t not in m and t not in spelt]
+        places = na.places & nb.places
+        cue = (f"shared acronym '{shared_acr[0]}'" if shared_acr else "") or (
+            f"shared word '{distinct[0]}'" if distinct else "") or languages or (
+            f"same place '{sorted(places)[0]}'" if places else "")  # fmt: skip
+        v.update(same_name=float(sim == 1.0), names_085=float(sim >= 0.85), names_070=float(sim >= 0.7),
+                 names_050=float(sim >= 0.5), names_030=float(sim >= 0.3),
+                 shared_acronym=float(bool(shared_acr)), distinctive_word=float(bool(distinct)),
+                 two_languages=float(bool(languages)), part_name=float(na.part or nb.part),
+                 added_place=float(any(t in place_words() for t in added)),
+                 added_kind=float(any(t in KIND for t in added)), place_conflict=float(_place_conflict(a, b)))  # fmt: skip
+        conflict, held = phase_relation(a, b, (na, nb))
+        held = (held and f"a phase marked on one side only: {held}") or _acronyms_differ(a, b)
+        held = "" if a.start is not None and a.start == b.start else held
     funders, implementers = _orgs(a.funders, b.funders), _orgs(a.implementers, b.implementers)
     years = _years(a, b)
     common = len(a.countries & b.countries)
     jaccard = common / len(a.countries | b.countries) if a.countries and b.countries else None
     overlap = jaccard is not None and jaccard >= 0.5
-    corroborated = funders == implementers == years == 1.0 and (
-        overlap or (not a.countries and not b.countries)
-    )
+    corroborated = funders == implementers == years == 1.0 and (overlap or not a.countries | b.countries)
     # agreeing fields corroborate names that point to each other; they do not make one
     # project of two names that share only places or common words (one donor funds many)
-    cued = sim >= 0.5 or any(values[f] for f in _NAME_CUES)
-    values.update(
-        funders_agree=float(funders > 0 and cued),
-        funders_differ=float(funders < 0),
-        implementers_agree=float(implementers > 0 and cued),
-        implementers_differ=float(implementers < 0),
-        countries_same=float(jaccard is not None and jaccard >= 0.8 and common >= 3 and cued),
-        countries_overlap=float(overlap and cued),
-        countries_differ=float(jaccard == 0),
-        years_agree=float(years > 0 and cued),
-        years_differ=float(years < 0),
-        corroborated=float(corroborated and cued),
-    )
-    return Comparison(
-        a.project_id,
-        b.project_id,
-        tuple(values[f] for f in FEATURES),
-        (na.raw if na else "", nb.raw if nb else ""),
-        round(sim, 3),
-        cue,
-        held,
-    )
+    cued = sim >= 0.5 or any(v[f] for f in _NAME_CUES)
+    v.update(funders_agree=float(funders > 0 and cued), funders_differ=float(funders < 0),
+             implementers_agree=float(implementers > 0 and cued), implementers_differ=float(implementers < 0),
+             countries_same=float(jaccard is not None and jaccard >= 0.8 and common >= 3 and cued),
+             countries_overlap=float(overlap and cued), countries_differ=float(jaccard == 0),
+             years_agree=float(years > 0 and cued), years_differ=float(years < 0),
+             corroborated=float(corroborated and cued))  # fmt: skip
+    names = (na.raw, nb.raw) if na is not None else ("", "")
+    return Comparison(a.project_id, b.project_id, tuple(v.values()), names, round(sim, 3), cue, held, conflict)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gettext
 import re
+from sys import intern
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -38,7 +39,7 @@ def knowledge_dir() -> Path:
     return here if (here / WORDS_FILE).exists() else REPO_DATA
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def plain(s: str) -> str:
     """Lower case without accents, in a stable Unicode form."""
     s = unicodedata.normalize("NFKD", s)
@@ -271,31 +272,29 @@ def readings(acronym: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def abbreviates(acronym: str, words: tuple[str, ...]) -> bool:
     """True when `acronym` spells the start letters of `words` in order: each word gives one
     to three letters, stop words may be skipped and so may one other word ("PaCSON":
     PAcific Cyber Security Operational Network; "GLACY": GLobal ACtion on CYbercrime)."""
-    for acr in readings(acronym):
-        if len(acr) < 2 or not 2 <= len(words) <= 12 or acr[0] != words[0][:1]:
-            continue
+    return 2 <= len(words) <= 12 and any(
+        len(acr) >= 2 and acr[0] == words[0][:1] and _spells(acr, words, 0, 0, 1)
+        for acr in readings(acronym)
+    )
 
-        def match(i: int, j: int, skips: int, acr: str = acr) -> bool:
-            if i == len(acr):
-                return all(w in STOP for w in words[j:])
-            if j == len(words):
-                return False
-            word = words[j]
-            if (word in STOP or skips) and match(i, j + 1, skips - (word not in STOP)):
-                return True
-            k = 0
-            while k < min(len(word), 3) and i + k < len(acr) and word[k] == acr[i + k]:
-                k += 1
-                if match(i + k, j + 1, skips):
-                    return True
-            return False
 
-        if match(0, 0, 1):
+def _spells(acr: str, words: tuple[str, ...], i: int, j: int, skips: int) -> bool:
+    if i == len(acr):
+        return all(w in STOP for w in words[j:])
+    if j == len(words):
+        return False
+    word = words[j]
+    if (word in STOP or skips) and _spells(acr, words, i, j + 1, skips - (word not in STOP)):
+        return True
+    k = 0
+    while k < min(len(word), 3) and i + k < len(acr) and word[k] == acr[i + k]:
+        k += 1
+        if _spells(acr, words, i + k, j + 1, skips):
             return True
     return False
 
@@ -418,7 +417,7 @@ for _name, _acronym in ORGANISATIONS.items():  # an organisation named in full, 
         _ORG_NAMES[_words[0]].append((_words, _acronym))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Name:
     """One name of a record, as compared."""
 
@@ -434,9 +433,10 @@ class Name:
     places: frozenset[str]
     language: str
     part: bool  # split off a longer name ("Head: subtitle")
+    long: tuple[str, ...] = ()  # words of 5+ letters without digits (typos are looked for)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Record:
     """A row to compare: its names, portal codes and fields."""
 
@@ -450,6 +450,8 @@ class Record:
     end: int | None
     acronyms: frozenset[str]
     org_acronyms: frozenset[str]  # acronyms of its funders and implementers
+    marked: bool = False  # a name has phase marks or years
+    components: tuple[Mapping[str, frozenset[str]], frozenset[str]] = ({}, frozenset())
 
 
 def split_list(value: Any) -> list[str]:
@@ -494,7 +496,7 @@ def _make_name(
     if not out:
         return None
     orgs = orgs_listed | set(as_org.values()) | named
-    weights = {t: 0.3 if t in GENERIC else 0.5 if t in orgs else 1.0 for t in out}
+    weights = {intern(t): 0.3 if t in GENERIC else 0.5 if t in orgs else 1.0 for t in out}
     words = [w for w in (w.strip(".+-'") for w in _RAW_TOKEN.findall(bare)) if w]
     acronym = acronym_key(words[0]) if len(words) == 1 and is_acronym_like(words[0]) else ""
     coined = {
@@ -531,6 +533,7 @@ def _make_name(
         places,
         language,
         part,
+        tuple(t for t in weights if len(t) >= 5 and not any(map(str.isdigit, t))),
     )
 
 
@@ -620,7 +623,21 @@ def make_record(row: Mapping[str, Any]) -> Record:
         end=year(row.get("end_year")),
         acronyms=frozenset().union(*(acronyms(n.raw) for n in names)) if names else frozenset(),
         org_acronyms=orgs,
+        marked=any(n.marks[0] or n.marks[1] or n.years for n in names),
+        components=_components_of(names),
     )
+
+
+def _components_of(names: list[Name]) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """(acronym -> its component letters, all-capital words) over a record's names."""
+    marked: dict[str, set[str]] = defaultdict(set)
+    bare: set[str] = set()
+    for name in names:
+        letters, capitals = components(name.raw)
+        for acronym, letter in letters:
+            marked[acronym].add(letter)
+        bare |= capitals
+    return {k: frozenset(v) for k, v in marked.items()}, frozenset(bare)
 
 
 COMMON = 200
