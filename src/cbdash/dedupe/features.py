@@ -28,18 +28,20 @@ from cbdash.dedupe.normalise import (
     strip_markers,
 )
 
-FEATURES = {  # name: what it says, as evidence reads it
-    # names: levels of similarity (weighted words in common; common words of the field 0.3)
+NAME_LEVELS = {  # the names compared, as exclusive levels: the first that holds
     "same_name": "the same name",
+    "acronym": "an acronym of 4+ letters spelt out by the other name",
     "names_085": "names alike (0.85+)",
+    "own_acronym": "the same own acronym in parentheses",
+    "short_acronym": "an acronym of 2-3 letters spelt out by the other name",
     "names_070": "names fairly alike (0.70+)",
+    "acronym_in_longer": "an acronym inside a longer name",
     "names_050": "names somewhat alike (0.50+)",
     "names_030": "a few words in common (0.30+)",
+}
+FEATURES = {  # name: what it says, as evidence reads it
+    **NAME_LEVELS,
     "token_set_ratio": "words overlap (rapidfuzz token set ratio, 0-1)",
-    "acronym": "an acronym of 4+ letters spelt out by the other name",
-    "short_acronym": "an acronym of 2-3 letters spelt out by the other name",
-    "acronym_in_longer": "an acronym inside a longer name",
-    "own_acronym": "the same own acronym in parentheses",
     "shared_acronym": "an acronym both use",
     "distinctive_word": "a distinctive word in common",
     "two_languages": "names in two languages or scripts",
@@ -61,8 +63,7 @@ FEATURES = {  # name: what it says, as evidence reads it
 }
 
 
-_NAME_CUES = ("acronym", "short_acronym", "acronym_in_longer", "own_acronym", "shared_acronym",
-              "distinctive_word", "two_languages")  # fmt: skip
+_NAME_CUES = ("shared_acronym", "distinctive_word", "two_languages")
 
 
 @dataclass(frozen=True)
@@ -235,15 +236,15 @@ def compare(a: Record, b: Record) -> Comparison:
     orgs = a.org_acronyms & b.org_acronyms
     v = dict.fromkeys(FEATURES, 0.0)
     best: tuple = (-1.0, None, None, frozenset(), set(), set())
-    sim, languages = 0.0, ""
+    sim, languages, levels = 0.0, "", set()
     for x in a.names:
         for y in b.names:
             s, ma, mb = _similarity(x, y, orgs)
             strength, spelt = acronym_relation(x, y) if x.acronym or y.acronym else (0.0, None)
             if strength:
-                key = "acronym_in_longer" if spelt is None else "acronym" if strength == 1 else "short_acronym"
-                v[key] = 1.0
-            v["own_acronym"] = max(v["own_acronym"], float(len(x.declared) >= 3 and x.declared == y.declared))
+                levels.add("acronym_in_longer" if spelt is None else "acronym" if strength == 1 else "short_acronym")
+            if len(x.declared) >= 3 and x.declared == y.declared:
+                levels.add("own_acronym")
             v["token_set_ratio"] = max(v["token_set_ratio"], fuzz.token_set_ratio(x.stem, y.stem) / 100)
             if not languages and _two_languages(x, y):
                 languages = f"names in two languages ({x.language or 'latin'}, {y.language or 'latin'})"
@@ -260,9 +261,10 @@ def compare(a: Record, b: Record) -> Comparison:
         cue = (f"shared acronym '{shared_acr[0]}'" if shared_acr else "") or (
             f"shared word '{distinct[0]}'" if distinct else "") or languages or (
             f"same place '{sorted(places)[0]}'" if places else "")  # fmt: skip
-        v.update(same_name=float(sim == 1.0), names_085=float(sim >= 0.85), names_070=float(sim >= 0.7),
-                 names_050=float(sim >= 0.5), names_030=float(sim >= 0.3),
-                 shared_acronym=float(bool(shared_acr)), distinctive_word=float(bool(distinct)),
+        levels |= {k for k, t in (("same_name", 1.0), ("names_085", 0.85), ("names_070", 0.7),
+                                  ("names_050", 0.5), ("names_030", 0.3)) if sim >= t}  # fmt: skip
+        v[next((k for k in NAME_LEVELS if k in levels), "same_name")] = float(bool(levels))
+        v.update(shared_acronym=float(bool(shared_acr)), distinctive_word=float(bool(distinct)),
                  two_languages=float(bool(languages)), part_name=float(na.part or nb.part),
                  added_place=float(any(t in place_words() for t in added)),
                  added_kind=float(any(t in KIND for t in added)), place_conflict=float(_place_conflict(a, b)))  # fmt: skip
@@ -277,7 +279,7 @@ def compare(a: Record, b: Record) -> Comparison:
     corroborated = funders == implementers == years == 1.0 and (overlap or not a.countries | b.countries)
     # agreeing fields corroborate names that point to each other; they do not make one
     # project of two names that share only places or common words (one donor funds many)
-    cued = sim >= 0.5 or any(v[f] for f in _NAME_CUES)
+    cued = sim >= 0.5 or bool(levels - {"names_030"}) or any(v[f] for f in _NAME_CUES)
     v.update(funders_agree=float(funders > 0 and cued), funders_differ=float(funders < 0),
              implementers_agree=float(implementers > 0 and cued), implementers_differ=float(implementers < 0),
              countries_same=float(jaccard is not None and jaccard >= 0.8 and common >= 3 and cued),

@@ -58,8 +58,27 @@ def name_records(projects: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+AGAINST = ("part_name", "added_place", "added_kind", "place_conflict", "funders_differ",
+           "implementers_differ", "countries_differ", "years_differ")  # fmt: skip
+"""Features that can only count against a pair; every other feature can only count for it
+(as in Fellegi-Sunter, agreement never lowers the odds): a weight of the wrong sign is 0."""
+
+
 def _fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
-    """Logistic regression by Newton's method; returns the weights, intercept last."""
+    """Logistic regression by Newton's method with each weight's sign as AGAINST says (a
+    weight of the wrong sign is held at 0 and the rest refitted); intercept last."""
+    sign = np.array([-1.0 if f in AGAINST else 1.0 for f in FEATURES])
+    free = np.ones(len(FEATURES), dtype=bool)
+    while True:
+        w = np.zeros(len(FEATURES) + 1)
+        w[np.append(free, True)] = _newton(x[:, free], y, l2)
+        wrong = free & (w[:-1] * sign < 0)
+        if not wrong.any():
+            return w
+        free &= ~wrong
+
+
+def _newton(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     x1 = np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(x1.shape[1])
     penalty = np.full(x1.shape[1], l2)
@@ -228,7 +247,7 @@ class Model:
             parts.append(f"names {c.names[0]!r} ~ {c.names[1]!r} ({c.similarity:.2f})")
         pro, con = [], []
         for f, v, w in zip(FEATURES, c.values, self.weights, strict=False):
-            if v and abs(v * w) >= 0.25 and not (f.startswith("names_0") and c.values[0]):
+            if v and abs(v * w) >= 0.25:
                 words = FEATURES[f] if f not in ("shared_acronym", "distinctive_word") else c.cue
                 (pro if v * w > 0 else con).append((abs(v * w), words.split(" (")[0]))
         parts += [f"for: {', '.join(t for _, t in sorted(pro, reverse=True))}"] if pro else []
