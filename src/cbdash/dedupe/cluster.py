@@ -232,6 +232,8 @@ def _cluster(df: pd.DataFrame, reviewed: Iterable[dict[str, str]] | None, known:
                 reviewed_same[x] = f"same as {y}: reviewed {reason}"
             else:
                 notes[x].append(f"reviewed: different from {y} ({reason})")
+    for k, (kid, p) in to_known.items():
+        notes[k].append(f"known project '{kid}' ({p:.2f})")
     rows = []
     for k, pid in enumerate(ids):
         members = groups.members[groups.find(k)]
@@ -274,8 +276,9 @@ def review_queue(
     reviewed: Iterable[dict[str, str]] | None = None,
 ) -> pd.DataFrame:
     """For each row, its `k` most probable candidates among the other rows ("list") and,
-    with `known`, among the known projects ("inventory"), ranked within each: probability,
-    verdict ("same", "review", "kept apart", or a reviewed decision) and evidence in words.
+    with `known`, among the known projects ("inventory"), ranked within each (those kept
+    apart by a veto or a reviewed decision last): probability, verdict ("same", "review",
+    "kept apart", or a reviewed decision) and evidence in words.
     Candidates come from blocking and from each row's nearest names (neighbour_pairs); two
     rows that are names of one known project meet at the weaker of their two links."""
     m = model()
@@ -300,8 +303,9 @@ def review_queue(
         rows += [(link.i, inventory[link.j].project_id, _title(inventory[link.j]), "inventory",
                   link.p, _verdict(link), to.evidence(link)) for link in to.links]  # fmt: skip
     frame = pd.DataFrame(rows, columns=["i", *QUEUE_COLUMNS[2:]])
-    frame = frame.sort_values(["i", "candidate_from", "score", "candidate_id"],
-                              ascending=[True, False, False, True], kind="stable")  # fmt: skip
+    frame["apart"] = frame["verdict"].isin(["kept apart", "reviewed different"])  # known not to be
+    frame = frame.sort_values(["i", "candidate_from", "apart", "score", "candidate_id"],
+                              ascending=[True, False, True, False, True], kind="stable")  # fmt: skip
     frame["rank"] = frame.groupby(["i", "candidate_from"]).cumcount() + 1
     frame = frame[frame["rank"] <= k]
     frame.insert(0, "project_id", [records[i].project_id for i in frame["i"]])

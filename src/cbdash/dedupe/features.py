@@ -30,11 +30,11 @@ from cbdash.dedupe.normalise import (
 
 NAME_LEVELS = {  # the names compared, as exclusive levels: the first that holds
     "same_name": "the same name",
-    "acronym": "an acronym of 4+ letters spelt out by the other name",
     "names_085": "names alike (0.85+)",
+    "acronym": "an acronym of 4+ letters spelt out by the other name",
     "own_acronym": "the same own acronym in parentheses",
-    "short_acronym": "an acronym of 2-3 letters spelt out by the other name",
     "names_070": "names fairly alike (0.70+)",
+    "short_acronym": "an acronym of 2-3 letters spelt out by the other name",
     "acronym_in_longer": "an acronym inside a longer name",
     "names_050": "names somewhat alike (0.50+)",
     "names_030": "a few words in common (0.30+)",
