@@ -31,7 +31,7 @@ from rapidfuzz import fuzz
 
 from cbdash.dedupe import DedupeInputError, cluster, read_projects, review_queue
 from cbdash.dedupe.features import compare
-from cbdash.dedupe.io import parse_csv
+from cbdash.data.lists import parse_csv
 from cbdash.dedupe.normalise import normalise_title, split_list
 from cbdash.dedupe.score import (
     LABELS_FILE,

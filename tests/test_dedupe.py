@@ -12,11 +12,13 @@ import pytest
 
 from cbdash import dedupe
 from cbdash.cli import main as cli_main
-from cbdash.dedupe import DedupeInputError, cluster, review_queue
+from cbdash.data.lists import REVIEWED_COLUMNS
+from cbdash.dedupe import QUEUE_COLUMNS, DedupeInputError, cluster, review_queue
 from cbdash.dedupe import score as score_module
 from cbdash.dedupe.candidates import candidate_pairs, cross_pairs, neighbour_pairs
-from cbdash.dedupe.constraints import decisions_for, veto
-from cbdash.dedupe.features import FEATURES, compare, name_similarity
+from cbdash.dedupe.cluster import records_of
+from cbdash.dedupe.constraints import decisions_for, shared_code, veto
+from cbdash.dedupe.features import FEATURES, NAME_LEVELS, compare, name_similarity
 from cbdash.dedupe.normalise import (
     GENERIC,
     STOP,
@@ -190,7 +192,7 @@ def test_acronyms_and_coined_words_meet_their_words_in_blocking():
             rec("other", "Octopus Conference"),
         ]
     )
-    records = dedupe.records_of(df)
+    records = records_of(df)
     pairs = {tuple(sorted((records[i].project_id, records[j].project_id))) for i, j in candidate_pairs(records)}
     for pair in [("gac", "glacy"), ("eap", "eap-long"), ("pacson", "pacson-long"), ("certtonga", "tonga")]:
         assert pair in pairs
@@ -202,12 +204,12 @@ def test_a_common_key_needs_a_second_one():
     'kelpra' are compared."""
     df = pd.DataFrame([rec(f"p{i}", f"Zorvan {w}") for i, w in enumerate(
         ["Kelpra Trust", "Kelpra Hub", *(f"Word{k}x" for k in range(10))])])  # fmt: skip
-    records = dedupe.records_of(df)
+    records = records_of(df)
     assert candidate_pairs(records).tolist() == [[0, 1]]
 
 
 def test_neighbours_meet_without_a_shared_word():
-    records = dedupe.records_of(
+    records = records_of(
         pd.DataFrame([rec("a", "CSIRTs Network"), rec("b", "CSIRTAmericas Network"), rec("c", "Octopus")])
     )
     assert [0, 1] in neighbour_pairs(records, n=1).tolist()
@@ -224,7 +226,7 @@ def test_the_name_comparison_is_one_level():
     assert found["acronym"] and not found.get("same_name")
     found = features("DCCP", "DCCP-Pacific")
     assert found["acronym_in_longer"] and found["added_place"] and not found.get("acronym")
-    levels = [f for f in dedupe.features.NAME_LEVELS if features("Kelpra Trust Fund", "Kelpra Trust Hub").get(f)]
+    levels = [f for f in NAME_LEVELS if features("Kelpra Trust Fund", "Kelpra Trust Hub").get(f)]
     assert len(levels) == 1
 
 
@@ -274,7 +276,7 @@ def test_vetoes(a, b, why):
 
 def test_codes_decide():
     a = record("Project X", "a", aliases="Cybil code G0583")
-    assert dedupe.constraints.shared_code(a, record("Other name", "b", aliases="Cybil code G0583"))
+    assert shared_code(a, record("Other name", "b", aliases="Cybil code G0583"))
     assert "G0583 vs" in veto(a, record("Project X", "b", aliases="Cybil code G0584"))
     out = cluster(pd.DataFrame([rec("a", "Project X", aliases="Cybil code G0583"),
                                 rec("b", "Other name", aliases="Cybil code G0583")]))  # fmt: skip
@@ -321,8 +323,7 @@ def test_cross_validation_never_scores_a_family_it_learned(monkeypatch):
     """A pair of family f is scored by weights fitted only on rows outside f's fold."""
     x = np.eye(len(FEATURES))[[0, 1, 2, 3] * 5]
     groups = tuple(frozenset({f"fam{i % 7}"}) for i in range(20))
-    data = score_module.TrainingSet(x, np.array([1.0, 0.0] * 10), groups, np.zeros(20, dtype=bool),
-                                    tuple(("a", "b") for _ in range(20)))  # fmt: skip
+    data = score_module.TrainingSet(x, np.array([1.0, 0.0] * 10), groups)
     sizes: list[int] = []
     real_fit = score_module._fit
     monkeypatch.setattr(score_module, "_fit", lambda xs, ys, l2=1.0: sizes.append(len(xs)) or real_fit(xs, ys, l2))
@@ -343,7 +344,7 @@ def test_the_shipped_model_file_is_what_training_gives():
 
 
 def test_evidence_is_in_words():
-    m = dedupe.model()
+    m = score_module.model()
     c = compare(record("DCCP", "a"), record("Digital Connectivity and Cybersecurity Partnership", "b"))
     text = m.explain(c, 0.5)
     assert text.startswith("0.50; names 'DCCP' ~ ") and "for: an acronym of 4+ letters spelt out" in text
@@ -408,7 +409,7 @@ def test_cluster_ids_are_stable_under_row_order():
 
 
 def reviewed(*rows: tuple[str, str, str, str, str]) -> list[dict[str, str]]:
-    return [dict(zip(dedupe.REVIEWED_COLUMNS, (a, ta, b, tb, d, "A. Reviewer", "2026-11-29", "checked")))
+    return [dict(zip(REVIEWED_COLUMNS, (a, ta, b, tb, d, "A. Reviewer", "2026-11-29", "checked")))
             for a, ta, b, tb, d in rows]  # fmt: skip
 
 
@@ -491,7 +492,7 @@ def test_the_review_queue_ranks_candidates_with_evidence():
     rows = pd.DataFrame([rec("a", "Global Action on Cybercrime Extended"), rec("b", "GLACY+"),
                          rec("c", "GLACY-e"), rec("d", "Octopus Conference")])  # fmt: skip
     queue = review_queue(rows, k=2, known=KNOWN)
-    assert list(queue.columns) == dedupe.QUEUE_COLUMNS
+    assert list(queue.columns) == QUEUE_COLUMNS
     assert queue.groupby(["project_id", "candidate_from"])["rank"].max().max() <= 2
     first = queue[(queue["project_id"] == "a") & (queue["candidate_from"] == "inventory")].iloc[0]
     assert (first["candidate_id"], first["rank"], first["verdict"]) == ("glacy-plus", 1, "same")
@@ -542,7 +543,7 @@ def test_parse_projects_numbers_rows_without_ids():
 
 
 def test_reviewed_pairs_are_checked(tmp_path):
-    path = write(tmp_path / "r.csv", ",".join(dedupe.REVIEWED_COLUMNS) + "\n,A,,B,maybe,,2026-13,\n")
+    path = write(tmp_path / "r.csv", ",".join(REVIEWED_COLUMNS) + "\n,A,,B,maybe,,2026-13,\n")
     with pytest.raises(DedupeInputError) as info:
         dedupe.load_reviewed(path)
     text = "\n".join(info.value.messages)
@@ -577,7 +578,7 @@ def test_cli_writes_clusters_and_the_review_queue(tmp_path, capsys):
     args = ["dedupe", str(src), "--out", str(tmp_path / "q.csv"), "--candidates", "3", "--names-only"]
     assert cli_main(args) == 0
     queue = pd.read_csv(tmp_path / "q.csv", dtype=str)
-    assert list(queue.columns) == dedupe.QUEUE_COLUMNS and set(queue["candidate_from"]) == {"list"}
+    assert list(queue.columns) == QUEUE_COLUMNS and set(queue["candidate_from"]) == {"list"}
     assert "top 3 per row" in capsys.readouterr().out
 
 

@@ -92,18 +92,19 @@ def cmd_dedupe(
     """Cluster duplicate projects, or write each row's top candidates (the review queue);
     with `train`, rewrite the model file. Precision and recall: `python -m evaluation.dedupe`."""
     from cbdash import dedupe
+    from cbdash.dedupe import score
 
     if train:
         folder = Path(data_dir)
-        table = dedupe.model_table(dedupe.train(folder))
-        table.to_csv(folder / dedupe.MODEL_FILE, index=False, lineterminator="\n")
-        print(f"wrote {folder / dedupe.MODEL_FILE} (threshold {table['value'].iloc[0]:.4f})")
+        table = score.model_table(score.train(folder))
+        table.to_csv(folder / score.MODEL_FILE, index=False, lineterminator="\n")
+        print(f"wrote {folder / score.MODEL_FILE} (threshold {table['value'].iloc[0]:.4f})")
         return 0
     if not projects_csv or not out:
         print("dedupe needs PROJECTS_CSV and --out OUT_CSV (or --train)", file=sys.stderr)
         return 2
     known_path = None if known == "" else Path(known or Path(data_dir) / "projects.csv")
-    reviewed_path = Path(reviewed or Path(data_dir) / dedupe.REVIEWED_FILE)
+    reviewed_path = Path(reviewed or Path(data_dir) / score.REVIEWED_FILE)
     try:
         df, warnings = dedupe.read_projects(projects_csv)
         known_df = dedupe.read_projects(known_path)[0] if known_path is not None else None

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from cbdash import dedupe
+from cbdash.data.lists import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
-DEDUPE_COLUMNS = (*dedupe.REQUIRED_COLUMNS, *dedupe.OPTIONAL_COLUMNS)
+DEDUPE_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 
 
 def flat(projects: pd.DataFrame) -> pd.DataFrame:

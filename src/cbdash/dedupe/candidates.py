@@ -1,9 +1,8 @@
-"""Blocking: which pairs of records are compared at all.
-
-Records are indexed under keys (words, acronyms, initials of word runs, coined words' parts,
-whole names, portal codes, and funder + implementer + start year); records sharing a rare
-key are compared, a commoner key needs a second one, and a key held by more than
-MAX_BLOCK records proposes nothing. An acronym also meets any run of words it spells."""
+"""Blocking: which pairs of records are compared at all. Records sharing a key (a word, an
+acronym, a coined word's part, two words written together, a prefix, the whole name, a portal
+code, funder + implementer + start year) that at most RARE_BLOCK records hold are compared;
+a commoner key needs a second one; a key more than MAX_BLOCK hold proposes nothing. An
+acronym also meets the runs of words it spells."""
 
 from __future__ import annotations
 
@@ -23,49 +22,41 @@ from cbdash.dedupe.normalise import (
     strip_markers,
 )
 
-MAX_BLOCK = 200
-RARE_BLOCK = 10
-MAX_ACRONYM_LETTERS = 10
+MAX_BLOCK, RARE_BLOCK, MAX_ACRONYM_LETTERS = 200, 10, 10
 
 
 def block_keys(rec: Record) -> set[str]:
-    """The keys a record is indexed under: words (not common in the field), acronyms and
-    coined words' parts ("t:", one namespace, so "CyberSud" meets "sud"), word prefixes, two
-    words written together, the whole name, its words in any order, portal codes, and
-    funder + implementer + start year (so that names in two languages meet)."""
+    """The keys a record is indexed under ("t:" for words, acronyms and coined words' parts
+    alike, so "CyberSud" meets "sud"; "p:" a prefix, so "african" meets "africa")."""
     keys = {f"code:{c}" for c in rec.codes} | {f"t:{a}" for a in rec.acronyms}
     for name in rec.names:
         words = [t for t in name.stem.split() if t not in STOP and t != "@"]
-        keys.add(f"stem:{name.stem}")
-        keys.add("w:" + " ".join(sorted(name.weights)))  # the same words in any order
+        keys |= {f"stem:{name.stem}", "w:" + " ".join(sorted(name.weights))}
         for t in [*words, *name.weights, *(p for c in name.coined.values() for p in c)]:
             if t not in GENERIC and (len(t) >= 3 or t in rec.acronyms):
-                keys.add(f"t:{t}")
-                keys.update([f"p:{t[:5]}"] if len(t) >= 6 else [])  # "african" meets "africa"
+                keys |= {f"t:{t}", f"p:{t[:5]}"} if len(t) >= 6 else {f"t:{t}"}
         keys.update(f"t:{x}{y}" for x, y in zip(words, words[1:], strict=False))
-    if rec.start is not None:
-        for funder in rec.funders:
-            keys.update(f"fy:{funder[0]}|{impl[0]}|{rec.start}" for impl in rec.implementers)
+    for funder in rec.funders if rec.start is not None else ():
+        keys.update(f"fy:{funder[0]}|{impl[0]}|{rec.start}" for impl in rec.implementers)
     return keys
 
 
 @lru_cache(maxsize=20_000)
 def _acronym_initials(acronym: str) -> frozenset[str]:
-    """The initials of the word runs an acronym may spell, each word giving it one to three
+    """The initials of the runs of words an acronym may spell, each word giving one to three
     letters: "glacy" (GLobal ACtion on CYbercrime) gives "gac", among others."""
     out: set[str] = set()
     for acr in readings(acronym) if 3 <= len(acronym) <= MAX_ACRONYM_LETTERS else ():
         todo = [(0, "")]
         while todo:
             i, initials = todo.pop()
-            if i == len(acr):
-                out.update([initials] if len(initials) >= 2 else [])
+            out |= {initials} if i == len(acr) and len(initials) >= 2 else set()
             todo += [(i + k, initials + acr[i]) for k in (1, 2, 3) if i + k <= len(acr)]
     return frozenset(out)
 
 
 def _runs(records: list[Record]) -> Iterator[tuple[int, str, tuple[str, ...]]]:
-    """(record index, initials, words) for each run of two or more words of each name."""
+    """(record index, initials, words) for each run of two words or more of each name."""
     for idx, rec in enumerate(records):
         for name in rec.names:  # words as written: "Cyber Security" gives c, s
             words = tuple(t for t in raw_words(strip_markers(name.raw)) if t not in STOP)
@@ -75,19 +66,21 @@ def _runs(records: list[Record]) -> Iterator[tuple[int, str, tuple[str, ...]]]:
 
 
 def _acronym_runs(records: list[Record], max_block: int = MAX_BLOCK) -> set[tuple[int, int]]:
-    """Pairs where an acronym of one record spells a run of words of the other's name, each
-    word giving one letter (initials more than `max_block` runs give are skipped, like
-    common keys) or, among at most RARE_BLOCK runs, up to three ("GLACY": GLobal ACtion on
-    CYbercrime)."""
+    """Pairs where an acronym of one record spells a run of words of another, a letter a word
+    (initials of more than `max_block` runs skipped) or, among at most RARE_BLOCK runs, up to
+    three ("GLACY")."""
     holders: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for idx, rec in enumerate(records):
         for acronym in rec.acronyms:
             for initials in _acronym_initials(acronym):
                 holders[initials].append((idx, acronym))
     counts = Counter(initials for _, initials, _ in _runs(records) if initials in holders)
-    for initials, found in holders.items():  # several letters a word only among rare runs
-        limit = {True: max_block, False: RARE_BLOCK}
-        found[:] = [(i, a) for i, a in found if counts[initials] <= limit[initials == a]]
+    for initials, found in holders.items():
+        found[:] = [
+            (i, a)
+            for i, a in found
+            if counts[initials] <= (max_block if initials == a else RARE_BLOCK)
+        ]
     pairs: set[tuple[int, int]] = set()
     for idx, initials, words in _runs(records):
         for other, acronym in holders.get(initials, ()):
@@ -98,49 +91,43 @@ def _acronym_runs(records: list[Record], max_block: int = MAX_BLOCK) -> set[tupl
 
 
 def candidate_pairs(records: list[Record], max_block: int = MAX_BLOCK) -> np.ndarray:
-    """Index pairs (i < j) into `records` worth comparing, as an (n, 2) array: two records
-    sharing a key that at most RARE_BLOCK records hold, or two keys that at most `max_block`
-    hold (a word prefix counts only when rare), or an acronym and the words it spells."""
+    """Index pairs (i < j) into `records` worth comparing, as an (n, 2) array."""
     postings: dict[int, list[int]] = defaultdict(list)  # by the key's hash: less memory
     prefixes: set[int] = set()
     for i, rec in enumerate(records):
         for key in block_keys(rec):
             postings[hash(key)].append(i)
-            prefixes.update([hash(key)] if key.startswith("p:") else [])
-    n = len(records)
-    rare: list[np.ndarray] = []
-    common: list[np.ndarray] = []
+            prefixes |= {hash(key)} if key.startswith("p:") else set()
+    n, rare, common = len(records), [], []
     while postings:
         key, members = postings.popitem()
-        if 2 <= len(members) <= (max_block if key not in prefixes else RARE_BLOCK):
+        if 2 <= len(members) <= (RARE_BLOCK if key in prefixes else max_block):
             m = np.asarray(members, dtype=np.int64)
             i, j = np.triu_indices(len(m), 1)
             (rare if len(m) <= RARE_BLOCK else common).append(m[i] * n + m[j])
-    codes = [np.unique(np.concatenate(rare))] if rare else []
-    if common:
-        values, counts = np.unique(np.concatenate(common), return_counts=True)
-        codes.append(values[counts >= 2])
-    runs = [i * n + j for i, j in _acronym_runs(records)]
-    codes.append(np.asarray(runs, dtype=np.int64))
-    found = np.unique(np.concatenate(codes)) if codes else np.empty(0, np.int64)
-    return np.stack([found // n, found % n], axis=1) if len(found) else np.empty((0, 2), np.int64)
+    values, counts = np.unique(np.concatenate([*common, np.empty(0, np.int64)]), return_counts=True)
+    runs = np.asarray([i * n + j for i, j in _acronym_runs(records)], dtype=np.int64)
+    found = np.unique(np.concatenate([*rare, values[counts >= 2], runs]))
+    return np.stack([found // n, found % n], axis=1) if n else np.empty((0, 2), np.int64)
 
 
 def cross_pairs(new: list[Record], old: list[Record]) -> np.ndarray:
     """Pairs (index into `new`, index into `old`) worth comparing: blocking over both lists,
-    and each new record with every old one it shares a key held by at most RARE_BLOCK old
-    records, however common the key is in the new list (a long list must not hide a name)."""
+    and each new record with every old one it shares a key that at most RARE_BLOCK old
+    records hold, however common the key is in the new list (a long list hides no name)."""
     pairs = candidate_pairs(new + old)
-    cross = pairs[(pairs[:, 0] < len(new)) & (pairs[:, 1] >= len(new))]
-    found = {(int(i), int(j) - len(new)) for i, j in cross}
+    found = {(i, j - len(new)) for i, j in pairs.tolist() if i < len(new) <= j}
     postings: dict[str, list[int]] = defaultdict(list)
     for j, rec in enumerate(old):
         for key in block_keys(rec):
             postings[key].append(j)
     for i, rec in enumerate(new):
         for key in block_keys(rec):
-            if len(postings.get(key, ())) <= RARE_BLOCK:
-                found.update((i, j) for j in postings.get(key, ()))
+            found |= (
+                {(i, j) for j in postings.get(key, ())}
+                if len(postings.get(key, ())) <= RARE_BLOCK
+                else set()
+            )
     return np.asarray(sorted(found), dtype=np.int64).reshape(-1, 2)
 
 
@@ -151,31 +138,27 @@ def _grams(rec: Record) -> set[str]:
 def neighbour_pairs(
     left: list[Record], right: list[Record] | None = None, n: int = 5
 ) -> np.ndarray:
-    """Each record of `left` with its `n` nearest records of `right` (default: the other
-    records of `left`) by the character 3-grams of their names as compared, rarer 3-grams
-    weighing more (tf-idf cosine; 3-grams of more than MAX_BLOCK records are skipped). The
-    review queue adds these to blocking, so that names sharing no whole word still meet
-    ("CSIRTs Network" / "CSIRTAmericas Network")."""
-    same = right is None
-    right = left if right is None else right
-    grams = [_grams(r) for r in right]
+    """Each record of `left` with its `n` nearest records of `right` (default: the others of
+    `left`) by the character 3-grams of their names, rarer ones weighing more (tf-idf cosine;
+    3-grams more than MAX_BLOCK records hold skipped): the review queue adds these to
+    blocking, so that names sharing no word meet ("CSIRTs Network" / "CSIRTAmericas")."""
+    grams = [_grams(r) for r in (right if right is not None else left)]
     postings: dict[str, list[int]] = defaultdict(list)
     for j, gs in enumerate(grams):
         for g in gs:
             postings[g].append(j)
     idf = {
-        g: np.log(len(right) / len(js)) ** 2 for g, js in postings.items() if len(js) <= MAX_BLOCK
+        g: np.log(len(grams) / len(js)) ** 2 for g, js in postings.items() if len(js) <= MAX_BLOCK
     }
     norm = [np.sqrt(sum(idf.get(g, 0.0) for g in gs)) or 1.0 for gs in grams]
     out = []
     for i, rec in enumerate(left):
-        mine = grams[i] if same else _grams(rec)
         scores: dict[int, float] = defaultdict(float)
-        for g in mine:
-            for j in postings.get(g, ()) if g in idf else ():
+        for g in (mine := _grams(rec)) & idf.keys():
+            for j in postings[g]:
                 scores[j] += idf[g]
-        scores.pop(i, None) if same else None
+        scores.pop(i, None) if right is None else None
         own = np.sqrt(sum(idf.get(g, 0.0) for g in mine)) or 1.0
         best = sorted(scores, key=lambda j: (-scores[j] / (own * norm[j]), j))[:n]
-        out += [(min(i, j), max(i, j)) if same else (i, j) for j in best]
+        out += [(min(i, j), max(i, j)) if right is None else (i, j) for j in best]
     return np.unique(np.asarray(out, dtype=np.int64).reshape(-1, 2), axis=0)

@@ -1,8 +1,6 @@
-"""What the model does not decide: vetoes (two phases, two components, two editions, two
-codes of one portal series), a shared portal code, and people's reviewed decisions.
-
-A veto keeps two records apart whatever their score, also through a third record when
-clusters are built; a reviewed decision overrides everything (see `decide`)."""
+"""What the model does not decide: vetoes (two phases, components, editions or codes of one
+portal series) keep records apart, also through a third record; a shared portal code joins
+them; people's reviewed decisions override both."""
 
 from __future__ import annotations
 
@@ -14,53 +12,45 @@ from rapidfuzz import fuzz
 
 from cbdash.dedupe.normalise import Name, Record, normalise_title
 
-PHASE_COMPARE_SIMILARITY = 0.8
-"""Two names are compared for phase marks when they are at least this similar (or are the
-best-matching pair a score rests on)."""
+Decisions = dict[tuple[str, str], tuple[str, str]]
+"""(id, id) sorted -> ("same" | "different", who decided when, and why)."""
 
 
-def _marks_text(name: Name) -> str:
-    return " ".join(sorted(name.marks[0] | name.marks[1] | name.years)) or "none"
+def _marks(name: Name) -> str:
+    return (
+        f"{name.raw!r} [{' '.join(sorted(name.marks[0] | name.marks[1] | name.years)) or 'none'}]"
+    )
 
 
-def phase_relation(
-    a: Record, b: Record, best: tuple[Name | None, Name | None] = (None, None)
-) -> tuple[str, str]:
-    """(conflict, unknown) as text, "" when none. A conflict: two matching names with
-    different marks of one kind ("GLACY+" / "GLACY-e", "Phase II" / "III", "Extended" /
-    "Enhanced") or stating different years (editions); a component letter that differs
-    ("OCWAR-C" / "OCWAR-M") or against the bare acronym (the umbrella). Unknown: a mark on
-    one side only, or marks of kinds that cannot be compared ("GLACY-e" / "... Extended")."""
-    conflict = _component_conflict(a, b) if a.components[0] or b.components[0] else ""
+def phase_relation(a: Record, b: Record, best: tuple = (None, None)) -> tuple[str, str]:
+    """(conflict, unknown) as text, "" when none, over names at least 80 % alike or the
+    best-matching pair. Conflict: marks of one kind that differ ("GLACY+" / "GLACY-e",
+    "Extended" / "Enhanced"), years stated that differ (editions), component letters that
+    differ ("OCWAR-C" / "OCWAR-M") or one against the bare acronym. Unknown: marks on one
+    side only, or of kinds that cannot be compared ("GLACY-e" / "... Extended")."""
+    conflict = _components(a, b) if a.components[0] or b.components[0] else ""
     unknown = ""
     for na in a.names if a.marked or b.marked else ():
         for nb in b.names:
             (sa, wa), (sb, wb) = na.marks, nb.marks
-            differ = (
-                (sa and sb and sa != sb)
-                or (wa and wb and wa != wb)
-                or (na.years and nb.years and na.years != nb.years)
-            )
+            differ = (sa and sb and sa != sb) or (wa and wb and wa != wb)
+            differ = differ or (na.years and nb.years and na.years != nb.years)
             one_sided = bool(sa or wa or sb or wb) and not ((sa and sb) or (wa and wb))
             if not (differ or one_sided) or (conflict and (unknown or not one_sided)):
                 continue
-            is_best = na is best[0] and nb is best[1]
-            similar = fuzz.token_set_ratio(na.stem, nb.stem) >= 100 * PHASE_COMPARE_SIMILARITY
-            if not (is_best or similar):
-                continue
-            text = f"{na.raw!r} [{_marks_text(na)}] vs {nb.raw!r} [{_marks_text(nb)}]"
-            if differ and not conflict:
-                conflict = text
-            elif one_sided and not unknown:
-                unknown = text
+            if (na, nb) == best or fuzz.token_set_ratio(na.stem, nb.stem) >= 80:
+                text = f"{_marks(na)} vs {_marks(nb)}"
+                conflict = conflict or (text if differ else "")
+                unknown = unknown or (text if one_sided and not differ else "")
     return conflict, unknown
 
 
-def _component_conflict(a: Record, b: Record) -> str:
+def _components(a: Record, b: Record) -> str:
     (ma, ba), (mb, bb) = a.components, b.components
     for acronym in sorted(set(ma) & set(mb)):
         if not ma[acronym] & mb[acronym]:
-            return f"{acronym}-{'/'.join(sorted(ma[acronym]))} vs {acronym}-{'/'.join(sorted(mb[acronym]))}"
+            left, right = "/".join(sorted(ma[acronym])), "/".join(sorted(mb[acronym]))
+            return f"{acronym}-{left} vs {acronym}-{right}"
     for marked, bare in ((ma, bb), (mb, ba)):
         for acronym in sorted(set(marked) & bare):
             return f"{acronym}-{'/'.join(sorted(marked[acronym]))} vs the bare {acronym}"
@@ -68,18 +58,15 @@ def _component_conflict(a: Record, b: Record) -> str:
 
 
 def _series(code: str) -> str:
-    """The portal and letter prefix of a code ("cybil:G0583" -> "cybil:G")."""
-    family, _, value = code.partition(":")
-    return f"{family}:{re.match(r'[A-Z]*', value).group(0)}"  # type: ignore[union-attr]
+    return re.sub(r"(?<=:)([A-Z]*).*", r"\1", code)
 
 
 def code_conflict(a: Record, b: Record) -> str:
-    """Two codes of one portal series: two entries the portal keeps apart."""
-    if a.codes & b.codes:
-        return ""
-    series = {_series(c): c for c in a.codes}
+    """Two codes of one portal series ("cybil:G0583" / "cybil:G0584"): entries a portal keeps
+    apart. A series is the portal and the code's letter prefix ("cybil:G", "cybil:GI")."""
+    theirs = {_series(c): c for c in a.codes} if not a.codes & b.codes else {}
     return next(
-        (f"{series[_series(c)]} vs {c}" for c in sorted(b.codes) if _series(c) in series), ""
+        (f"{theirs[_series(c)]} vs {c}" for c in sorted(b.codes) if _series(c) in theirs), ""
     )
 
 
@@ -93,14 +80,9 @@ def shared_code(a: Record, b: Record) -> str:
     return ", ".join(sorted(a.codes & b.codes))
 
 
-Decisions = dict[tuple[str, str], tuple[str, str]]
-"""(id, id) in sorted order -> (decision "same" | "different", the reason in words)."""
-
-
 def decisions_for(records: Iterable[Record], reviewed: Iterable[dict[str, str]]) -> Decisions:
-    """The reviewed pairs that concern `records`: a pair whose ids are both among the
-    records' ids, or whose two names are names of two records (title or alias, compared
-    after normalisation). Later rows win over earlier ones."""
+    """The reviewed pairs that concern `records`: both ids among theirs, or title_a a name of
+    one record and title_b of another (after normalisation). Later rows win."""
     records = list(records)
     ids = {r.project_id for r in records}
     by_name: dict[str, set[str]] = defaultdict(set)
@@ -109,16 +91,13 @@ def decisions_for(records: Iterable[Record], reviewed: Iterable[dict[str, str]])
             by_name[normalise_title(name.raw)].add(r.project_id)
     out: Decisions = {}
     for row in reviewed:
-        reason = f"{row['decision']} by {row.get('reviewer', '')} on {row.get('date', '')}: "
-        reason += str(row.get("reason", ""))
-        pairs = set()
         ia, ib = str(row.get("id_a") or ""), str(row.get("id_b") or "")
-        if ia in ids and ib in ids and ia != ib:
-            pairs.add(tuple(sorted((ia, ib))))
-        for x in by_name.get(normalise_title(str(row.get("title_a", ""))), ()):
-            for y in by_name.get(normalise_title(str(row.get("title_b", ""))), ()):
-                if x != y:
-                    pairs.add(tuple(sorted((x, y))))
-        for pair in pairs:
-            out[pair] = (str(row["decision"]), reason)
+        pairs = {(ia, ib)} if ia in ids and ib in ids else set()
+        na, nb = (
+            by_name.get(normalise_title(str(row.get(k) or "")), ()) for k in ("title_a", "title_b")
+        )
+        pairs |= {(x, y) for x in na for y in nb}
+        who = f"{row.get('reviewer', '')} on {row.get('date', '')}"
+        why = f"{row['decision']} by {who}: {row.get('reason', '')}"
+        out.update({tuple(sorted(p)): (str(row["decision"]), why) for p in pairs if p[0] != p[1]})
     return out

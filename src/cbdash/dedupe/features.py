@@ -1,5 +1,5 @@
-"""Compare two records: the signals as numbers, one column each (FEATURES), with what a
-person reads as evidence. No signal decides alone; `score` learns how much each weighs."""
+"""Compare two records: each signal a column (FEATURES), with what a person reads as
+evidence. No signal decides alone; `score` learns how much each weighs."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from rapidfuzz import fuzz, process
 
 from cbdash.dedupe.constraints import phase_relation
 from cbdash.dedupe.normalise import (
-    GENERIC,
     DECORATION,
+    GENERIC,
     GENERIC_ACRONYMS,
     KIND,
     ORGANISATIONS,
+    PLACE_NAME_WORDS,
     SCRIPT_LANGUAGES,
     STOP,
     Name,
@@ -22,7 +23,6 @@ from cbdash.dedupe.normalise import (
     acronyms,
     is_true_acronym,
     normalise_title,
-    PLACE_NAME_WORDS,
     place_words,
     raw_words,
     strip_markers,
@@ -49,7 +49,8 @@ FEATURES = {  # name: what it says, as evidence reads it
     "added_place": "a place on one side only",
     "added_kind": "a kind of activity on one side only",
     "place_conflict": "the names name other places",
-    # the other fields: agree / differ, both 0 when a side is empty
+    # the other fields: agree / differ, both 0 when a side is empty; agreement counts only
+    # beside names that point to each other (a shared word, acronym, language, or 0.5+)
     "funders_agree": "funders agree",
     "funders_differ": "funders differ",
     "implementers_agree": "implementers agree",
@@ -63,137 +64,114 @@ FEATURES = {  # name: what it says, as evidence reads it
 }
 
 
-_NAME_CUES = ("shared_acronym", "distinctive_word", "two_languages")
-
-
 @dataclass(frozen=True)
 class Comparison:
-    """Two records compared: the feature values (in FEATURES order) and what they rest on."""
+    """Two records compared: the feature values (FEATURES order) and what they rest on."""
 
-    a: str
-    b: str
     values: tuple[float, ...]
     names: tuple[str, str]  # the best-matching names as written
     similarity: float  # their name similarity
     cue: str  # what the names share, in words
     held: str  # why the pair may be the same only with the same start year ("" if it may)
-    conflict: str = ""  # a phase, component or edition conflict (a veto)
-
-    def __getitem__(self, feature: str) -> float:
-        return self.values[list(FEATURES).index(feature)]
+    conflict: str  # a phase, component or edition conflict: a veto
 
 
-def match_words(a: Name, b: Name, shared_orgs: frozenset[str]) -> tuple[set[str], set[str]]:
-    """Words of `a` and of `b` that match: equal, a typo apart, a coined word and its parts
-    ("Cyber4Peace" / "Cyber for Peace"), acronyms of organisations both records list, or
-    (beside a word both share) a word in capitals spelling a run of the other's words."""
+def match_words(a: Name, b: Name, orgs: frozenset[str]) -> tuple[set[str], set[str]]:
+    """Words of `a` and of `b` that match: equal, a typo or plural apart, a coined word and
+    its parts ("Cyber4Peace" / "Cyber for Peace"), acronyms of organisations both records
+    list, or (beside a word both share) a word in capitals spelling a run of the other's."""
     ma = set(a.weights) & set(b.weights)
-    mb = set(ma)
-    rest = [u for u in b.long if u not in mb]
-    for t in a.long if rest else ():  # a typo, or a plural: "capacities" / "capacity"
-        if rest and t not in ma:
-            hit = process.extractOne(t, rest, scorer=fuzz.ratio, score_cutoff=88)
-            if hit is not None:
-                ma.add(t)
-                mb.add(hit[0])
-                rest.remove(hit[0])
+    mb, rest = set(ma), [u for u in b.long if u not in ma]
+    for t in a.long if rest else ():
+        if (
+            rest
+            and t not in ma
+            and (hit := process.extractOne(t, rest, scorer=fuzz.ratio, score_cutoff=88))
+        ):
+            ma.add(t), mb.add(hit[0]), rest.remove(hit[0])
     for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)):
         for t, parts in x.coined.items():
             if t not in mx and all(p in y.weights and p not in my for p in parts):
-                mx.add(t)
-                my.update(parts)
-    orgs_a = sorted(t for t in a.weights if t in shared_orgs and t not in ma)
-    orgs_b = sorted(t for t in b.weights if t in shared_orgs and t not in mb)
-    for t, u in zip(orgs_a, orgs_b, strict=False):
-        ma.add(t)
-        mb.add(u)
-    if not ma:
-        return ma, mb
-    for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)):
+                mx.add(t), my.update(parts)
+    for t, u in zip(
+        *(sorted(t for t in n.weights if t in orgs and t not in m) for n, m in ((a, ma), (b, mb)))
+    ):
+        ma.add(t), mb.add(u)
+    for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)) if ma else ():
         words = [w for w in y.stem.split() if w not in STOP]
         for t in x.upper - mx if not x.acronym else ():
-            run = _expansion(t, words) if t in x.weights else []
-            if run and not any(w in my for w in run):
-                mx.add(t)
-                my.update(w for w in run if w in y.weights)
+            if t in x.weights and (run := _expansion(t, words)) and not any(w in my for w in run):
+                mx.add(t), my.update(w for w in run if w in y.weights)
     return ma, mb
 
 
 def _expansion(acronym: str, words: list[str]) -> list[str]:
     """The first run of two or more words that `acronym` abbreviates."""
-    for i in range(len(words)):
-        if words[i][:1] == acronym[:1]:
-            for j in range(i + 2, min(len(words), i + 2 * len(acronym)) + 1):
-                if abbreviates(acronym, tuple(words[i:j])):
-                    return words[i:j]
+    for i in (i for i in range(len(words)) if words[i][:1] == acronym[:1]):
+        for j in range(i + 2, min(len(words), i + 2 * len(acronym)) + 1):
+            if abbreviates(acronym, tuple(words[i:j])):
+                return words[i:j]
     return []
 
 
-def name_similarity(a: Name, b: Name, shared_orgs: frozenset[str] = frozenset()) -> float:
+def name_similarity(a: Name, b: Name, orgs: frozenset[str] = frozenset()) -> float:
     """A weighted Tversky index over words: shared weight / (shared + the smaller side's
-    missing weight + half the larger side's). A place or kind of activity one name adds
+    missing weight + half the larger side's); a place or kind of activity one name adds
     counts in full; sharing only common words caps the result at their weight."""
-    return _similarity(a, b, shared_orgs)[0]
+    return _similarity(a, b, orgs)[0]
 
 
-def _similarity(a: Name, b: Name, shared_orgs: frozenset[str]) -> tuple[float, set[str], set[str]]:
+def _similarity(a: Name, b: Name, orgs: frozenset[str]) -> tuple[float, set[str], set[str]]:
     if a.stem == b.stem or a.weights.keys() == b.weights.keys():
         return 1.0, set(a.weights), set(b.weights)
-    ma, mb = match_words(a, b, shared_orgs)
+    ma, mb = match_words(a, b, orgs)
     shared = (sum(a.weights[t] for t in ma) + sum(b.weights[t] for t in mb)) / 2
-    (rest_a, place_a), (rest_b, place_b) = _missing(a, ma), _missing(b, mb)
-    denominator = shared + min(rest_a, rest_b) + max(rest_a, rest_b) / 2 + place_a + place_b
-    sim = shared / denominator if denominator else 0.0
-    distinctive = any(a.weights[t] >= 1 for t in ma) and any(b.weights[t] >= 1 for t in mb)
-    return (sim if distinctive else sim * min(1.0, shared)), ma, mb
+    rest, added = zip(*(_missing(n, m) for n, m in ((a, ma), (b, mb))))
+    whole = shared + min(rest) + max(rest) / 2 + sum(added)
+    sim = shared / whole if whole else 0.0
+    if any(a.weights[t] >= 1 for t in ma) and any(b.weights[t] >= 1 for t in mb):
+        return sim, ma, mb
+    return sim * min(1.0, shared), ma, mb
 
 
 def _missing(name: Name, matched: set[str]) -> tuple[float, float]:
-    """Weight of the unmatched words of `name`: (other words, places and kinds of activity)."""
-    rest = place = 0.0
-    for t, w in name.weights.items():
-        if t not in matched:
-            if t in place_words() or t in KIND:
-                place += 1.0
-            else:
-                rest += w
-    return rest, place
+    """Weight of the unmatched words: (others, places and kinds of activity at 1 each)."""
+    out = [t for t in name.weights if t not in matched]
+    added = sum(1.0 for t in out if t in place_words() or t in KIND)
+    return sum(name.weights[t] for t in out if t not in place_words() and t not in KIND), added
 
 
 def acronym_relation(a: Name, b: Name) -> tuple[float, frozenset[str] | None]:
     """(strength, spelt) when one name is a single acronym that the other holds or spells
-    with its initials ("DCCP" / "Digital Connectivity and Cybersecurity Partnership"):
-    strength 1 (0.5 for two or three letters); spelt, the other's words the acronym stands
-    for, or None when the other also adds a distinctive word ("DCCP-Pacific")."""
-    for short, other in ((a, b), (b, a)):
-        if short.acronym and len(other.weights) >= 2:
-            words = [
-                w
-                for w in raw_words(strip_markers(other.raw))
-                if w not in STOP and w != short.acronym
-            ]
-            held = short.acronym in other.weights or short.acronym in acronyms(other.raw)
-            if held or (is_true_acronym(short.raw) and abbreviates(short.acronym, tuple(words))):
+    ("DCCP" / "Digital Connectivity and Cybersecurity Partnership"): strength 1 (0.5 for two
+    or three letters); spelt, the other's words it stands for, or None when the other adds
+    a distinctive word as well ("DCCP-Pacific")."""
+    for s, o in ((a, b), (b, a)):
+        if s.acronym and len(o.weights) >= 2:
+            words = [w for w in raw_words(strip_markers(o.raw)) if w not in STOP and w != s.acronym]
+            if (
+                s.acronym in o.weights
+                or s.acronym in acronyms(o.raw)
+                or (is_true_acronym(s.raw) and abbreviates(s.acronym, tuple(words)))
+            ):
                 spelt = {
-                    short.acronym,
-                    *normalise_title(" ".join(_expansion(short.acronym, words))).split(),
+                    s.acronym,
+                    *normalise_title(" ".join(_expansion(s.acronym, words))).split(),
                 }
-                whole = all(
-                    w < 1 or t in spelt or t in DECORATION for t, w in other.weights.items()
-                )
-                return (1.0 if len(short.acronym) >= 4 else 0.5), frozenset(
-                    spelt
-                ) if whole else None
+                whole = all(w < 1 or t in spelt or t in DECORATION for t, w in o.weights.items())
+                return (1.0 if len(s.acronym) >= 4 else 0.5), frozenset(spelt) if whole else None
     return 0.0, None
 
 
 def _orgs(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> float:
     if not a or not b:
         return 0.0
-    return 1.0 if any(
+    keys = [(ka, kb) for x in a for y in b for ka in x for kb in y]
+    agree = any(
         ka == kb or (min(len(ka), len(kb)) >= 4 and fuzz.token_set_ratio(ka, kb) >= 90)
-        for x in a for y in b for ka in x for kb in y
-    ) else -1.0  # fmt: skip
+        for ka, kb in keys
+    )
+    return 1.0 if agree else -1.0
 
 
 def _years(a: Record, b: Record) -> float:
@@ -205,36 +183,27 @@ def _years(a: Record, b: Record) -> float:
     return 1.0 if gap <= 1 else -1.0 if gap >= 3 else 0.0
 
 
-def _place_conflict(a: Record, b: Record) -> bool:
-    pa = frozenset().union(*(n.places for n in a.names)) if a.names else frozenset()
-    pb = frozenset().union(*(n.places for n in b.names)) if b.names else frozenset()
-    return bool(pa and pb and not pa & pb)
-
-
 def _acronyms_differ(a: Record, b: Record) -> str:
-    """Two names in one language giving two own acronyms, neither an organisation's nor
-    used by the other record ("... Project (PATN)" / "... Project (PATNuC)")."""
+    """Two names in one language giving two own acronyms, neither an organisation's nor used
+    by the other record ("... Project (PATN)" / "... Project (PATNuC)")."""
     for x in a.names:
-        for y in b.names:
-            if (
-                x.declared and y.declared and x.declared != y.declared
-                and x.language == y.language
-                and not {x.declared, y.declared} & set(ORGANISATIONS)
-                and x.declared not in b.acronyms and y.declared not in a.acronyms
-            ):  # fmt: skip
-                return f"own acronyms differ: {x.raw!r} / {y.raw!r}"
+        for y in (y for y in b.names if x.declared and y.declared and x.declared != y.declared):
+            if x.language == y.language and not {x.declared, y.declared} & ORGANISATIONS.keys():
+                if x.declared not in b.acronyms and y.declared not in a.acronyms:
+                    return f"own acronyms differ: {x.raw!r} / {y.raw!r}"
     return ""
 
 
-def _two_languages(x: Name, y: Name) -> bool:
+def _languages(x: Name, y: Name) -> str:
     lx, ly = x.language, y.language
-    return bool(lx and ly and lx != ly) or ((lx in SCRIPT_LANGUAGES) != (ly in SCRIPT_LANGUAGES))
+    if bool(lx and ly and lx != ly) or ((lx in SCRIPT_LANGUAGES) != (ly in SCRIPT_LANGUAGES)):
+        return f"names in two languages ({lx or 'latin'}, {ly or 'latin'})"
+    return ""
 
 
 def compare(a: Record, b: Record) -> Comparison:
-    """The features of two records (FEATURES order), from their best-matching names."""
-    orgs = a.org_acronyms & b.org_acronyms
-    v = dict.fromkeys(FEATURES, 0.0)
+    """The features of two records, from their best-matching names (FEATURES order)."""
+    orgs, v = a.org_acronyms & b.org_acronyms, dict.fromkeys(FEATURES, 0.0)
     best: tuple = (-1.0, None, None, frozenset(), set(), set())
     sim, languages, levels = 0.0, "", set()
     for x in a.names:
@@ -242,49 +211,97 @@ def compare(a: Record, b: Record) -> Comparison:
             s, ma, mb = _similarity(x, y, orgs)
             strength, spelt = acronym_relation(x, y) if x.acronym or y.acronym else (0.0, None)
             if strength:
-                levels.add("acronym_in_longer" if spelt is None else "acronym" if strength == 1 else "short_acronym")
-            if len(x.declared) >= 3 and x.declared == y.declared:
-                levels.add("own_acronym")
-            v["token_set_ratio"] = max(v["token_set_ratio"], fuzz.token_set_ratio(x.stem, y.stem) / 100)
-            if not languages and _two_languages(x, y):
-                languages = f"names in two languages ({x.language or 'latin'}, {y.language or 'latin'})"
+                levels.add(
+                    "acronym_in_longer"
+                    if spelt is None
+                    else "acronym"
+                    if strength == 1
+                    else "short_acronym"
+                )
+            levels |= (
+                {"own_acronym"} if len(x.declared) >= 3 and x.declared == y.declared else set()
+            )
+            v["token_set_ratio"] = max(
+                v["token_set_ratio"], fuzz.token_set_ratio(x.stem, y.stem) / 100
+            )
+            languages = languages or _languages(x, y)
             if max(s, 0.9 * strength) > best[0]:
                 best = (max(s, 0.9 * strength), x, y, spelt or frozenset(), ma, mb)
             sim = max(sim, s)
     _, na, nb, spelt, ma, mb = best
     cue = held = conflict = ""
     if na is not None:
-        distinct = sorted(t for t in ma if na.weights[t] >= 1 and t not in GENERIC | PLACE_NAME_WORDS)
-        shared_acr = sorted((a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS)
-        added = [t for x, m in ((na, ma), (nb, mb)) for t in x.weights if t not in m and t not in spelt]
-        places = na.places & nb.places
-        cue = (f"shared acronym '{shared_acr[0]}'" if shared_acr else "") or (
-            f"shared word '{distinct[0]}'" if distinct else "") or languages or (
-            f"same place '{sorted(places)[0]}'" if places else "")  # fmt: skip
-        levels |= {k for k, t in (("same_name", 1.0), ("names_085", 0.85), ("names_070", 0.7),
-                                  ("names_050", 0.5), ("names_030", 0.3)) if sim >= t}  # fmt: skip
+        distinct = sorted(
+            t for t in ma if na.weights[t] >= 1 and t not in GENERIC | PLACE_NAME_WORDS
+        )
+        shared = sorted(
+            (a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS
+        )
+        added = [
+            t for n, m in ((na, ma), (nb, mb)) for t in n.weights if t not in m and t not in spelt
+        ]
+        places = sorted(na.places & nb.places)
+        cue = next(
+            iter(
+                [
+                    *(f"shared acronym '{t}'" for t in shared[:1]),
+                    *(f"shared word '{t}'" for t in distinct[:1]),
+                    *([languages] if languages else []),
+                    *(f"same place '{t}'" for t in places[:1]),
+                    "",
+                ]
+            )
+        )
+        levels |= {
+            k
+            for k, t in zip(
+                ("same_name", "names_085", "names_070", "names_050", "names_030"),
+                (1.0, 0.85, 0.7, 0.5, 0.3),
+                strict=True,
+            )
+            if sim >= t
+        }
         v[next((k for k in NAME_LEVELS if k in levels), "same_name")] = float(bool(levels))
-        v.update(shared_acronym=float(bool(shared_acr)), distinctive_word=float(bool(distinct)),
-                 two_languages=float(bool(languages)), part_name=float(na.part or nb.part),
-                 added_place=float(any(t in place_words() for t in added)),
-                 added_kind=float(any(t in KIND for t in added)), place_conflict=float(_place_conflict(a, b)))  # fmt: skip
+        pa, pb = (frozenset().union(*(n.places for n in r.names)) for r in (a, b))
+        v.update(
+            shared_acronym=float(bool(shared)),
+            distinctive_word=float(bool(distinct)),
+            two_languages=float(bool(languages)),
+            part_name=float(na.part or nb.part),
+            added_place=float(any(t in place_words() for t in added)),
+            added_kind=float(any(t in KIND for t in added)),
+            place_conflict=float(bool(pa and pb and not pa & pb)),
+        )
         conflict, held = phase_relation(a, b, (na, nb))
         held = (held and f"a phase marked on one side only: {held}") or _acronyms_differ(a, b)
         held = "" if a.start is not None and a.start == b.start else held
-    funders, implementers = _orgs(a.funders, b.funders), _orgs(a.implementers, b.implementers)
-    years = _years(a, b)
+    funders, implementers, years = (
+        _orgs(a.funders, b.funders),
+        _orgs(a.implementers, b.implementers),
+        _years(a, b),
+    )
     common = len(a.countries & b.countries)
     jaccard = common / len(a.countries | b.countries) if a.countries and b.countries else None
     overlap = jaccard is not None and jaccard >= 0.5
-    corroborated = funders == implementers == years == 1.0 and (overlap or not a.countries | b.countries)
-    # agreeing fields corroborate names that point to each other; they do not make one
-    # project of two names that share only places or common words (one donor funds many)
-    cued = sim >= 0.5 or bool(levels - {"names_030"}) or any(v[f] for f in _NAME_CUES)
-    v.update(funders_agree=float(funders > 0 and cued), funders_differ=float(funders < 0),
-             implementers_agree=float(implementers > 0 and cued), implementers_differ=float(implementers < 0),
-             countries_same=float(jaccard is not None and jaccard >= 0.8 and common >= 3 and cued),
-             countries_overlap=float(overlap and cued), countries_differ=float(jaccard == 0),
-             years_agree=float(years > 0 and cued), years_differ=float(years < 0),
-             corroborated=float(corroborated and cued))  # fmt: skip
+    cued = (
+        sim >= 0.5
+        or bool(levels - {"names_030"})
+        or bool(v["shared_acronym"] + v["distinctive_word"] + v["two_languages"])
+    )
+    corroborated = funders == implementers == years == 1.0 and (
+        overlap or not a.countries | b.countries
+    )
+    v.update(
+        funders_agree=float(funders > 0 and cued),
+        funders_differ=float(funders < 0),
+        implementers_agree=float(implementers > 0 and cued),
+        implementers_differ=float(implementers < 0),
+        countries_same=float(bool(jaccard and jaccard >= 0.8 and common >= 3 and cued)),
+        countries_overlap=float(overlap and cued),
+        countries_differ=float(jaccard == 0),
+        years_agree=float(years > 0 and cued),
+        years_differ=float(years < 0),
+        corroborated=float(corroborated and cued),
+    )
     names = (na.raw, nb.raw) if na is not None else ("", "")
-    return Comparison(a.project_id, b.project_id, tuple(v.values()), names, round(sim, 3), cue, held, conflict)
+    return Comparison(tuple(v.values()), names, round(sim, 3), cue, held, conflict)

@@ -1,4 +1,5 @@
-"""Reading project lists and reviewed pairs, with messages naming file, row and field."""
+"""Project lists (another mapping's export, checked for duplicates) and reviewed pairs of
+project names, read with messages naming file, row and field. cbdash.dedupe reads these."""
 
 from __future__ import annotations
 
@@ -11,8 +12,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from cbdash.dedupe.cluster import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DedupeInputError
-from cbdash.dedupe.normalise import year
+REQUIRED_COLUMNS = ("project_id", "title")
+OPTIONAL_COLUMNS = ("aliases", "funders", "implementers", "beneficiary_countries", "start_year", "end_year",
+                    "listed_in")  # fmt: skip
+
+
+class DedupeInputError(ValueError):
+    """Bad input for the duplicate check; `messages` name file, row and field. `exit_code`:
+    2 for an unusable file, 1 for data errors inside a readable one."""
+
+    def __init__(self, messages: list[str], exit_code: int = 2):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+        self.exit_code = exit_code
+
+
+def _year(value: str) -> int | None:
+    return int(value) if re.fullmatch(r"\d{4}", value.strip().removesuffix(".0")) else None
 
 REVIEWED_COLUMNS = ("id_a", "title_a", "id_b", "title_b", "decision", "reviewer", "date", "reason")
 """A reviewed pair: two names (and, for rows of an inventory, their ids), the decision
@@ -94,7 +110,7 @@ def _checked(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
                             "the row stays alone")  # fmt: skip
         for col in ("start_year", "end_year"):
             value = str(r[col]).strip()
-            if value and year(value) is None:
+            if value and _year(value) is None:
                 warnings.append(f"WARNING: {name}, row {pos + 2}, field '{col}': '{value}' is not "
                                 "a year; ignored")  # fmt: skip
     if errors:
