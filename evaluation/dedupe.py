@@ -11,7 +11,13 @@
   were written: they are marked as read. The frozen set (dedupe_blind9.csv) is scored only
   with --frozen, once, at the end of issue #17.
 
-Run `python -m evaluation.dedupe [--frozen] [--scale N] [DATA_DIR]`.
+- Training: the model file (data/dedupe_model.csv) is learned here from the labelled pairs
+  (each with its rows' fields and with names only; every other pair blocking proposes between
+  two shipped rows' names as "different", the rows being distinct projects) and the reviewed
+  pairs (names only); pairs a constraint decides are left out; the threshold is the lowest at
+  which the cross-validated precision reaches TARGET_PRECISION.
+
+Run `python -m evaluation.dedupe [--train] [--frozen] [--scale N] [DATA_DIR]`.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ import argparse
 import resource
 import sys
 import time
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -29,18 +37,28 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from cbdash.dedupe import DedupeInputError, cluster, read_projects, review_queue
-from cbdash.dedupe.features import compare
-from cbdash.data.lists import parse_csv
-from cbdash.dedupe.normalise import normalise_title, split_list
+from cbdash.analysis.projects import review_queue
+from cbdash.data.lists import DedupeInputError, parse_csv, read_projects
+from cbdash.dedupe.candidates import candidate_pairs
+from cbdash.dedupe.cluster import cluster
+from cbdash.dedupe.constraints import shared_code, veto
+from cbdash.dedupe.features import FEATURES, Comparison, compare
+from cbdash.dedupe.normalise import (
+    Record,
+    knowledge_dir,
+    make_record,
+    normalise_title,
+    portal_code,
+    split_list,
+)
 from cbdash.dedupe.score import (
-    LABELS_FILE,
-    _families,
-    _probability,
-    fold_models,
+    MODEL_FILE,
+    Model,
+    choose_threshold,
+    fit,
     model,
-    name_records,
-    training_set,
+    model_table,
+    probability,
 )
 
 SETS_DIR = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -54,7 +72,10 @@ POSITIVE_BASIS = "title vs alias of one row"
 NEAR_MISS_BASIS = "near miss: different rows, similar names"
 NEAR_MISS_RATIO = 80
 FIELDS = ("funders", "implementers", "beneficiary_countries", "start_year", "end_year")
-explode_names = name_records
+LABELS_FILE, REVIEWED_FILE = "dedupe_labels.csv", "dedupe_reviewed.csv"
+TARGET_PRECISION, FOLDS = 0.99, 5
+"""The threshold is the lowest at which the cross-validated precision over the labelled pairs
+reaches TARGET_PRECISION (a margin over the 0.98 aimed at); FOLDS folds of families."""
 
 
 def set_path(name: str) -> Path:
@@ -121,6 +142,146 @@ def refresh_labels(projects: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame
     )
 
 
+# ----------------------------------------------------------------------------- training
+
+
+def name_records(projects: pd.DataFrame) -> pd.DataFrame:
+    """One record per distinct name of each row, with the row's fields (portal codes with the
+    title): id "<project_id>#<n>", the row in `source_project_id`."""
+    out = []
+    for row in projects.to_dict("records"):
+        names: dict[str, str] = {}
+        raws = [str(row.get("title") or "").strip(), *split_list(row.get("aliases"))]
+        for raw in (r for r in raws if r and not portal_code(r)):
+            names.setdefault(normalise_title(raw), raw)
+        codes = ";".join(r for r in raws if r and portal_code(r))
+        fields = {c: row.get(c, "") for c in FIELDS}
+        for n, name in enumerate(names.values()):
+            pid = f"{row['project_id']}#{n}"
+            aliases = codes if n == 0 else ""
+            out.append(
+                {
+                    "project_id": pid,
+                    "source_project_id": row["project_id"],
+                    "title": name,
+                    "aliases": aliases,
+                    **fields,
+                }
+            )
+    return pd.DataFrame(out)
+
+
+def _families(labels: pd.DataFrame) -> dict[str, str]:
+    """Project id -> its family: projects joined by labelled pairs other than near misses (a
+    programme, its phases and its parts)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x] = parent[parent[x]]
+        return x
+
+    for ids, basis in zip(labels["source_project_ids"], labels["basis"], strict=True):
+        first, *rest = split_list(ids)
+        for other in rest if not str(basis).startswith("near miss") else []:
+            parent[find(other)] = find(first)
+    return {x: find(x) for ids in labels["source_project_ids"] for x in split_list(ids)}
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Features, labels (1 same) and each row's families (as cross-validation groups them)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    groups: tuple[frozenset[str], ...]
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
+
+
+def training_set(folder: Path | None = None) -> TrainingSet:
+    """The labelled, blocked and reviewed pairs of `folder` (default: knowledge_dir())."""
+    folder = folder or knowledge_dir()
+    labels, named = _read(folder / LABELS_FILE), name_records(_read(folder / "projects.csv"))
+    family = _families(labels) if len(labels) else {}
+    rows = named.to_dict("records")
+    ids = {(r["source_project_id"], r["title"]): k for k, r in enumerate(rows)}
+    pairs: dict[tuple[int, int], int] = {}
+    for r in labels.to_dict("records"):
+        first, *_, last = split_list(r["source_project_ids"]) * 2
+        a, b = ids.get((first, r["title_a"])), ids.get((last, r["title_b"]))
+        if a is not None and b is not None:
+            pairs[(a, b)] = int(r["label"] == "same")
+    full = [make_record(r) for r in rows]
+    for a, b in candidate_pairs(full).tolist():
+        if rows[a]["source_project_id"] != rows[b]["source_project_id"] and (b, a) not in pairs:
+            pairs.setdefault((a, b), 0)
+    bare = [make_record({"project_id": r["project_id"], "title": r["title"]}) for r in rows]
+    out: list[tuple[Comparison, int, frozenset[str]]] = []
+    for (a, b), y in pairs.items():
+        group = frozenset(
+            family.get(s, s) for s in (rows[a]["source_project_id"], rows[b]["source_project_id"])
+        )
+        out += [
+            (c, y, group)
+            for ra, rb in ((full[a], full[b]), (bare[a], bare[b]))
+            if not shared_code(ra, rb) and _learnable(ra, rb, c := compare(ra, rb))
+        ]
+    for r in _read(folder / REVIEWED_FILE).to_dict("records"):
+        ra, rb = (make_record({"project_id": k, "title": r[f"title_{k}"]}) for k in "ab")
+        group = frozenset(family.get(r[f"id_{k}"], r[f"id_{k}"] or "reviewed") for k in "ab")
+        out += (
+            [(c, int(r["decision"] == "same"), group)]
+            if _learnable(ra, rb, c := compare(ra, rb))
+            else []
+        )
+    x = np.array([c.values for c, _, _ in out]).reshape(-1, len(FEATURES))
+    return TrainingSet(x, np.array([y for _, y, _ in out], dtype=float), tuple(g for *_, g in out))
+
+
+def _learnable(a: Record, b: Record, c: Comparison) -> bool:
+    return not (c.held or c.conflict or veto(a, b))
+
+
+def _fold(group: str) -> int:
+    return zlib.crc32(group.encode()) % FOLDS
+
+
+def fold_models(data: TrainingSet) -> Callable[[Iterable[str]], np.ndarray]:
+    """Cross-validation by family: families fall into FOLDS folds; a pair of the families
+    `groups` is scored by weights learned from the rows whose families all avoid their folds
+    (no name of those projects, phases or parts learned; reviewed pairs always learned)."""
+    folds = [frozenset(_fold(g) for g in groups if g != "reviewed") for groups in data.groups]
+    fitted: dict[frozenset[int], np.ndarray] = {}
+
+    def weights(groups: Iterable[str]) -> np.ndarray:
+        held = frozenset(_fold(g) for g in groups)
+        if held not in fitted:
+            train = [i for i, f in enumerate(folds) if not f & held]
+            fitted[held] = fit(data.x[train], data.y[train])
+        return fitted[held]
+
+    return weights
+
+
+def train(folder: Path | None = None) -> Model:
+    """Fit on every labelled and reviewed pair; the threshold from cross-validation."""
+    data = training_set(folder)
+    weights = fold_models(data)
+    scored = [i for i, g in enumerate(data.groups) if "reviewed" not in g]
+    p = np.array([probability(weights(data.groups[i]), data.x[i : i + 1])[0] for i in scored])
+    return Model(fit(data.x, data.y), choose_threshold(p, data.y[scored], TARGET_PRECISION))
+
+
+def write_model(folder: Path) -> Model:
+    """Train on `folder` and write its model file (the diff is reviewed in a pull request)."""
+    m = train(folder)
+    model_table(m).to_csv(folder / MODEL_FILE, index=False, lineterminator="\n")
+    return m
+
+
 # ----------------------------------------------------------------------------- measures
 
 
@@ -153,7 +314,7 @@ def shipped_cv(folder: Path, names_only: bool = False) -> dict[str, Any]:
                 for k in (i, j)
             ]
             x = np.array([compare(records[i], records[j]).values])
-            out.append(float(_probability(weights(groups), x)[0]))
+            out.append(float(probability(weights(groups), x)[0]))
         return out
 
     m = model(folder)
@@ -267,8 +428,14 @@ def scale_run(n: int, seed: int = 42) -> dict[str, float]:
 # ----------------------------------------------------------------------------- report
 
 
-def run(data_dir: str | Path = "data", frozen: bool = False, scale: int = 0) -> int:
-    """Print the evaluation; exit 1 or 2 on bad input, as `python -m cbdash dedupe`."""
+def run(
+    data_dir: str | Path = "data", frozen: bool = False, scale: int = 0, train: bool = False
+) -> int:
+    """Print the evaluation; exit 1 or 2 on bad input, as `python -m cbdash dedupe`. With
+    `train`, write the model file first (from the labelled and reviewed pairs of data_dir)."""
+    if train:
+        m = write_model(Path(data_dir))
+        print(f"wrote {Path(data_dir) / MODEL_FILE} (threshold {m.threshold:.4f})")
     if scale:
         print(scale_run(scale))
         return 0
@@ -311,8 +478,11 @@ def main(argv: list[str] | None = None) -> int:
         "--frozen", action="store_true", help="also score the frozen set (once, at the end)"
     )
     parser.add_argument("--scale", type=int, default=0, help="time N SYNTHETIC projects instead")
+    parser.add_argument(
+        "--train", action="store_true", help="first rewrite DATA_DIR/dedupe_model.csv"
+    )
     args = parser.parse_args(argv)
-    return run(args.data_dir, args.frozen, args.scale)
+    return run(args.data_dir, args.frozen, args.scale, args.train)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ import pytest
 from cbdash import dedupe
 from cbdash.cli import main as cli_main
 from cbdash.data.lists import REVIEWED_COLUMNS
-from cbdash.dedupe import QUEUE_COLUMNS, DedupeInputError, cluster, review_queue
+from cbdash.analysis.projects import QUEUE_COLUMNS, match_existing, review_queue
+from cbdash.dedupe import DedupeInputError, cluster
 from cbdash.dedupe import score as score_module
+from evaluation import dedupe as ev
 from cbdash.dedupe.candidates import candidate_pairs, cross_pairs, neighbour_pairs
 from cbdash.dedupe.cluster import records_of
 from cbdash.dedupe.constraints import decisions_for, shared_code, veto
@@ -307,7 +309,7 @@ def test_the_fit_recovers_a_known_model():
     true = np.zeros(len(FEATURES) + 1)
     true[list(FEATURES).index("same_name")], true[-1] = 4.0, -2.0
     y = (rng.random(4000) < 1 / (1 + np.exp(-(x @ true[:-1] + true[-1])))).astype(float)
-    w = score_module._fit(x, y, l2=0.01)
+    w = score_module.fit(x, y, l2=0.01)
     assert abs(w[list(FEATURES).index("same_name")] - 4.0) < 0.5 and abs(w[-1] + 2.0) < 0.5
     assert all(w[list(FEATURES).index(f)] <= 0 for f in score_module.AGAINST)
 
@@ -323,22 +325,22 @@ def test_cross_validation_never_scores_a_family_it_learned(monkeypatch):
     """A pair of family f is scored by weights fitted only on rows outside f's fold."""
     x = np.eye(len(FEATURES))[[0, 1, 2, 3] * 5]
     groups = tuple(frozenset({f"fam{i % 7}"}) for i in range(20))
-    data = score_module.TrainingSet(x, np.array([1.0, 0.0] * 10), groups)
+    data = ev.TrainingSet(x, np.array([1.0, 0.0] * 10), groups)
     sizes: list[int] = []
-    real_fit = score_module._fit
-    monkeypatch.setattr(score_module, "_fit", lambda xs, ys, l2=1.0: sizes.append(len(xs)) or real_fit(xs, ys, l2))
-    score_module.fold_models(data)({"fam0"})
-    held = score_module._fold("fam0")
-    assert sizes == [sum(score_module._fold(next(iter(g))) != held for g in groups)]
+    real_fit = ev.fit
+    monkeypatch.setattr(ev, "fit", lambda xs, ys, l2=1.0: sizes.append(len(xs)) or real_fit(xs, ys, l2))
+    ev.fold_models(data)({"fam0"})
+    held = ev._fold("fam0")
+    assert sizes == [sum(ev._fold(next(iter(g))) != held for g in groups)]
     assert sizes[0] < 20
 
 
 def test_the_shipped_model_file_is_what_training_gives():
     """data/dedupe_model.csv is in step with the labels, reviewed pairs, projects.csv, word
-    lists and features: after changing any, run `python -m cbdash dedupe --train`."""
+    lists and features: after changing any, run `python -m evaluation.dedupe --train`."""
     shipped = score_module.read_model(DATA / score_module.MODEL_FILE)
     assert shipped is not None, "the model file is missing or written for other features"
-    fresh = score_module.train(DATA)
+    fresh = ev.train(DATA)
     assert np.allclose(shipped.weights, fresh.weights, atol=1e-3)
     assert abs(shipped.threshold - fresh.threshold) < 1e-3
 
@@ -448,7 +450,7 @@ def test_missing_optional_columns_and_duplicate_ids():
 def test_match_existing_marks_known_projects():
     existing = pd.DataFrame([rec("glacy-plus", "GLACY+ (Global Action on Cybercrime Extended)", aliases="GLACY+")])
     new = pd.DataFrame({"title": ["Global Action on Cybercrime Extended", "Octopus Conference"]})
-    out = dedupe.match_existing(new, existing)
+    out = match_existing(new, existing)
     assert out["matches_existing"].tolist() == ["glacy-plus", ""]
     assert out["match_score"].notna().tolist() == [True, False]
 

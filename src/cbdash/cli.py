@@ -3,7 +3,6 @@
     python -m cbdash validate PATH...
     python -m cbdash import FILE --kind mappings|projects [--out PATH] [--force]
     python -m cbdash dedupe PROJECTS_CSV --out OUT_CSV [--candidates K] [--known CSV | --names-only]
-    python -m cbdash dedupe --train   (rewrite data/dedupe_model.csv from the labelled pairs)
     python -m cbdash synth --mappings N --projects M --out DIR   (SYNTHETIC, for benchmarks)
 
 Exit codes: 0 success, 1 data errors found, 2 usage or input problems.
@@ -75,7 +74,7 @@ def cmd_import(file: str, kind: str, out: str | None, force: bool, data_dir: str
 
 def _mark_existing(table, existing):
     """Add matches_existing/match_score: the existing project each imported row matches."""
-    from cbdash.dedupe import match_existing
+    from cbdash.analysis.projects import match_existing
 
     return match_existing(table, existing)
 
@@ -87,21 +86,14 @@ def cmd_dedupe(
     known: str | None = None,
     candidates: int = 0,
     reviewed: str | None = None,
-    train: bool = False,
 ) -> int:
-    """Cluster duplicate projects, or write each row's top candidates (the review queue);
-    with `train`, rewrite the model file. Precision and recall: `python -m evaluation.dedupe`."""
+    """Cluster duplicate projects, or write each row's top candidates (the review queue).
+    Precision and recall, and training the model: `python -m evaluation.dedupe`."""
     from cbdash import dedupe
     from cbdash.dedupe import score
 
-    if train:
-        folder = Path(data_dir)
-        table = score.model_table(score.train(folder))
-        table.to_csv(folder / score.MODEL_FILE, index=False, lineterminator="\n")
-        print(f"wrote {folder / score.MODEL_FILE} (threshold {table['value'].iloc[0]:.4f})")
-        return 0
     if not projects_csv or not out:
-        print("dedupe needs PROJECTS_CSV and --out OUT_CSV (or --train)", file=sys.stderr)
+        print("dedupe needs PROJECTS_CSV and --out OUT_CSV", file=sys.stderr)
         return 2
     known_path = None if known == "" else Path(known or Path(data_dir) / "projects.csv")
     reviewed_path = Path(reviewed or Path(data_dir) / score.REVIEWED_FILE)
@@ -110,7 +102,9 @@ def cmd_dedupe(
         known_df = dedupe.read_projects(known_path)[0] if known_path is not None else None
         decisions = dedupe.load_reviewed(reviewed_path)
         if candidates:
-            result = dedupe.review_queue(df, candidates, known_df, decisions)
+            from cbdash.analysis.projects import review_queue
+
+            result = review_queue(df, candidates, known_df, decisions)
         else:
             result = dedupe.cluster(df, decisions, known_df)
     except dedupe.DedupeInputError as exc:
@@ -176,7 +170,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="use no known projects, only the input's own fields",
     )
     d.add_argument("--reviewed", help="reviewed pairs (default: DATA/dedupe_reviewed.csv)")
-    d.add_argument("--train", action="store_true", help="rewrite DATA/dedupe_model.csv")
     s = sub.add_parser("synth", help="write a SYNTHETIC inventory for benchmarks and tests")
     s.add_argument("--mappings", type=int, default=100)
     s.add_argument("--projects", type=int, default=10_000)
@@ -208,11 +201,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "synth":
         return cmd_synth(args.mappings, args.projects, args.seed, args.out)
     return cmd_dedupe(
-        args.projects_csv,
-        args.out,
-        args.data,
-        args.known,
-        args.candidates,
-        args.reviewed,
-        args.train,
+        args.projects_csv, args.out, args.data, args.known, args.candidates, args.reviewed
     )

@@ -30,6 +30,7 @@ class DedupeInputError(ValueError):
 def _year(value: str) -> int | None:
     return int(value) if re.fullmatch(r"\d{4}", value.strip().removesuffix(".0")) else None
 
+
 REVIEWED_COLUMNS = ("id_a", "title_a", "id_b", "title_b", "decision", "reviewer", "date", "reason")
 """A reviewed pair: two names (and, for rows of an inventory, their ids), the decision
 ("same" or "different"), who decided, when (YYYY-MM-DD) and why."""

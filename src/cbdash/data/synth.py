@@ -285,7 +285,7 @@ def _dumper() -> type:
     return getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-FIELD_WORDS = "Cyber Resilience Capacity Security Incident Response Training Digital".split()
+FIELD_WORDS = ["Cyber", "Resilience", "Capacity", "Security", "Incident", "Response", "Training", "Digital"]
 
 
 def _vocabulary(source: Path) -> tuple[list[str], np.ndarray]:
@@ -299,7 +299,7 @@ def _vocabulary(source: Path) -> tuple[list[str], np.ndarray]:
     return counts.index.tolist(), (counts / counts.sum()).to_numpy()
 
 
-SYLLABLES = "ka ro mi ta ne su vo li pa de gu zo be xi lo ra te ni mo fa".split()
+SYLLABLES = ["ka", "ro", "mi", "ta", "ne", "su", "vo", "li", "pa", "de", "gu", "zo", "be", "xi", "lo", "ra", "te", "ni", "mo", "fa"]
 
 
 def project_list(
@@ -335,7 +335,9 @@ def project_list(
             acronym = "".join(w[0] for w in name.split() if w[0].isupper())
             title = f"SYNTHETIC {name}" + (f" ({acronym})" if rng.random() < 0.4 else "")
             start = int(rng.integers(2005, 2024))
-            others = rng.choice(codes, int(rng.integers(0, 3))).tolist() if rng.random() < 0.3 else []
+            others = (
+                rng.choice(codes, int(rng.integers(0, 3))).tolist() if rng.random() < 0.3 else []
+            )
             row = {"title": title, "aliases": "",
                    "funders": f"Synthetic donor {rng.choice(300, p=funders)}" if rng.random() < 0.8 else "",
                    "implementers": f"Synthetic implementer {rng.choice(2000, p=implementers)}"
@@ -354,5 +356,7 @@ def project_list(
             start = int(str(base["start_year"])) + 3
             row = {**base, "title": f"{base['title']} II", "start_year": str(start),
                    "end_year": str(start + 3), "duplicate_of": ""}  # fmt: skip
-        rows.append({"project_id": f"syn-d{i:06d}", **{k: v for k, v in row.items() if k != "project_id"}})
+        rows.append(
+            {"project_id": f"syn-d{i:06d}", **{k: v for k, v in row.items() if k != "project_id"}}
+        )
     return pd.DataFrame(rows)

@@ -1,5 +1,5 @@
-"""From compared pairs to answers: clusters of rows that are one project, each row's link to a
-known project (an inventory such as data/projects.csv), and each row's best candidates."""
+"""From compared pairs to answers: clusters of rows that are one project and each row's link
+to a known project (an inventory such as data/projects.csv)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,12 @@ import numpy as np
 import pandas as pd
 
 from cbdash.data.lists import REQUIRED_COLUMNS, DedupeInputError
-from cbdash.dedupe.candidates import candidate_pairs, cross_pairs, neighbour_pairs
+from cbdash.dedupe.candidates import candidate_pairs, cross_pairs
 from cbdash.dedupe.constraints import Decisions, code_conflict, decisions_for, shared_code, veto
 from cbdash.dedupe.features import Comparison, compare
 from cbdash.dedupe.normalise import Record, discount_common, make_record
 from cbdash.dedupe.score import Model, model
 
-QUEUE_COLUMNS = "project_id rank candidate_id candidate_title candidate_from score verdict evidence"
-QUEUE_COLUMNS = QUEUE_COLUMNS.split()
 KEEP_EVIDENCE = 0.05
 """Comparisons this probable are kept for their evidence; others are compared again when
 asked (most candidate pairs of a long list are far below)."""
@@ -222,70 +220,3 @@ def _cluster(df: pd.DataFrame, reviewed, known, m: Model, scorer) -> pd.DataFram
         out["known_project"] = [to_known.get(k, ("", 0.0))[0] for k in range(len(ids))]
         out["known_score"] = [to_known.get(k, ("", float("nan")))[1] for k in range(len(ids))]
     return out
-
-
-def match_existing(new: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
-    """`new` with matches_existing (the project_id in `existing` a row is, or "") and
-    match_score (that link's probability), by known_links."""
-    out = new.assign(matches_existing="", match_score=float("nan"))
-    if new.empty or existing.empty or "title" not in new.columns:
-        return out
-    old = records_of(existing.assign(project_id=existing["project_id"].astype(str)))
-    fresh = records_of(new.assign(project_id=[f"new:{i}" for i in range(len(new))]))
-    for i, (j, p) in known_links(fresh, old, model()).items():
-        out.iloc[
-            i, [out.columns.get_loc("matches_existing"), out.columns.get_loc("match_score")]
-        ] = [old[j].project_id, p]
-    return out
-
-
-def review_queue(
-    df: pd.DataFrame,
-    k: int = 5,
-    known: pd.DataFrame | None = None,
-    reviewed: Iterable[dict] | None = None,
-) -> pd.DataFrame:
-    """For each row, its `k` most probable candidates among the other rows ("list") and,
-    with `known`, among the known projects ("inventory"), ranked within each (those a veto or
-    a reviewed decision keeps apart last), with probability, verdict ("same", "review",
-    "kept apart", or the reviewed decision) and evidence in words. Candidates come from
-    blocking and from each row's nearest names; two names of one known project meet at the
-    weaker of their two links."""
-    m, records = model(), records_of(df)
-    pairs = np.unique(np.vstack([candidate_pairs(records), neighbour_pairs(records, n=k)]), axis=0)
-    scored = Scored(records, records, pairs, m)
-    best: dict[tuple[int, int], Link] = {}
-    for link in scored.links + with_known(records, known, m)[1]:
-        if link.p > best.get((link.i, link.j), Link(0, 0, -1.0, False)).p:
-            best[(link.i, link.j)] = link
-    decided = decisions_for(records, reviewed or [])
-    rows = []
-    for (i, j), link in best.items():
-        for x, y in ((i, j), (j, i)):
-            decision = decided.get(tuple(sorted((records[x].project_id, records[y].project_id))))
-            verdict = f"reviewed {decision[0]}" if decision else _verdict(link)
-            rows.append((x, records[y], "list", link.p, verdict, scored.evidence(link)))
-    if known is not None and not known.empty:
-        inventory = records_of(known.assign(project_id=known["project_id"].astype(str)))
-        near = np.vstack([cross_pairs(records, inventory), neighbour_pairs(records, inventory, k)])
-        to = Scored(records, inventory, np.unique(near, axis=0), m)
-        rows += [
-            (x.i, inventory[x.j], "inventory", x.p, _verdict(x), to.evidence(x)) for x in to.links
-        ]
-    frame = pd.DataFrame(
-        rows, columns=["i", "candidate", "candidate_from", "score", "verdict", "evidence"]
-    )
-    frame["apart"] = frame["verdict"].isin(["kept apart", "reviewed different"])
-    order = ["i", "candidate_from", "apart", "score"]
-    frame = frame.sort_values(order, ascending=[True, False, True, False], kind="stable")
-    frame["rank"] = frame.groupby(["i", "candidate_from"]).cumcount() + 1
-    frame = frame[frame["rank"] <= k].assign(
-        project_id=lambda f: [records[i].project_id for i in f["i"]],
-        candidate_id=lambda f: [r.project_id for r in f["candidate"]],
-        candidate_title=lambda f: [r.names[0].raw if r.names else "" for r in f["candidate"]],
-    )
-    return frame[QUEUE_COLUMNS].reset_index(drop=True)
-
-
-def _verdict(link: Link) -> str:
-    return "same" if link.same else "kept apart" if link.note.startswith("kept apart") else "review"

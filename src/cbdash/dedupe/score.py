@@ -1,14 +1,10 @@
-"""The learned part: a logistic regression over FEATURES. It learns from the labelled pairs
-(dedupe_labels.csv on the rows of projects.csv, each pair with its rows' fields and with
-names only; every other pair blocking proposes between two rows' names as "different") and
-the reviewed pairs (names only); pairs a constraint decides are left out. Its threshold is
-chosen by cross-validation grouped by family. The weights are data (dedupe_model.csv),
-reviewed in pull requests and rewritten by `python -m cbdash dedupe --train`."""
+"""The learned part: a logistic regression over FEATURES, with the threshold from which a
+pair is the same project. Its weights are data (dedupe_model.csv, reviewed in pull requests),
+learned by `python -m evaluation.dedupe --train` from the labelled and reviewed pairs with
+`fit`, the threshold chosen by cross-validation grouped by family (see evaluation/)."""
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,21 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cbdash.dedupe.candidates import candidate_pairs
-from cbdash.dedupe.constraints import shared_code, veto
-from cbdash.dedupe.features import FEATURES, Comparison, compare
+from cbdash.dedupe.features import FEATURES, Comparison
 from cbdash.dedupe.normalise import (
-    Record,
     knowledge_dir,
-    make_record,
-    normalise_title,
-    portal_code,
-    split_list,
 )
 
-L2, FOLDS = 1.0, 5  # ridge penalty on the weights; folds of the cross-validation
-TARGET_PRECISION = 0.99
-"""The threshold is the lowest at which cross-validated precision reaches this."""
+L2 = 1.0  # ridge penalty on the weights (not the intercept)
 AGAINST = {
     "part_name",
     "added_place",
@@ -51,107 +38,7 @@ LABELS_FILE, REVIEWED_FILE, MODEL_FILE = (
 FIELDS = ("funders", "implementers", "beneficiary_countries", "start_year", "end_year")
 
 
-def name_records(projects: pd.DataFrame) -> pd.DataFrame:
-    """One record per distinct name of each row, with the row's fields (portal codes with the
-    title): id "<project_id>#<n>", the row in `source_project_id`."""
-    out = []
-    for row in projects.to_dict("records"):
-        names: dict[str, str] = {}
-        raws = [str(row.get("title") or "").strip(), *split_list(row.get("aliases"))]
-        for raw in (r for r in raws if r and not portal_code(r)):
-            names.setdefault(normalise_title(raw), raw)
-        codes = ";".join(r for r in raws if r and portal_code(r))
-        fields = {c: row.get(c, "") for c in FIELDS}
-        for n, name in enumerate(names.values()):
-            pid = f"{row['project_id']}#{n}"
-            aliases = codes if n == 0 else ""
-            out.append(
-                {
-                    "project_id": pid,
-                    "source_project_id": row["project_id"],
-                    "title": name,
-                    "aliases": aliases,
-                    **fields,
-                }
-            )
-    return pd.DataFrame(out)
-
-
-def _families(labels: pd.DataFrame) -> dict[str, str]:
-    """Project id -> its family: projects joined by labelled pairs other than near misses (a
-    programme, its phases and its parts)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            x = parent[x] = parent[parent[x]]
-        return x
-
-    for ids, basis in zip(labels["source_project_ids"], labels["basis"], strict=True):
-        first, *rest = split_list(ids)
-        for other in rest if not str(basis).startswith("near miss") else []:
-            parent[find(other)] = find(first)
-    return {x: find(x) for ids in labels["source_project_ids"] for x in split_list(ids)}
-
-
-@dataclass(frozen=True)
-class TrainingSet:
-    """Features, labels (1 same) and each row's families (as cross-validation groups them)."""
-
-    x: np.ndarray
-    y: np.ndarray
-    groups: tuple[frozenset[str], ...]
-
-
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
-
-
-def training_set(folder: Path | None = None) -> TrainingSet:
-    """The labelled, blocked and reviewed pairs of `folder` (default: knowledge_dir())."""
-    folder = folder or knowledge_dir()
-    labels, named = _read(folder / LABELS_FILE), name_records(_read(folder / "projects.csv"))
-    family = _families(labels) if len(labels) else {}
-    rows = named.to_dict("records")
-    ids = {(r["source_project_id"], r["title"]): k for k, r in enumerate(rows)}
-    pairs: dict[tuple[int, int], int] = {}
-    for r in labels.to_dict("records"):
-        first, *_, last = split_list(r["source_project_ids"]) * 2
-        a, b = ids.get((first, r["title_a"])), ids.get((last, r["title_b"]))
-        if a is not None and b is not None:
-            pairs[(a, b)] = int(r["label"] == "same")
-    full = [make_record(r) for r in rows]
-    for a, b in candidate_pairs(full).tolist():
-        if rows[a]["source_project_id"] != rows[b]["source_project_id"] and (b, a) not in pairs:
-            pairs.setdefault((a, b), 0)
-    bare = [make_record({"project_id": r["project_id"], "title": r["title"]}) for r in rows]
-    out: list[tuple[Comparison, int, frozenset[str]]] = []
-    for (a, b), y in pairs.items():
-        group = frozenset(
-            family.get(s, s) for s in (rows[a]["source_project_id"], rows[b]["source_project_id"])
-        )
-        out += [
-            (c, y, group)
-            for ra, rb in ((full[a], full[b]), (bare[a], bare[b]))
-            if not shared_code(ra, rb) and _learnable(ra, rb, c := compare(ra, rb))
-        ]
-    for r in _read(folder / REVIEWED_FILE).to_dict("records"):
-        ra, rb = (make_record({"project_id": k, "title": r[f"title_{k}"]}) for k in "ab")
-        group = frozenset(family.get(r[f"id_{k}"], r[f"id_{k}"] or "reviewed") for k in "ab")
-        out += (
-            [(c, int(r["decision"] == "same"), group)]
-            if _learnable(ra, rb, c := compare(ra, rb))
-            else []
-        )
-    x = np.array([c.values for c, _, _ in out]).reshape(-1, len(FEATURES))
-    return TrainingSet(x, np.array([y for _, y, _ in out], dtype=float), tuple(g for *_, g in out))
-
-
-def _learnable(a: Record, b: Record, c: Comparison) -> bool:
-    return not (c.held or c.conflict or veto(a, b))
-
-
-def _fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
     """Logistic regression by Newton's method, each weight of the sign AGAINST says (a weight
     of the wrong sign is held at 0 and the rest fitted again); the intercept last."""
     sign = np.array([-1.0 if f in AGAINST else 1.0 for f in FEATURES])
@@ -175,32 +62,11 @@ def _fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
         free &= ~wrong
 
 
-def _probability(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+def probability(w: np.ndarray, x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(x @ w[:-1] + w[-1])))
 
 
-def _fold(group: str) -> int:
-    return zlib.crc32(group.encode()) % FOLDS
-
-
-def fold_models(data: TrainingSet) -> Callable[[Iterable[str]], np.ndarray]:
-    """Cross-validation by family: families fall into FOLDS folds; a pair of the families
-    `groups` is scored by weights learned from the rows whose families all avoid their folds
-    (no name of those projects, phases or parts learned; reviewed pairs always learned)."""
-    folds = [frozenset(_fold(g) for g in groups if g != "reviewed") for groups in data.groups]
-    fitted: dict[frozenset[int], np.ndarray] = {}
-
-    def weights(groups: Iterable[str]) -> np.ndarray:
-        held = frozenset(_fold(g) for g in groups)
-        if held not in fitted:
-            train = [i for i, f in enumerate(folds) if not f & held]
-            fitted[held] = _fit(data.x[train], data.y[train])
-        return fitted[held]
-
-    return weights
-
-
-def choose_threshold(p: np.ndarray, y: np.ndarray, target: float = TARGET_PRECISION) -> float:
+def choose_threshold(p: np.ndarray, y: np.ndarray, target: float) -> float:
     """The lowest threshold at which the precision on (p, y) is at least `target`."""
     order = np.argsort(-p, kind="stable")
     ok = np.flatnonzero(np.cumsum(y[order]) / np.arange(1, len(p) + 1) >= target)
@@ -215,7 +81,7 @@ class Model:
     threshold: float
 
     def probability(self, comparisons: list[Comparison]) -> np.ndarray:
-        return _probability(
+        return probability(
             self.weights, np.array([c.values for c in comparisons]).reshape(-1, len(FEATURES))
         )
 
@@ -244,15 +110,6 @@ class Model:
         return "; ".join(parts)
 
 
-def train(folder: Path | None = None) -> Model:
-    """Fit on every labelled and reviewed pair; the threshold from cross-validation."""
-    data = training_set(folder)
-    weights = fold_models(data)
-    scored = [i for i, g in enumerate(data.groups) if "reviewed" not in g]
-    p = np.array([_probability(weights(data.groups[i]), data.x[i : i + 1])[0] for i in scored])
-    return Model(_fit(data.x, data.y), choose_threshold(p, data.y[scored]))
-
-
 def model_table(m: Model) -> pd.DataFrame:
     """The model as MODEL_FILE holds it: name, value, what it says."""
     notes = ["probability from which a pair is the same project", *FEATURES.values(), "the base"]
@@ -271,14 +128,15 @@ def read_model(path: Path) -> Model | None:
 
 
 @lru_cache(maxsize=4)
-def _model(folder: Path, stamp: float) -> Model:
-    return read_model(folder / MODEL_FILE) or train(folder)
+def _model(path: Path, stamp: float) -> Model:
+    if (found := read_model(path)) is None:
+        raise FileNotFoundError(
+            f"{path}: no model for these features; run python -m evaluation.dedupe --train"
+        )
+    return found
 
 
 def model(folder: Path | None = None) -> Model:
-    """The model of `folder` (default: knowledge_dir()), kept until its file changes;
-    trained here when the file is missing or was written for other features."""
-    folder = (folder or knowledge_dir()).resolve()
-    return _model(
-        folder, (folder / MODEL_FILE).stat().st_mtime if (folder / MODEL_FILE).exists() else 0.0
-    )
+    """The model in `folder` (default: knowledge_dir()), kept until its file changes."""
+    path = (folder or knowledge_dir()).resolve() / MODEL_FILE
+    return _model(path, path.stat().st_mtime if path.exists() else 0.0)
