@@ -1,7 +1,6 @@
 """Names and records in a comparable form: words in one spelling and read in English, with
-their acronyms, phase marks, portal codes, places and language. The word lists are data:
-data/dedupe_words.csv and data/dedupe_glossary.csv (with provenance sidecars); country names
-in other languages come from pycountry."""
+their acronyms, phase marks, portal codes, places and language. The word lists are data
+(data/dedupe_words.csv, data/dedupe_glossary.csv); country names come from pycountry."""
 
 from __future__ import annotations
 
@@ -22,7 +21,6 @@ import pycountry
 
 from cbdash.data.files import default_data_dir
 
-LIST_SEPARATOR = ";"
 COMMON = 200
 """A word or acronym more records than this hold tells them apart no better than a common
 word of the field (blocking skips such keys too)."""
@@ -35,42 +33,37 @@ def knowledge_dir() -> Path:
     return here if (here / "dedupe_words.csv").exists() else Path(__file__).parents[3] / "data"
 
 
-def _read_lists(path: Path, key: str, word: str, value: str) -> dict[str, dict[str, str]]:
+def _lists(name: str, key: str, word: str, value: str) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = defaultdict(dict)
-    if path.exists():
-        with path.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                out[row[key]][row[word]] = row[value] or ""
+    path = knowledge_dir() / name
+    for row in csv.DictReader(path.open(encoding="utf-8")) if path.exists() else ():
+        out[row[key]][row[word]] = row[value] or ""
     return out
 
 
-W = _read_lists(knowledge_dir() / "dedupe_words.csv", "list", "word", "value")
-GLOSSARY = _read_lists(knowledge_dir() / "dedupe_glossary.csv", "language", "term", "english")
+W = _lists("dedupe_words.csv", "list", "word", "value")
+GLOSSARY = _lists("dedupe_glossary.csv", "language", "term", "english")
 ORGANISATIONS = GLOSSARY.pop("org", {})  # an organisation's name or acronym -> its acronym
 STOP, GENERIC, KIND, DECORATION = (set(W[k]) for k in ("stop", "generic", "kind", "decoration"))
-GENERIC_ACRONYMS = set(W["generic_acronym"])
+GENERIC_ACRONYMS, SCRIPT_LANGUAGES = set(W["generic_acronym"]), frozenset(W["script"])
 _SIGNS: dict[str, set[str]] = defaultdict(set)  # word -> the languages it is a sign of
-for _list, _words in W.items():
-    for _w in {*_words, *GLOSSARY.get(_list[9:], ())} if _list.startswith("function_") else ():
-        _SIGNS[_w].add(_list[9:])
+for _lang in (k[9:] for k in list(W) if k.startswith("function_")):
+    for _w in {*W[f"function_{_lang}"], *GLOSSARY.get(_lang, ())}:
+        _SIGNS[_w].add(_lang)
 _SPELLING = {tuple(k.split()): v.split() for k, v in W["spelling"].items()}
 _SCRIPTS = [(lang, re.compile(f"[{span}]")) for lang, span in W["script"].items()]
-SCRIPT_LANGUAGES = frozenset(W["script"])
 _UNSPACED = ("ja",)  # written without spaces: terms are read wherever they occur
-_NUMBERS = {word: int(value) for word, value in W["number"].items()}
-_NON_WORD, _WORD = re.compile(r"[^\w]+"), re.compile(r"\w+")
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b|(?<=s)['’](?!\w)")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_YEAR, _WORD = re.compile(r"\b(?:19|20)\d{2}\b"), re.compile(r"\w+")
 _PARENS = re.compile(r"\(\s*\*?\s*([^()]*)\)|\*\s*([^()*]+)$")
 _TOKEN = re.compile(r"[^\s()\[\]:;,/\u2013\u2014\"']+")
 _PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-_PHASES = [  # phase marks, read from the raw name (case matters for Roman numerals)
-    (re.compile(p, flags), kind)
-    for p, kind, flags in (
-        (r"\b(?:phase|step|stage)\s*(\d{1,2}|iv|vi|v|i{1,3}|one|two|three|four|five)\b", "n", re.I),
-        (r"\b(first|second|third|fourth)\s+(?:phase|step|stage)\b", "n", re.I),
+_PHASES = [  # phase marks in a raw name (case matters for Roman numerals); "n" gives a number
+    (re.compile(p, re.I if ignore else 0), kind)
+    for p, kind, ignore in (
+        (r"\b(?:phase|step|stage)\s*(\d{1,2}|iv|vi|v|i{1,3}|one|two|three|four|five)\b", "n", 1),
+        (r"\b(first|second|third|fourth)\s+(?:phase|step|stage)\b", "n", 1),
         (r"(?<=[\w)])\s?\+(?![\w+])", "+", 0),
-        (r"\bplus\b", "+", re.I),
+        (r"\bplus\b", "+", 1),
         (r"(?<=[A-Za-z]{2})-[eE](?![\w-])", "e", 0),
         (r"(?<=[A-Za-z@])-([1-9])(?![\w.])", "n", 0),
         (r"(?<![\w.])([1-9])\.0(?![\w.])", "n", 0),
@@ -84,51 +77,43 @@ _CODE = re.compile(
     r"(?P<code>[A-Za-z0-9][A-Za-z0-9 ./-]*\d[A-Za-z0-9 ./-]*)\s*$",
     re.I,
 )
-_COMPONENT, _CAPITALS = (
-    re.compile(r"\b([A-Z][A-Z0-9]+)-([A-Z])\b(?!-)"),
-    re.compile(r"\b[A-Z][A-Z0-9]+\b(?!-)"),
-)
+_COMPONENT = re.compile(r"\b([A-Z][A-Z0-9]+)-([A-Z])\b(?!-)")
 
 
 @lru_cache(maxsize=100_000)
 def plain(s: str) -> str:
     """Lower case without accents, in a stable Unicode form."""
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)
-    ).casefold()
-
-
-def _unboilerplate(s: str) -> str:
-    """Without a portal's suffix of the `boilerplate` list ("(*GFCE Initiative)")."""
-    return _PARENS.sub(
-        lambda m: (
-            " "
-            if " ".join(raw_words(m.group(1) or m.group(2) or "")) in W["boilerplate"]
-            else m.group(0)
-        ),
-        s,
-    ).strip()
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
 
 
 def raw_words(s: str) -> tuple[str, ...]:
     """The plain words of a name as written, compounds of the `split` list split."""
-    return tuple(
-        p for w in _NON_WORD.sub(" ", plain(s)).split() for p in W["split"].get(w, w).split()
-    )
+    words = re.sub(r"[^\w]+", " ", plain(s)).split()
+    return tuple(p for w in words for p in W["split"].get(w, w).split())
+
+
+def _unboilerplate(s: str) -> str:
+    """Without a portal's suffix in the `boilerplate` list ("(*GFCE Initiative)")."""
+
+    def drop(m: re.Match[str]) -> str:
+        inside = m[1] if m[1] is not None else m[2]
+        return " " if " ".join(raw_words(inside)) in W["boilerplate"] else m[0]
+
+    return _PARENS.sub(drop, s).strip()
 
 
 @lru_cache(maxsize=200_000)
 def normalise_title(s: str) -> str:
     """A name as lower-case words in one spelling (the `spelling` list: "programme", "cyber
-    security"): accents, punctuation, a possessive and portal suffixes dropped, "&" read as
+    security"), without accents, punctuation, a possessive or a portal's suffix; "&" read as
     "and", "@" and "+" kept as words."""
-    s = (
-        _POSSESSIVE.sub("", _unboilerplate(s))
-        .replace("&", " and ")
-        .replace("@", " @ ")
-        .replace("+", " plus ")
+    s = re.sub(r"(?<=\w)['’]s\b|(?<=s)['’](?!\w)", "", _unboilerplate(s))
+    words, out, i = (
+        raw_words(s.replace("&", " and ").replace("@", " @ ").replace("+", " plus ")),
+        [],
+        0,
     )
-    words, out, i = raw_words(s), [], 0
     while i < len(words):
         n = 2 if tuple(words[i : i + 2]) in _SPELLING and i + 1 < len(words) else 1
         out += _SPELLING.get(tuple(words[i : i + n]), [words[i]])
@@ -141,9 +126,7 @@ def markers(raw: str) -> tuple[frozenset[str], frozenset[str]]:
     symbols: set[str] = set()
     for pattern, kind in _PHASES:
         for m in pattern.finditer(raw):
-            symbols.add(
-                kind if kind != "n" else str(_NUMBERS.get(m.group(1).lower()) or int(m.group(1)))
-            )
+            symbols.add(kind if kind != "n" else str(W["number"].get(m[1].lower()) or int(m[1])))
         raw = pattern.sub(" ", raw)
     return frozenset(symbols), frozenset(w.lower() for w in _PHASE_WORD.findall(raw))
 
@@ -161,29 +144,14 @@ def phase_marker(s: str) -> str:
     return " ".join(sorted(symbols) + sorted(words))
 
 
-@lru_cache(maxsize=200_000)
-def components(raw: str) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
-    """(acronyms with a component letter, bare all-capital words): "OCWAR-C" gives
-    ({("OCWAR", "C")}, {}); "Crime organisé (OCWAR)" gives ({}, {"OCWAR"})."""
-    raw = re.sub(r"(?<=\w)[–—](?=\w)", "-", raw)
-    return frozenset(_COMPONENT.findall(raw)), frozenset(
-        _CAPITALS.findall(_COMPONENT.sub(" ", raw))
-    )
-
-
 def portal_code(s: str) -> str | None:
     """A portal code as "portal kind:CODE" ("ADB TA 0024-REG" -> "adb ta:0024-REG"), else
     None; GFCE and Cybil codes are one family (`portal_family`), "cybil:"."""
     if not (m := _CODE.match(s)):
         return None
-    portal = normalise_title(m.group("portal")).split()
+    portal, code = normalise_title(m["portal"]).split(), re.sub(r"\s+", "", m["code"]).upper()
     family = W["portal_family"].get(portal[-1] if portal else "", " ".join(portal))
-    code = re.sub(r"\s+", "", m.group("code")).upper()
-    return (
-        f"cybil:{code}"
-        if family == "cybil"
-        else f"{family} {normalise_title(m.group('kind'))}:{code}"
-    )
+    return f"cybil:{code}" if family == "cybil" else f"{family} {normalise_title(m['kind'])}:{code}"
 
 
 def is_acronym_like(token: str) -> bool:
@@ -191,11 +159,8 @@ def is_acronym_like(token: str) -> bool:
     letter before a capital ("iPROCEEDS")."""
     if token.islower() and token.isalpha() or len(token) < 2:
         return False
-    if sum(map(str.isupper, token)) >= 2 or (
-        any(map(str.isdigit, token)) and any(map(str.isalpha, token))
-    ):
-        return True
-    return token[0].islower() and token[1].isupper()
+    digits = any(map(str.isdigit, token)) and any(map(str.isalpha, token))
+    return sum(map(str.isupper, token)) >= 2 or digits or token[0].islower() and token[1].isupper()
 
 
 def acronym_key(token: str) -> str:
@@ -208,15 +173,13 @@ def acronyms(s: str) -> frozenset[str]:
     """Acronym-like tokens of a name, lower case, and the parts of "OCWAR-C" or
     "Cybercrime@EAP"; Roman numerals and the `generic_acronym` list left out."""
     out: set[str] = set()
-    for raw in _TOKEN.findall(strip_markers(_unboilerplate(s))):
-        token = raw.strip(".+-'")
-        if not token or token.upper() in {"II", "III", "IV", "VI"}:
-            continue
+    tokens = (t.strip(".+-'") for t in _TOKEN.findall(strip_markers(_unboilerplate(s))))
+    for token in (t for t in tokens if t and t.upper() not in {"II", "III", "IV", "VI"}):
         parts = [p for p in re.split(r"[-@.]", token) if p]
-        for candidate in (
+        for part in (
             [token, *parts] if len(parts) == 1 or any(map(is_acronym_like, parts)) else parts
         ):
-            key = acronym_key(candidate) if is_acronym_like(candidate) else ""
+            key = acronym_key(part) if is_acronym_like(part) else ""
             if len(key) >= 2 and not key.isdigit() and key not in GENERIC_ACRONYMS | STOP:
                 out.add(key)
     return frozenset(out)
@@ -232,12 +195,9 @@ def readings(acronym: str) -> tuple[str, ...]:
     """The letters an acronym may stand for: "3C" as "ccc"; "DE4A" also as "dea" (a "4" or
     "2" before a letter may read "for" / "to")."""
     lower = acronym.lower()
-    out = [
-        re.sub(r"[^a-z]", "", re.sub(r"(\d)([a-z])", lambda m: m.group(2) * int(m.group(1)), lower))
-    ]
-    if re.search(r"[24][a-z]", lower):
-        out.append(re.sub(r"[^a-z]", "", re.sub(r"[24](?=[a-z])", "", lower)))
-    return tuple(dict.fromkeys(out))
+    repeated = re.sub(r"(\d)([a-z])", lambda m: m[2] * int(m[1]), lower)
+    skipped = re.sub(r"[24](?=[a-z])", "", lower) if re.search(r"[24][a-z]", lower) else repeated
+    return tuple(dict.fromkeys(re.sub(r"[^a-z]", "", r) for r in (repeated, skipped)))
 
 
 @lru_cache(maxsize=20_000)
@@ -245,10 +205,8 @@ def abbreviates(acronym: str, words: tuple[str, ...]) -> bool:
     """True when `acronym` spells the start letters of `words` in order: each word gives one
     to three letters, stop words may be skipped and so may one other word ("PaCSON":
     PAcific Cyber Security Operational Network; "GLACY": GLobal ACtion on CYbercrime)."""
-    return 2 <= len(words) <= 12 and any(
-        len(a) >= 2 and a[0] == words[0][:1] and _spells(a, words, 0, 0, 1)
-        for a in readings(acronym)
-    )
+    fits = (a for a in readings(acronym) if len(a) >= 2 and a[0] == words[0][:1])
+    return 2 <= len(words) <= 12 and any(_spells(a, words, 0, 0, 1) for a in fits)
 
 
 def _spells(acr: str, words: tuple[str, ...], i: int, j: int, skips: int) -> bool:
@@ -267,13 +225,14 @@ def _spells(acr: str, words: tuple[str, ...], i: int, j: int, skips: int) -> boo
 
 @lru_cache(maxsize=200_000)
 def name_language(raw: str) -> str:
-    """A name's language, from its script, or from two or more words that only one
-    language's `function_*` list or glossary holds; "" when there is no such sign."""
+    """A name's language, from its script or from two or more words that only one language's
+    `function_*` list or glossary holds; "" when there is no such sign."""
     for language, pattern in _SCRIPTS:
         if pattern.search(raw):
             return language
     top = Counter(lang for w in raw_words(raw) for lang in _SIGNS.get(w, ())).most_common(2)
-    return top[0][0] if top and top[0][1] >= 2 and (len(top) == 1 or top[1][1] < top[0][1]) else ""
+    clear = top and top[0][1] >= 2 and (len(top) == 1 or top[1][1] < top[0][1])
+    return top[0][0] if clear else ""
 
 
 @lru_cache(maxsize=8)
@@ -287,14 +246,13 @@ def _country_names(language: str) -> dict[str, str]:
     for c in pycountry.countries:
         english = " ".join(raw_words(getattr(c, "common_name", None) or c.name))
         for value in filter(None, (c.name, getattr(c, "common_name", None))):
-            if (local := " ".join(raw_words(tr.gettext(value)))) != english and len(
-                local.split()
-            ) <= 5:
+            local = " ".join(raw_words(tr.gettext(value)))
+            if local and local != english and len(local.split()) <= 5:
                 out.setdefault(local, english)
     return out
 
 
-_ANY_LANGUAGE = {
+_ANY_LANGUAGE = {  # for coined words' parts: a word of any language but Japanese, the first wins
     t: e
     for lang, terms in reversed(list(GLOSSARY.items()))
     if lang not in _UNSPACED
@@ -313,16 +271,15 @@ def translate_name(raw: str) -> str:
         return raw
     vocabulary = GLOSSARY.get(language, {})
     if language in _UNSPACED:
-        text = unicodedata.normalize("NFKC", raw)
+        raw = unicodedata.normalize("NFKC", raw)
         for term in sorted(vocabulary, key=len, reverse=True):
-            text = text.replace(term, f" {vocabulary[term]} ")
-        return " ".join(text.split())
+            raw = raw.replace(term, f" {vocabulary[term]} ")
+        return " ".join(raw.split())
     vocabulary = {**_country_names(language), **vocabulary} if language else {}
     words = list(_WORD.finditer(raw))
-    flat = [plain(m.group()) for m in words]
-    out, last, i = [], 0, 0
+    flat, out, last, i = [plain(m[0]) for m in words], [], 0, 0
     while i < len(words):
-        n, english = 1, _coined_english(words[i].group())
+        n, english = 1, _coined_english(words[i][0])
         for size in range(min(5, len(words) - i), 0, -1):
             if (phrase := " ".join(flat[i : i + size])) in vocabulary:
                 n, english = size, vocabulary[phrase]
@@ -333,10 +290,9 @@ def translate_name(raw: str) -> str:
 
 
 def _coined_english(token: str) -> str:
-    parts = _PART.findall(token)
-    if len(parts) < 2 or "".join(parts) != token:
+    if len(parts := _PART.findall(token)) < 2 or "".join(parts) != token:
         return token
-    english = [_ANY_LANGUAGE.get(p.lower(), p) for p in parts]
+    english = (_ANY_LANGUAGE.get(p.lower(), p) for p in parts)
     return "".join(
         e.capitalize() if p[0].isupper() else e for p, e in zip(parts, english, strict=True)
     )
@@ -352,23 +308,25 @@ def coined_parts(token: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
     """Words of country names (pycountry) and of the `region` list, `not_place` left out."""
-    words = set(W["region"])
-    for c in pycountry.countries:
-        for value in filter(
-            None, (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None))
-        ):
-            words.update(normalise_title(value).split())
+    names = (
+        getattr(c, a, None)
+        for c in pycountry.countries
+        for a in ("name", "common_name", "official_name")
+    )
+    words = set(W["region"]).union(*(normalise_title(n).split() for n in names if n))
     return frozenset(words - set(W["not_place"]) - STOP)
 
 
 PLACE_NAME_WORDS = place_words() | set(W["not_place"])
 """Words of place names ("island", "republic"): no word a project's name owns."""
-_ORG_NAMES: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-for _name, _acronym in ORGANISATIONS.items():  # organisations named in full, by first word
-    if " " in _name and (
-        _words := tuple(w for w in normalise_title(_name).split() if w not in STOP)
-    ):
-        _ORG_NAMES[_words[0]].append((_words, _acronym))
+_ORG_NAMES = {
+    normalise_title(k): v
+    for k, v in sorted(ORGANISATIONS.items(), key=lambda kv: -len(kv[0]))
+    if " " in k
+}
+_ORG_NAME = (
+    re.compile(r"\b(" + "|".join(map(re.escape, _ORG_NAMES)) + r")\b") if _ORG_NAMES else None
+)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -377,7 +335,7 @@ class Name:
 
     raw: str
     stem: str  # normalise_title of the name without its phase marks
-    weights: Mapping[str, float]  # word -> weight: 0.3 for a common word of the field, 0.5 an org's
+    weights: Mapping[str, float]  # word -> weight: 0.3 a common word of the field, 0.5 an org's
     marks: tuple[frozenset[str], frozenset[str]]  # (symbol, word) phase marks
     years: frozenset[str]  # years the name states: editions
     acronym: str  # the name is one acronym-like token
@@ -405,15 +363,12 @@ class Record:
     acronyms: frozenset[str]
     org_acronyms: frozenset[str]  # acronyms of its funders and implementers
     marked: bool  # a name has phase marks or years
-    components: tuple[
-        Mapping[str, frozenset[str]], frozenset[str]
-    ]  # (acronym -> letters, capitals)
+    components: tuple[Mapping[str, frozenset[str]], frozenset[str]]  # acronym -> letters; capitals
 
 
 def split_list(value: Any) -> list[str]:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return []
-    return [v.strip() for v in str(value).split(LIST_SEPARATOR) if v.strip()]
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return [v.strip() for v in text.split(";") if v.strip()]
 
 
 def year(value: Any) -> int | None:
@@ -424,82 +379,62 @@ def year(value: Any) -> int | None:
 def _name(
     raw: str, marks: tuple, orgs_listed: frozenset[str], part: bool, language: str
 ) -> Name | None:
-    """A Name: organisations in capitals read by their English acronym ("OEA" -> oas) and
-    named in full read as it ("Council of Europe" -> coe); years left to the marks."""
+    """A Name: organisations in capitals read by their English acronym ("OEA" -> oas), named
+    in full read as it ("Council of Europe" -> coe); years are left to the marks."""
     bare = strip_markers(raw)
     stem = normalise_title(bare)
-    upper = frozenset(
-        plain(w)
-        for w in re.split(r"[^\w]+", bare)
-        if 2 <= len(w) <= 8 and w.isalpha() and sum(map(str.isupper, w)) * 2 >= len(w)
-    )
+    capitals = (w for w in re.split(r"[^\w]+", bare) if 2 <= len(w) <= 8 and w.isalpha())
+    upper = frozenset(plain(w) for w in capitals if sum(map(str.isupper, w)) * 2 >= len(w))
     as_org = {t: ORGANISATIONS[t] for t in upper if t in ORGANISATIONS}
-    tokens = [
-        as_org.get(t, t)
-        for t in stem.split()
-        if (t not in STOP or t in as_org) and t != "@" and not _YEAR.fullmatch(t)
-    ]
-    out, named, i = [], set(), 0
-    while i < len(tokens):
-        hit = next(
-            (
-                (ws, a)
-                for ws, a in _ORG_NAMES.get(tokens[i], ())
-                if tuple(tokens[i : i + len(ws)]) == ws
-            ),
-            None,
-        )
-        out.append(hit[1] if hit else tokens[i])
-        named |= {hit[1]} if hit else set()
-        i += len(hit[0]) if hit else 1
-    if not out:
+    named = set(_ORG_NAME.findall(stem)) if _ORG_NAME else set()
+    text = _ORG_NAME.sub(lambda m: _ORG_NAMES[m[0]], stem) if named else stem
+    tokens = [as_org.get(t, t) for t in text.split() if (t not in STOP or t in as_org) and t != "@"]
+    tokens = [t for t in tokens if not _YEAR.fullmatch(t)]
+    if not tokens:
         return None
-    orgs = orgs_listed | set(as_org.values()) | named
-    weights = {intern(t): 0.3 if t in GENERIC else 0.5 if t in orgs else 1.0 for t in out}
+    orgs = orgs_listed | set(as_org.values()) | {_ORG_NAMES[n] for n in named}
+    weights = {intern(t): 0.3 if t in GENERIC else 0.5 if t in orgs else 1.0 for t in tokens}
     words = [w for w in (w.strip(".+-'") for w in _TOKEN.findall(bare)) if w]
     coined = {
         normalise_title(w): c
         for w in words
-        if len(c := tuple(p for p in coined_parts(w) if not p.isdigit())) >= 2
-        and all(len(p) >= 2 for p in c)
-        and normalise_title(w) in weights
+        if normalise_title(w) in weights
+        and len(c := tuple(p for p in coined_parts(w) if not p.isdigit())) >= 2
+        and min(map(len, c)) >= 2
     }
-    declared = next(
-        (
-            acronym_key(strip_markers(x).strip())
-            for x in re.findall(r"\(([^()/]+)\)", raw)
-            if is_single_acronym(x)
-        ),
-        "",
+    declared = (
+        acronym_key(strip_markers(x).strip())
+        for x in re.findall(r"\(([^()/]+)\)", raw)
+        if is_single_acronym(x)
     )
     places = {
         W["region_stem"].get(w, w)
-        for w in {*weights, *(p for c in coined.values() for p in c)}
-        if w in place_words()
+        for w in {*weights, *(p for c in coined.values() for p in c)} & place_words()
     }
+    acronym = acronym_key(words[0]) if len(words) == 1 and is_acronym_like(words[0]) else ""
+    long = tuple(t for t in weights if len(t) >= 5 and not any(map(str.isdigit, t)))
+    years = frozenset(_YEAR.findall(raw))
+    upper |= frozenset(as_org.values())
     return Name(
         raw,
         stem,
         weights,
         marks,
-        frozenset(_YEAR.findall(raw)),
-        acronym_key(words[0]) if len(words) == 1 and is_acronym_like(words[0]) else "",
-        declared,
-        upper | frozenset(as_org.values()),
+        years,
+        acronym,
+        next(declared, ""),
+        upper,
         coined,
         frozenset(places),
         language,
         part,
-        tuple(t for t in weights if len(t) >= 5 and not any(map(str.isdigit, t))),
+        long,
     )
 
 
 def is_single_acronym(text: str) -> bool:
-    words = [
-        w
-        for w in (w.strip(".+-'") for w in strip_markers(text).split())
-        if w and w.lower() not in STOP | GENERIC_ACRONYMS
-    ]
+    words = [w.strip(".+-'") for w in strip_markers(text).split()]
+    words = [w for w in words if w and w.lower() not in STOP | GENERIC_ACRONYMS]
     return len(words) == 1 and is_acronym_like(words[0])
 
 
@@ -519,19 +454,20 @@ def name_variants(raw: str, orgs: frozenset[str] = frozenset()) -> list[Name]:
         marks = (marks[0] | markers(english)[0], marks[1] | markers(english)[1])
     texts = [(raw, False)]
     if m := _TRAILING.match(raw):
-        head, tail = m.group("head").strip(), m.group("tail").strip()
+        head, tail = m["head"].strip(), m["tail"].strip()
+        key = acronym_key(strip_markers(tail).strip().strip(".+-'"))
+        spelt = abbreviates(key, raw_words(strip_markers(head))) and key not in ORGANISATIONS
         if is_single_acronym(head) and len(tail.split()) >= 2:
             texts += [(head, False), (tail, False)]
         elif is_single_acronym(tail):
-            key = acronym_key(strip_markers(tail).strip().strip(".+-'"))
-            spelt = abbreviates(key, raw_words(strip_markers(head))) and key not in ORGANISATIONS
             texts += [(head, False), *([(tail, False)] if spelt else [])]
-    if (m := _LEADING.match(raw)) and len(m.group("head").split()) <= 3:
-        texts += [(m.group("head").strip(), True)] if acronyms(m.group("head")) else []
-        texts += [(m.group("tail").strip(), True)]
-    texts += [(english, False)] if english != raw else []
+    if (m := _LEADING.match(raw)) and len(m["head"].split()) <= 3:
+        texts += [
+            *([(m["head"].strip(), True)] if acronyms(m["head"]) else []),
+            (m["tail"].strip(), True),
+        ]
     out: dict[str, Name] = {}
-    for text, part in texts:
+    for text, part in [*texts, *([(english, False)] if english != raw else [])]:
         if (name := _name(text, marks, orgs, part, language)) and name.stem not in out:
             out[name.stem] = name
     return list(out.values())
@@ -540,11 +476,11 @@ def name_variants(raw: str, orgs: frozenset[str] = frozenset()) -> list[Name]:
 def org_keys(value: str) -> tuple[str, ...]:
     """An organisation as comparable keys: its name without parentheses and what they hold,
     with the `org_synonym` list ("EC" = "European Commission" = European Union)."""
-    keys = []
-    for part in [re.sub(r"\([^()]*\)", " ", value), *re.findall(r"\(([^()]*)\)", value)]:
-        key = re.sub(r"^(the |governments? of (the )?)", "", normalise_title(part)).strip()
-        keys += [k] if (k := W["org_synonym"].get(key, key)) else []
-    return tuple(dict.fromkeys(keys))
+    parts = [re.sub(r"\([^()]*\)", " ", value), *re.findall(r"\(([^()]*)\)", value)]
+    keys = (
+        re.sub(r"^(the |governments? of (the )?)", "", normalise_title(p)).strip() for p in parts
+    )
+    return tuple(dict.fromkeys(k for key in keys if (k := W["org_synonym"].get(key, key))))
 
 
 def make_record(row: Mapping[str, Any]) -> Record:
@@ -552,22 +488,20 @@ def make_record(row: Mapping[str, Any]) -> Record:
     funders, implementers = split_list(row.get("funders")), split_list(row.get("implementers"))
     orgs = frozenset().union(*(acronyms(o) for o in funders + implementers))
     names: dict[str, Name] = {}
-    codes: set[str] = set()
-    for raw in (r.strip() for r in [str(row.get("title") or ""), *split_list(row.get("aliases"))]):
-        if raw and raw not in {"nan", "None"} and not (code := portal_code(raw)):
-            names.update((n.stem, n) for n in name_variants(raw, orgs) if n.stem not in names)
-        codes |= {code} if raw and code else set()
-    marked: dict[str, set[str]] = defaultdict(set)
+    raws = [r.strip() for r in [str(row.get("title") or ""), *split_list(row.get("aliases"))]]
+    raws = [r for r in raws if r and r not in {"nan", "None"}]
+    for raw in (r for r in raws if not portal_code(r)):
+        names.update((n.stem, n) for n in name_variants(raw, orgs) if n.stem not in names)
+    letters: dict[str, set[str]] = defaultdict(set)
     capitals: set[str] = set()
-    for name in names.values():
-        letters, bare = components(name.raw)
-        for acronym, letter in letters:
-            marked[acronym].add(letter)
-        capitals |= bare
+    for raw in (n.raw for n in names.values()):  # component letters ("OCWAR-C"); capitals
+        for acronym, letter in _COMPONENT.findall(raw):
+            letters[acronym].add(letter)
+        capitals.update(re.findall(r"\b[A-Z][A-Z0-9]+\b(?!-)", _COMPONENT.sub(" ", raw)))
     return Record(
         str(row.get("project_id")),
         tuple(names.values()),
-        frozenset(codes),
+        frozenset(filter(None, map(portal_code, raws))),
         tuple(k for v in funders if (k := org_keys(v))),
         tuple(k for v in implementers if (k := org_keys(v))),
         frozenset(c.upper() for c in split_list(row.get("beneficiary_countries"))),
@@ -576,27 +510,23 @@ def make_record(row: Mapping[str, Any]) -> Record:
         frozenset().union(*(acronyms(n.raw) for n in names.values())),
         orgs,
         any(n.marks[0] or n.marks[1] or n.years for n in names.values()),
-        ({k: frozenset(v) for k, v in marked.items()}, frozenset(capitals)),
+        ({k: frozenset(v) for k, v in letters.items()}, frozenset(capitals)),
     )
 
 
 def discount_common(records: list[Record], limit: int = COMMON) -> list[Record]:
-    """`records` with words and acronyms more than `limit` of them hold weighed as common
+    """`records` with the words and acronyms more than `limit` of them hold weighed as common
     words of the field and no longer counted as acronyms."""
     counts = Counter(
         t for r in records for t in {t for n in r.names for t in n.weights} | r.acronyms
     )
     if not (common := {t for t, k in counts.items() if k > limit}):
         return records
-    lighter = [
-        {t: 0.3 if t in common else w for t, w in n.weights.items()}
-        for r in records
-        for n in r.names
-    ]
-    names = iter(
-        replace(n, weights=w) for n, w in zip((n for r in records for n in r.names), lighter)
-    )
+
+    def lighter(n: Name) -> Name:
+        return replace(n, weights={t: 0.3 if t in common else w for t, w in n.weights.items()})
+
     return [
-        replace(r, names=tuple(next(names) for _ in r.names), acronyms=r.acronyms - common)
+        replace(r, names=tuple(map(lighter, r.names)), acronyms=r.acronyms - common)
         for r in records
     ]
