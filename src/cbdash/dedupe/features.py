@@ -201,6 +201,10 @@ def _languages(x: Name, y: Name) -> str:
     return ""
 
 
+LEVELS = (("same_name", 1.0), ("names_085", 0.85), ("names_070", 0.7), ("names_050", 0.5))
+LEVELS += (("names_030", 0.3),)
+
+
 def compare(a: Record, b: Record) -> Comparison:
     """The features of two records, from their best-matching names (FEATURES order)."""
     orgs, v = a.org_acronyms & b.org_acronyms, dict.fromkeys(FEATURES, 0.0)
@@ -210,20 +214,13 @@ def compare(a: Record, b: Record) -> Comparison:
         for y in b.names:
             s, ma, mb = _similarity(x, y, orgs)
             strength, spelt = acronym_relation(x, y) if x.acronym or y.acronym else (0.0, None)
-            if strength:
-                levels.add(
-                    "acronym_in_longer"
-                    if spelt is None
-                    else "acronym"
-                    if strength == 1
-                    else "short_acronym"
-                )
+            kind = "acronym" if strength == 1 else "short_acronym"
+            levels |= {"acronym_in_longer" if spelt is None else kind} if strength else set()
             levels |= (
                 {"own_acronym"} if len(x.declared) >= 3 and x.declared == y.declared else set()
             )
-            v["token_set_ratio"] = max(
-                v["token_set_ratio"], fuzz.token_set_ratio(x.stem, y.stem) / 100
-            )
+            tsr = fuzz.token_set_ratio(x.stem, y.stem) / 100
+            v["token_set_ratio"] = max(v["token_set_ratio"], tsr)
             languages = languages or _languages(x, y)
             if max(s, 0.9 * strength) > best[0]:
                 best = (max(s, 0.9 * strength), x, y, spelt or frozenset(), ma, mb)
@@ -231,77 +228,45 @@ def compare(a: Record, b: Record) -> Comparison:
     _, na, nb, spelt, ma, mb = best
     cue = held = conflict = ""
     if na is not None:
-        distinct = sorted(
-            t for t in ma if na.weights[t] >= 1 and t not in GENERIC | PLACE_NAME_WORDS
-        )
-        shared = sorted(
-            (a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS
-        )
-        added = [
-            t for n, m in ((na, ma), (nb, mb)) for t in n.weights if t not in m and t not in spelt
-        ]
-        places = sorted(na.places & nb.places)
-        cue = next(
-            iter(
-                [
-                    *(f"shared acronym '{t}'" for t in shared[:1]),
-                    *(f"shared word '{t}'" for t in distinct[:1]),
-                    *([languages] if languages else []),
-                    *(f"same place '{t}'" for t in places[:1]),
-                    "",
-                ]
-            )
-        )
-        levels |= {
-            k
-            for k, t in zip(
-                ("same_name", "names_085", "names_070", "names_050", "names_030"),
-                (1.0, 0.85, 0.7, 0.5, 0.3),
-                strict=True,
-            )
-            if sim >= t
-        }
+        mine = GENERIC | PLACE_NAME_WORDS
+        distinct = sorted(t for t in ma if na.weights[t] >= 1 and t not in mine)
+        shared = (a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS
+        pairs = ((na, ma), (nb, mb))
+        added = [t for n, m in pairs for t in n.weights if t not in m and t not in spelt]
+        said = [*(f"shared acronym '{t}'" for t in sorted(shared)[:1])]
+        said += [f"shared word '{t}'" for t in distinct[:1]] + [languages] * bool(languages)
+        cue = next(iter([*said, *(f"same place '{t}'" for t in sorted(na.places & nb.places)), ""]))
+        levels |= {k for k, t in LEVELS if sim >= t}
         v[next((k for k in NAME_LEVELS if k in levels), "same_name")] = float(bool(levels))
         pa, pb = (frozenset().union(*(n.places for n in r.names)) for r in (a, b))
-        v.update(
-            shared_acronym=float(bool(shared)),
-            distinctive_word=float(bool(distinct)),
-            two_languages=float(bool(languages)),
-            part_name=float(na.part or nb.part),
-            added_place=float(any(t in place_words() for t in added)),
-            added_kind=float(any(t in KIND for t in added)),
-            place_conflict=float(bool(pa and pb and not pa & pb)),
-        )
+        v["shared_acronym"], v["distinctive_word"] = float(bool(shared)), float(bool(distinct))
+        v["two_languages"], v["part_name"] = float(bool(languages)), float(na.part or nb.part)
+        v["added_place"] = float(any(t in place_words() for t in added))
+        v["added_kind"] = float(any(t in KIND for t in added))
+        v["place_conflict"] = float(bool(pa and pb and not pa & pb))
         conflict, held = phase_relation(a, b, (na, nb))
         held = (held and f"a phase marked on one side only: {held}") or _acronyms_differ(a, b)
         held = "" if a.start is not None and a.start == b.start else held
-    funders, implementers, years = (
-        _orgs(a.funders, b.funders),
-        _orgs(a.implementers, b.implementers),
-        _years(a, b),
-    )
-    common = len(a.countries & b.countries)
-    jaccard = common / len(a.countries | b.countries) if a.countries and b.countries else None
-    overlap = jaccard is not None and jaccard >= 0.5
-    cued = (
-        sim >= 0.5
-        or bool(levels - {"names_030"})
-        or bool(v["shared_acronym"] + v["distinctive_word"] + v["two_languages"])
-    )
-    corroborated = funders == implementers == years == 1.0 and (
-        overlap or not a.countries | b.countries
-    )
-    v.update(
-        funders_agree=float(funders > 0 and cued),
-        funders_differ=float(funders < 0),
-        implementers_agree=float(implementers > 0 and cued),
-        implementers_differ=float(implementers < 0),
-        countries_same=float(bool(jaccard and jaccard >= 0.8 and common >= 3 and cued)),
-        countries_overlap=float(overlap and cued),
-        countries_differ=float(jaccard == 0),
-        years_agree=float(years > 0 and cued),
-        years_differ=float(years < 0),
-        corroborated=float(corroborated and cued),
-    )
+    cued = sim >= 0.5 or bool(levels - {"names_030"}) or any(v[f] for f in _CUES)
+    v.update(_fields(a, b, cued))
     names = (na.raw, nb.raw) if na is not None else ("", "")
     return Comparison(tuple(v.values()), names, round(sim, 3), cue, held, conflict)
+
+
+_CUES = ("shared_acronym", "distinctive_word", "two_languages")
+
+
+def _fields(a: Record, b: Record, cued: bool) -> dict[str, float]:
+    """The field features; agreement counts only beside names that point to each other."""
+    funders, implementers = _orgs(a.funders, b.funders), _orgs(a.implementers, b.implementers)
+    years, common = _years(a, b), len(a.countries & b.countries)
+    jaccard = common / len(a.countries | b.countries) if a.countries and b.countries else None
+    overlap = jaccard is not None and jaccard >= 0.5
+    whole = funders == implementers == years == 1.0 and (overlap or not a.countries | b.countries)
+    agree = {"funders_agree": funders > 0, "implementers_agree": implementers > 0}
+    agree |= {"countries_same": bool(jaccard and jaccard >= 0.8 and common >= 3)}
+    agree |= {"countries_overlap": overlap, "years_agree": years > 0, "corroborated": whole}
+    out = {k: float(on and cued) for k, on in agree.items()}
+    differ = {"funders": funders < 0, "implementers": implementers < 0, "years": years < 0}
+    out |= {f"{k}_differ": float(on) for k, on in differ.items()}
+    return out | {"countries_differ": float(jaccard == 0)}

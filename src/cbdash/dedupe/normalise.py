@@ -376,9 +376,7 @@ def year(value: Any) -> int | None:
     return int(text) if re.fullmatch(r"\d{4}", text := text.strip().removesuffix(".0")) else None
 
 
-def _name(
-    raw: str, marks: tuple, orgs_listed: frozenset[str], part: bool, language: str
-) -> Name | None:
+def _name(raw: str, marks: tuple, listed: frozenset[str], part: bool, language: str) -> Name | None:
     """A Name: organisations in capitals read by their English acronym ("OEA" -> oas), named
     in full read as it ("Council of Europe" -> coe); years are left to the marks."""
     bare = strip_markers(raw)
@@ -392,7 +390,7 @@ def _name(
     tokens = [t for t in tokens if not _YEAR.fullmatch(t)]
     if not tokens:
         return None
-    orgs = orgs_listed | set(as_org.values()) | {_ORG_NAMES[n] for n in named}
+    orgs = listed | set(as_org.values()) | {_ORG_NAMES[n] for n in named}
     weights = {intern(t): 0.3 if t in GENERIC else 0.5 if t in orgs else 1.0 for t in tokens}
     words = [w for w in (w.strip(".+-'") for w in _TOKEN.findall(bare)) if w]
     coined = {
@@ -402,34 +400,15 @@ def _name(
         and len(c := tuple(p for p in coined_parts(w) if not p.isdigit())) >= 2
         and min(map(len, c)) >= 2
     }
-    declared = (
-        acronym_key(strip_markers(x).strip())
-        for x in re.findall(r"\(([^()/]+)\)", raw)
-        if is_single_acronym(x)
-    )
-    places = {
-        W["region_stem"].get(w, w)
-        for w in {*weights, *(p for c in coined.values() for p in c)} & place_words()
-    }
+    inside = (x for x in re.findall(r"\(([^()/]+)\)", raw) if is_single_acronym(x))
+    declared = (acronym_key(strip_markers(x).strip()) for x in inside)
+    words_and_parts = {*weights, *(p for c in coined.values() for p in c)}
+    places = {W["region_stem"].get(w, w) for w in words_and_parts & place_words()}
     acronym = acronym_key(words[0]) if len(words) == 1 and is_acronym_like(words[0]) else ""
     long = tuple(t for t in weights if len(t) >= 5 and not any(map(str.isdigit, t)))
-    years = frozenset(_YEAR.findall(raw))
+    first = (raw, stem, weights, marks, frozenset(_YEAR.findall(raw)), acronym, next(declared, ""))
     upper |= frozenset(as_org.values())
-    return Name(
-        raw,
-        stem,
-        weights,
-        marks,
-        years,
-        acronym,
-        next(declared, ""),
-        upper,
-        coined,
-        frozenset(places),
-        language,
-        part,
-        long,
-    )
+    return Name(*first, upper, coined, frozenset(places), language, part, long)
 
 
 def is_single_acronym(text: str) -> bool:
@@ -498,19 +477,25 @@ def make_record(row: Mapping[str, Any]) -> Record:
         for acronym, letter in _COMPONENT.findall(raw):
             letters[acronym].add(letter)
         capitals.update(re.findall(r"\b[A-Z][A-Z0-9]+\b(?!-)", _COMPONENT.sub(" ", raw)))
+    kept = tuple(names.values())
+    keys = [tuple(k for v in orgs_of if (k := org_keys(v))) for orgs_of in (funders, implementers)]
+    countries = frozenset(c.upper() for c in split_list(row.get("beneficiary_countries")))
+    years = (year(row.get("start_year")), year(row.get("end_year")))
+    found = frozenset().union(*(acronyms(n.raw) for n in kept))
+    marked = any(n.marks[0] or n.marks[1] or n.years for n in kept)
+    parts = ({k: frozenset(v) for k, v in letters.items()}, frozenset(capitals))
+    codes = frozenset(filter(None, map(portal_code, raws)))
     return Record(
         str(row.get("project_id")),
-        tuple(names.values()),
-        frozenset(filter(None, map(portal_code, raws))),
-        tuple(k for v in funders if (k := org_keys(v))),
-        tuple(k for v in implementers if (k := org_keys(v))),
-        frozenset(c.upper() for c in split_list(row.get("beneficiary_countries"))),
-        year(row.get("start_year")),
-        year(row.get("end_year")),
-        frozenset().union(*(acronyms(n.raw) for n in names.values())),
+        kept,
+        codes,
+        *keys,
+        countries,
+        *years,
+        found,
         orgs,
-        any(n.marks[0] or n.marks[1] or n.years for n in names.values()),
-        ({k: frozenset(v) for k, v in letters.items()}, frozenset(capitals)),
+        marked,
+        parts,
     )
 
 
@@ -518,7 +503,7 @@ def discount_common(records: list[Record], limit: int = COMMON) -> list[Record]:
     """`records` with the words and acronyms more than `limit` of them hold weighed as common
     words of the field and no longer counted as acronyms."""
     counts = Counter(
-        t for r in records for t in {t for n in r.names for t in n.weights} | r.acronyms
+        t for r in records for t in {w for n in r.names for w in n.weights} | r.acronyms
     )
     if not (common := {t for t, k in counts.items() if k > limit}):
         return records
