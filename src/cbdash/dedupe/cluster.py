@@ -47,9 +47,7 @@ class Scored:
     """The links between `left` and `right` records for `pairs`, with their evidence; `given`
     may hold the probabilities (as cross-validation does)."""
 
-    def __init__(
-        self, left: list[Record], right: list[Record], pairs: np.ndarray, m: Model, given=()
-    ):
+    def __init__(self, left: list, right: list, pairs: np.ndarray, m: Model, given=()) -> None:
         self.left, self.right, self.m = left, right, m
         self.links: list[Link] = []
         self.kept: dict[tuple[int, int], Comparison] = {}
@@ -92,25 +90,19 @@ def with_known(records: list[Record], known: pd.DataFrame | None, m: Model):
     if known is None or known.empty or not records:
         return {}, []
     inventory = records_of(known.assign(project_id=known["project_id"].astype(str)))
-    to = {
-        i: (inventory[j].project_id, p) for i, (j, p) in known_links(records, inventory, m).items()
-    }
+    found = known_links(records, inventory, m).items()
+    to = {i: (inventory[j].project_id, p) for i, (j, p) in found}
     by_known: dict[str, list[int]] = defaultdict(list)
     for i, (kid, _) in sorted(to.items()):
         by_known[kid].append(i)
     note = "both are names of known project '{}'"
-    links = [
-        Link(x, y, min(to[x][1], to[y][1]), True, note.format(kid))
-        for kid, xs in by_known.items()
-        for n, x in enumerate(xs)
-        for y in xs[n + 1 :]
+    pairs = [
+        (kid, x, y) for kid, xs in by_known.items() for n, x in enumerate(xs) for y in xs[n + 1 :]
     ]
-    return to, links
+    return to, [Link(x, y, min(to[x][1], to[y][1]), True, note.format(kid)) for kid, x, y in pairs]
 
 
-def group(
-    records: list[Record], links: list[Link], decided: Decisions, apart: Callable
-) -> list[int]:
+def group(records: list[Record], links: list[Link], decided: Decisions, apart: Callable) -> list:
     """Each record's group (the index of a member): reviewed "same" pairs first, then
     accepted links from the most probable down; a merge is refused when any two members of
     the two groups are vetoed, kept `apart` or reviewed as different."""
@@ -118,9 +110,8 @@ def group(
     members = {k: [k] for k in range(len(records))}
     root = list(range(len(records)))
     blocked = {(min(k.i, k.j), max(k.i, k.j)) for k in links if k.note.startswith("kept apart")}
-    different = {
-        tuple(sorted((index[a], index[b]))) for (a, b), d in decided.items() if d[0] == "different"
-    }
+    apart_by_people = [(index[a], index[b]) for (a, b), d in decided.items() if d[0] == "different"]
+    different = {(min(x, y), max(x, y)) for x, y in apart_by_people}
 
     def merge(x: int, y: int) -> None:
         rx, ry = sorted((root[x], root[y]), key=lambda r: -len(members[r]))
@@ -130,18 +121,14 @@ def group(
 
     def conflict(x: int, y: int) -> bool:
         key = (min(x, y), max(x, y))
-        return (
-            key in blocked or key in different or apart(x, y) or bool(veto(records[x], records[y]))
-        )
+        return key in blocked | different or apart(x, y) or bool(veto(records[x], records[y]))
 
     for (a, b), (decision, _) in sorted(decided.items()):
         if decision == "same" and root[index[a]] != root[index[b]]:
             merge(index[a], index[b])
     for x, y in (pair for pair in sorted(different) if root[pair[0]] == root[pair[1]]):
-        message = f"'{records[x].project_id}' and '{records[y].project_id}' are different"
-        raise DedupeInputError(
-            [f"reviewed pairs contradict: {message} but joined by 'same' pairs"], 1
-        )
+        both = f"'{records[x].project_id}' and '{records[y].project_id}'"
+        raise DedupeInputError([f"reviewed pairs contradict: {both} are different but joined"], 1)
     for link in sorted((k for k in links if k.same), key=lambda k: (-k.p, k.i, k.j)):
         rx, ry = root[link.i], root[link.j]
         if rx != ry and not any(conflict(x, y) for x in members[rx] for y in members[ry]):
@@ -150,12 +137,8 @@ def group(
 
 
 def cluster(
-    df: pd.DataFrame,
-    reviewed: Iterable[dict] | None = None,
-    known: pd.DataFrame | None = None,
-    m: Model | None = None,
-    scorer: Scorer | None = None,
-) -> pd.DataFrame:
+    df: pd.DataFrame, reviewed: Iterable[dict] | None = None, known=None, m=None, scorer=None
+):
     """Group rows that are the same project: project_id, cluster_id ("c-" + the smallest id
     in it), score (the strongest accepted link into its cluster; empty for a row alone) and
     evidence (that link in words, the reviewed decision, or a lone row's nearest candidate).
@@ -174,17 +157,18 @@ def cluster(
 def _cluster(df: pd.DataFrame, reviewed, known, m: Model, scorer) -> pd.DataFrame:
     records = records_of(df)
     ids = [r.project_id for r in records]
-    if dupes := sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) < len(ids) else []:
+    if dupes := sorted(i for i, n in Counter(ids).items() if n > 1):
         raise DedupeInputError([f"duplicate project_id '{d}'" for d in dupes], exit_code=1)
     pairs = candidate_pairs(records)
     scored = Scored(records, records, pairs, m, scorer(records, pairs) if scorer else ())
     to_known, extra = with_known(records, known, m)
     decided = decisions_for(records, reviewed or [])
+    known_of = {k: kid for k, (kid, _) in to_known.items()}
     root = group(
         records,
         scored.links + extra,
         decided,
-        lambda x, y: x in to_known and y in to_known and to_known[x][0] != to_known[y][0],
+        lambda x, y: known_of.get(x, x) != known_of.get(y, y) and {x, y} <= known_of.keys(),
     )
     best: dict[int, tuple[float, int, Link]] = {}
     nearest: dict[int, tuple[float, int, Link]] = {}

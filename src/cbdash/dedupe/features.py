@@ -7,26 +7,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from cbdash.dedupe import normalise as nz
 from cbdash.dedupe.constraints import phase_relation
-from cbdash.dedupe.normalise import (
-    DECORATION,
-    GENERIC,
-    GENERIC_ACRONYMS,
-    KIND,
-    ORGANISATIONS,
-    PLACE_NAME_WORDS,
-    SCRIPT_LANGUAGES,
-    STOP,
-    Name,
-    Record,
-    abbreviates,
-    acronyms,
-    is_true_acronym,
-    normalise_title,
-    place_words,
-    raw_words,
-    strip_markers,
-)
+from cbdash.dedupe.normalise import Name, Record
 
 NAME_LEVELS = {  # the names compared, as exclusive levels: the first that holds
     "same_name": "the same name",
@@ -98,7 +81,7 @@ def match_words(a: Name, b: Name, orgs: frozenset[str]) -> tuple[set[str], set[s
     ):
         ma.add(t), mb.add(u)
     for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)) if ma else ():
-        words = [w for w in y.stem.split() if w not in STOP]
+        words = [w for w in y.stem.split() if w not in nz.STOP]
         for t in x.upper - mx if not x.acronym else ():
             if t in x.weights and (run := _expansion(t, words)) and not any(w in my for w in run):
                 mx.add(t), my.update(w for w in run if w in y.weights)
@@ -109,7 +92,7 @@ def _expansion(acronym: str, words: list[str]) -> list[str]:
     """The first run of two or more words that `acronym` abbreviates."""
     for i in (i for i in range(len(words)) if words[i][:1] == acronym[:1]):
         for j in range(i + 2, min(len(words), i + 2 * len(acronym)) + 1):
-            if abbreviates(acronym, tuple(words[i:j])):
+            if nz.abbreviates(acronym, tuple(words[i:j])):
                 return words[i:j]
     return []
 
@@ -137,8 +120,10 @@ def _similarity(a: Name, b: Name, orgs: frozenset[str]) -> tuple[float, set[str]
 def _missing(name: Name, matched: set[str]) -> tuple[float, float]:
     """Weight of the unmatched words: (others, places and kinds of activity at 1 each)."""
     out = [t for t in name.weights if t not in matched]
-    added = sum(1.0 for t in out if t in place_words() or t in KIND)
-    return sum(name.weights[t] for t in out if t not in place_words() and t not in KIND), added
+    added = sum(1.0 for t in out if t in nz.place_words() or t in nz.KIND)
+    return sum(
+        name.weights[t] for t in out if t not in nz.place_words() and t not in nz.KIND
+    ), added
 
 
 def acronym_relation(a: Name, b: Name) -> tuple[float, frozenset[str] | None]:
@@ -148,17 +133,21 @@ def acronym_relation(a: Name, b: Name) -> tuple[float, frozenset[str] | None]:
     a distinctive word as well ("DCCP-Pacific")."""
     for s, o in ((a, b), (b, a)):
         if s.acronym and len(o.weights) >= 2:
-            words = [w for w in raw_words(strip_markers(o.raw)) if w not in STOP and w != s.acronym]
+            words = [
+                w
+                for w in nz.raw_words(nz.strip_markers(o.raw))
+                if w not in nz.STOP and w != s.acronym
+            ]
             if (
                 s.acronym in o.weights
-                or s.acronym in acronyms(o.raw)
-                or (is_true_acronym(s.raw) and abbreviates(s.acronym, tuple(words)))
+                or s.acronym in nz.acronyms(o.raw)
+                or (nz.is_true_acronym(s.raw) and nz.abbreviates(s.acronym, tuple(words)))
             ):
                 spelt = {
                     s.acronym,
-                    *normalise_title(" ".join(_expansion(s.acronym, words))).split(),
+                    *nz.normalise_title(" ".join(_expansion(s.acronym, words))).split(),
                 }
-                whole = all(w < 1 or t in spelt or t in DECORATION for t, w in o.weights.items())
+                whole = all(w < 1 or t in spelt or t in nz.DECORATION for t, w in o.weights.items())
                 return (1.0 if len(s.acronym) >= 4 else 0.5), frozenset(spelt) if whole else None
     return 0.0, None
 
@@ -188,7 +177,7 @@ def _acronyms_differ(a: Record, b: Record) -> str:
     by the other record ("... Project (PATN)" / "... Project (PATNuC)")."""
     for x in a.names:
         for y in (y for y in b.names if x.declared and y.declared and x.declared != y.declared):
-            if x.language == y.language and not {x.declared, y.declared} & ORGANISATIONS.keys():
+            if x.language == y.language and not {x.declared, y.declared} & nz.ORGANISATIONS.keys():
                 if x.declared not in b.acronyms and y.declared not in a.acronyms:
                     return f"own acronyms differ: {x.raw!r} / {y.raw!r}"
     return ""
@@ -196,7 +185,7 @@ def _acronyms_differ(a: Record, b: Record) -> str:
 
 def _languages(x: Name, y: Name) -> str:
     lx, ly = x.language, y.language
-    if bool(lx and ly and lx != ly) or ((lx in SCRIPT_LANGUAGES) != (ly in SCRIPT_LANGUAGES)):
+    if bool(lx and ly and lx != ly) or ((lx in nz.SCRIPT_LANGUAGES) != (ly in nz.SCRIPT_LANGUAGES)):
         return f"names in two languages ({lx or 'latin'}, {ly or 'latin'})"
     return ""
 
@@ -228,9 +217,9 @@ def compare(a: Record, b: Record) -> Comparison:
     _, na, nb, spelt, ma, mb = best
     cue = held = conflict = ""
     if na is not None:
-        mine = GENERIC | PLACE_NAME_WORDS
+        mine = nz.GENERIC | nz.PLACE_NAME_WORDS
         distinct = sorted(t for t in ma if na.weights[t] >= 1 and t not in mine)
-        shared = (a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - GENERIC_ACRONYMS
+        shared = (a.acronyms & b.acronyms) - a.org_acronyms - b.org_acronyms - nz.GENERIC_ACRONYMS
         pairs = ((na, ma), (nb, mb))
         added = [t for n, m in pairs for t in n.weights if t not in m and t not in spelt]
         said = [*(f"shared acronym '{t}'" for t in sorted(shared)[:1])]
@@ -241,8 +230,8 @@ def compare(a: Record, b: Record) -> Comparison:
         pa, pb = (frozenset().union(*(n.places for n in r.names)) for r in (a, b))
         v["shared_acronym"], v["distinctive_word"] = float(bool(shared)), float(bool(distinct))
         v["two_languages"], v["part_name"] = float(bool(languages)), float(na.part or nb.part)
-        v["added_place"] = float(any(t in place_words() for t in added))
-        v["added_kind"] = float(any(t in KIND for t in added))
+        v["added_place"] = float(any(t in nz.place_words() for t in added))
+        v["added_kind"] = float(any(t in nz.KIND for t in added))
         v["place_conflict"] = float(bool(pa and pb and not pa & pb))
         conflict, held = phase_relation(a, b, (na, nb))
         held = (held and f"a phase marked on one side only: {held}") or _acronyms_differ(a, b)

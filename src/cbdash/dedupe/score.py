@@ -13,29 +13,15 @@ import numpy as np
 import pandas as pd
 
 from cbdash.dedupe.features import FEATURES, Comparison
-from cbdash.dedupe.normalise import (
-    knowledge_dir,
-)
+from cbdash.dedupe.normalise import knowledge_dir
 
 L2 = 1.0  # ridge penalty on the weights (not the intercept)
 AGAINST = {
-    "part_name",
-    "added_place",
-    "added_kind",
-    "place_conflict",
-    "funders_differ",
-    "implementers_differ",
-    "countries_differ",
-    "years_differ",
+    f for f in FEATURES if f.endswith("_differ") or f.startswith(("added_", "place_", "part_"))
 }
 """Features that only count against a pair; the others only for it (as in Fellegi-Sunter,
 agreement never lowers the odds): a weight of the wrong sign is held at 0."""
-LABELS_FILE, REVIEWED_FILE, MODEL_FILE = (
-    "dedupe_labels.csv",
-    "dedupe_reviewed.csv",
-    "dedupe_model.csv",
-)
-FIELDS = ("funders", "implementers", "beneficiary_countries", "start_year", "end_year")
+REVIEWED_FILE, MODEL_FILE = "dedupe_reviewed.csv", "dedupe_model.csv"
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
@@ -48,9 +34,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
         w, penalty = np.zeros(x1.shape[1]), np.append(np.full(free.sum(), l2), 0.0)
         for _ in range(100):
             p = 1 / (1 + np.exp(-(x1 @ w)))
-            hessian = (
-                (x1 * (p * (1 - p))[:, None]).T @ x1 + np.diag(penalty) + 1e-9 * np.eye(len(w))
-            )
+            hessian = (x1 * (p * (1 - p))[:, None]).T @ x1 + np.diag(penalty + 1e-9)
             step = np.linalg.solve(hessian, x1.T @ (p - y) + penalty * w)
             w -= step
             if np.abs(step).max() < 1e-9:
@@ -81,32 +65,21 @@ class Model:
     threshold: float
 
     def probability(self, comparisons: list[Comparison]) -> np.ndarray:
-        return probability(
-            self.weights, np.array([c.values for c in comparisons]).reshape(-1, len(FEATURES))
-        )
+        x = np.array([c.values for c in comparisons]).reshape(-1, len(FEATURES))
+        return probability(self.weights, x)
 
     def explain(self, c: Comparison, p: float) -> str:
         """The comparison in words: the names, then what counted for and against it."""
         said: dict[bool, list[tuple[float, str]]] = {True: [], False: []}
         for f, v, w in zip(FEATURES, c.values, self.weights, strict=False):
-            words = (
-                c.cue if f in ("shared_acronym", "distinctive_word") else FEATURES[f].split(" (")[0]
-            )
-            said[v * w > 0] += [(abs(v * w), words)] if v and abs(v * w) >= 0.25 else []
-        parts = [
-            f"{p:.2f}",
-            *(
-                [f"names {c.names[0]!r} ~ {c.names[1]!r} ({c.similarity:.2f})"]
-                if any(c.names)
-                else []
-            ),
-        ]
+            words = c.cue if f in ("shared_acronym", "distinctive_word") else FEATURES[f]
+            said[v * w > 0] += [(abs(v * w), words.split(" (")[0])] if abs(v * w) >= 0.25 else []
+        parts = [f"{p:.2f}"] + [
+            f"names {c.names[0]!r} ~ {c.names[1]!r} ({c.similarity:.2f})"
+        ] * any(c.names)
         for side, label in ((True, "for"), (False, "against")):
-            parts += (
-                [f"{label}: {', '.join(t for _, t in sorted(said[side], reverse=True))}"]
-                if said[side]
-                else []
-            )
+            items = ", ".join(t for _, t in sorted(said[side], reverse=True))
+            parts += [f"{label}: {items}"] if items else []
         return "; ".join(parts)
 
 
@@ -114,9 +87,8 @@ def model_table(m: Model) -> pd.DataFrame:
     """The model as MODEL_FILE holds it: name, value, what it says."""
     notes = ["probability from which a pair is the same project", *FEATURES.values(), "the base"]
     values = [round(m.threshold, 4), *np.round(m.weights, 4)]
-    return pd.DataFrame(
-        {"name": ["(threshold)", *FEATURES, "(intercept)"], "value": values, "note": notes}
-    )
+    names = ["(threshold)", *FEATURES, "(intercept)"]
+    return pd.DataFrame({"name": names, "value": values, "note": notes})
 
 
 def read_model(path: Path) -> Model | None:
@@ -131,7 +103,7 @@ def read_model(path: Path) -> Model | None:
 def _model(path: Path, stamp: float) -> Model:
     if (found := read_model(path)) is None:
         raise FileNotFoundError(
-            f"{path}: no model for these features; run python -m evaluation.dedupe --train"
+            f"{path}: no model for these features (python -m evaluation.dedupe --train)"
         )
     return found
 
