@@ -72,6 +72,35 @@ POSITIVE_BASIS = "title vs alias of one row"
 NEAR_MISS_BASIS = "near miss: different rows, similar names"
 NEAR_MISS_RATIO = 80
 FIELDS = ("funders", "implementers", "beneficiary_countries", "start_year", "end_year")
+NOTES = {  # what each feature says, as evidence reads it (written to the model file)
+    "same_name": "the same name",
+    "names_085": "names alike (0.85+)",
+    "acronym": "an acronym of 4+ letters spelt out by the other name",
+    "own_acronym": "the same own acronym in parentheses",
+    "names_070": "names fairly alike (0.70+)",
+    "short_acronym": "an acronym of 2-3 letters spelt out by the other name",
+    "acronym_in_longer": "an acronym inside a longer name",
+    "names_050": "names somewhat alike (0.50+)",
+    "names_030": "a few words in common (0.30+)",
+    "token_set_ratio": "words overlap (rapidfuzz token set ratio, 0-1)",
+    "shared_acronym": "an acronym both use",
+    "distinctive_word": "a distinctive word in common",
+    "two_languages": "names in two languages or scripts",
+    "part_name": "matched on a part of a longer name",
+    "added_place": "a place on one side only",
+    "added_kind": "a kind of activity on one side only",
+    "place_conflict": "the names name other places",
+    "funders_agree": "funders agree",
+    "funders_differ": "funders differ",
+    "implementers_agree": "implementers agree",
+    "implementers_differ": "implementers differ",
+    "countries_same": "the same 3+ countries",
+    "countries_overlap": "countries overlap by half or more",
+    "countries_differ": "no country in common",
+    "years_agree": "start years at most a year apart",
+    "years_differ": "years apart",
+    "corroborated": "funders, implementers, years and countries agree",
+}
 LABELS_FILE, REVIEWED_FILE = "dedupe_labels.csv", "dedupe_reviewed.csv"
 TARGET_PRECISION, FOLDS = 0.99, 5
 """The threshold is the lowest at which the cross-validated precision over the labelled pairs
@@ -272,7 +301,8 @@ def train(folder: Path | None = None) -> Model:
     weights = fold_models(data)
     scored = [i for i, g in enumerate(data.groups) if "reviewed" not in g]
     p = np.array([probability(weights(data.groups[i]), data.x[i : i + 1])[0] for i in scored])
-    return Model(fit(data.x, data.y), choose_threshold(p, data.y[scored], TARGET_PRECISION))
+    threshold = choose_threshold(p, data.y[scored], TARGET_PRECISION)
+    return Model(fit(data.x, data.y), threshold, tuple(NOTES[f] for f in FEATURES))
 
 
 def write_model(folder: Path) -> Model:

@@ -17,7 +17,8 @@ from cbdash.analysis.projects import QUEUE_COLUMNS, match_existing, review_queue
 from cbdash.dedupe import DedupeInputError, cluster
 from cbdash.dedupe import score as score_module
 from evaluation import dedupe as ev
-from cbdash.dedupe.candidates import candidate_pairs, cross_pairs, neighbour_pairs
+from cbdash.analysis.projects import neighbour_pairs
+from cbdash.dedupe.candidates import candidate_pairs, cross_pairs
 from cbdash.dedupe.cluster import records_of
 from cbdash.dedupe.constraints import decisions_for, shared_code, veto
 from cbdash.dedupe.features import FEATURES, NAME_LEVELS, compare, name_similarity
@@ -29,7 +30,7 @@ from cbdash.dedupe.normalise import (
     make_record,
     name_language,
     normalise_title,
-    phase_marker,
+    markers,
     portal_code,
     translate_name,
 )
@@ -103,8 +104,9 @@ def test_normalise_title(raw, expected):
         ("e-Governance Academy", ""),
     ],
 )
-def test_phase_marker(raw, expected):
-    assert phase_marker(raw) == expected
+def test_phase_marks(raw, expected):
+    symbols, words = markers(raw.replace("\u2013", "-"))
+    assert " ".join(sorted(symbols) + sorted(words)) == expected
 
 
 @pytest.mark.parametrize(

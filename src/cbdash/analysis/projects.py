@@ -5,6 +5,7 @@ for a person to review; imported rows matched to existing projects (the method i
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import pandas as pd
 
 from cbdash import dedupe
 from cbdash.data.lists import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from cbdash.dedupe.candidates import candidate_pairs, cross_pairs, neighbour_pairs
+from cbdash.dedupe.candidates import MAX_BLOCK, candidate_pairs, cross_pairs
 from cbdash.dedupe.cluster import Link, Scored, known_links, records_of, with_known
 from cbdash.dedupe.constraints import decisions_for
+from cbdash.dedupe.normalise import Record
 from cbdash.dedupe.score import model
 
 DEDUPE_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
@@ -114,6 +116,39 @@ def match_existing(new: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
             i, [out.columns.get_loc("matches_existing"), out.columns.get_loc("match_score")]
         ] = [old[j].project_id, p]
     return out
+
+
+def _grams(rec: Record) -> set[str]:
+    return {f" {n.stem} "[k : k + 3] for n in rec.names for k in range(len(n.stem))}
+
+
+def neighbour_pairs(
+    left: list[Record], right: list[Record] | None = None, n: int = 5
+) -> np.ndarray:
+    """Each record of `left` with its `n` nearest records of `right` (default: the others of
+    `left`) by the character 3-grams of their names, rarer ones weighing more (tf-idf cosine;
+    3-grams more than MAX_BLOCK records hold skipped): the review queue adds these to
+    blocking, so that names sharing no word meet ("CSIRTs Network" / "CSIRTAmericas")."""
+    grams = [_grams(r) for r in (right if right is not None else left)]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, gs in enumerate(grams):
+        for g in gs:
+            postings[g].append(j)
+    idf = {
+        g: np.log(len(grams) / len(js)) ** 2 for g, js in postings.items() if len(js) <= MAX_BLOCK
+    }
+    norm = [np.sqrt(sum(idf.get(g, 0.0) for g in gs)) or 1.0 for gs in grams]
+    out = []
+    for i, rec in enumerate(left):
+        scores: dict[int, float] = defaultdict(float)
+        for g in (mine := _grams(rec)) & idf.keys():
+            for j in postings[g]:
+                scores[j] += idf[g]
+        scores.pop(i, None) if right is None else None
+        own = np.sqrt(sum(idf.get(g, 0.0) for g in mine)) or 1.0
+        best = sorted(scores, key=lambda j: (-scores[j] / (own * norm[j]), j))[:n]
+        out += [(min(i, j), max(i, j)) if right is None else (i, j) for j in best]
+    return np.unique(np.asarray(out, dtype=np.int64).reshape(-1, 2), axis=0)
 
 
 def review_queue(

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -27,8 +28,16 @@ class DedupeInputError(ValueError):
         self.exit_code = exit_code
 
 
-def _year(value: str) -> int | None:
-    return int(value) if re.fullmatch(r"\d{4}", value.strip().removesuffix(".0")) else None
+def split_list(value: Any) -> list[str]:
+    """A ';'-separated cell as a clean list ([] for an empty or missing cell)."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return [v.strip() for v in text.split(";") if v.strip()]
+
+
+def year(value: Any) -> int | None:
+    """A four-digit year in a cell ("2016", "2016.0"), else None."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return int(text) if re.fullmatch(r"\d{4}", text := text.strip().removesuffix(".0")) else None
 
 
 REVIEWED_COLUMNS = ("id_a", "title_a", "id_b", "title_b", "decision", "reviewer", "date", "reason")
@@ -111,7 +120,7 @@ def _checked(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
                             "the row stays alone")  # fmt: skip
         for col in ("start_year", "end_year"):
             value = str(r[col]).strip()
-            if value and _year(value) is None:
+            if value and year(value) is None:
                 warnings.append(f"WARNING: {name}, row {pos + 2}, field '{col}': '{value}' is not "
                                 "a year; ignored")  # fmt: skip
     if errors:

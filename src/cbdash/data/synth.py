@@ -285,7 +285,16 @@ def _dumper() -> type:
     return getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-FIELD_WORDS = ["Cyber", "Resilience", "Capacity", "Security", "Incident", "Response", "Training", "Digital"]
+FIELD_WORDS = [
+    "Cyber",
+    "Resilience",
+    "Capacity",
+    "Security",
+    "Incident",
+    "Response",
+    "Training",
+    "Digital",
+]
 
 
 def _vocabulary(source: Path) -> tuple[list[str], np.ndarray]:
@@ -299,7 +308,28 @@ def _vocabulary(source: Path) -> tuple[list[str], np.ndarray]:
     return counts.index.tolist(), (counts / counts.sum()).to_numpy()
 
 
-SYLLABLES = ["ka", "ro", "mi", "ta", "ne", "su", "vo", "li", "pa", "de", "gu", "zo", "be", "xi", "lo", "ra", "te", "ni", "mo", "fa"]
+SYLLABLES = [
+    "ka",
+    "ro",
+    "mi",
+    "ta",
+    "ne",
+    "su",
+    "vo",
+    "li",
+    "pa",
+    "de",
+    "gu",
+    "zo",
+    "be",
+    "xi",
+    "lo",
+    "ra",
+    "te",
+    "ni",
+    "mo",
+    "fa",
+]
 
 
 def project_list(

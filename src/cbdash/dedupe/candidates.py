@@ -129,36 +129,3 @@ def cross_pairs(new: list[Record], old: list[Record]) -> np.ndarray:
                 else set()
             )
     return np.asarray(sorted(found), dtype=np.int64).reshape(-1, 2)
-
-
-def _grams(rec: Record) -> set[str]:
-    return {f" {n.stem} "[k : k + 3] for n in rec.names for k in range(len(n.stem))}
-
-
-def neighbour_pairs(
-    left: list[Record], right: list[Record] | None = None, n: int = 5
-) -> np.ndarray:
-    """Each record of `left` with its `n` nearest records of `right` (default: the others of
-    `left`) by the character 3-grams of their names, rarer ones weighing more (tf-idf cosine;
-    3-grams more than MAX_BLOCK records hold skipped): the review queue adds these to
-    blocking, so that names sharing no word meet ("CSIRTs Network" / "CSIRTAmericas")."""
-    grams = [_grams(r) for r in (right if right is not None else left)]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for j, gs in enumerate(grams):
-        for g in gs:
-            postings[g].append(j)
-    idf = {
-        g: np.log(len(grams) / len(js)) ** 2 for g, js in postings.items() if len(js) <= MAX_BLOCK
-    }
-    norm = [np.sqrt(sum(idf.get(g, 0.0) for g in gs)) or 1.0 for gs in grams]
-    out = []
-    for i, rec in enumerate(left):
-        scores: dict[int, float] = defaultdict(float)
-        for g in (mine := _grams(rec)) & idf.keys():
-            for j in postings[g]:
-                scores[j] += idf[g]
-        scores.pop(i, None) if right is None else None
-        own = np.sqrt(sum(idf.get(g, 0.0) for g in mine)) or 1.0
-        best = sorted(scores, key=lambda j: (-scores[j] / (own * norm[j]), j))[:n]
-        out += [(min(i, j), max(i, j)) if right is None else (i, j) for j in best]
-    return np.unique(np.asarray(out, dtype=np.int64).reshape(-1, 2), axis=0)

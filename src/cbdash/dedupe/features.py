@@ -11,40 +11,15 @@ from cbdash.dedupe import normalise as nz
 from cbdash.dedupe.constraints import phase_relation
 from cbdash.dedupe.normalise import Name, Record
 
-NAME_LEVELS = {  # the names compared, as exclusive levels: the first that holds
-    "same_name": "the same name",
-    "names_085": "names alike (0.85+)",
-    "acronym": "an acronym of 4+ letters spelt out by the other name",
-    "own_acronym": "the same own acronym in parentheses",
-    "names_070": "names fairly alike (0.70+)",
-    "short_acronym": "an acronym of 2-3 letters spelt out by the other name",
-    "acronym_in_longer": "an acronym inside a longer name",
-    "names_050": "names somewhat alike (0.50+)",
-    "names_030": "a few words in common (0.30+)",
-}
-FEATURES = {  # name: what it says, as evidence reads it
-    **NAME_LEVELS,
-    "token_set_ratio": "words overlap (rapidfuzz token set ratio, 0-1)",
-    "shared_acronym": "an acronym both use",
-    "distinctive_word": "a distinctive word in common",
-    "two_languages": "names in two languages or scripts",
-    "part_name": "matched on a part of a longer name",
-    "added_place": "a place on one side only",
-    "added_kind": "a kind of activity on one side only",
-    "place_conflict": "the names name other places",
-    # the other fields: agree / differ, both 0 when a side is empty; agreement counts only
-    # beside names that point to each other (a shared word, acronym, language, or 0.5+)
-    "funders_agree": "funders agree",
-    "funders_differ": "funders differ",
-    "implementers_agree": "implementers agree",
-    "implementers_differ": "implementers differ",
-    "countries_same": "the same 3+ countries",
-    "countries_overlap": "countries overlap by half or more",
-    "countries_differ": "no country in common",
-    "years_agree": "start years at most a year apart",
-    "years_differ": "years apart",
-    "corroborated": "funders, implementers, years and countries agree",
-}
+NAME_LEVELS = "same_name names_085 acronym own_acronym names_070 short_acronym acronym_in_longer"
+NAME_LEVELS = (*NAME_LEVELS.split(), "names_050", "names_030")
+"""The names compared, as exclusive levels (the first that holds): the same name, similarity
+0.85+, an acronym (4+ letters) the other spells, the same own acronym in parentheses, ..."""
+FEATURES = """token_set_ratio shared_acronym distinctive_word two_languages part_name added_place
+    added_kind place_conflict funders_agree funders_differ implementers_agree implementers_differ
+    countries_same countries_overlap countries_differ years_agree years_differ corroborated"""
+FEATURES = (*NAME_LEVELS, *FEATURES.split())
+"""The signals, in the model's order; what each says is in the model file's notes."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +36,8 @@ class Comparison:
 
 def match_words(a: Name, b: Name, orgs: frozenset[str]) -> tuple[set[str], set[str]]:
     """Words of `a` and of `b` that match: equal, a typo or plural apart, a coined word and
-    its parts ("Cyber4Peace" / "Cyber for Peace"), acronyms of organisations both records
-    list, or (beside a word both share) a word in capitals spelling a run of the other's."""
+    its parts ("Cyber4Peace" / "Cyber for Peace"), or acronyms of organisations both records
+    list."""
     ma = set(a.weights) & set(b.weights)
     mb, rest = set(ma), [u for u in b.long if u not in ma]
     for t in a.long if rest else ():
@@ -80,11 +55,6 @@ def match_words(a: Name, b: Name, orgs: frozenset[str]) -> tuple[set[str], set[s
         *(sorted(t for t in n.weights if t in orgs and t not in m) for n, m in ((a, ma), (b, mb)))
     ):
         ma.add(t), mb.add(u)
-    for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)) if ma else ():
-        words = [w for w in y.stem.split() if w not in nz.STOP]
-        for t in x.upper - mx if not x.acronym else ():
-            if t in x.weights and (run := _expansion(t, words)) and not any(w in my for w in run):
-                mx.add(t), my.update(w for w in run if w in y.weights)
     return ma, mb
 
 
@@ -153,14 +123,12 @@ def acronym_relation(a: Name, b: Name) -> tuple[float, frozenset[str] | None]:
 
 
 def _orgs(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> float:
-    if not a or not b:
-        return 0.0
     keys = [(ka, kb) for x in a for y in b for ka in x for kb in y]
-    agree = any(
-        ka == kb or (min(len(ka), len(kb)) >= 4 and fuzz.token_set_ratio(ka, kb) >= 90)
+    same = (
+        ka == kb or min(len(ka), len(kb)) >= 4 and fuzz.token_set_ratio(ka, kb) >= 90
         for ka, kb in keys
     )
-    return 1.0 if agree else -1.0
+    return 0.0 if not a or not b else 1.0 if any(same) else -1.0
 
 
 def _years(a: Record, b: Record) -> float:
@@ -170,17 +138,6 @@ def _years(a: Record, b: Record) -> float:
         return -1.0
     gap = abs(a.start - b.start)
     return 1.0 if gap <= 1 else -1.0 if gap >= 3 else 0.0
-
-
-def _acronyms_differ(a: Record, b: Record) -> str:
-    """Two names in one language giving two own acronyms, neither an organisation's nor used
-    by the other record ("... Project (PATN)" / "... Project (PATNuC)")."""
-    for x in a.names:
-        for y in (y for y in b.names if x.declared and y.declared and x.declared != y.declared):
-            if x.language == y.language and not {x.declared, y.declared} & nz.ORGANISATIONS.keys():
-                if x.declared not in b.acronyms and y.declared not in a.acronyms:
-                    return f"own acronyms differ: {x.raw!r} / {y.raw!r}"
-    return ""
 
 
 def _languages(x: Name, y: Name) -> str:
@@ -234,7 +191,7 @@ def compare(a: Record, b: Record) -> Comparison:
         v["added_kind"] = float(any(t in nz.KIND for t in added))
         v["place_conflict"] = float(bool(pa and pb and not pa & pb))
         conflict, held = phase_relation(a, b, (na, nb))
-        held = (held and f"a phase marked on one side only: {held}") or _acronyms_differ(a, b)
+        held = held and f"a phase marked on one side only: {held}"
         held = "" if a.start is not None and a.start == b.start else held
     cued = sim >= 0.5 or bool(levels - {"names_030"}) or any(v[f] for f in _CUES)
     v.update(_fields(a, b, cued))

@@ -16,10 +16,10 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-import pandas as pd
 import pycountry
 
 from cbdash.data.files import default_data_dir
+from cbdash.data.lists import split_list, year
 
 COMMON = 200
 """A word or acronym more records than this hold tells them apart no better than a common
@@ -136,12 +136,6 @@ def strip_markers(s: str) -> str:
     for pattern, _ in _PHASES:
         s = pattern.sub(" ", s)
     return _PHASE_WORD.sub(" ", s)
-
-
-def phase_marker(s: str) -> str:
-    """The phase marks of a name as text: "+", "2", "e", "+ extended", or ""."""
-    symbols, words = markers(_unboilerplate(s).replace("\u2013", "-"))
-    return " ".join(sorted(symbols) + sorted(words))
 
 
 def portal_code(s: str) -> str | None:
@@ -319,14 +313,6 @@ def place_words() -> frozenset[str]:
 
 PLACE_NAME_WORDS = place_words() | set(W["not_place"])
 """Words of place names ("island", "republic"): no word a project's name owns."""
-_ORG_NAMES = {
-    normalise_title(k): v
-    for k, v in sorted(ORGANISATIONS.items(), key=lambda kv: -len(kv[0]))
-    if " " in k
-}
-_ORG_NAME = (
-    re.compile(r"\b(" + "|".join(map(re.escape, _ORG_NAMES)) + r")\b") if _ORG_NAMES else None
-)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -340,7 +326,6 @@ class Name:
     years: frozenset[str]  # years the name states: editions
     acronym: str  # the name is one acronym-like token
     declared: str  # its own acronym in parentheses: "... Centre (WB3C)" -> wb3c
-    upper: frozenset[str]  # words written in capitals
     coined: Mapping[str, tuple[str, ...]]  # "cyber4peace" -> (cyber, peace)
     places: frozenset[str]
     language: str
@@ -366,31 +351,19 @@ class Record:
     components: tuple[Mapping[str, frozenset[str]], frozenset[str]]  # acronym -> letters; capitals
 
 
-def split_list(value: Any) -> list[str]:
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return [v.strip() for v in text.split(";") if v.strip()]
-
-
-def year(value: Any) -> int | None:
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return int(text) if re.fullmatch(r"\d{4}", text := text.strip().removesuffix(".0")) else None
-
-
 def _name(raw: str, marks: tuple, listed: frozenset[str], part: bool, language: str) -> Name | None:
-    """A Name: organisations in capitals read by their English acronym ("OEA" -> oas), named
-    in full read as it ("Council of Europe" -> coe); years are left to the marks."""
+    """A Name, organisations in capitals read by their English acronym ("OEA" -> oas); years
+    are left to the marks."""
     bare = strip_markers(raw)
     stem = normalise_title(bare)
     capitals = (w for w in re.split(r"[^\w]+", bare) if 2 <= len(w) <= 8 and w.isalpha())
     upper = frozenset(plain(w) for w in capitals if sum(map(str.isupper, w)) * 2 >= len(w))
     as_org = {t: ORGANISATIONS[t] for t in upper if t in ORGANISATIONS}
-    named = set(_ORG_NAME.findall(stem)) if _ORG_NAME else set()
-    text = _ORG_NAME.sub(lambda m: _ORG_NAMES[m[0]], stem) if named else stem
-    tokens = [as_org.get(t, t) for t in text.split() if (t not in STOP or t in as_org) and t != "@"]
+    tokens = [as_org.get(t, t) for t in stem.split() if (t not in STOP or t in as_org) and t != "@"]
     tokens = [t for t in tokens if not _YEAR.fullmatch(t)]
     if not tokens:
         return None
-    orgs = listed | set(as_org.values()) | {_ORG_NAMES[n] for n in named}
+    orgs = listed | set(as_org.values())
     weights = {intern(t): 0.3 if t in GENERIC else 0.5 if t in orgs else 1.0 for t in tokens}
     words = [w for w in (w.strip(".+-'") for w in _TOKEN.findall(bare)) if w]
     coined = {
@@ -407,8 +380,7 @@ def _name(raw: str, marks: tuple, listed: frozenset[str], part: bool, language: 
     acronym = acronym_key(words[0]) if len(words) == 1 and is_acronym_like(words[0]) else ""
     long = tuple(t for t in weights if len(t) >= 5 and not any(map(str.isdigit, t)))
     first = (raw, stem, weights, marks, frozenset(_YEAR.findall(raw)), acronym, next(declared, ""))
-    upper |= frozenset(as_org.values())
-    return Name(*first, upper, coined, frozenset(places), language, part, long)
+    return Name(*first, coined, frozenset(places), language, part, long)
 
 
 def is_single_acronym(text: str) -> bool:
@@ -508,10 +480,8 @@ def discount_common(records: list[Record], limit: int = COMMON) -> list[Record]:
     if not (common := {t for t, k in counts.items() if k > limit}):
         return records
 
-    def lighter(n: Name) -> Name:
+    def light(n: Name) -> Name:
         return replace(n, weights={t: 0.3 if t in common else w for t, w in n.weights.items()})
 
-    return [
-        replace(r, names=tuple(map(lighter, r.names)), acronyms=r.acronyms - common)
-        for r in records
-    ]
+    rs = records
+    return [replace(r, names=tuple(map(light, r.names)), acronyms=r.acronyms - common) for r in rs]

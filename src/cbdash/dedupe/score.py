@@ -59,10 +59,12 @@ def choose_threshold(p: np.ndarray, y: np.ndarray, target: float) -> float:
 
 @dataclass(frozen=True)
 class Model:
-    """Weights per feature (intercept last) and the threshold of "the same project"."""
+    """Weights per feature (intercept last), the threshold of "the same project", and what
+    each feature says, in words (as evidence reads it)."""
 
     weights: np.ndarray
     threshold: float
+    notes: tuple[str, ...]
 
     def probability(self, comparisons: list[Comparison]) -> np.ndarray:
         x = np.array([c.values for c in comparisons]).reshape(-1, len(FEATURES))
@@ -71,8 +73,8 @@ class Model:
     def explain(self, c: Comparison, p: float) -> str:
         """The comparison in words: the names, then what counted for and against it."""
         said: dict[bool, list[tuple[float, str]]] = {True: [], False: []}
-        for f, v, w in zip(FEATURES, c.values, self.weights, strict=False):
-            words = c.cue if f in ("shared_acronym", "distinctive_word") else FEATURES[f]
+        for f, v, w, note in zip(FEATURES, c.values, self.weights, self.notes, strict=False):
+            words = c.cue if f in ("shared_acronym", "distinctive_word") else note
             said[v * w > 0] += [(abs(v * w), words.split(" (")[0])] if abs(v * w) >= 0.25 else []
         parts = [f"{p:.2f}"] + [
             f"names {c.names[0]!r} ~ {c.names[1]!r} ({c.similarity:.2f})"
@@ -85,7 +87,7 @@ class Model:
 
 def model_table(m: Model) -> pd.DataFrame:
     """The model as MODEL_FILE holds it: name, value, what it says."""
-    notes = ["probability from which a pair is the same project", *FEATURES.values(), "the base"]
+    notes = ["probability from which a pair is the same project", *m.notes, "the base"]
     values = [round(m.threshold, 4), *np.round(m.weights, 4)]
     names = ["(threshold)", *FEATURES, "(intercept)"]
     return pd.DataFrame({"name": names, "value": values, "note": notes})
@@ -96,7 +98,8 @@ def read_model(path: Path) -> Model | None:
     table = pd.read_csv(path, dtype={"name": str, "value": float}) if path.exists() else None
     if table is None or list(table["name"]) != ["(threshold)", *FEATURES, "(intercept)"]:
         return None
-    return Model(table["value"].to_numpy()[1:], float(table["value"].iloc[0]))
+    values, notes = table["value"].to_numpy(), table["note"].fillna("").tolist()
+    return Model(values[1:], float(values[0]), tuple(notes[1:-1]))
 
 
 @lru_cache(maxsize=4)
