@@ -38,28 +38,13 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from cbdash.analysis.projects import review_queue
-from cbdash.data.lists import DedupeInputError, parse_csv, read_projects
+from cbdash.data.lists import DedupeInputError, knowledge_dir, parse_csv, read_projects, split_list
 from cbdash.dedupe.candidates import candidate_pairs
 from cbdash.dedupe.cluster import cluster
 from cbdash.dedupe.constraints import shared_code, veto
 from cbdash.dedupe.features import FEATURES, Comparison, compare
-from cbdash.dedupe.normalise import (
-    Record,
-    knowledge_dir,
-    make_record,
-    normalise_title,
-    portal_code,
-    split_list,
-)
-from cbdash.dedupe.score import (
-    MODEL_FILE,
-    Model,
-    choose_threshold,
-    fit,
-    model,
-    model_table,
-    probability,
-)
+from cbdash.dedupe.normalise import Record, make_record, normalise_title, portal_code
+from cbdash.dedupe.score import MODEL_FILE, Model, fit, model, probability
 
 SETS_DIR = Path(__file__).resolve().parents[1] / "tests" / "data"
 EARLIER_SETS = ("heldout", *(f"blind{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8)))
@@ -293,6 +278,21 @@ def fold_models(data: TrainingSet) -> Callable[[Iterable[str]], np.ndarray]:
         return fitted[held]
 
     return weights
+
+
+def choose_threshold(p: np.ndarray, y: np.ndarray, target: float) -> float:
+    """The lowest threshold at which the precision on (p, y) is at least `target`."""
+    order = np.argsort(-p, kind="stable")
+    ok = np.flatnonzero(np.cumsum(y[order]) / np.arange(1, len(p) + 1) >= target)
+    return float(p[order][ok[-1]]) if len(ok) else 1.0
+
+
+def model_table(m: Model) -> pd.DataFrame:
+    """The model as MODEL_FILE holds it: name, value, what it says."""
+    notes = ["probability from which a pair is the same project", *m.notes, "the base"]
+    values = [round(m.threshold, 4), *np.round(m.weights, 4)]
+    names = ["(threshold)", *FEATURES, "(intercept)"]
+    return pd.DataFrame({"name": names, "value": values, "note": notes})
 
 
 def train(folder: Path | None = None) -> Model:

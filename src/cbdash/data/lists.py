@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from cbdash.data.files import default_data_dir
+
 REQUIRED_COLUMNS = ("project_id", "title")
 OPTIONAL_COLUMNS = ("aliases", "funders", "implementers", "beneficiary_countries", "start_year", "end_year",
                     "listed_in")  # fmt: skip
@@ -26,6 +28,22 @@ class DedupeInputError(ValueError):
         super().__init__("\n".join(messages))
         self.messages = messages
         self.exit_code = exit_code
+
+
+def knowledge_dir() -> Path:
+    """Where the duplicate check's word lists, glossary, labels and model are: the data folder
+    when it has them, else the repository's data/ (an app shown a synthetic inventory)."""
+    here = default_data_dir()
+    return here if (here / "dedupe_words.csv").exists() else Path(__file__).parents[3] / "data"
+
+
+def word_lists(name: str, key: str, word: str, value: str) -> dict[str, dict[str, str]]:
+    """A CSV of the knowledge folder as {key: {word: value}} (empty when it is missing)."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    path = knowledge_dir() / name
+    for row in csv.DictReader(path.open(encoding="utf-8")) if path.exists() else ():
+        out[row[key]][row[word]] = row[value] or ""
+    return out
 
 
 def split_list(value: Any) -> list[str]:

@@ -1,8 +1,7 @@
-"""Blocking: which pairs of records are compared at all. Records sharing a key (a word, an
-acronym, a coined word's part, two words written together, a prefix, the whole name, a portal
-code, funder + implementer + start year) that at most RARE_BLOCK records hold are compared;
-a commoner key needs a second one; a key more than MAX_BLOCK hold proposes nothing. An
-acronym also meets the runs of words it spells."""
+"""Blocking: which pairs are compared. Two records sharing a key (a word, acronym, part of a
+coined word, prefix, whole name, portal code, funder + implementer + start year) that at most
+RARE_BLOCK records hold are; a commoner key needs a second; one more than MAX_BLOCK hold
+counts for nothing. An acronym also meets the runs of words it spells."""
 
 from __future__ import annotations
 
@@ -12,15 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from cbdash.dedupe.normalise import (
-    GENERIC,
-    STOP,
-    Record,
-    abbreviates,
-    raw_words,
-    readings,
-    strip_markers,
-)
+from cbdash.dedupe import normalise as nz
+from cbdash.dedupe.normalise import Record
 
 MAX_BLOCK, RARE_BLOCK, MAX_ACRONYM_LETTERS = 200, 10, 10
 
@@ -30,10 +22,10 @@ def block_keys(rec: Record) -> set[str]:
     alike, so "CyberSud" meets "sud"; "p:" a prefix, so "african" meets "africa")."""
     keys = {f"code:{c}" for c in rec.codes} | {f"t:{a}" for a in rec.acronyms}
     for name in rec.names:
-        words = [t for t in name.stem.split() if t not in STOP and t != "@"]
+        words = [t for t in name.stem.split() if t not in nz.STOP and t != "@"]
         keys |= {f"stem:{name.stem}", "w:" + " ".join(sorted(name.weights))}
         for t in [*words, *name.weights, *(p for c in name.coined.values() for p in c)]:
-            if t not in GENERIC and (len(t) >= 3 or t in rec.acronyms):
+            if t not in nz.GENERIC and (len(t) >= 3 or t in rec.acronyms):
                 keys |= {f"t:{t}", f"p:{t[:5]}"} if len(t) >= 6 else {f"t:{t}"}
         keys.update(f"t:{x}{y}" for x, y in zip(words, words[1:], strict=False))
     for funder in rec.funders if rec.start is not None else ():
@@ -46,7 +38,7 @@ def _acronym_initials(acronym: str) -> frozenset[str]:
     """The initials of the runs of words an acronym may spell, each word giving one to three
     letters: "glacy" (GLobal ACtion on CYbercrime) gives "gac", among others."""
     out: set[str] = set()
-    for acr in readings(acronym) if 3 <= len(acronym) <= MAX_ACRONYM_LETTERS else ():
+    for acr in nz.readings(acronym) if 3 <= len(acronym) <= MAX_ACRONYM_LETTERS else ():
         todo = [(0, "")]
         while todo:
             i, initials = todo.pop()
@@ -59,7 +51,7 @@ def _runs(records: list[Record]) -> Iterator[tuple[int, str, tuple[str, ...]]]:
     """(record index, initials, words) for each run of two words or more of each name."""
     for idx, rec in enumerate(records):
         for name in rec.names:  # words as written: "Cyber Security" gives c, s
-            words = tuple(t for t in raw_words(strip_markers(name.raw)) if t not in STOP)
+            words = tuple(t for t in nz.raw_words(nz.strip_markers(name.raw)) if t not in nz.STOP)
             for i in range(len(words)):
                 for j in range(i + 2, min(len(words), i + MAX_ACRONYM_LETTERS) + 1):
                     yield idx, "".join(w[0] for w in words[i:j]), words[i:j]
@@ -85,7 +77,7 @@ def _acronym_runs(records: list[Record], max_block: int = MAX_BLOCK) -> set[tupl
     for idx, initials, words in _runs(records):
         for other, acronym in holders.get(initials, ()):
             pair = (min(idx, other), max(idx, other))
-            if other != idx and pair not in pairs and abbreviates(acronym, words):
+            if other != idx and pair not in pairs and nz.abbreviates(acronym, words):
                 pairs.add(pair)
     return pairs
 
@@ -123,9 +115,6 @@ def cross_pairs(new: list[Record], old: list[Record]) -> np.ndarray:
             postings[key].append(j)
     for i, rec in enumerate(new):
         for key in block_keys(rec):
-            found |= (
-                {(i, j) for j in postings.get(key, ())}
-                if len(postings.get(key, ())) <= RARE_BLOCK
-                else set()
-            )
+            if len(theirs := postings.get(key, ())) <= RARE_BLOCK:
+                found |= {(i, j) for j in theirs}
     return np.asarray(sorted(found), dtype=np.int64).reshape(-1, 2)

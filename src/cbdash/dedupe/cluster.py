@@ -18,10 +18,7 @@ from cbdash.dedupe.features import Comparison, compare
 from cbdash.dedupe.normalise import Record, discount_common, make_record
 from cbdash.dedupe.score import Model, model
 
-KEEP_EVIDENCE = 0.05
-"""Comparisons this probable are kept for their evidence; others are compared again when
-asked (most candidate pairs of a long list are far below)."""
-Scorer = Callable[[list[Record], np.ndarray], list[float]]
+KEEP_EVIDENCE = 0.05  # comparisons kept for their evidence; others compared again if asked
 
 
 def records_of(df: pd.DataFrame) -> list[Record]:
@@ -44,8 +41,7 @@ class Link:
 
 
 class Scored:
-    """The links between `left` and `right` records for `pairs`, with their evidence; `given`
-    may hold the probabilities (as cross-validation does)."""
+    """Links between `left` and `right` records (`given` may hold probabilities, as in CV)."""
 
     def __init__(self, left: list, right: list, pairs: np.ndarray, m: Model, given=()) -> None:
         self.left, self.right, self.m = left, right, m
@@ -76,8 +72,7 @@ class Scored:
 
 
 def known_links(new: list[Record], known: list[Record], m: Model) -> dict[int, tuple[int, float]]:
-    """Record index -> (index of the known record it is, probability), when exactly one
-    known record is accepted as the same project."""
+    """Record index -> (index of the one known record accepted as it, probability)."""
     found: dict[int, dict[int, float]] = defaultdict(dict)
     for link in (k for k in Scored(new, known, cross_pairs(new, known), m).links if k.same):
         found[link.i][link.j] = max(link.p, found[link.i].get(link.j, 0.0))
@@ -103,9 +98,8 @@ def with_known(records: list[Record], known: pd.DataFrame | None, m: Model):
 
 
 def group(records: list[Record], links: list[Link], decided: Decisions, apart: Callable) -> list:
-    """Each record's group (the index of a member): reviewed "same" pairs first, then
-    accepted links from the most probable down; a merge is refused when any two members of
-    the two groups are vetoed, kept `apart` or reviewed as different."""
+    """Each record's group: reviewed "same" pairs, then accepted links from the most probable
+    down, unless two members of the two groups are vetoed, kept `apart` or reviewed apart."""
     index = {r.project_id: k for k, r in enumerate(records)}
     members = {k: [k] for k in range(len(records))}
     root = list(range(len(records)))
@@ -136,9 +130,7 @@ def group(records: list[Record], links: list[Link], decided: Decisions, apart: C
     return root
 
 
-def cluster(
-    df: pd.DataFrame, reviewed: Iterable[dict] | None = None, known=None, m=None, scorer=None
-):
+def cluster(df: pd.DataFrame, reviewed: Iterable | None = None, known=None, m=None, scorer=None):
     """Group rows that are the same project: project_id, cluster_id ("c-" + the smallest id
     in it), score (the strongest accepted link into its cluster; empty for a row alone) and
     evidence (that link in words, the reviewed decision, or a lone row's nearest candidate).

@@ -17,9 +17,8 @@ Decisions = dict[tuple[str, str], tuple[str, str]]
 
 
 def _marks(name: Name) -> str:
-    return (
-        f"{name.raw!r} [{' '.join(sorted(name.marks[0] | name.marks[1] | name.years)) or 'none'}]"
-    )
+    marks = " ".join(sorted(name.marks[0] | name.marks[1] | name.years))
+    return f"{name.raw!r} [{marks or 'none'}]"
 
 
 def phase_relation(a: Record, b: Record, best: tuple = (None, None)) -> tuple[str, str]:

@@ -40,20 +40,17 @@ def match_words(a: Name, b: Name, orgs: frozenset[str]) -> tuple[set[str], set[s
     list."""
     ma = set(a.weights) & set(b.weights)
     mb, rest = set(ma), [u for u in b.long if u not in ma]
-    for t in a.long if rest else ():
-        if (
-            rest
-            and t not in ma
-            and (hit := process.extractOne(t, rest, scorer=fuzz.ratio, score_cutoff=88))
-        ):
+    for t in (t for t in a.long if t not in ma):
+        if rest and (hit := process.extractOne(t, rest, scorer=fuzz.ratio, score_cutoff=88)):
             ma.add(t), mb.add(hit[0]), rest.remove(hit[0])
     for x, y, mx, my in ((a, b, ma, mb), (b, a, mb, ma)):
         for t, parts in x.coined.items():
             if t not in mx and all(p in y.weights and p not in my for p in parts):
                 mx.add(t), my.update(parts)
-    for t, u in zip(
-        *(sorted(t for t in n.weights if t in orgs and t not in m) for n, m in ((a, ma), (b, mb)))
-    ):
+    ours, theirs = (
+        sorted(t for t in n.weights if t in orgs and t not in m) for n, m in ((a, ma), (b, mb))
+    )
+    for t, u in zip(ours, theirs, strict=False):
         ma.add(t), mb.add(u)
     return ma, mb
 
@@ -67,19 +64,15 @@ def _expansion(acronym: str, words: list[str]) -> list[str]:
     return []
 
 
-def name_similarity(a: Name, b: Name, orgs: frozenset[str] = frozenset()) -> float:
-    """A weighted Tversky index over words: shared weight / (shared + the smaller side's
-    missing weight + half the larger side's); a place or kind of activity one name adds
-    counts in full; sharing only common words caps the result at their weight."""
-    return _similarity(a, b, orgs)[0]
-
-
-def _similarity(a: Name, b: Name, orgs: frozenset[str]) -> tuple[float, set[str], set[str]]:
+def name_similarity(a: Name, b: Name, orgs: frozenset = frozenset()) -> tuple[float, set, set]:
+    """(similarity, matched words of a, of b): a weighted Tversky index, shared weight /
+    (shared + the smaller side's missing weight + half the larger side's); a place or kind of
+    activity one name adds counts in full; sharing only common words caps it at their weight."""
     if a.stem == b.stem or a.weights.keys() == b.weights.keys():
         return 1.0, set(a.weights), set(b.weights)
     ma, mb = match_words(a, b, orgs)
     shared = (sum(a.weights[t] for t in ma) + sum(b.weights[t] for t in mb)) / 2
-    rest, added = zip(*(_missing(n, m) for n, m in ((a, ma), (b, mb))))
+    rest, added = zip(*(_missing(n, m) for n, m in ((a, ma), (b, mb))), strict=True)
     whole = shared + min(rest) + max(rest) / 2 + sum(added)
     sim = shared / whole if whole else 0.0
     if any(a.weights[t] >= 1 for t in ma) and any(b.weights[t] >= 1 for t in mb):
@@ -90,10 +83,8 @@ def _similarity(a: Name, b: Name, orgs: frozenset[str]) -> tuple[float, set[str]
 def _missing(name: Name, matched: set[str]) -> tuple[float, float]:
     """Weight of the unmatched words: (others, places and kinds of activity at 1 each)."""
     out = [t for t in name.weights if t not in matched]
-    added = sum(1.0 for t in out if t in nz.place_words() or t in nz.KIND)
-    return sum(
-        name.weights[t] for t in out if t not in nz.place_words() and t not in nz.KIND
-    ), added
+    added = [t in nz.place_words() or t in nz.KIND for t in out]
+    return sum(name.weights[t] for t, a in zip(out, added, strict=True) if not a), sum(added)
 
 
 def acronym_relation(a: Name, b: Name) -> tuple[float, frozenset[str] | None]:
@@ -111,7 +102,7 @@ def acronym_relation(a: Name, b: Name) -> tuple[float, frozenset[str] | None]:
             if (
                 s.acronym in o.weights
                 or s.acronym in nz.acronyms(o.raw)
-                or (nz.is_true_acronym(s.raw) and nz.abbreviates(s.acronym, tuple(words)))
+                or (_capitals(s.raw) and nz.abbreviates(s.acronym, tuple(words)))
             ):
                 spelt = {
                     s.acronym,
@@ -140,6 +131,11 @@ def _years(a: Record, b: Record) -> float:
     return 1.0 if gap <= 1 else -1.0 if gap >= 3 else 0.0
 
 
+def _capitals(raw: str) -> bool:
+    letters = [c for c in nz.strip_markers(raw) if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) * 2 >= len(letters)
+
+
 def _languages(x: Name, y: Name) -> str:
     lx, ly = x.language, y.language
     if bool(lx and ly and lx != ly) or ((lx in nz.SCRIPT_LANGUAGES) != (ly in nz.SCRIPT_LANGUAGES)):
@@ -158,7 +154,7 @@ def compare(a: Record, b: Record) -> Comparison:
     sim, languages, levels = 0.0, "", set()
     for x in a.names:
         for y in b.names:
-            s, ma, mb = _similarity(x, y, orgs)
+            s, ma, mb = name_similarity(x, y, orgs)
             strength, spelt = acronym_relation(x, y) if x.acronym or y.acronym else (0.0, None)
             kind = "acronym" if strength == 1 else "short_acronym"
             levels |= {"acronym_in_longer" if spelt is None else kind} if strength else set()

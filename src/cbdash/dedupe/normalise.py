@@ -4,7 +4,6 @@ their acronyms, phase marks, portal codes, places and language. The word lists a
 
 from __future__ import annotations
 
-import csv
 import gettext
 import re
 import unicodedata
@@ -12,37 +11,20 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from sys import intern
 from typing import Any
 
 import pycountry
 
-from cbdash.data.files import default_data_dir
-from cbdash.data.lists import split_list, year
+from cbdash.data.lists import split_list, word_lists, year
 
 COMMON = 200
 """A word or acronym more records than this hold tells them apart no better than a common
 word of the field (blocking skips such keys too)."""
 
 
-def knowledge_dir() -> Path:
-    """Where the word lists, glossary, labels and model are: the data folder when it has them,
-    else the repository's data/ (an app shown a synthetic inventory keeps this knowledge)."""
-    here = default_data_dir()
-    return here if (here / "dedupe_words.csv").exists() else Path(__file__).parents[3] / "data"
-
-
-def _lists(name: str, key: str, word: str, value: str) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    path = knowledge_dir() / name
-    for row in csv.DictReader(path.open(encoding="utf-8")) if path.exists() else ():
-        out[row[key]][row[word]] = row[value] or ""
-    return out
-
-
-W = _lists("dedupe_words.csv", "list", "word", "value")
-GLOSSARY = _lists("dedupe_glossary.csv", "language", "term", "english")
+W = word_lists("dedupe_words.csv", "list", "word", "value")
+GLOSSARY = word_lists("dedupe_glossary.csv", "language", "term", "english")
 ORGANISATIONS = GLOSSARY.pop("org", {})  # an organisation's name or acronym -> its acronym
 STOP, GENERIC, KIND, DECORATION = (set(W[k]) for k in ("stop", "generic", "kind", "decoration"))
 GENERIC_ACRONYMS, SCRIPT_LANGUAGES = set(W["generic_acronym"]), frozenset(W["script"])
@@ -179,11 +161,6 @@ def acronyms(s: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def is_true_acronym(raw: str) -> bool:
-    letters = [c for c in strip_markers(raw) if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) * 2 >= len(letters)
-
-
 @lru_cache(maxsize=50_000)
 def readings(acronym: str) -> tuple[str, ...]:
     """The letters an acronym may stand for: "3C" as "ccc"; "DE4A" also as "dea" (a "4" or
@@ -219,8 +196,8 @@ def _spells(acr: str, words: tuple[str, ...], i: int, j: int, skips: int) -> boo
 
 @lru_cache(maxsize=200_000)
 def name_language(raw: str) -> str:
-    """A name's language, from its script or from two or more words that only one language's
-    `function_*` list or glossary holds; "" when there is no such sign."""
+    """A name's language: its script, or two or more words only one language's `function_*`
+    list or glossary holds ("" when none)."""
     for language, pattern in _SCRIPTS:
         if pattern.search(raw):
             return language
@@ -246,22 +223,11 @@ def _country_names(language: str) -> dict[str, str]:
     return out
 
 
-_ANY_LANGUAGE = {  # for coined words' parts: a word of any language but Japanese, the first wins
-    t: e
-    for lang, terms in reversed(list(GLOSSARY.items()))
-    if lang not in _UNSPACED
-    for t, e in terms.items()
-    if " " not in t + e
-}
-
-
 @lru_cache(maxsize=50_000)
 def translate_name(raw: str) -> str:
     """`raw` read in English with the glossary and country names when its language is known,
-    phrases of up to five words first; coined words' parts in any language ("CyberSud" ->
-    "CyberSouth"); unknown words stay as they are."""
-    language = name_language(raw)
-    if not language and not re.search(r"[a-z][A-Z]", raw):
+    phrases of up to five words first; unknown words stay as they are."""
+    if not (language := name_language(raw)):
         return raw
     vocabulary = GLOSSARY.get(language, {})
     if language in _UNSPACED:
@@ -269,11 +235,11 @@ def translate_name(raw: str) -> str:
         for term in sorted(vocabulary, key=len, reverse=True):
             raw = raw.replace(term, f" {vocabulary[term]} ")
         return " ".join(raw.split())
-    vocabulary = {**_country_names(language), **vocabulary} if language else {}
+    vocabulary = {**_country_names(language), **vocabulary}
     words = list(_WORD.finditer(raw))
     flat, out, last, i = [plain(m[0]) for m in words], [], 0, 0
     while i < len(words):
-        n, english = 1, _coined_english(words[i][0])
+        n, english = 1, words[i][0]
         for size in range(min(5, len(words) - i), 0, -1):
             if (phrase := " ".join(flat[i : i + size])) in vocabulary:
                 n, english = size, vocabulary[phrase]
@@ -281,15 +247,6 @@ def translate_name(raw: str) -> str:
         out += [raw[last : words[i].start()], english]
         last, i = words[i + n - 1].end(), i + n
     return "".join(out) + raw[last:]
-
-
-def _coined_english(token: str) -> str:
-    if len(parts := _PART.findall(token)) < 2 or "".join(parts) != token:
-        return token
-    english = (_ANY_LANGUAGE.get(p.lower(), p) for p in parts)
-    return "".join(
-        e.capitalize() if p[0].isupper() else e for p, e in zip(parts, english, strict=True)
-    )
 
 
 @lru_cache(maxsize=200_000)

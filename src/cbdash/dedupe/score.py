@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cbdash.data.lists import knowledge_dir
 from cbdash.dedupe.features import FEATURES, Comparison
-from cbdash.dedupe.normalise import knowledge_dir
 
 L2 = 1.0  # ridge penalty on the weights (not the intercept)
 AGAINST = {
@@ -50,13 +50,6 @@ def probability(w: np.ndarray, x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(x @ w[:-1] + w[-1])))
 
 
-def choose_threshold(p: np.ndarray, y: np.ndarray, target: float) -> float:
-    """The lowest threshold at which the precision on (p, y) is at least `target`."""
-    order = np.argsort(-p, kind="stable")
-    ok = np.flatnonzero(np.cumsum(y[order]) / np.arange(1, len(p) + 1) >= target)
-    return float(p[order][ok[-1]]) if len(ok) else 1.0
-
-
 @dataclass(frozen=True)
 class Model:
     """Weights per feature (intercept last), the threshold of "the same project", and what
@@ -83,14 +76,6 @@ class Model:
             items = ", ".join(t for _, t in sorted(said[side], reverse=True))
             parts += [f"{label}: {items}"] if items else []
         return "; ".join(parts)
-
-
-def model_table(m: Model) -> pd.DataFrame:
-    """The model as MODEL_FILE holds it: name, value, what it says."""
-    notes = ["probability from which a pair is the same project", *m.notes, "the base"]
-    values = [round(m.threshold, 4), *np.round(m.weights, 4)]
-    names = ["(threshold)", *FEATURES, "(intercept)"]
-    return pd.DataFrame({"name": names, "value": values, "note": notes})
 
 
 def read_model(path: Path) -> Model | None:
