@@ -114,8 +114,10 @@ def near_miss_labels(
     """ "different" pairs: for every two rows whose most similar names reach rapidfuzz
     token_set_ratio >= NEAR_MISS_RATIO, that pair of names (the rows are distinct projects)."""
     skip = {tuple(sorted(p)) for p in exclude}
-    names = [(r["source_project_id"], r["title"], normalise_title(r["title"]))
-             for r in name_records(projects).to_dict("records")]  # fmt: skip
+    names = [
+        (r["source_project_id"], r["title"], normalise_title(r["title"]))
+        for r in name_records(projects).to_dict("records")
+    ]
     best: dict[tuple[str, str], tuple[float, str, str]] = {}
     for (pa, ta, na), (pb, tb, nb) in combinations(names, 2):
         key = (pa, pb) if pa < pb else (pb, pa)
@@ -124,8 +126,10 @@ def near_miss_labels(
         ratio = fuzz.token_set_ratio(na, nb)
         if ratio >= NEAR_MISS_RATIO and ratio > best.get(key, (-1.0, "", ""))[0]:
             best[key] = (ratio, ta, tb) if pa < pb else (ratio, tb, ta)
-    rows = [(ta, tb, "different", f"{NEAR_MISS_BASIS} (token_set_ratio {r:.0f})", f"{a};{b}")
-            for (a, b), (r, ta, tb) in sorted(best.items())]  # fmt: skip
+    rows = [
+        (ta, tb, "different", f"{NEAR_MISS_BASIS} (token_set_ratio {r:.0f})", f"{a};{b}")
+        for (a, b), (r, ta, tb) in sorted(best.items())
+    ]
     return pd.DataFrame(rows, columns=list(LABEL_COLUMNS))
 
 
@@ -135,8 +139,12 @@ def curated_pair_labels(
     """ "different" pairs for row pairs a person judged distinct: every name of one row
     against every name of the other. `pairs` holds (project_id_a, project_id_b, basis)."""
     by_row = name_records(projects).groupby("source_project_id")["title"].apply(list).to_dict()
-    rows = [(ta, tb, "different", basis, f"{a};{b}")
-            for a, b, basis in pairs for ta in by_row.get(a, []) for tb in by_row.get(b, [])]  # fmt: skip
+    rows = [
+        (ta, tb, "different", basis, f"{a};{b}")
+        for a, b, basis in pairs
+        for ta in by_row.get(a, [])
+        for tb in by_row.get(b, [])
+    ]
     return pd.DataFrame(rows, columns=list(LABEL_COLUMNS))
 
 
@@ -147,10 +155,13 @@ def refresh_labels(projects: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame
     curated = labels.loc[~derived, ["source_project_ids", "basis"]].drop_duplicates()
     pairs = [(split_list(i)[0], split_list(i)[-1], b) for i, b in curated.itertuples(index=False)]
     out = pd.concat(
-        [positive_labels(projects), curated_pair_labels(projects, pairs),
-         near_miss_labels(projects, exclude=[(a, b) for a, b, _ in pairs])],
+        [
+            positive_labels(projects),
+            curated_pair_labels(projects, pairs),
+            near_miss_labels(projects, exclude=[(a, b) for a, b, _ in pairs]),
+        ],
         ignore_index=True,
-    )  # fmt: skip
+    )
     return out.drop_duplicates(subset=["title_a", "title_b", "source_project_ids"]).reset_index(
         drop=True
     )
@@ -320,8 +331,15 @@ def rates(tp: int, fp: int, fn: int, tn: int = 0) -> dict[str, Any]:
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
-            "tp": tp, "fp": fp, "fn": fn, "tn": tn}  # fmt: skip
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }
 
 
 def shipped_cv(folder: Path, names_only: bool = False) -> dict[str, Any]:
@@ -411,8 +429,12 @@ def evaluate_set(
         decisions.append((r["title_a"], r["title_b"], r["label"], together, in_queue))
     result = rates(**counts)
     positives = counts["tp"] + counts["fn"]
-    return {**result, f"recall_at_{k}": round(found / positives, 4) if positives else 1.0,
-            "found_at_k": found, "decisions": decisions}  # fmt: skip
+    return {
+        **result,
+        f"recall_at_{k}": round(found / positives, 4) if positives else 1.0,
+        "found_at_k": found,
+        "decisions": decisions,
+    }
 
 
 def pooled(results: Iterable[Mapping[str, Any]], k: int = 5) -> dict[str, Any]:
@@ -424,7 +446,8 @@ def pooled(results: Iterable[Mapping[str, Any]], k: int = 5) -> dict[str, Any]:
 
 
 def _line(title: str, r: Mapping[str, Any]) -> str:
-    text = f"{title:<34} P {r['precision']:.3f}  R {r['recall']:.3f}  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']}"
+    counts = f"tp {r['tp']}, fp {r['fp']}, fn {r['fn']}"
+    text = f"{title:<34} P {r['precision']:.3f}  R {r['recall']:.3f}  ({counts}"
     text += f", tn {r['tn']})" if r.get("tn") else ")"
     return text + (f"  recall@5 {r['recall_at_5']:.3f}" if "recall_at_5" in r else "")
 
@@ -433,26 +456,28 @@ def _line(title: str, r: Mapping[str, Any]) -> str:
 
 
 def scale_run(n: int, seed: int = 42) -> dict[str, float]:
-    """`n` SYNTHETIC projects (cbdash.data.synth.project_list) clustered: seconds, peak
-    resident memory (MB) of this process, candidate pairs, precision and recall on the
-    generator's duplicates."""
+    """`n` SYNTHETIC projects (cbdash.data.synth.project_list) clustered: wall and CPU seconds,
+    peak resident memory of this process (MB), and of the generator's second listings how
+    many were found, against the pairs of rows put together."""
     from cbdash.data.synth import project_list
-    from cbdash.dedupe import candidate_pairs, records_of
 
     frame = project_list(n, seed)
     truth = frame.pop("duplicate_of")
-    start = time.perf_counter()
-    out = cluster(frame)
-    seconds = time.perf_counter() - start
-    of = out.set_index("project_id")["cluster_id"]
-    tp = sum(of[a] == of[b] for a, b in zip(frame["project_id"], truth, strict=True) if b)
+    wall, cpu = time.perf_counter(), time.process_time()
+    of = cluster(frame).set_index("project_id")["cluster_id"]
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     sizes = of.value_counts()
-    joined = int((sizes * (sizes - 1) // 2).sum())
-    pairs = len(candidate_pairs(records_of(frame.head(20_000))))
-    return {"rows": n, "seconds": round(seconds, 1),
-            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "candidate_pairs_first_20000": pairs, "duplicates": int((truth != "").sum()),
-            "found": int(tp), "pairs_joined": joined}  # fmt: skip
+    found = sum(of[a] == of[b] for a, b in zip(frame["project_id"], truth, strict=True) if b)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "rows": n,
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "peak_mb": round(peak),
+        "second_listings": int((truth != "").sum()),
+        "found": int(found),
+        "pairs_joined": int((sizes * (sizes - 1) // 2).sum()),
+    }
 
 
 # ----------------------------------------------------------------------------- report

@@ -26,8 +26,15 @@ from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
 from cbdash.dedupe.normalise import GENERIC, make_record, split_list
-from cbdash.dedupe.score import name_records
-from evaluation.dedupe import EARLIER_SETS, FROZEN_SET, pooled, rates, read_set, set_path
+from evaluation.dedupe import (
+    EARLIER_SETS,
+    FROZEN_SET,
+    name_records,
+    pooled,
+    rates,
+    read_set,
+    set_path,
+)
 
 TARGET = 0.95
 """Precision on the shipped labels at the threshold (0.99 is out of reach: see the README)."""
@@ -43,16 +50,18 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
         words = sorted(
             {t for n in names for t, w in n.weights.items() if w >= 1 and t not in GENERIC}
         )
-        out.append({
-            "unique_id": rec.project_id,
-            "name": english.stem if english else None,
-            "words": words or None,
-            "acronyms": sorted(rec.acronyms) or None,
-            "funder": rec.funders[0][0] if rec.funders else None,
-            "implementer": rec.implementers[0][0] if rec.implementers else None,
-            "countries": sorted(rec.countries) or None,
-            "start_year": str(rec.start) if rec.start else None,
-        })  # fmt: skip
+        out.append(
+            {
+                "unique_id": rec.project_id,
+                "name": english.stem if english else None,
+                "words": words or None,
+                "acronyms": sorted(rec.acronyms) or None,
+                "funder": rec.funders[0][0] if rec.funders else None,
+                "implementer": rec.implementers[0][0] if rec.implementers else None,
+                "countries": sorted(rec.countries) or None,
+                "start_year": str(rec.start) if rec.start else None,
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -73,9 +82,16 @@ def trained(inventory: pd.DataFrame, labels: pd.DataFrame) -> tuple[dict, float]
     that disagrees would be 0); the threshold at precision 0.99 there."""
     db = DuckDBAPI()
     both = inventory
-    linker = Linker(db.register(both), SettingsCreator(
-        **SETTINGS, blocking_rules_to_generate_predictions=[block_on("name"), "1=1"],
-        probability_two_random_records_match=2 * len(labels[labels["y"] == 1]) / (len(both) ** 2 / 2)))  # fmt: skip
+    linker = Linker(
+        db.register(both),
+        SettingsCreator(
+            **SETTINGS,
+            blocking_rules_to_generate_predictions=[block_on("name"), "1=1"],
+            probability_two_random_records_match=2
+            * len(labels[labels["y"] == 1])
+            / (len(both) ** 2 / 2),
+        ),
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     pairs = labels.loc[labels["y"] == 1, ["a", "b"]]
     source = next(iter(linker._input_tables_dict.values())).templated_name
@@ -91,15 +107,15 @@ def trained(inventory: pd.DataFrame, labels: pd.DataFrame) -> tuple[dict, float]
 
     p = np.array([prob(r.a, r.b) for r in labels.itertuples()])
     order = np.argsort(-p)
-    y = labels["y"].to_numpy()
     tp = np.cumsum(labels["y"].to_numpy()[order])
     precision, recall = tp / np.arange(1, len(p) + 1), tp / tp[-1]
     ok = np.flatnonzero(precision >= TARGET)
     f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-9)
     best = int(np.argmax(f1))
+    above = p[order][ok[-1]] if len(ok) else 1.0
     print(
-        f"shipped labels (in-sample): best f1 {f1[best]:.3f} (P {precision[best]:.3f}, R {recall[best]:.3f}) "
-        f"at {p[order][best]:.3f}; precision {TARGET} reached only above {p[order][ok[-1]] if len(ok) else 1:.4f}"
+        f"shipped labels (in-sample): best f1 {f1[best]:.3f} (P {precision[best]:.3f}, "
+        f"R {recall[best]:.3f}) at {p[order][best]:.3f}; precision {TARGET} only above {above:.4f}"
     )
     return linker.misc.save_model_to_json(), float(
         p[order][best] if "--f1" in sys.argv else p[order][ok[-1]]
@@ -116,8 +132,12 @@ def evaluate(settings: dict, threshold: float, pairs: pd.DataFrame, k: int = 5) 
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(scores, threshold)
     of = clusters.as_pandas_dataframe().set_index("unique_id")["cluster_id"]
     frame = scores.as_pandas_dataframe()
-    both = pd.concat([frame.rename(columns={"unique_id_l": "x", "unique_id_r": "y"}),
-                      frame.rename(columns={"unique_id_r": "x", "unique_id_l": "y"})])  # fmt: skip
+    both = pd.concat(
+        [
+            frame.rename(columns={"unique_id_l": "x", "unique_id_r": "y"}),
+            frame.rename(columns={"unique_id_r": "x", "unique_id_l": "y"}),
+        ]
+    )
     both = both.sort_values(["x", "match_probability"], ascending=[True, False])
     top = set(map(tuple, both.groupby("x").head(k)[["x", "y"]].to_numpy()))
     counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
@@ -153,13 +173,9 @@ def main(argv: list[str]) -> int:
     for name in names:
         results[name] = evaluate(settings, threshold, read_set(set_path(name)))
         r = results[name]
-        print(
-            f"{name:<8} P {r['precision']:.3f}  R {r['recall']:.3f}  recall@5 {r['recall_at_5']:.3f}"
-        )
+        print(f"{name:<8} P {r['precision']:.3f}  R {r['recall']:.3f}  r@5 {r['recall_at_5']:.3f}")
     r = pooled(v for n, v in results.items() if n != FROZEN_SET)
-    print(
-        f"pooled earlier sets P {r['precision']:.3f}  R {r['recall']:.3f}  recall@5 {r['recall_at_5']:.3f}"
-    )
+    print(f"pooled P {r['precision']:.3f}  R {r['recall']:.3f}  r@5 {r['recall_at_5']:.3f}")
     return 0
 
 

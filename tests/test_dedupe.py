@@ -11,13 +11,11 @@ import pandas as pd
 import pytest
 
 from cbdash import dedupe
+from cbdash.analysis.projects import QUEUE_COLUMNS, match_existing, neighbour_pairs, review_queue
 from cbdash.cli import main as cli_main
 from cbdash.data.lists import REVIEWED_COLUMNS
-from cbdash.analysis.projects import QUEUE_COLUMNS, match_existing, review_queue
 from cbdash.dedupe import DedupeInputError, cluster
 from cbdash.dedupe import score as score_module
-from evaluation import dedupe as ev
-from cbdash.analysis.projects import neighbour_pairs
 from cbdash.dedupe.candidates import candidate_pairs, cross_pairs
 from cbdash.dedupe.cluster import records_of
 from cbdash.dedupe.constraints import decisions_for, shared_code, veto
@@ -28,12 +26,13 @@ from cbdash.dedupe.normalise import (
     acronyms,
     discount_common,
     make_record,
+    markers,
     name_language,
     normalise_title,
-    markers,
     portal_code,
     translate_name,
 )
+from evaluation import dedupe as ev
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -76,7 +75,10 @@ def test_word_lists_are_data():
     [
         ("Cyber Security Capacity Building Programme", "cybersecurity capacity building program"),
         ("Côte d’Ivoire Centre", "cote d ivoire center"),
-        ("GLACY+ (Global Action on Cybercrime Extended)", "glacy plus global action on cybercrime extended"),
+        (
+            "GLACY+ (Global Action on Cybercrime Extended)",
+            "glacy plus global action on cybercrime extended",
+        ),
         ("EU Cyber Resilience (Cyber4Dev) (*GFCE Initiative)", "eu cyber resilience cyber4dev"),
         ("R&D Co-operation", "r and d cooperation"),
         ("CICTE's Cybersecurity program", "cicte cybersecurity program"),
@@ -163,11 +165,17 @@ def test_translate_name_reads_the_glossary_and_country_names():
 
 def test_a_name_gives_its_parts():
     names = [n.raw for n in record("GLACY+ (Global Action on Cybercrime Extended)").names]
-    assert names[:3] == ["GLACY+ (Global Action on Cybercrime Extended)", "GLACY+", "Global Action on Cybercrime Extended"]
+    assert names[:3] == [
+        "GLACY+ (Global Action on Cybercrime Extended)",
+        "GLACY+",
+        "Global Action on Cybercrime Extended",
+    ]
     names = [n.raw for n in record("Cyber Safety Pasifika (CSP)").names]
     assert names == ["Cyber Safety Pasifika (CSP)", "Cyber Safety Pasifika", "CSP"]
     # an organisation in parentheses is not the project's name
-    assert [n.raw for n in record("Cybersecurity Policy Program (OAS/CICTE)").names][-1] != "OAS/CICTE"
+    assert [n.raw for n in record("Cybersecurity Policy Program (OAS/CICTE)").names][
+        -1
+    ] != "OAS/CICTE"
 
 
 def test_words_most_records_hold_count_as_common():
@@ -196,8 +204,16 @@ def test_acronyms_and_coined_words_meet_their_words_in_blocking():
         ]
     )
     records = records_of(df)
-    pairs = {tuple(sorted((records[i].project_id, records[j].project_id))) for i, j in candidate_pairs(records)}
-    for pair in [("gac", "glacy"), ("eap", "eap-long"), ("pacson", "pacson-long"), ("certtonga", "tonga")]:
+    pairs = {
+        tuple(sorted((records[i].project_id, records[j].project_id)))
+        for i, j in candidate_pairs(records)
+    }
+    for pair in [
+        ("gac", "glacy"),
+        ("eap", "eap-long"),
+        ("pacson", "pacson-long"),
+        ("certtonga", "tonga"),
+    ]:
         assert pair in pairs
     assert not any("other" in pair for pair in pairs)
 
@@ -205,15 +221,21 @@ def test_acronyms_and_coined_words_meet_their_words_in_blocking():
 def test_a_common_key_needs_a_second_one():
     """Twelve names share 'zorvan' (more than RARE_BLOCK): only the two that also share
     'kelpra' are compared."""
-    df = pd.DataFrame([rec(f"p{i}", f"Zorvan {w}") for i, w in enumerate(
-        ["Kelpra Trust", "Kelpra Hub", *(f"Word{k}x" for k in range(10))])])  # fmt: skip
+    df = pd.DataFrame(
+        [
+            rec(f"p{i}", f"Zorvan {w}")
+            for i, w in enumerate(["Kelpra Trust", "Kelpra Hub", *(f"Word{k}x" for k in range(10))])
+        ]
+    )
     records = records_of(df)
     assert candidate_pairs(records).tolist() == [[0, 1]]
 
 
 def test_neighbours_meet_without_a_shared_word():
     records = records_of(
-        pd.DataFrame([rec("a", "CSIRTs Network"), rec("b", "CSIRTAmericas Network"), rec("c", "Octopus")])
+        pd.DataFrame(
+            [rec("a", "CSIRTs Network"), rec("b", "CSIRTAmericas Network"), rec("c", "Octopus")]
+        )
     )
     assert [0, 1] in neighbour_pairs(records, n=1).tolist()
     assert neighbour_pairs(records[:1], records[1:], n=1).tolist() == [[0, 0]]
@@ -224,7 +246,9 @@ def test_neighbours_meet_without_a_shared_word():
 
 
 def test_the_name_comparison_is_one_level():
-    assert features("Global Action on Cybercrime", "Action globale sur la cybercriminalité")["same_name"]
+    assert features("Global Action on Cybercrime", "Action globale sur la cybercriminalité")[
+        "same_name"
+    ]
     found = features("DCCP", "Digital Connectivity and Cybersecurity Partnership")
     assert found["acronym"] and not found.get("same_name")
     found = features("DCCP", "DCCP-Pacific")
@@ -239,19 +263,32 @@ def test_name_similarity_weighs_common_words_less():
 
     assert sim("Cyber Drill Kelpra", "Kelpra Drill") > 0.7  # "cyber" is a common word
     assert sim("Kelpra operation", "Kelpra operations") == 1.0  # a plural
-    assert sim("Kelpra Trust Fund", "Kelpra Trust Fund for Kenya") < sim("Kelpra Trust Fund", "Kelpra Trust Fund Programme")
-    assert sim("Cybersecurity Capacity Building", "Cybersecurity Capacity Hub") < 0.5  # only common words
+    assert sim("Kelpra Trust Fund", "Kelpra Trust Fund for Kenya") < sim(
+        "Kelpra Trust Fund", "Kelpra Trust Fund Programme"
+    )
+    assert (
+        sim("Cybersecurity Capacity Building", "Cybersecurity Capacity Hub") < 0.5
+    )  # only common words
 
 
 def test_fields_agree_only_beside_names_that_point_to_each_other():
-    same_fields = {"funders": "Donor A", "implementers": "Implementer X", "beneficiary_countries": "KEN",
-                   "start_year": "2019"}  # fmt: skip
+    same_fields = {
+        "funders": "Donor A",
+        "implementers": "Implementer X",
+        "beneficiary_countries": "KEN",
+        "start_year": "2019",
+    }
     near = features("Kelpra Kenya Cyber Hub", "Kelpra Cyber Hub Kenya", **same_fields)
     assert near["funders_agree"] and near["corroborated"]
     apart = features("Kenya Cyber Hub", "Kenya Police Training", **same_fields)
     assert not apart.get("funders_agree") and not apart.get("corroborated")
-    differ = features("Kenya Cyber Hub", "Kenya Police Training", funders="A", start_year="2010",
-                      **{"beneficiary_countries": "KEN"})  # fmt: skip
+    differ = features(
+        "Kenya Cyber Hub",
+        "Kenya Police Training",
+        funders="A",
+        start_year="2010",
+        **{"beneficiary_countries": "KEN"},
+    )
     assert not differ.get("funders_differ")  # the same funder
     assert features("X Hub", "X Hub", start_year="2010", end_year="2011").get("years_agree")
 
@@ -263,12 +300,24 @@ def test_fields_agree_only_beside_names_that_point_to_each_other():
     ("a", "b", "why"),
     [
         ("GLACY+", "GLACY-e", "[+]"),
-        ("Global Action on Cybercrime Extended", "Global Action on Cybercrime Enhanced", "[enhanced]"),
+        (
+            "Global Action on Cybercrime Extended",
+            "Global Action on Cybercrime Enhanced",
+            "[enhanced]",
+        ),
         ("Cybercrime@EAP II", "Cybercrime@EAP III", "[2]"),
         ("ASEAN-ITU 2022 CyberDrill", "ASEAN-ITU 2023 CyberDrill", "[2022]"),
         ("OCWAR-M (Money Laundering)", "OCWAR-C (Cybersecurity)", "OCWAR-M vs OCWAR-C"),
-        ("Organised Crime: West African Response to Trafficking (OCWAR–T)", "Organised Crime (OCWAR)", "bare OCWAR"),
-        ("Action globale sur la cybercriminalité élargie", "Action globale renforcée sur la cybercriminalité", "["),
+        (
+            "Organised Crime: West African Response to Trafficking (OCWAR–T)",
+            "Organised Crime (OCWAR)",
+            "bare OCWAR",
+        ),
+        (
+            "Action globale sur la cybercriminalité élargie",
+            "Action globale renforcée sur la cybercriminalité",
+            "[",
+        ),
     ],
 )
 def test_vetoes(a, b, why):
@@ -281,22 +330,37 @@ def test_codes_decide():
     a = record("Project X", "a", aliases="Cybil code G0583")
     assert shared_code(a, record("Other name", "b", aliases="Cybil code G0583"))
     assert "G0583 vs" in veto(a, record("Project X", "b", aliases="Cybil code G0584"))
-    out = cluster(pd.DataFrame([rec("a", "Project X", aliases="Cybil code G0583"),
-                                rec("b", "Other name", aliases="Cybil code G0583")]))  # fmt: skip
+    out = cluster(
+        pd.DataFrame(
+            [
+                rec("a", "Project X", aliases="Cybil code G0583"),
+                rec("b", "Other name", aliases="Cybil code G0583"),
+            ]
+        )
+    )
     assert out["cluster_id"].nunique() == 1 and "same code cybil:G0583" in out["evidence"][0]
 
 
 def test_a_phase_on_one_side_needs_the_same_start_year():
-    c = compare(record("Global Project on Cybercrime (Phase III)", "a"), record("Global Project on Cybercrime", "b"))
+    c = compare(
+        record("Global Project on Cybercrime (Phase III)", "a"),
+        record("Global Project on Cybercrime", "b"),
+    )
     assert "phase marked on one side only" in c.held
     years = {"start_year": "2006"}
-    c = compare(record("Global Project on Cybercrime (Phase III)", "a", **years),
-                record("Global Project on Cybercrime", "b", **years))  # fmt: skip
+    c = compare(
+        record("Global Project on Cybercrime (Phase III)", "a", **years),
+        record("Global Project on Cybercrime", "b", **years),
+    )
     assert c.held == ""
 
 
 def test_a_veto_holds_through_a_third_name():
-    rows = [rec("p1", "GLACY+", **COE), rec("p2", "GLACY-e", **COE), rec("p3", "Global Action on Cybercrime GLACY", **COE)]
+    rows = [
+        rec("p1", "GLACY+", **COE),
+        rec("p2", "GLACY-e", **COE),
+        rec("p3", "Global Action on Cybercrime GLACY", **COE),
+    ]
     out = cluster(pd.DataFrame(rows)).set_index("project_id")["cluster_id"]
     assert out["p1"] != out["p2"]
 
@@ -329,7 +393,9 @@ def test_cross_validation_never_scores_a_family_it_learned(monkeypatch):
     data = ev.TrainingSet(x, np.array([1.0, 0.0] * 10), groups)
     sizes: list[int] = []
     real_fit = ev.fit
-    monkeypatch.setattr(ev, "fit", lambda xs, ys, l2=1.0: sizes.append(len(xs)) or real_fit(xs, ys, l2))
+    monkeypatch.setattr(
+        ev, "fit", lambda xs, ys, l2=1.0: sizes.append(len(xs)) or real_fit(xs, ys, l2)
+    )
     ev.fold_models(data)({"fam0"})
     held = ev._fold("fam0")
     assert sizes == [sum(ev._fold(next(iter(g))) != held for g in groups)]
@@ -348,32 +414,54 @@ def test_the_shipped_model_file_is_what_training_gives():
 
 def test_evidence_is_in_words():
     m = score_module.model()
-    c = compare(record("DCCP", "a"), record("Digital Connectivity and Cybersecurity Partnership", "b"))
+    c = compare(
+        record("DCCP", "a"), record("Digital Connectivity and Cybersecurity Partnership", "b")
+    )
     text = m.explain(c, 0.5)
-    assert text.startswith("0.50; names 'DCCP' ~ ") and "for: an acronym of 4+ letters spelt out" in text
+    assert (
+        text.startswith("0.50; names 'DCCP' ~ ")
+        and "for: an acronym of 4+ letters spelt out" in text
+    )
 
 
 # ----------------------------------------------------------------------------- clusters
 
 
 SAME = [  # clear cases: one project under two names
-    (rec("a", "GLACY+ (Global Action on Cybercrime Extended)", **COE), rec("b", "Global Action on Cybercrime Extended", **COE)),
+    (
+        rec("a", "GLACY+ (Global Action on Cybercrime Extended)", **COE),
+        rec("b", "Global Action on Cybercrime Extended", **COE),
+    ),
     (rec("a", "GLACY+ (Global Action on Cybercrime Extended)"), rec("b", "GLACY+")),
-    (rec("a", "Action globale sur la cybercriminalité élargie"), rec("b", "Global Action on Cybercrime Extended")),
+    (
+        rec("a", "Action globale sur la cybercriminalité élargie"),
+        rec("b", "Global Action on Cybercrime Extended"),
+    ),
     (rec("a", "Cyber4Peace Network"), rec("b", "Cyber for Peace Network")),
-    (rec("a", "Centro di competenza informatica dell'America latina e dei Caraibi (Lac4)"),
-     rec("b", "Latin America and Caribbean Cyber Capacity Center (LAC4)")),
+    (
+        rec("a", "Centro di competenza informatica dell'America latina e dei Caraibi (Lac4)"),
+        rec("b", "Latin America and Caribbean Cyber Capacity Center (LAC4)"),
+    ),
     (rec("a", "Programa de Ciberseguridad OEA"), rec("b", "OAS Cybersecurity Program")),
-]  # fmt: skip
+]
 DIFFERENT = [  # phases, parts and siblings
     (rec("a", "GLACY+", **COE), rec("b", "GLACY-e", **COE)),
-    (rec("a", "Global Action on Cybercrime (GLACY)"), rec("b", "GLACY+ (Global Action on Cybercrime Extended)")),
+    (
+        rec("a", "Global Action on Cybercrime (GLACY)"),
+        rec("b", "GLACY+ (Global Action on Cybercrime Extended)"),
+    ),
     (rec("a", "CyberEast", **COE), rec("b", "CyberEast+", **COE)),
     (rec("a", "DCCP"), rec("b", "DCCP-Pacific")),
-    (rec("a", "CMM Review: Samoa", beneficiary_countries="WSM"), rec("b", "CMM Review: Tonga", beneficiary_countries="TON")),
-    (rec("a", "World Bank support to establish Bhutan's national CSIRT"), rec("b", "World Bank support to establish Ghana's national CSIRT")),
+    (
+        rec("a", "CMM Review: Samoa", beneficiary_countries="WSM"),
+        rec("b", "CMM Review: Tonga", beneficiary_countries="TON"),
+    ),
+    (
+        rec("a", "World Bank support to establish Bhutan's national CSIRT"),
+        rec("b", "World Bank support to establish Ghana's national CSIRT"),
+    ),
     (rec("a", "GFCE Pacific Hub"), rec("b", "GFCE Southeast Asia Hub")),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("a", "b"), SAME)
@@ -411,8 +499,16 @@ def test_cluster_ids_are_stable_under_row_order():
 
 
 def reviewed(*rows: tuple[str, str, str, str, str]) -> list[dict[str, str]]:
-    return [dict(zip(REVIEWED_COLUMNS, (a, ta, b, tb, d, "A. Reviewer", "2026-11-29", "checked")))
-            for a, ta, b, tb, d in rows]  # fmt: skip
+    return [
+        dict(
+            zip(
+                REVIEWED_COLUMNS,
+                (a, ta, b, tb, d, "A. Reviewer", "2026-11-29", "checked"),
+                strict=True,
+            )
+        )
+        for a, ta, b, tb, d in rows
+    ]
 
 
 def test_reviewed_pairs_win_by_ids_or_by_names():
@@ -422,33 +518,57 @@ def test_reviewed_pairs_win_by_ids_or_by_names():
     )
     out = cluster(pd.DataFrame(ROWS), decisions).set_index("project_id")
     assert out.loc["glacy-plus", "cluster_id"] != out.loc["gace", "cluster_id"]
-    assert "reviewed: different from gace (different by A. Reviewer on 2026-11-29: checked)" in out.loc["glacy-plus", "evidence"]
+    assert (
+        "reviewed: different from gace (different by A. Reviewer on 2026-11-29: checked)"
+        in out.loc["glacy-plus", "evidence"]
+    )
     assert out.loc["glacy-e", "cluster_id"] == out.loc["pacson", "cluster_id"]
-    assert out.loc["glacy-e", "score"] == 1.0 and "reviewed same by A. Reviewer" in out.loc["glacy-e", "evidence"]
+    assert (
+        out.loc["glacy-e", "score"] == 1.0
+        and "reviewed same by A. Reviewer" in out.loc["glacy-e", "evidence"]
+    )
 
 
 def test_contradictory_reviewed_pairs_are_refused():
-    decisions = reviewed(("gace", "", "glacy-e", "", "same"), ("glacy-e", "", "pacson", "", "same"),
-                         ("gace", "", "pacson", "", "different"))  # fmt: skip
+    decisions = reviewed(
+        ("gace", "", "glacy-e", "", "same"),
+        ("glacy-e", "", "pacson", "", "same"),
+        ("gace", "", "pacson", "", "different"),
+    )
     with pytest.raises(DedupeInputError, match="reviewed pairs contradict"):
         cluster(pd.DataFrame(ROWS), decisions)
 
 
 def test_decisions_apply_to_names_after_normalisation():
     records = [record("Cyber Drill Kelpra", "a"), record("KELPRA Exercise", "b")]
-    found = decisions_for(records, reviewed(("", "cyber drill  kelpra", "", "Kelpra exercise", "same")))
+    found = decisions_for(
+        records, reviewed(("", "cyber drill  kelpra", "", "Kelpra exercise", "same"))
+    )
     assert list(found) == [("a", "b")]
 
 
 def test_missing_optional_columns_and_duplicate_ids():
-    out = cluster(pd.DataFrame({"project_id": ["a", "b", "c"], "title": ["CyberSouth", "CyberSouth Project", "Octopus"]}))
-    assert out.set_index("project_id")["cluster_id"].to_dict() == {"a": "c-a", "b": "c-a", "c": "c-c"}
+    out = cluster(
+        pd.DataFrame(
+            {
+                "project_id": ["a", "b", "c"],
+                "title": ["CyberSouth", "CyberSouth Project", "Octopus"],
+            }
+        )
+    )
+    assert out.set_index("project_id")["cluster_id"].to_dict() == {
+        "a": "c-a",
+        "b": "c-a",
+        "c": "c-c",
+    }
     with pytest.raises(DedupeInputError, match="duplicate project_id 'a'"):
         cluster(pd.DataFrame({"project_id": ["a", "a"], "title": ["X", "Y"]}))
 
 
 def test_match_existing_marks_known_projects():
-    existing = pd.DataFrame([rec("glacy-plus", "GLACY+ (Global Action on Cybercrime Extended)", aliases="GLACY+")])
+    existing = pd.DataFrame(
+        [rec("glacy-plus", "GLACY+ (Global Action on Cybercrime Extended)", aliases="GLACY+")]
+    )
     new = pd.DataFrame({"title": ["Global Action on Cybercrime Extended", "Octopus Conference"]})
     out = match_existing(new, existing)
     assert out["matches_existing"].tolist() == ["glacy-plus", ""]
@@ -458,32 +578,67 @@ def test_match_existing_marks_known_projects():
 KNOWN = pd.DataFrame(
     {
         "project_id": ["glacy-plus", "glacy-e", "csirtamericas"],
-        "title": ["GLACY+ (Global Action on Cybercrime Extended)", "Global Action on Cybercrime Enhanced (GLACY-e)",
-                  "CSIRTAmericas Network"],
-        "aliases": ["GLACY+", "GLACY-e", "Hemispheric Network of Computer Security Incident Response Teams (CSIRTs)"],
+        "title": [
+            "GLACY+ (Global Action on Cybercrime Extended)",
+            "Global Action on Cybercrime Enhanced (GLACY-e)",
+            "CSIRTAmericas Network",
+        ],
+        "aliases": [
+            "GLACY+",
+            "GLACY-e",
+            "Hemispheric Network of Computer Security Incident Response Teams (CSIRTs)",
+        ],
     }
-)  # fmt: skip
+)
 
 
 def test_two_names_of_one_known_project_are_the_same():
-    rows = pd.DataFrame({"project_id": ["a", "b", "c", "d"], "title": [
-        "Global Action on Cybercrime Extended", "GLACY+",
-        "Hemispheric Network of Computer Security Incident Response Teams (CSIRTs)", "CSIRTAmericas Network"]})  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c", "d"],
+            "title": [
+                "Global Action on Cybercrime Extended",
+                "GLACY+",
+                "Hemispheric Network of Computer Security Incident Response Teams (CSIRTs)",
+                "CSIRTAmericas Network",
+            ],
+        }
+    )
     assert cluster(rows)["cluster_id"].nunique() == 4
     out = cluster(rows, known=KNOWN).set_index("project_id")
     assert out["cluster_id"].tolist() == ["c-a", "c-a", "c-c", "c-c"]
-    assert out["known_project"].tolist() == ["glacy-plus", "glacy-plus", "csirtamericas", "csirtamericas"]
-    assert "both are names of known project 'csirtamericas'" in out.loc["c", "evidence"] + out.loc["d", "evidence"]
+    assert out["known_project"].tolist() == [
+        "glacy-plus",
+        "glacy-plus",
+        "csirtamericas",
+        "csirtamericas",
+    ]
+    assert (
+        "both are names of known project 'csirtamericas'"
+        in out.loc["c", "evidence"] + out.loc["d", "evidence"]
+    )
     assert "known project 'csirtamericas'" in out.loc["d", "evidence"]
 
 
 def test_rows_of_two_known_projects_stay_apart():
-    known = pd.DataFrame({"project_id": ["k1", "k2"], "title": ["Cyber Bridge", "Cyber Bridge"],
-                          "funders": ["United Kingdom", "Japan"], "start_year": ["2016", "2021"],
-                          "end_year": ["2018", "2023"]})  # fmt: skip
-    rows = pd.DataFrame({"project_id": ["a", "b", "c"], "title": ["Cyber Bridge"] * 3,
-                         "funders": ["United Kingdom", "Japan", ""], "start_year": ["2016", "2021", ""],
-                         "end_year": ["2018", "2023", ""]})  # fmt: skip
+    known = pd.DataFrame(
+        {
+            "project_id": ["k1", "k2"],
+            "title": ["Cyber Bridge", "Cyber Bridge"],
+            "funders": ["United Kingdom", "Japan"],
+            "start_year": ["2016", "2021"],
+            "end_year": ["2018", "2023"],
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c"],
+            "title": ["Cyber Bridge"] * 3,
+            "funders": ["United Kingdom", "Japan", ""],
+            "start_year": ["2016", "2021", ""],
+            "end_year": ["2018", "2023", ""],
+        }
+    )
     assert cluster(rows, known=known)["cluster_id"].tolist() == ["c-a", "c-b", "c-a"]
 
 
@@ -491,8 +646,14 @@ def test_rows_of_two_known_projects_stay_apart():
 
 
 def test_the_review_queue_ranks_candidates_with_evidence():
-    rows = pd.DataFrame([rec("a", "Global Action on Cybercrime Extended"), rec("b", "GLACY+"),
-                         rec("c", "GLACY-e"), rec("d", "Octopus Conference")])  # fmt: skip
+    rows = pd.DataFrame(
+        [
+            rec("a", "Global Action on Cybercrime Extended"),
+            rec("b", "GLACY+"),
+            rec("c", "GLACY-e"),
+            rec("d", "Octopus Conference"),
+        ]
+    )
     queue = review_queue(rows, k=2, known=KNOWN)
     assert list(queue.columns) == QUEUE_COLUMNS
     assert queue.groupby(["project_id", "candidate_from"])["rank"].max().max() <= 2
@@ -506,7 +667,11 @@ def test_the_review_queue_ranks_candidates_with_evidence():
 
 def test_the_review_queue_names_reviewed_decisions():
     rows = pd.DataFrame([rec("a", "Kelpra Trust Fund"), rec("b", "Kelpra Trust Facility")])
-    queue = review_queue(rows, k=3, reviewed=reviewed(("", "Kelpra Trust Fund", "", "Kelpra Trust Facility", "different")))
+    queue = review_queue(
+        rows,
+        k=3,
+        reviewed=reviewed(("", "Kelpra Trust Fund", "", "Kelpra Trust Facility", "different")),
+    )
     assert set(queue["verdict"]) == {"reviewed different"}
 
 
@@ -525,7 +690,11 @@ def write(path: Path, text: str) -> Path:
         ("", 2, "file is empty"),
         ("project_id,title\n", 2, "no data rows"),
         ("project_id,name\na,GLACY\n", 2, "missing required column 'title'"),
-        ("project_id,title\na,GLACY\nb,PaCSON\na,CyberEast\n", 1, "rows 2, 4, field 'project_id': duplicate project_id 'a'"),
+        (
+            "project_id,title\na,GLACY\nb,PaCSON\na,CyberEast\n",
+            1,
+            "rows 2, 4, field 'project_id': duplicate project_id 'a'",
+        ),
         ("project_id,title\n,GLACY\n", 1, "row 2, field 'project_id': empty"),
     ],
 )
@@ -533,7 +702,9 @@ def test_bad_input_messages(tmp_path, capsys, text, code, message):
     src = tmp_path / "in.csv"
     if text is not None:
         write(src, text)
-    assert cli_main(["dedupe", str(src), "--out", str(tmp_path / "out.csv"), "--names-only"]) == code
+    assert (
+        cli_main(["dedupe", str(src), "--out", str(tmp_path / "out.csv"), "--names-only"]) == code
+    )
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out.csv").exists()
 
@@ -549,8 +720,12 @@ def test_reviewed_pairs_are_checked(tmp_path):
     with pytest.raises(DedupeInputError) as info:
         dedupe.load_reviewed(path)
     text = "\n".join(info.value.messages)
-    for part in ("field 'decision': 'maybe' is not same|different", "field 'reviewer': empty",
-                 "field 'date': '2026-13' is not YYYY-MM-DD", "field 'reason': empty"):  # fmt: skip
+    for part in (
+        "field 'decision': 'maybe' is not same|different",
+        "field 'reviewer': empty",
+        "field 'date': '2026-13' is not YYYY-MM-DD",
+        "field 'reason': empty",
+    ):
         assert part in text
     assert dedupe.load_reviewed(tmp_path / "none.csv") == []
     shipped = dedupe.load_reviewed(DATA / "dedupe_reviewed.csv")
@@ -571,13 +746,32 @@ def test_validate_data_checks_the_reviewed_pairs(tmp_path):
 
 
 def test_cli_writes_clusters_and_the_review_queue(tmp_path, capsys):
-    src = write(tmp_path / "in.csv", "project_id,title,extra\na,Global Action on Cybercrime Extended,x\nb,GLACY+,y\nc,Octopus,z\n")
+    src = write(
+        tmp_path / "in.csv",
+        "project_id,title,extra\na,Global Action on Cybercrime Extended,x\n"
+        "b,GLACY+,y\nc,Octopus,z\n",
+    )
     assert cli_main(["dedupe", str(src), "--out", str(tmp_path / "out.csv")]) == 0
     assert "known projects from" in capsys.readouterr().out
     out = pd.read_csv(tmp_path / "out.csv", dtype=str)
-    assert list(out.columns) == ["project_id", "cluster_id", "score", "evidence", "known_project", "known_score"]
+    assert list(out.columns) == [
+        "project_id",
+        "cluster_id",
+        "score",
+        "evidence",
+        "known_project",
+        "known_score",
+    ]
     assert out["cluster_id"].tolist() == ["c-a", "c-a", "c-c"]
-    args = ["dedupe", str(src), "--out", str(tmp_path / "q.csv"), "--candidates", "3", "--names-only"]
+    args = [
+        "dedupe",
+        str(src),
+        "--out",
+        str(tmp_path / "q.csv"),
+        "--candidates",
+        "3",
+        "--names-only",
+    ]
     assert cli_main(args) == 0
     queue = pd.read_csv(tmp_path / "q.csv", dtype=str)
     assert list(queue.columns) == QUEUE_COLUMNS and set(queue["candidate_from"]) == {"list"}
@@ -586,7 +780,19 @@ def test_cli_writes_clusters_and_the_review_queue(tmp_path, capsys):
 
 def test_cli_names_a_missing_known_file(tmp_path, capsys):
     src = write(tmp_path / "in.csv", "project_id,title\na,GLACY\n")
-    assert cli_main(["dedupe", str(src), "--out", str(tmp_path / "o.csv"), "--known", str(tmp_path / "no.csv")]) == 2
+    assert (
+        cli_main(
+            [
+                "dedupe",
+                str(src),
+                "--out",
+                str(tmp_path / "o.csv"),
+                "--known",
+                str(tmp_path / "no.csv"),
+            ]
+        )
+        == 2
+    )
     assert "no.csv" in capsys.readouterr().err
 
 
@@ -597,5 +803,8 @@ def test_nothing_under_src_reads_the_evaluation_sets():
 
 
 def test_the_package_is_at_most_1200_lines():
-    lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in (REPO / "src/cbdash/dedupe").glob("*.py"))
+    lines = sum(
+        len(p.read_text(encoding="utf-8").splitlines())
+        for p in (REPO / "src/cbdash/dedupe").glob("*.py")
+    )
     assert lines <= 1200, lines

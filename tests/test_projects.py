@@ -21,9 +21,12 @@ def test_flat_is_the_dedupe_input(inventory):
 def test_clusters_on_fixture(inventory, tmp_path):
     result = projects.clusters(inventory.projects, None).set_index("project_id")
     assert (result["cluster_size"] == 1).all()
-    overrides = tmp_path / "o.csv"
-    overrides.write_text("project_id_a,project_id_b,decision,reason\np2,p3,same,test\n")
-    joined = projects.clusters(inventory.projects, overrides).set_index("project_id")
+    reviewed = tmp_path / "r.csv"
+    reviewed.write_text(
+        "id_a,title_a,id_b,title_b,decision,reviewer,date,reason\n"
+        "p2,Pacific Skills,p3,Pacific Strategy Support,same,A. Reviewer,2026-11-29,test\n"
+    )
+    joined = projects.clusters(inventory.projects, reviewed).set_index("project_id")
     assert joined.loc["p2", "cluster_id"] == joined.loc["p3", "cluster_id"] == "c-p2"
     assert joined.loc["p2", "overridden"]
 

@@ -16,8 +16,15 @@ import pandas as pd
 from cbdash.data.files import default_data_dir
 
 REQUIRED_COLUMNS = ("project_id", "title")
-OPTIONAL_COLUMNS = ("aliases", "funders", "implementers", "beneficiary_countries", "start_year", "end_year",
-                    "listed_in")  # fmt: skip
+OPTIONAL_COLUMNS = (
+    "aliases",
+    "funders",
+    "implementers",
+    "beneficiary_countries",
+    "start_year",
+    "end_year",
+    "listed_in",
+)
 
 
 class DedupeInputError(ValueError):
@@ -127,20 +134,26 @@ def _checked(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
             rows_of[pid].append(pos + 2)
     for pid, rows in rows_of.items():
         if len(rows) > 1:
-            errors.append(f"ERROR: {name}, rows {', '.join(map(str, rows))}, field 'project_id': "
-                          f"duplicate project_id '{pid}'")  # fmt: skip
+            errors.append(
+                f"ERROR: {name}, rows {', '.join(map(str, rows))}, field 'project_id': "
+                f"duplicate project_id '{pid}'"
+            )
     for col in OPTIONAL_COLUMNS:
         if col not in df.columns:
             df[col] = ""
     for pos, r in enumerate(df.to_dict("records")):
         if not str(r["title"]).strip() and not str(r["aliases"]).strip():
-            warnings.append(f"WARNING: {name}, row {pos + 2}, field 'title': empty and no aliases; "
-                            "the row stays alone")  # fmt: skip
+            warnings.append(
+                f"WARNING: {name}, row {pos + 2}, field 'title': empty and no aliases; "
+                "the row stays alone"
+            )
         for col in ("start_year", "end_year"):
             value = str(r[col]).strip()
             if value and year(value) is None:
-                warnings.append(f"WARNING: {name}, row {pos + 2}, field '{col}': '{value}' is not "
-                                "a year; ignored")  # fmt: skip
+                warnings.append(
+                    f"WARNING: {name}, row {pos + 2}, field '{col}': '{value}' is not "
+                    "a year; ignored"
+                )
     if errors:
         raise DedupeInputError(errors, exit_code=1)
     return df[[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]], warnings

@@ -368,24 +368,43 @@ def project_list(
             others = (
                 rng.choice(codes, int(rng.integers(0, 3))).tolist() if rng.random() < 0.3 else []
             )
-            row = {"title": title, "aliases": "",
-                   "funders": f"Synthetic donor {rng.choice(300, p=funders)}" if rng.random() < 0.8 else "",
-                   "implementers": f"Synthetic implementer {rng.choice(2000, p=implementers)}"
-                   if rng.random() < 0.9 else "",
-                   "beneficiary_countries": ";".join([codes[k], *others]) if rng.random() < 0.65 else "",
-                   "start_year": str(start), "end_year": str(start + 3), "duplicate_of": ""}  # fmt: skip
+            row = {
+                "title": title,
+                "aliases": "",
+                "funders": f"Synthetic donor {rng.choice(300, p=funders)}"
+                if rng.random() < 0.8
+                else "",
+                "implementers": f"Synthetic implementer {rng.choice(2000, p=implementers)}"
+                if rng.random() < 0.9
+                else "",
+                "beneficiary_countries": ";".join([codes[k], *others])
+                if rng.random() < 0.65
+                else "",
+                "start_year": str(start),
+                "end_year": str(start + 3),
+                "duplicate_of": "",
+            }
         elif i < n_base + int(n * share):  # another listing of `base`
             words = str(base["title"]).removeprefix("SYNTHETIC ").split(" (")[0].split()
             kind = int(rng.integers(0, 4))
-            variant = [" ".join(words) + " Project", " ".join(words[1:] + words[:1]),
-                       " ".join(words).lower(), "".join(w[0] for w in words if w[0].isupper())][kind]  # fmt: skip
+            variant = [
+                " ".join(words) + " Project",
+                " ".join(words[1:] + words[:1]),
+                " ".join(words).lower(),
+                "".join(w[0] for w in words if w[0].isupper()),
+            ][kind]
             row = {**base, "title": f"SYNTHETIC {variant}", "duplicate_of": base["project_id"]}
             if rng.random() < 0.5:
                 row.update(funders="", implementers="", start_year="", end_year="")
         else:  # a later phase of `base`
             start = int(str(base["start_year"])) + 3
-            row = {**base, "title": f"{base['title']} II", "start_year": str(start),
-                   "end_year": str(start + 3), "duplicate_of": ""}  # fmt: skip
+            row = {
+                **base,
+                "title": f"{base['title']} II",
+                "start_year": str(start),
+                "end_year": str(start + 3),
+                "duplicate_of": "",
+            }
         rows.append(
             {"project_id": f"syn-d{i:06d}", **{k: v for k, v in row.items() if k != "project_id"}}
         )
