@@ -39,9 +39,10 @@ class DedupeInputError(ValueError):
 
 def knowledge_dir() -> Path:
     """Where the duplicate check's word lists, glossary, labels and model are: the data folder
-    when it has them, else the repository's data/ (an app shown a synthetic inventory)."""
+    when it has them, else data/ in the working directory (an app shown a synthetic inventory
+    elsewhere, run from the repository root)."""
     here = default_data_dir()
-    return here if (here / "dedupe_words.csv").exists() else Path(__file__).parents[3] / "data"
+    return here if (here / "dedupe_words.csv").exists() else Path("data")
 
 
 def word_lists(name: str, key: str, word: str, value: str) -> dict[str, dict[str, str]]:
