@@ -8,6 +8,7 @@ import streamlit as st
 
 from cbdash import dedupe, ui
 from cbdash.present.views import projects as projects_view
+from cbdash.ui import review
 
 model, filters = ui.page_context("projects")
 projects = model.filtered_projects(filters)
@@ -50,7 +51,7 @@ elif section == "duplicates":
             "clusters_table",
             what="rows",
         )
-        ui.download_csv(groups, "duplicate clusters", "dl_clusters")
+        ui.download_csv(group_rows, "duplicate groups", "dl_clusters")
     st.subheader("Closest calls kept apart")
     ui.table(near, "near_table", max_rows=50, what="closest calls")
     ui.caption(
@@ -65,6 +66,16 @@ elif section == "duplicates":
         "duplicate check closest calls",
         "dl_near",
     )
+    st.subheader("Review queue")
+    st.markdown(
+        "Each project's five most probable candidates among the others, most probable first, "
+        "with the evidence; pairs already decided in the reviewed-pairs file are left out. "
+        "Decide a pair and download your decisions as a reviewed-pairs file "
+        "(`data/dedupe_reviewed.csv`): the check obeys it at once and learns from it when "
+        "the model is retrained."
+    )
+    queue = projects_view.projects_review_queue(model, filters, ui.get_review_queue)
+    review.review(queue, "dup_queue", inventory_ids=True, save_to=review.save_target(ui.data_dir()))
 elif section == "check":
     st.markdown(
         "Upload another mapping's project list as CSV (a `title` column; optional "
@@ -89,10 +100,23 @@ elif section == "check":
             ui.table(check.rows, "check_list_table", what="rows")
             st.caption(
                 "Each match comes with its evidence. Matches are leads to check: on real "
-                "names it has not seen, the check finds about half to two thirds of the "
-                "duplicates and sometimes merges look-alikes (see Data & method)."
+                "names the check joins about half of the duplicates and sometimes merges "
+                "look-alikes; the review queue below holds most of the rest (see Data & "
+                "method)."
             )
             ui.download_csv(check.rows, "project list checked", "dl_check_list")
+            st.subheader("Review queue")
+            st.markdown(
+                "Each row's five most probable candidates in the inventory and in the list, "
+                "with the evidence: decide the pairs and download your decisions as a "
+                "reviewed-pairs file."
+            )
+            review.review(
+                check.queue,
+                f"list_queue_{upload.file_id}",
+                inventory_ids=False,
+                save_to=review.save_target(ui.data_dir()),
+            )
 else:
     by = ui.choice("flow_by", model, "radio", horizontal=True)
     flows, sankey = projects_view.projects_flows(model, filters, by)

@@ -80,7 +80,7 @@ def test_modules_stay_readable(path):
 
 def test_dedupe_package_size():
     total = sum(len(p.read_text().splitlines()) for p in (PACKAGE / "dedupe").rglob("*.py"))
-    assert total <= 3000, total  # issue #17 brings it to 1,200
+    assert total <= 1200, total  # issue #17
 
 
 def _readme_modules() -> set[str]:

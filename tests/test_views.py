@@ -492,8 +492,9 @@ def test_projects_duplicate_check(model):
     )
     assert list(check.checked.index) == ["p1", "p4"]  # the projects that pass
     assert check.groups["project_id"].tolist() == ["p1", "p4"]
-    assert list(check.group_rows.columns) == ["cluster_id", "project_id", "score", "evidence"]
-    assert set(check.group_rows["cluster_id"]) == {"c-p1"}
+    assert list(check.group_rows.columns) == ["group", "name", "id", "probability", "evidence"]
+    assert set(check.group_rows["group"]) == {"c-p1"}
+    assert check.group_rows["name"].tolist() == ["Kenya Cybercrime Training", "Nigeria Cyber Law"]
     assert check.near.empty  # p2 and p3, the closest call, do not pass the filters
     again = projects_view.projects_duplicate_check(
         model, CYBERCRIME, lambda: _clusters(model, calls)
@@ -504,10 +505,11 @@ def test_projects_duplicate_check(model):
 
 def test_projects_duplicate_check_closest_calls(model):
     check = projects_view.projects_duplicate_check(model, ALL, lambda: _clusters(model, []))
-    assert check.near["project_id"].tolist() == ["p2", "p3"]  # each the other's nearest
-    nearest = check.near["nearest"]  # 0.32 with the model of 2026-12-07
+    assert check.near["id"].tolist() == ["p2", "p3"]  # each the other's nearest
+    assert check.near["name"].tolist() == ["Pacific Skills", "Pacific Strategy Support"]
+    nearest = check.near["nearest probability"]  # 0.32 with the model of 2026-12-07
     assert nearest.nunique() == 1 and 0 < nearest.iloc[0] < dedupe.model().threshold
-    assert list(check.near.columns) == ["project_id", "nearest", "evidence", "overridden"]
+    assert list(check.near.columns) == ["name", "id", "nearest probability", "evidence", "reviewed"]
 
 
 def test_projects_flows(model):
@@ -888,3 +890,20 @@ def test_gap_map_for_any_need_names_its_classes_so(model):
     assert values["KEN"] == "more support"
     assert "high need" not in gap_map.legend and "high need" not in gap_map.sentence
     assert gap_map.sentence.endswith("whatever their GCI tier.")
+
+
+def test_projects_review_queue_keeps_pairs_that_touch_the_filters(model):
+    every = projects_module.inventory_queue(model.inventory.projects, None, 5)
+    assert set(every["pair"]) == {"list:p2|p3", "list:p1|p4", "list:p1|p3"}  # by 3-grams
+    calls = []
+    shown = projects_view.projects_review_queue(model, CYBERCRIME, lambda: calls.append(1) or every)
+    assert set(shown["pair"]) == {"list:p1|p4", "list:p1|p3"}  # p1 and p4 pass
+    projects_view.projects_review_queue(model, CYBERCRIME, lambda: calls.append(1) or every)
+    assert calls == [1]
+    table = projects_view.queue_table(shown, {"list:p1|p4": ("same", "")})
+    assert list(table.columns) == ["probability", "model says", "your decision", "name",
+                                   "candidate", "evidence", "id", "candidate id"]  # fmt: skip
+    decided = table[table["your decision"] != ""]
+    assert decided[["id", "candidate id", "your decision"]].values.tolist() == [
+        ["p1", "p4", "same"]
+    ]

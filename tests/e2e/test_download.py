@@ -79,6 +79,7 @@ HEADER_VIEWS = [
     "/overlap",
     "/overlap?compare_by=projects",
     "/projects",
+    "/projects?projects_view=duplicates",
     "/projects?projects_view=funders",
     "/cooperation?coop_view=cases",
     "/cooperation?coop_view=alone",
@@ -89,10 +90,9 @@ HEADER_VIEWS = [
     *(f"/story?step={n}" for n in range(1, 9)),
 ]
 # Downloads left as they are, and why: the data files themselves (their fields are the data
-# format, docs/data-format.md), and the coverage map's country summary, which issue #14's
-# work on that page owns.
+# format, docs/data-format.md, as is a reviewed-pairs file), and none owned by other work.
 DATA_FORMAT = re.compile(r"^dl_full_")
-OWNED_ELSEWHERE = {"dl_near": "duplicate check (#17)"}
+OWNED_ELSEWHERE: dict[str, str] = {}
 SNAKE = re.compile(r"[a-z]_[a-z]")
 # The filters in the Explore links above and the column each adds to its table.
 FILTER_COLUMNS = {

@@ -6,14 +6,14 @@ for a person to review; imported rows matched to existing projects (the method i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cbdash import dedupe
-from cbdash.data.lists import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from cbdash.data.lists import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, reviewed_frame
 from cbdash.dedupe.candidates import MAX_BLOCK, candidate_pairs, cross_pairs
 from cbdash.dedupe.cluster import Link, Scored, known_links, records_of, with_known
 from cbdash.dedupe.constraints import decisions_for
@@ -45,6 +45,15 @@ def clusters(projects: pd.DataFrame, reviewed_path: Path | None) -> pd.DataFrame
     result["cluster_size"] = result.groupby("cluster_id")["project_id"].transform("size")
     result["overridden"] = result["evidence"].str.contains("reviewed", regex=False)
     return result
+
+
+def inventory_queue(projects: pd.DataFrame, reviewed_path: Path | None, k: int) -> pd.DataFrame:
+    """The review queue of the inventory's own rows as pairs (queue_pairs): each row's `k`
+    most probable candidates, the pairs decided in `reviewed_path` left out."""
+    reviewed = dedupe.load_reviewed(reviewed_path) if reviewed_path is not None else []
+    rows = flat(projects)
+    queue = review_queue(rows, k, reviewed=reviewed)
+    return queue_pairs(queue, dict(zip(rows["project_id"], rows["title"], strict=True)))
 
 
 CHECK_COLUMNS = [
@@ -197,6 +206,67 @@ def review_queue(
         candidate_title=lambda f: [r.names[0].raw if r.names else "" for r in f["candidate"]],
     )
     return frame[QUEUE_COLUMNS].reset_index(drop=True)
+
+
+PAIR_COLUMNS = ["pair", "project_id", "title", "candidate_id", "candidate_title",
+                "candidate_from", "rank", "score", "verdict", "evidence"]  # fmt: skip
+
+
+def queue_pairs(queue: pd.DataFrame, titles: Mapping[str, str]) -> pd.DataFrame:
+    """The review queue (review_queue) as pairs to decide, each once (two rows of a list
+    proposed to each other are one pair, at the better rank): its rows' titles from `titles`,
+    the pairs a reviewed decision settled left out, the most probable first. `pair` names it
+    ("id|candidate id", prefixed by where the candidate is from)."""
+    undecided = queue[~queue["verdict"].str.startswith("reviewed")]
+    first = undecided["project_id"].astype(str) <= undecided["candidate_id"].astype(str)
+    own = undecided["candidate_from"] == "list"
+    a = undecided["project_id"].where(first | ~own, undecided["candidate_id"])
+    b = undecided["candidate_id"].where(first | ~own, undecided["project_id"])
+    out = undecided.assign(
+        project_id=a,
+        candidate_id=b,
+        title=a.map(titles),
+        candidate_title=undecided["candidate_title"],
+        pair=undecided["candidate_from"] + ":" + a + "|" + b,
+    )
+    out["candidate_title"] = out["candidate_title"].where(~own, b.map(titles))
+    out["swapped"] = ~(first | ~own)  # of a pair's two rows, the one as named is kept
+    order = ["score", "rank", "swapped", "pair"]
+    out = out.sort_values(order, ascending=[False, True, True, True], kind="stable")
+    return out.drop_duplicates("pair")[PAIR_COLUMNS].reset_index(drop=True)
+
+
+def reviewed_rows(
+    pairs: pd.DataFrame,
+    decided: Mapping[str, tuple[str, str]],
+    reviewer: str,
+    day: str,
+    inventory_ids: bool,
+) -> pd.DataFrame:
+    """The decisions `decided` ({pair: (same|different, reason)}) on rows of `pairs` as
+    reviewed pairs (REVIEWED_COLUMNS) by `reviewer` on `day` (YYYY-MM-DD). Ids are written
+    for rows of the inventory only: both with `inventory_ids`, else an inventory candidate's
+    (a row of another list is known by its name). Without a reason, the model's evidence is
+    recorded as what the decision was shown."""
+    chosen = pairs[pairs["pair"].isin(list(decided))]
+    rows = []
+    for r in chosen.itertuples(index=False):
+        decision, reason = decided[r.pair]
+        shown = f"decided in the review queue; the model's evidence: {r.evidence}"
+        inventory = inventory_ids or r.candidate_from == "inventory"
+        rows.append(
+            {
+                "id_a": r.project_id if inventory_ids else "",
+                "title_a": r.title,
+                "id_b": r.candidate_id if inventory else "",
+                "title_b": r.candidate_title,
+                "decision": decision,
+                "reviewer": reviewer.strip(),
+                "date": day,
+                "reason": reason.strip() or shown,
+            }
+        )
+    return reviewed_frame(rows)
 
 
 def _verdict(link: Link) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -196,3 +197,34 @@ def check_reviewed(df: pd.DataFrame, name: str) -> list[dict[str, str]]:
 
 def reviewed_frame(rows: Iterable[dict[str, str]]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(REVIEWED_COLUMNS))
+
+
+WRITE_REVIEWED_ENV = "CBDASH_WRITE_REVIEWED"
+"""The setting ("1") that lets the app add reviewed pairs to the data folder; off by default."""
+
+
+def may_write_reviewed() -> bool:
+    """Whether the app may add decisions to the data folder's reviewed pairs ($CBDASH_WRITE_REVIEWED
+    is "1"): a deployment shows data to readers and never writes unless it is set."""
+    return os.environ.get(WRITE_REVIEWED_ENV, "").strip() == "1"
+
+
+def add_reviewed(path: str | Path, frame: pd.DataFrame) -> int:
+    """Append the reviewed pairs of `frame` (REVIEWED_COLUMNS) to the file at `path` (made with
+    its header when missing), after checking the file and the new rows together; the rows
+    already there are left as they are. Returns how many rows were added; DedupeInputError
+    (nothing written) when a row is not valid."""
+    path = Path(path)
+    rows = check_reviewed(frame.reindex(columns=list(REVIEWED_COLUMNS), fill_value=""), "new rows")
+    known = load_reviewed(path)
+    rows = [r for r in rows if r not in known]
+    if rows:
+        new = not path.exists() or not path.read_bytes().strip()
+        text = "" if new else path.read_text(encoding="utf-8")
+        with path.open("a", encoding="utf-8", newline="") as out:
+            out.write("" if new or text.endswith("\n") else "\n")
+            writer = csv.DictWriter(out, fieldnames=REVIEWED_COLUMNS, lineterminator="\n")
+            if new:
+                writer.writeheader()
+            writer.writerows(rows)
+    return len(rows)

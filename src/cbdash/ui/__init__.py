@@ -19,12 +19,14 @@ import streamlit as st
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model, build_model
 from cbdash.analysis.projects import clusters as project_clusters
+from cbdash.analysis.projects import inventory_queue
 from cbdash.analysis.topics import value_counts
 from cbdash.data.files import default_data_dir
 from cbdash.present import state
 from cbdash.present.charts import png_config
 from cbdash.present.export import file_name, to_csv
 from cbdash.present.tables import column_widths
+from cbdash.present.views.projects import QUEUE_K
 from cbdash.text import plural
 from cbdash.ui.internals import KeptFigure, leave_legacy_pages_mode
 
@@ -409,3 +411,15 @@ def get_clusters() -> pd.DataFrame:
     """The duplicate check on all projects, computed once per change of the data files."""
     path = data_dir()
     return _cached_clusters(str(path), _stamp(path))
+
+
+@st.cache_resource(show_spinner="Ranking candidate pairs for review…", max_entries=2)
+def _cached_queue(path: str, stamp: float) -> pd.DataFrame:
+    projects = _cached_model(path, stamp).inventory.projects
+    return inventory_queue(projects, Path(path) / "dedupe_reviewed.csv", QUEUE_K)
+
+
+def get_review_queue() -> pd.DataFrame:
+    """The review queue of all projects (pairs to decide), once per change of the data files."""
+    path = data_dir()
+    return _cached_queue(str(path), _stamp(path))

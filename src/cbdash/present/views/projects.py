@@ -13,7 +13,13 @@ from cbdash import dedupe
 from cbdash.analysis import funding
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
-from cbdash.analysis.projects import check_list, flat, nearest_score
+from cbdash.analysis.projects import (
+    check_list,
+    flat,
+    nearest_score,
+    queue_pairs,
+    review_queue,
+)
 from cbdash.present import takeaways
 from cbdash.present.charts import flow_sankey
 from cbdash.present.tables import (
@@ -59,8 +65,8 @@ def projects_listed_by_several(model: Model, filters: Filters) -> pd.DataFrame:
 
 class DuplicateCheck(NamedTuple):
     """The duplicate check's rows for the projects that pass the filters, its groups of
-    more than one row (the columns shown, and all), and the closest calls kept apart
-    (nearest first)."""
+    more than one row (as shown, in words, and all columns), and the closest calls kept
+    apart (nearest first, in words)."""
 
     checked: pd.DataFrame
     group_rows: pd.DataFrame
@@ -79,27 +85,96 @@ def projects_duplicate_check(
         projects = model.filtered_projects(filters)
         checked = clusters().set_index("project_id").loc[projects["project_id"]]
         groups = checked[checked["cluster_size"] > 1].reset_index()
+        names = projects.set_index("project_id")["title"]
         near = (
             checked.assign(nearest=nearest_score(checked["evidence"]))
             .dropna(subset=["nearest"])
             .sort_values("nearest", ascending=False)
             .reset_index()
-        )[["project_id", "nearest", "evidence", "overridden"]]
-        group_rows = groups[["cluster_id", "project_id", "score", "evidence"]]
+        )
+        near = pd.DataFrame(
+            {
+                "name": near["project_id"].map(names),
+                "id": near["project_id"],
+                "nearest probability": near["nearest"],
+                "evidence": near["evidence"],
+                "reviewed": near["overridden"].map({True: "yes", False: ""}),
+            }
+        )
+        group_rows = pd.DataFrame(
+            {
+                "group": groups["cluster_id"],
+                "name": groups["project_id"].map(names),
+                "id": groups["project_id"],
+                "probability": groups["score"],
+                "evidence": groups["evidence"],
+            }
+        )
         return DuplicateCheck(checked, group_rows, groups, near)
 
     return model.memo(("projects_check", filters), make)
 
 
+QUEUE_K = 5
+"""Candidates per row in the review queue (the evaluation's recall at 5)."""
+
+
+def projects_review_queue(
+    model: Model, filters: Filters, pairs: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    """The inventory's review queue (`pairs()`: projects.inventory_queue on all projects,
+    cached by the app, called only when the result is not kept yet), the pairs with a row
+    that passes the filters; kept per filter state."""
+
+    def make() -> pd.DataFrame:
+        ids = set(model.filtered_projects(filters)["project_id"])
+        everything = pairs()
+        return everything[
+            everything["project_id"].isin(ids) | everything["candidate_id"].isin(ids)
+        ].reset_index(drop=True)
+
+    return model.memo(("projects_review_queue", filters), make)
+
+
+QUEUE_TABLE = {
+    "score": "probability",
+    "verdict": "model says",
+    "decision": "your decision",
+    "title": "name",
+    "candidate_title": "candidate",
+    "candidate_from": "candidate from",
+    "evidence": "evidence",
+    "project_id": "id",
+    "candidate_id": "candidate id",
+}
+
+
+def queue_table(pairs: pd.DataFrame, decided: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The review queue as a readable table, with the decisions taken so far (where the
+    candidates are from only when they are from both the inventory and the list)."""
+    decision = pairs["pair"].map(lambda p: decided[p][0] if p in decided else "")
+    out = pairs.assign(decision=decision, score=pairs["score"].round(2))
+    columns = [c for c in QUEUE_TABLE if c != "candidate_from" or pairs[c].nunique() > 1]
+    return out[columns].rename(columns=QUEUE_TABLE)
+
+
+def pair_labels(pairs: pd.DataFrame) -> dict[str, str]:
+    """Each pair as one line for a picker ({pair: "0.32 · name ↔ candidate"}), in order."""
+    text = pairs["score"].map("{:.2f}".format) + " · " + pairs["title"]
+    return dict(zip(pairs["pair"], text + " ↔ " + pairs["candidate_title"], strict=True))
+
+
 class ListCheck(NamedTuple):
     """An uploaded project list checked against the inventory: one row per listed project
-    (projects.CHECK_COLUMNS), the reader's warnings, and how many rows are inventory
-    projects and how many are listed twice."""
+    (projects.CHECK_COLUMNS), the reader's warnings, how many rows are inventory projects
+    and how many are listed twice, and its review queue (projects.queue_pairs: each row's
+    QUEUE_K most probable candidates in the inventory and in the list)."""
 
     rows: pd.DataFrame
     warnings: list[str]
     known: int
     repeated: int
+    queue: pd.DataFrame
 
 
 def projects_check_list(model: Model, raw: bytes, name: str) -> ListCheck:
@@ -111,11 +186,13 @@ def projects_check_list(model: Model, raw: bytes, name: str) -> ListCheck:
         new, warnings = dedupe.parse_projects(raw, name)
         inventory = model.derived("dedupe_inventory", lambda: flat(model.inventory.projects))
         rows = check_list(new, inventory)
+        queue = review_queue(new, QUEUE_K, known=inventory)
         return ListCheck(
             rows,
             warnings,
             int((rows["inventory_project"] != "").sum()),
             int((rows["same_as_rows"] != "").sum()),
+            queue_pairs(queue, dict(zip(new["project_id"], new["title"], strict=True))),
         )
 
     return model.memo(("projects_check_list", hashlib.sha1(raw).hexdigest(), name), make)
