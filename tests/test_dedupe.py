@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from cbdash import dedupe
+from cbdash.analysis import projects as projects_module
 from cbdash.analysis.projects import QUEUE_COLUMNS, match_existing, neighbour_pairs, review_queue
 from cbdash.cli import main as cli_main
 from cbdash.data.lists import REVIEWED_COLUMNS
@@ -240,6 +241,15 @@ def test_neighbours_meet_without_a_shared_word():
     assert [0, 1] in neighbour_pairs(records, n=1).tolist()
     assert neighbour_pairs(records[:1], records[1:], n=1).tolist() == [[0, 0]]
     assert len(candidate_pairs(records)) == len(cross_pairs(records[:1], records[1:])) == 0
+
+
+def test_the_review_queue_uses_nearest_names_up_to_a_size(monkeypatch):
+    rows = pd.DataFrame([rec("a", "CSIRTs Network"), rec("b", "CSIRTAmericas Network")])
+    known = pd.DataFrame([rec("k", "CSIRTAmericas Network Hub")])
+    queue = review_queue(rows, k=5, known=known)
+    assert {"b", "k"} <= set(queue.loc[queue["project_id"] == "a", "candidate_id"])
+    monkeypatch.setattr(projects_module, "NEIGHBOUR_ROWS", 2)  # 3 rows: blocking alone
+    assert "a" not in set(review_queue(rows, k=5, known=known)["project_id"])
 
 
 # ----------------------------------------------------------------------------- features

@@ -160,6 +160,12 @@ def neighbour_pairs(
     return np.unique(np.asarray(out, dtype=np.int64).reshape(-1, 2), axis=0)
 
 
+NEIGHBOUR_ROWS = 20_000
+"""Up to this many rows (list and known projects together) the review queue adds each row's
+nearest names to blocking; beyond, blocking alone proposes candidates (the nearest names of
+20,000 rows take about 20 s, growing with the rows)."""
+
+
 def review_queue(
     df: pd.DataFrame,
     k: int = 5,
@@ -171,9 +177,11 @@ def review_queue(
     a reviewed decision keeps apart last), with probability, verdict ("same", "review",
     "kept apart", or the reviewed decision) and evidence in words. Candidates come from
     blocking and from each row's nearest names; two names of one known project meet at the
-    weaker of their two links."""
+    weaker of their two links (NEIGHBOUR_ROWS says up to what size)."""
     m, records = model(), records_of(df)
-    pairs = np.unique(np.vstack([candidate_pairs(records), neighbour_pairs(records, n=k)]), axis=0)
+    near = len(df) + (0 if known is None else len(known)) <= NEIGHBOUR_ROWS
+    extra = neighbour_pairs(records, n=k) if near else np.empty((0, 2), dtype=np.int64)
+    pairs = np.unique(np.vstack([candidate_pairs(records), extra]), axis=0)
     scored = Scored(records, records, pairs, m)
     best: dict[tuple[int, int], Link] = {}
     for link in scored.links + with_known(records, known, m)[1]:
@@ -188,8 +196,9 @@ def review_queue(
             rows.append((x, records[y], "list", link.p, verdict, scored.evidence(link)))
     if known is not None and not known.empty:
         inventory = records_of(known.assign(project_id=known["project_id"].astype(str)))
-        near = np.vstack([cross_pairs(records, inventory), neighbour_pairs(records, inventory, k)])
-        to = Scored(records, inventory, np.unique(near, axis=0), m)
+        extra = neighbour_pairs(records, inventory, k) if near else np.empty((0, 2), np.int64)
+        both = np.vstack([cross_pairs(records, inventory), extra])
+        to = Scored(records, inventory, np.unique(both, axis=0), m)
         rows += [
             (x.i, inventory[x.j], "inventory", x.p, _verdict(x), to.evidence(x)) for x in to.links
         ]
