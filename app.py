@@ -1,5 +1,7 @@
 """cbdash: router and frame. Page config, the page list, sidebar filters, then the page."""
 
+import logging
+
 import streamlit as st
 
 from cbdash import ui
@@ -32,10 +34,15 @@ page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
 if PRESENT and page.url_path != STORY.url_path:
     st.switch_page(STORY, query_params=st.query_params.to_dict())
 model = ui.get_model()
-if not model.inventory.report.ok:
-    st.sidebar.warning(
-        f"{len(model.inventory.report.errors)} data problem(s): see Data & method.",
-        icon=":material/warning:",
+ui.frame_filters(model)  # with a note on the data's problems, if any
+try:
+    page.run()
+except Exception:
+    if model.inventory.report.ok:
+        raise
+    # A data folder with problems must never show a traceback: say so and go on.
+    logging.getLogger("cbdash").exception("page failed on a data folder with problems")
+    st.error(
+        "This page could not be drawn from the data as it is. The data problems are listed "
+        "on Data & method."
     )
-ui.frame_filters(model)
-page.run()

@@ -6,7 +6,8 @@ flows are computed by `cbdash.present.views` and kept per filter state and choic
 
 import streamlit as st
 
-from cbdash import dedupe, ui
+from cbdash import ui
+from cbdash.analysis import bounded
 from cbdash.present.views import projects as projects_view
 from cbdash.ui import review
 
@@ -77,22 +78,30 @@ elif section == "duplicates":
     queue = projects_view.projects_review_queue(model, filters, ui.get_review_queue)
     review.review(queue, "dup_queue", inventory_ids=True, save_to=review.save_target(ui.data_dir()))
 elif section == "check":
+    # Bounded: the limits are stated before any work; the check runs in a process of its
+    # own within its budget and stops when the session ends (cbdash.analysis.bounded).
+    limits, budget = bounded.UPLOAD_LIMITS, bounded.CHECK_BUDGET
     st.markdown(
-        "Upload another mapping's project list as CSV (a `title` column; optional "
-        "`project_id`, `aliases`, `funders`, `implementers`, `beneficiary_countries`, "
-        "`start_year`, `end_year`) to see which rows are projects this inventory already "
-        "holds, under any of their known names, and which rows list one project twice."
+        "Upload another mapping's project list as CSV, TSV or XLSX (a `title` column; "
+        "optional `project_id`, `aliases`, `funders`, `implementers`, "
+        "`beneficiary_countries`, `start_year`, `end_year`) to see which rows are projects "
+        "this inventory already holds, under any of their known names, and which rows list "
+        f"one project twice. Limits: {limits.describe()}; the check stops after "
+        f"{budget.describe()}."
     )
-    upload = st.file_uploader("Project list (CSV)", type=["csv"], key="check_list_file")
+    upload = st.file_uploader(
+        "Project list (CSV, TSV or XLSX)",
+        type=["csv", "tsv", "txt", "xlsx"],
+        key="check_list_file",
+        max_upload_size=max(1, limits.max_bytes // 1_000_000),
+    )
     if upload is not None:
-        try:
-            with st.spinner("Checking the list against the inventory…"):
-                check = projects_view.projects_check_list(model, upload.getvalue(), upload.name)
-        except dedupe.DedupeInputError as exc:
-            st.error("This file cannot be checked:\n\n" + "\n\n".join(exc.messages))
+        with ui.progress("Checking the list against the inventory…", budget.seconds) as tick:
+            check = projects_view.projects_check_list(model, upload.getvalue(), upload.name, tick)
+        if check.errors:
+            ui.messages("error", ["This file cannot be checked:", *check.errors])
         else:
-            for message in check.warnings:
-                st.warning(message)
+            ui.messages("warning", check.warnings)
             st.markdown(
                 f"**{check.known} of {len(check.rows)} rows** are projects of this "
                 f"inventory; **{check.repeated} rows** list a project another row lists too."

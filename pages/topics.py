@@ -27,6 +27,9 @@ if mappings.empty:
 view = ui.choice("topics_view", model, "segmented")
 if view == "mappings":
     matrix, figure, long = topics_view.topics_by_mapping(model, filters)
+    if figure is None:
+        ui.empty_state("No topic is known (see the data problems on Data & method).")
+        st.stop()
     ui.chart(figure, "mapping_topic")
     ui.caption(
         f"{len(mappings)} mappings; rows and columns sorted by totals"
@@ -74,6 +77,9 @@ elif view == "regions":
         ui.download_csv(long, f"region by topic {of}", "dl_region_topic")
 elif view == "users_topics":
     figure, long = topics_view.topics_by_users(model, filters)
+    if figure is None:
+        ui.empty_state("No topic or target users are known (see Data & method).")
+        st.stop()
     ui.chart(figure, "users_topic")
     ui.caption("Number of mappings that serve a user group and cover a topic.", filters, model)
     ui.download_csv(long, "target users by topic", "dl_users_topic")

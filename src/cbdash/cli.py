@@ -6,20 +6,29 @@
     python -m cbdash synth --mappings N --projects M --out DIR   (SYNTHETIC, for benchmarks)
 
 Exit codes: 0 success, 1 data errors found, 2 usage or input problems.
+
+`validate` reports exactly the problems the app shows (the same loading, geometry
+included). Every file written goes through `cbdash.data.writes` (temporary file, fsync,
+rename): an interrupted run leaves the old file whole. `dedupe --out` writes a
+spreadsheet-safe CSV like the app's downloads.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from cbdash.data.files import default_data_dir
-from cbdash.data.importer import LIST_FIELDS, import_file
-from cbdash.data.inventory import load_inventory, vocabulary_indexes
+from cbdash.data.importer import import_file, records_for_yaml
+from cbdash.data.inventory import check_folder, load_inventory, vocabulary_indexes
 from cbdash.data.validation import Report
+from cbdash.data.writes import write_atomic, write_csv
 
 
 def cmd_validate(paths: list[str]) -> int:
@@ -27,13 +36,13 @@ def cmd_validate(paths: list[str]) -> int:
     report = Report()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            report.extend(load_inventory(path).report.issues)
-        elif path.is_file():
-            issues = load_inventory(path.parent).report.issues
-            report.extend(i for i in issues if i.file in {path.name, path.stem + ".meta.yaml"})
-        else:
-            report.add(raw, None, None, "no such file or directory")
+        if path.is_file():
+            folder = path.parent.parent if path.parent.name == "geo" else path.parent
+            issues = check_folder(folder).issues
+            names = {path.name, path.name.split(".")[0] + ".meta.yaml"}
+            report.extend(i for i in issues if i.file in names)
+        else:  # a folder, or nothing there (reported as the app reports it)
+            report.extend(check_folder(path).issues)
     print(report.text())
     return 0 if report.ok else 1
 
@@ -55,18 +64,13 @@ def cmd_import(file: str, kind: str, out: str | None, force: bool, data_dir: str
         return 2
     if kind == "projects":
         table = _mark_existing(table, inventory.projects)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if kind == "mappings":
-        records = [
-            {k: (v.split(";") if ";" in str(v) or k in LIST_FIELDS else v) for k, v in r.items()}
-            for r in table.to_dict("records")
-        ]
-        target.write_text(
-            yaml.safe_dump({"mappings": records}, allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
+        text = yaml.safe_dump(
+            {"mappings": records_for_yaml(table)}, allow_unicode=True, sort_keys=False
         )
-    else:
-        table.to_csv(target, index=False)
+        write_atomic(target, text.encode("utf-8"))
+    else:  # a data file: formula starts were left out on import (see cbdash.data.writes)
+        write_csv(table, target, safe=False, lineterminator="\n")
     print(report.text())
     print(f"Wrote {len(table)} {kind} to {target}.")
     return 0
@@ -118,8 +122,7 @@ def cmd_dedupe(
         return exc.exit_code
     for message in warnings:
         print(message, file=sys.stderr)
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    result.round({"score": 3}).to_csv(out, index=False)
+    write_csv(result.round({"score": 3}), out, lineterminator="\n")  # spreadsheet-safe, atomic
     if candidates:
         print(f"{len(df)} rows -> {len(result)} candidates (top {candidates} per row); wrote {out}")
         return 0

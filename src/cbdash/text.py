@@ -1,16 +1,70 @@
 """Small text helpers shared by the package and the pages: escaping text from the data or
-the URL so that it renders as plain text, and words for counts and lists."""
+the URL so that it renders as plain text (Markdown, plotly labels), naming the characters
+and formula starts a data file may not hold, and words for counts and lists."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in MARKDOWN_SPECIALS})
+# What GitHub-flavoured Markdown turns into a link by itself: a scheme's "://", "www." and
+# the "@" of an e-mail address. A backslash before ':', '.' or '@' keeps it text.
+_AUTOLINKS = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<![\w.])(www)(\.)|(@)", re.IGNORECASE)
+# Text a spreadsheet runs as a formula (CSV injection) when a cell starts with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d[\d,]*)?(\.\d+)?([eE][+-]?\d+)?%?")
+_CONTROL_NAMES = {0: "NUL", 0x7F: "DELETE"}
+# Characters a text value may not hold: C0 and C1 controls but tab, LF and CR, and the
+# bidirectional controls (marks, embeddings, overrides, isolates), which can hide or reorder
+# text on screen.
+CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def escape_markdown(text: object) -> str:
-    """Text from the data made inert in Markdown (no links, emphasis or HTML): a backslash
-    before each of MARKDOWN_SPECIALS (one str.translate, not a Python step per character)."""
-    return str(text).translate(_ESCAPES)
+    """Text from the data made inert in Markdown: a backslash before each of
+    MARKDOWN_SPECIALS (no links, emphasis or HTML) and inside what Markdown would turn into
+    a link by itself (https://…, www.…, name@host)."""
+    escaped = str(text).translate(_ESCAPES)
+    if ":" in escaped or "@" in escaped or "www" in escaped.lower():
+        escaped = _AUTOLINKS.sub(_escape_autolink, escaped)
+    return escaped
+
+
+def _escape_autolink(match: re.Match[str]) -> str:
+    if match.group(1):
+        return "\\:"
+    if match.group(2):
+        return match.group(2) + "\\."
+    return "\\@"
+
+
+def escape_plotly(text: object) -> str:
+    """Text from the data made inert in a plotly label, hover or title, which plotly reads
+    as a little HTML (<a href>, <b>, <br>): '&', '<' and '>' as entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unsafe_character(text: str) -> str:
+    """Names the first control character in `text`, e.g. "holds U+202E (RIGHT-TO-LEFT
+    OVERRIDE), a control character that can hide or reorder text"."""
+    found = CONTROL_CHARS.search(text)
+    if found is None:
+        return "holds no control character"
+    ch = found.group(0)
+    name = _CONTROL_NAMES.get(ord(ch)) or unicodedata.name(ch, "control character")
+    return f"holds U+{ord(ch):04X} ({name}), a control character that can hide or reorder text"
+
+
+def formula_start(text: str) -> bool:
+    """True when a spreadsheet would run `text` as a formula: it starts with '=', '@', a
+    tab or a carriage return, or with '+' or '-' and is not a number."""
+    if not text.startswith(FORMULA_STARTS):
+        return False
+    return not (text[0] in "+-" and _NUMBER.fullmatch(text.strip()))
 
 
 def plural(n: int, word: str, plural_form: str | None = None) -> str:

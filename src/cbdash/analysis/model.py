@@ -25,9 +25,8 @@ from cbdash.analysis.filters import (
     mapping_mask,
     project_mask,
 )
-from cbdash.data import geo
 from cbdash.data.countries import country_name
-from cbdash.data.inventory import Inventory, load_inventory
+from cbdash.data.inventory import Inventory, load_data
 from cbdash.data.taxonomy import labels
 from cbdash.text import short_label
 
@@ -219,8 +218,7 @@ class Model:
 
 def build_model(data_dir: Path) -> Model:
     """Load and derive everything from `data_dir`; problems are in `inventory.report`."""
-    inv = load_inventory(data_dir)
-    shapes, points = geo.load_geometry(data_dir, inv.report)
+    inv, shapes, points = load_data(data_dir)
     # Antarctica is in no mapping's scope; at world zoom it is only a grey band at the edge.
     shapes = shapes[shapes["iso3"] != "ATA"]
     countries = _country_table(points, shapes, inv)

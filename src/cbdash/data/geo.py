@@ -60,7 +60,9 @@ def read_points(path: Path, report: Report) -> pd.DataFrame:
     if df is None or not set(columns) <= set(df.columns):
         if df is not None:
             report.add(path.name, 1, None, f"expected columns {', '.join(columns)}")
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(
+            {c: pd.Series(dtype=float if c in {"lon", "lat", "area_km2"} else str) for c in columns}
+        ).astype({"small": bool})
     out = df[columns].copy()
     for col in ("lon", "lat", "area_km2"):
         out[col] = pd.to_numeric(out[col], errors="coerce")

@@ -4,7 +4,10 @@ Headers are matched to fields by keywords ("Which countries does it cover?" -> c
 multi-select answers may be joined by ";" or ", "; countries, topics, target users and
 kinds written in the respondent's words are mapped through `to_iso3` and the taxonomy
 synonyms. Nothing is guessed: a value that cannot be mapped is left out of the row and
-listed in the report with its row and field, and the rest of the row is kept.
+listed in the report with its row and field, and the rest of the row is kept. A text value a
+spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`) is left out the same
+way. A file its reader reports an error for (over the limits, a column named twice, control
+characters, not a table) is not imported at all.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from cbdash.data.countries import to_iso3
-from cbdash.data.files import read_table
+from cbdash.data.files import FILE_LIMITS, Limits, read_table, usable
+from cbdash.data.schema import split_list
 from cbdash.data.taxonomy import match_term, normalise_term
 from cbdash.data.validation import Report
+from cbdash.text import formula_start
 
 # field -> header keywords (normalised words); the first field whose keyword appears wins.
 HEADER_KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -189,9 +194,13 @@ def normalise_table(
                         report.add(name, row_no, field, f"'{v}' matches no {field} term; left out")
                 out[field] = ";".join(dict.fromkeys(ids))
             elif field in LIST_FIELDS:
-                out[field] = ";".join(split_answers(value))
+                out[field] = ";".join(
+                    _no_formulas(split_answers(value), name, row_no, field, report)
+                )
             else:
-                out[field] = value
+                out[field] = ";".join(
+                    _no_formulas([value] * bool(value), name, row_no, field, report)
+                )
         if not out.get(title_field):
             report.add(name, row_no, title_field, "empty name/title; row skipped")
             continue
@@ -205,13 +214,41 @@ def normalise_table(
     return pd.DataFrame(rows)
 
 
+def _no_formulas(values: list[str], name: str, row: int, field: str, report: Report) -> list[str]:
+    """`values` without those a spreadsheet would run as a formula (each reported)."""
+    kept = []
+    for value in values:
+        if formula_start(value):
+            report.add(
+                name, row, field, f"'{value[:40]}' would run as a spreadsheet formula; left out"
+            )
+        else:
+            kept.append(value)
+    return kept
+
+
+def records_for_yaml(table: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows of a normalised mappings table as YAML records: list fields as lists (empty
+    when there is no value), other fields as text."""
+    return [
+        {k: (split_list(v) if k in LIST_FIELDS else v) for k, v in r.items()}
+        for r in table.to_dict("records")
+    ]
+
+
 def import_file(
-    path: Path, kind: str, indexes: Mapping[str, Mapping[str, str]], report: Report
+    path: Path,
+    kind: str,
+    indexes: Mapping[str, Mapping[str, str]],
+    report: Report,
+    limits: Limits = FILE_LIMITS,
 ) -> pd.DataFrame:
-    """Read `path` (CSV/XLSX) and normalise it; problems go to `report`."""
+    """Read `path` (CSV, TSV or XLSX) and normalise it; problems go to `report`. An empty
+    frame when the reader reports an error: nothing is imported from such a file."""
     expected = {k for kws in HEADER_KEYWORDS[kind].values() for k in kws}
-    raw = read_table(path, report, expected)
-    if raw is None:
+    start = len(report.issues)
+    raw = read_table(path, report, expected, limits)
+    if raw is None or not usable(report, start):
         return pd.DataFrame()
     first = int(raw.attrs.get("first_data_row", 2))
     return normalise_table(raw.fillna(""), kind, indexes, path.name, report, first)

@@ -7,14 +7,14 @@ become nullable integers, and each frame keeps `source_row` (the row in its file
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pycountry
 
-from cbdash.data import countries, rules
+from cbdash.data import countries, geo, rules
 from cbdash.data.files import default_data_dir, read_csv, read_yaml
 from cbdash.data.schema import Column, check_columns, validate_columns, validate_records
 from cbdash.data.taxonomy import VOCABULARIES, term_index, vocabulary_frame
@@ -187,6 +187,7 @@ DEDUPE_FILES = {  # the duplicate check's knowledge (cbdash.dedupe); validated, 
         Column("note", "text"),
     ],
 }
+UNKNOWN_KIND = "unknown"  # a mapping's or a link's kind the vocabulary does not know
 ORIGIN_FIELDS = ("producer", "title", "url_main", "date_accessed", "licence")
 DATA_FILES = (
     "taxonomies.yaml",
@@ -331,6 +332,12 @@ def load_mappings(path: Path, report: Report, known: dict[str, set[str]]) -> pd.
         row_number=lambda i: i + 1,
         suggest={"iso3": countries.to_iso3},
     )
+    # A mapping whose name could not be used (reported above) is shown by its id, one whose
+    # kind is not in the vocabulary is of kind "unknown".
+    out["name"] = [
+        n if isinstance(n, str) and n else i for n, i in zip(out["name"], out["id"], strict=True)
+    ]
+    out["kind"] = out["kind"].fillna(UNKNOWN_KIND)
     # source_row is the entry number (1-based), so it points back at each kept record.
     out["entries"] = [
         tuple(_entries(records[row - 1].get("entries"), path.name, row, report))
@@ -413,6 +420,11 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
     projects = load_csv_file(
         data_dir / "projects.csv", PROJECT_COLUMNS, report, known, ("start_year", "end_year")
     )
+    # A project whose title could not be used (reported) is shown by its id.
+    projects["title"] = [
+        t if isinstance(t, str) and t else i
+        for t, i in zip(projects["title"], projects["project_id"], strict=True)
+    ]
     _check_year_order(projects, "projects.csv", report)
     known["projects"] = set(projects["project_id"])
     listings = load_csv_file(data_dir / "listings.csv", LISTING_COLUMNS, report, known)
@@ -440,7 +452,9 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
         mappings=mappings,
         projects=projects,
         listings=listings,
-        cooperation=cooperation.dropna(subset=["mapping_a", "mapping_b"]).reset_index(drop=True),
+        cooperation=cooperation.dropna(subset=["mapping_a", "mapping_b"])
+        .fillna({"kind": UNKNOWN_KIND})
+        .reset_index(drop=True),
         vocabularies=vocabularies,
         crosswalk=crosswalk,
         groups=groups,
@@ -450,6 +464,26 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
         gci=gci,
         report=report,
     )
+
+
+def load_data(data_dir: Path | str | None = None) -> tuple[Inventory, pd.DataFrame, pd.DataFrame]:
+    """The inventory and the country geometry (polygon records, points) of `data_dir`, with
+    every problem of both in the inventory's report: what the app loads and shows, and what
+    `python -m cbdash validate` prints."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    if not data_dir.is_dir():  # one message, not one per file; every frame empty
+        report = Report()
+        report.add(str(data_dir), None, None, "data folder not found")
+        shapes, points = geo.load_geometry(data_dir, Report())
+        return replace(load_inventory(data_dir), report=report), shapes, points
+    inv = load_inventory(data_dir)
+    shapes, points = geo.load_geometry(data_dir, inv.report)
+    return inv, shapes, points
+
+
+def check_folder(data_dir: Path | str) -> Report:
+    """Every problem of the data folder `data_dir`, as the app reports them (`load_data`)."""
+    return load_data(data_dir)[0].report
 
 
 def _check_year_order(projects: pd.DataFrame, file: str, report: Report) -> None:

@@ -2,7 +2,8 @@
 
 Each rule names a column and its kind. The validator keeps every good value: a bad value
 inside a list is removed from that list and reported; a bad scalar becomes empty and is
-reported; only a row without a usable id (missing or duplicate) is dropped.
+reported; only a row without a usable id (missing or duplicate) is dropped. A value holding
+a control character (NUL, U+202E...) is bad whatever its column.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cbdash.data.validation import Report
+from cbdash.text import CONTROL_CHARS, unsafe_character
 
 LIST_SEPARATOR = ";"
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -272,7 +274,10 @@ def _int(value: Any) -> int:
 
 
 def _check_scalar(col: Column, text: str, known: Mapping[str, set[str]]) -> str | None:
-    """A message when `text` breaks the column rule, else None."""
+    """A message when `text` breaks the column rule, else None. No value may hold a control
+    character."""
+    if CONTROL_CHARS.search(text):
+        return unsafe_character(text)
     if col.kind in {"urls", "url"} and not URL_PATTERN.match(text):
         return f"'{text}' is not an http(s) URL"
     if col.kind == "date" and not DATE_PATTERN.match(text):

@@ -1,9 +1,9 @@
-"""CSV export that is safe to open in a spreadsheet.
+"""CSV downloads that are safe to open in a spreadsheet.
 
 A text cell starting with `=`, `+`, `-`, `@`, tab or carriage return could run as a formula
-(CSV injection), so it gets a leading apostrophe. Numbers stay numbers: only text cells
-are touched, whatever their dtype (pandas 3 `str`, `object`, or `category`). List cells
-(tuples) are joined with "; ".
+(CSV injection), so it gets a leading apostrophe (`cbdash.data.writes.safe_frame`). Numbers
+stay numbers: only text cells are touched, whatever their dtype (pandas 3 `str`, `object`,
+or `category`). List cells (tuples) are joined with "; ".
 """
 
 from __future__ import annotations
@@ -12,32 +12,9 @@ from datetime import date
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from cbdash.data.writes import csv_bytes, neutralise, safe_frame
 
-
-def neutralise(value: object) -> object:
-    """A text value made safe for spreadsheets; other values unchanged."""
-    if isinstance(value, tuple | list | set | frozenset):
-        value = "; ".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose non-numeric columns are neutralised cell by cell."""
-    out = df.copy()
-    for col in out.columns:
-        series = out[col]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            continue
-        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
-            series
-        ):
-            continue
-        out[col] = series.astype(object).map(neutralise)
-    out.columns = [str(neutralise(str(c))) for c in out.columns]
-    return out
+__all__ = ["file_name", "neutralise", "safe_frame", "to_csv"]
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
@@ -46,7 +23,7 @@ def to_csv(df: pd.DataFrame) -> bytes:
     CRLF as row end also makes the writer quote any cell holding a bare CR or LF, so such a
     cell can never split a row.
     """
-    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    return csv_bytes(df, safe=True)
 
 
 def file_name(what: str, on: date | None = None) -> str:

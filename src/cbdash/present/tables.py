@@ -255,7 +255,9 @@ def cited_pages(
         (cooperation, "link_id", "link"),
     ):
         long = frame[[id_col, "sources"]].explode("sources").dropna(subset=["sources"])
-        parts.append(pd.DataFrame({"url": long["sources"], "record": kind + ":" + long[id_col]}))
+        parts.append(
+            pd.DataFrame({"url": long["sources"], "record": kind + ":" + long[id_col].astype(str)})
+        )
     both = pd.concat(parts, ignore_index=True)
     if both.empty:
         return pd.DataFrame(columns=["url", "site", "records", "cited by"])

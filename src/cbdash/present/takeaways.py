@@ -159,14 +159,16 @@ def cooperation_hub(
     inside = links[links["mapping_a"].isin(ids) & links["mapping_b"].isin(ids)]
     if inside.empty:
         return "No known cooperation link joins two of these mappings."
-    kinds = inside["kind"].value_counts()
+    kinds = inside["kind"].dropna().value_counts()
     first = arc_order(mappings, inside).iloc[0]
     hub, n = first["id"], int(first["links"])
+    most = f"{names.get(hub) or hub} takes part in the most ({plural(n, 'link')})."
+    if kinds.empty:  # no link kind is known (a broken vocabulary)
+        return most[0].upper() + most[1:]
     kind = kinds.index[0]
     return (
         f"The most common kind is {_lower_first(link_labels.get(kind, kind))} "
-        f"({kinds.iloc[0]} of {len(inside)}); {names.get(hub, hub)} takes part in the most "
-        f"({plural(n, 'link')})."
+        f"({kinds.iloc[0]} of {len(inside)}); {most}"
     )
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable, Container, Hashable, Sequence
+from collections.abc import Callable, Container, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from cbdash.present.charts import png_config
 from cbdash.present.export import file_name, to_csv
 from cbdash.present.tables import column_widths
 from cbdash.present.views.projects import QUEUE_K
-from cbdash.text import plural
+from cbdash.text import escape_markdown, plural
 from cbdash.ui.internals import KeptFigure, leave_legacy_pages_mode
 
 TABLE_ROWS = 500  # rows of a table sent to the browser; downloads hold every row
@@ -208,6 +209,7 @@ def sidebar_filters(model: Model) -> Filters:
     _init_choices(model, None)
     counts = _option_counts(model)
     with st.sidebar:
+        data_problems(model)
         st.header("Filters")
         st.caption("Counts are mappings. Within a filter: any of the values; across: all.")
         for choice in state.SIDEBAR:
@@ -232,6 +234,23 @@ def sidebar_filters(model: Model) -> Filters:
 # first of them: with Streamlit's default "Select all matches" row on top, Enter picked
 # every fuzzy match ("Cybil" picked 11 mappings).
 PICKER = {"filter_mode": "contains", "select_all": False}
+
+
+def data_problems(model: Model, shown: int = 3) -> None:
+    """A note on every page when the data folder has errors: how many, the first `shown`
+    (escaped), and where the rest are. The pages show what could still be read."""
+    errors = model.inventory.report.errors
+    if not errors:
+        return
+    lines = [f"- {escape_markdown(str(e))}" for e in errors[:shown]]
+    if len(errors) > shown:
+        lines.append(f"- and {len(errors) - shown:,} more")
+    st.warning(
+        f"**The data has {plural(len(errors), 'problem')}**: pages show what could still be "
+        "read; every problem is listed on Data & method.\n\n" + "\n".join(lines),
+        icon=":material/warning:",
+    )
+
 
 WIDGETS = {
     "radio": st.radio,
@@ -371,6 +390,37 @@ def chart(figure: go.Figure, key: str, *, png_name: str | None = None, **kwargs:
 def caption(what: str, filters: Filters, model: Model) -> None:
     """Chart caption: what it shows, from what data, under which filters."""
     st.caption(f"{what} {filters.describe(model.labels)}")
+
+
+@contextmanager
+def progress(label: str, seconds: float) -> Iterator[Callable[[float, str], None]]:
+    """A progress bar for bounded work of at most `seconds`, and the `tick(seconds, state)`
+    that moves it ("waiting" for a slot or "running"). Each tick is a drawing call, where
+    Streamlit stops the script of a session that has ended (cbdash.analysis.bounded)."""
+    bar = st.progress(0.0, text=label)
+
+    def tick(elapsed: float, state: str) -> None:
+        if state == "waiting":
+            bar.progress(0.0, text=f"Waiting for another check to finish ({elapsed:.0f} s)…")
+        else:
+            done = min(elapsed / seconds, 1.0)
+            bar.progress(done, text=f"{label} {elapsed:.0f} s of at most {seconds:.0f} s")
+
+    try:
+        yield tick
+    finally:
+        bar.empty()
+
+
+def messages(kind: str, texts: Sequence[str], limit: int = 20) -> None:
+    """Messages from a file or a link, as text (escaped: never a live link), one box of
+    `kind` (error, warning) with at most `limit` lines and a count of the rest."""
+    if not texts:
+        return
+    shown = [escape_markdown(t) for t in texts[:limit]]
+    if len(texts) > limit:
+        shown.append(f"… and {len(texts) - limit:,} more")
+    getattr(st, kind)("\n\n".join(shown))
 
 
 def empty_state(message: str) -> None:

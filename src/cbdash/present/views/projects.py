@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from cbdash import dedupe
-from cbdash.analysis import funding
+from cbdash.analysis import bounded, funding
+from cbdash.analysis.bounded import ListCheck
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
-from cbdash.analysis.projects import (
-    check_list,
-    flat,
-    nearest_score,
-    queue_pairs,
-    review_queue,
-)
+from cbdash.analysis.projects import flat, nearest_score
 from cbdash.present import takeaways
 from cbdash.present.charts import flow_sankey
 from cbdash.present.tables import (
@@ -164,38 +159,30 @@ def pair_labels(pairs: pd.DataFrame) -> dict[str, str]:
     return dict(zip(pairs["pair"], text + " ↔ " + pairs["candidate_title"], strict=True))
 
 
-class ListCheck(NamedTuple):
-    """An uploaded project list checked against the inventory: one row per listed project
-    (projects.CHECK_COLUMNS), the reader's warnings, how many rows are inventory projects
-    and how many are listed twice, and its review queue (projects.queue_pairs: each row's
-    QUEUE_K most probable candidates in the inventory and in the list)."""
-
-    rows: pd.DataFrame
-    warnings: list[str]
-    known: int
-    repeated: int
-    queue: pd.DataFrame
+CHECKS_KEPT = 8  # checked lists kept per model (by content), most recent first
 
 
-def projects_check_list(model: Model, raw: bytes, name: str) -> ListCheck:
-    """Check the bytes of an uploaded projects CSV (at least a `title` column) against the
-    inventory; kept per file content. Raises dedupe.DedupeInputError (with messages naming
-    the file, row and field) when the file cannot be used."""
-
-    def make() -> ListCheck:
-        new, warnings = dedupe.parse_projects(raw, name)
-        inventory = model.derived("dedupe_inventory", lambda: flat(model.inventory.projects))
-        rows = check_list(new, inventory)
-        queue = review_queue(new, QUEUE_K, known=inventory)
-        return ListCheck(
-            rows,
-            warnings,
-            int((rows["inventory_project"] != "").sum()),
-            int((rows["same_as_rows"] != "").sum()),
-            queue_pairs(queue, dict(zip(new["project_id"], new["title"], strict=True))),
-        )
-
-    return model.memo(("projects_check_list", hashlib.sha1(raw).hexdigest(), name), make)
+def projects_check_list(
+    model: Model, raw: bytes, name: str, tick: Callable[[float, str], None]
+) -> ListCheck:
+    """Check the bytes of an uploaded project list (CSV, TSV or XLSX; at least a `title`
+    column) against the inventory, within bounded.UPLOAD_LIMITS and bounded.CHECK_BUDGET,
+    in a process of its own (`bounded.run`; `tick` draws progress). A finished check is
+    kept per file content; one stopped by its budget is not (it may be tried again)."""
+    key = (hashlib.sha1(raw).hexdigest(), name)
+    kept: OrderedDict[tuple[str, str], ListCheck] = model.derived("checked_lists", OrderedDict)
+    if key in kept:
+        return kept[key]
+    inventory = model.derived("dedupe_inventory", lambda: flat(model.inventory.projects))
+    outcome = bounded.run(
+        bounded.check_upload, (raw, name, inventory, QUEUE_K), bounded.CHECK_BUDGET, tick
+    )
+    if outcome.problem is not None:
+        return bounded.refused([outcome.problem])
+    kept[key] = outcome.value
+    while len(kept) > CHECKS_KEPT:
+        kept.popitem(last=False)
+    return outcome.value
 
 
 def projects_flows(

@@ -60,6 +60,8 @@ def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
 
     def make() -> TopicMatrix:
         matrix = mapping_topic_matrix(model.filtered_mappings(filters))
+        if matrix.empty:  # no topic vocabulary (a broken taxonomies file)
+            return TopicMatrix(matrix, None, matrix_long(matrix, "mapping", "topic", "covered"))
         figure = annotated_heatmap(
             matrix.head(TOPICS_MAX_ROWS),
             title="Topics each mapping covers (dark = covered)",
@@ -130,12 +132,14 @@ def topics_by_region(model: Model, filters: Filters, of: str) -> TopicMatrix:
     return model.memo(("topics_region", filters, of), make)
 
 
-def topics_by_users(model: Model, filters: Filters) -> tuple[go.Figure, pd.DataFrame]:
-    """The target users x topic chart of the mappings that pass the filters and its long
-    form; kept per filter state."""
+def topics_by_users(model: Model, filters: Filters) -> tuple[go.Figure | None, pd.DataFrame]:
+    """The target users x topic chart of the mappings that pass the filters (None when
+    there is nothing to draw) and its long form; kept per filter state."""
 
-    def make() -> tuple[go.Figure, pd.DataFrame]:
+    def make() -> tuple[go.Figure | None, pd.DataFrame]:
         matrix = users_topic_matrix(model.filtered_mappings(filters), "id")
+        if matrix.empty:
+            return None, matrix_long(matrix, "target users", "topic", "mappings")
         figure = annotated_heatmap(
             matrix,
             title="Mappings per target-user group and topic",
