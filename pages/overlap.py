@@ -58,7 +58,7 @@ st.subheader("Pairs that overlap most")
 if pairs.empty:
     st.info("No two mappings share anything on this dimension.")
 else:
-    st.table(pairs)  # a small static table: the page loads one heavy component
+    ui.static_table(pairs)  # a small static table: the page loads one heavy component
 
 st.subheader("Compare two mappings")
 if not st.session_state.get("pair") and first:

@@ -125,7 +125,8 @@ def test_filters_describe():
     text = Filters(topics=("cybercrime",), kinds=("index_or_ranking",)).describe(
         {"topics": {"cybercrime": "Cybercrime"}}
     )
-    assert text == "Active mappings; filtered to topics: Cybercrime; kinds: index_or_ranking."
+    # Markdown-safe: a value shown as it is has its '_' escaped (it renders as written)
+    assert text == r"Active mappings; filtered to topics: Cybercrime; kinds: index\_or\_ranking."
     with_related = Filters(include=("related",)).describe(
         {"include": {"related": "Related efforts"}}
     )

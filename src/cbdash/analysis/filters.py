@@ -19,6 +19,8 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import pandas as pd
 
+from cbdash.text import escape_markdown
+
 UNKNOWN = "unknown"
 INCLUDE_CHOICES = ("archived", "related", "proposal")
 # List-valued filters (any of the chosen values among the row's) and the frames they narrow.
@@ -60,7 +62,8 @@ class Filters:
         return any(getattr(self, n) for n in self.names())
 
     def describe(self, labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
-        """A sentence for captions, e.g. 'Filtered to topics: Cybercrime; kinds: Index.'"""
+        """A sentence for captions, e.g. 'Filtered to topics: Cybercrime; kinds: Index.';
+        Markdown-safe (labels from the data are escaped)."""
         counted = "Active mappings" + (
             " plus " + ", ".join(labels_of(labels, "include", self.include)).lower()
             if self.include
@@ -70,7 +73,7 @@ class Filters:
         for name in self.names():
             values = getattr(self, name)
             if values and name != "include":
-                names = labels_of(labels, name, values)
+                names = [escape_markdown(n) for n in labels_of(labels, name, values)]
                 restrictions.append(f"{name.replace('_', ' ')}: {' or '.join(names)}")
         if not restrictions:
             return f"{counted}; no other filter."

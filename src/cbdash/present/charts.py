@@ -342,6 +342,27 @@ def flow_sankey(flows: pd.DataFrame, *, title: str) -> go.Figure:
     return fig
 
 
+# The tags cbdash's own figures use in plotly text (line breaks, bold, hover boxes); any
+# other "<" is from the data and becomes "&lt;", so an <a href> in a name is inert.
+_PLOTLY_TAGS = re.compile(r"<(?!/?(?:br|b|i|em|sup|sub|extra)\s*/?>)", re.IGNORECASE)
+
+
+def inert_text(value: object) -> object:
+    """Every string inside `value` (a figure as a dict: nested dicts, lists and object
+    arrays) with plotly markup other than _PLOTLY_TAGS escaped; other values unchanged."""
+    if isinstance(value, str):
+        return _PLOTLY_TAGS.sub("&lt;", value) if "<" in value else value
+    if isinstance(value, dict):
+        return {k: inert_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [inert_text(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        out = np.empty(value.shape, dtype=object)
+        out.ravel()[:] = [inert_text(v) for v in value.ravel()]
+        return out
+    return value
+
+
 def png_config(name: str) -> dict:
     """st.plotly_chart config: the modebar camera saves a 2x PNG named after the chart."""
     return {

@@ -59,13 +59,13 @@ class Choice:
         text = SEPARATOR.join(str(r) for r in raw)
         if len(text) > MAX_PARAM_CHARS:
             return self.default, f"Ignored '{self.key}' in the link: too long to be a choice."
-        values = [v.strip() for v in text.split(SEPARATOR) if v.strip()][:MAX_VALUES]
+        values = [v.strip() for v in text.split(SEPARATOR) if v.strip()]
         if self.bounds is not None:
             return self._parse_number(values)
         if self.options is None:  # free text, as written
             return (text.strip() or self.default), None
         allowed = set(self.allowed(model))
-        good = list(dict.fromkeys(v for v in values if v in allowed))
+        good = list(dict.fromkeys(v for v in values[:MAX_VALUES] if v in allowed))
         bad = [v for v in values if v not in allowed]
         note = _dropped_note(self.key, bad) if bad else None
         if self.many:

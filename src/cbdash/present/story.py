@@ -124,14 +124,22 @@ def is_present(raw: str | None) -> bool:
     return str(raw or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+MAX_STEP_CHARS = 200  # a step is a small number; a longer value is not quoted at all
+
+
 def parse_step(raw: str | None, n_steps: int) -> tuple[int, str | None]:
-    """The 1-based step a link names, clamped to 1..n_steps, and a message if it was bad."""
+    """The 1-based step a link names, clamped to 1..n_steps, and a message if it was bad
+    (Markdown-safe: what the link said is escaped and cut)."""
     if raw is None or str(raw).strip() == "":
         return 1, None
+    text = str(raw).strip()
+    if len(text) > MAX_STEP_CHARS:
+        return 1, "Ignored 'step' in the link: too long to be a step. Showing step 1."
     try:
-        number = int(str(raw).strip())
+        number = int(text)
     except ValueError:
-        return 1, f"Ignored step '{raw}' in the link: not a number. Showing step 1."
+        shown = escape_markdown(text[:40])
+        return 1, f"Ignored step '{shown}' in the link: not a number. Showing step 1."
     clamped = min(max(number, 1), n_steps)
     if clamped != number:
         return clamped, f"The story has steps 1 to {n_steps}; showing step {clamped}."

@@ -24,7 +24,7 @@ from cbdash.analysis.projects import inventory_queue
 from cbdash.analysis.topics import value_counts
 from cbdash.data.files import default_data_dir
 from cbdash.present import state
-from cbdash.present.charts import png_config
+from cbdash.present.charts import inert_text, png_config
 from cbdash.present.export import file_name, to_csv
 from cbdash.present.tables import column_widths
 from cbdash.present.views.projects import QUEUE_K
@@ -306,7 +306,7 @@ def download_csv(df: pd.DataFrame, what: str, key: str) -> None:
     with many downloads costs nothing extra per rerun.
     """
     st.download_button(
-        f"Download CSV: {what} ({plural(len(df), 'row')})",
+        f"Download CSV: {escape_markdown(what)} ({plural(len(df), 'row')})",
         data=lambda: to_csv(df),
         file_name=file_name(what),
         mime="text/csv",
@@ -384,7 +384,16 @@ def chart(figure: go.Figure, key: str, *, png_name: str | None = None, **kwargs:
     object instead of on every rerun (a deep copy that costs more than the page's own work).
     The modebar camera saves a 2x PNG named after `png_name` (default: the key)."""
     kwargs.setdefault("config", png_config(png_name or key))
-    st.plotly_chart(_once(figure, "plotly", KeptFigure.of), key=key, **kwargs)
+    kept = _once(figure, "plotly", lambda f: KeptFigure.of(f, inert_text))
+    st.plotly_chart(kept, key=key, **kwargs)
+
+
+def static_table(df: pd.DataFrame) -> None:
+    """`st.table` (a small static table) with its text escaped: st.table renders Markdown."""
+    shown = df.rename(columns=lambda c: escape_markdown(c)).map(
+        lambda v: escape_markdown(v) if isinstance(v, str) else v
+    )
+    st.table(shown)
 
 
 def caption(what: str, filters: Filters, model: Model) -> None:

@@ -12,6 +12,9 @@ tests/test_streamlit_internals.py, which fails loudly when a Streamlit upgrade c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import plotly.graph_objects as go
 
 
@@ -19,9 +22,10 @@ class KeptFigure(go.Figure):
     """A stand-in that gives Streamlit a dict made once (`to_dict`, treated as read-only)."""
 
     @classmethod
-    def of(cls, figure: go.Figure) -> KeptFigure:
+    def of(cls, figure: go.Figure, clean: Callable[[Any], Any] = lambda d: d) -> KeptFigure:
+        """The stand-in for `figure`, its dict passed through `clean` once."""
         kept = cls(layout={"template": {}}, _validate=False)
-        object.__setattr__(kept, "_kept_dict", figure.to_dict())
+        object.__setattr__(kept, "_kept_dict", clean(figure.to_dict()))
         return kept
 
     def to_dict(self) -> dict:

@@ -20,6 +20,7 @@ from cbdash.present.charts import annotated_heatmap
 from cbdash.present.tables import (
     named_long,
 )
+from cbdash.text import escape_markdown
 
 TOPICS_MAX_ROWS = 60  # mappings in the mapping x topic chart (as the overlap matrix)
 FRAMEWORKS = {  # the crosswalk's frameworks, in words
@@ -30,12 +31,12 @@ FRAMEWORKS = {  # the crosswalk's frameworks, in words
 
 
 def topics_sentence(model: Model, filters: Filters) -> str:
-    """On which topics and for whom the mappings that pass the filters are; kept per
-    filter state."""
+    """On which topics and for whom the mappings that pass the filters are (Markdown-safe);
+    kept per filter state."""
 
     def make() -> str:
         mappings = model.filtered_mappings(filters)
-        return (
+        return escape_markdown(
             takeaways.on_what(mappings, "id", model.labels["topics"])
             + " "
             + takeaways.for_whom(mappings, "id", model.labels["users"])
