@@ -150,12 +150,17 @@ def sniff_delimiter(text: str) -> str:
 
 
 def find_header_row(rows: list[list[Any]], expected: set[str]) -> int:
-    """Index of the row among the first HEADER_SEARCH_ROWS with most cells that name an
-    expected column (a whole word of the cell, any case); the first row when none does."""
-    words = [re.compile(rf"\b{re.escape(e.casefold())}\b") for e in expected]
+    """Index of the row among the first HEADER_SEARCH_ROWS with most cells naming an
+    expected column (a cell with a word that starts like one, any case, '_' read as a
+    space: "Funded by", "beneficiary_countries"); the first row when none does."""
+    words = [re.compile(rf"\b{re.escape(e.casefold())}") for e in expected]
     best, best_hits = 0, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [str(c).strip().casefold() for c in row if c is not None and str(c).strip()]
+        cells = [
+            str(c).strip().casefold().replace("_", " ")
+            for c in row
+            if c is not None and str(c).strip()
+        ]
         hits = sum(any(w.search(c) for w in words) for c in cells)
         if hits > best_hits:
             best, best_hits = i, hits
