@@ -68,6 +68,7 @@ import pandas as pd
 import pycountry
 
 from cbdash.data.geometry import polygon_area_km2, simplify_chain, simplify_shapes
+from cbdash.data.writes import write_atomic
 
 MIN_POLY_KM2 = 300.0  # slivers below this are dropped for countries that are not "small"
 SMALL_KM2 = 30000.0
@@ -508,22 +509,21 @@ def exterior_ring(pf: list, ps: list, keep: bool) -> list | None:
 
 
 def write_outputs(out: Path, features: list[dict], points: list[dict]) -> int:
-    """Write countries.geojson (one feature a line) and points.csv; return the GeoJSON size."""
+    """Write countries.geojson (one feature a line) and points.csv, each atomically (a
+    temporary file renamed over the old one); return the GeoJSON size."""
     out.mkdir(parents=True, exist_ok=True)
     gj = {"type": "FeatureCollection", "features": features}
-    (out / "countries.geojson").write_text(
-        json.dumps(gj, ensure_ascii=False, separators=(",", ":")).replace(
-            '},{"type":"Feature"', '},\n{"type":"Feature"'
-        )
-        + "\n",
-        encoding="utf-8",
+    text = json.dumps(gj, ensure_ascii=False, separators=(",", ":")).replace(
+        '},{"type":"Feature"', '},\n{"type":"Feature"'
     )
-    with (out / "points.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(
-            fh, fieldnames=["iso3", "name", "lon", "lat", "area_km2", "small"], lineterminator="\n"
-        )
-        w.writeheader()
-        w.writerows(points)
+    write_atomic(out / "countries.geojson", (text + "\n").encode("utf-8"))
+    fh = io.StringIO()
+    w = csv.DictWriter(
+        fh, fieldnames=["iso3", "name", "lon", "lat", "area_km2", "small"], lineterminator="\n"
+    )
+    w.writeheader()
+    w.writerows(points)
+    write_atomic(out / "points.csv", fh.getvalue().encode("utf-8"))
     return (out / "countries.geojson").stat().st_size
 
 

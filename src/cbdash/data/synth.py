@@ -23,6 +23,7 @@ import yaml
 
 from cbdash.data.files import default_data_dir
 from cbdash.data.inventory import load_inventory
+from cbdash.data.writes import write_atomic, write_csv
 
 REFERENCE_FILES = (
     "taxonomies",
@@ -140,7 +141,7 @@ def synthesise(
     _write_projects(out, rng, ref, mapping_ids, projects)
     _write_cooperation(out, rng, ref, mapping_ids)
     for stem in ("mappings", "projects", "listings", "cooperation"):
-        (out / f"{stem}.meta.yaml").write_text(yaml.safe_dump(SYNTHETIC_META), encoding="utf-8")
+        write_atomic(out / f"{stem}.meta.yaml", yaml.safe_dump(SYNTHETIC_META).encode("utf-8"))
 
 
 def _write_mappings(out: Path, rng: np.random.Generator, ref: _Reference, n: int) -> np.ndarray:
@@ -196,11 +197,10 @@ def _write_mappings(out: Path, rng: np.random.Generator, ref: _Reference, n: int
         }
         for i, mid in enumerate(ids)
     ]
-    (out / "mappings.yaml").write_text(
-        "# SYNTHETIC data for benchmarks and tests - not real.\n"
-        + yaml.dump({"mappings": rows}, Dumper=_dumper(), sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
+    text = "# SYNTHETIC data for benchmarks and tests - not real.\n" + yaml.dump(
+        {"mappings": rows}, Dumper=_dumper(), sort_keys=False, allow_unicode=True
     )
+    write_atomic(out / "mappings.yaml", text.encode("utf-8"))
     return ids
 
 
@@ -223,7 +223,7 @@ def _write_projects(
     )
     numbers = [f"{j:06d}" for j in range(m)]
     ids = [f"syn-p{s}" for s in numbers]
-    pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "project_id": ids,
             "title": [f"SYNTHETIC project {s}" for s in numbers],
@@ -239,11 +239,12 @@ def _write_projects(
             "budget": "",
             "sources": [f"https://example.invalid/synthetic/p{s}" for s in numbers],
         }
-    ).to_csv(out / "projects.csv", index=False)
+    )
+    write_csv(frame, out / "projects.csv", safe=False, lineterminator="\n")
     lengths = np.fromiter((len(p) for p in listed), dtype=np.int64, count=m)
     listing_projects = np.repeat(np.array(ids, dtype=object), lengths)
     listing_mappings = mapping_ids[np.concatenate(listed)] if m else np.array([], dtype=object)
-    pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "project_id": listing_projects,
             "mapping_id": listing_mappings,
@@ -254,7 +255,8 @@ def _write_projects(
             "date_accessed": "generated",
             "copy_of": "",
         }
-    ).to_csv(out / "listings.csv", index=False)
+    )
+    write_csv(frame, out / "listings.csv", safe=False, lineterminator="\n")
 
 
 def _write_cooperation(
@@ -266,7 +268,7 @@ def _write_cooperation(
     popularity /= popularity.sum()
     n_links = max(1, n // 4)
     pairs = choose_distinct(rng, n, np.full(n_links, 2), popularity)
-    pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "link_id": [f"syn-l{k:05d}" for k in range(n_links)],
             "mapping_a": [mapping_ids[p[0]] if len(p) else "" for p in pairs],
@@ -277,7 +279,8 @@ def _write_cooperation(
             "summary": "SYNTHETIC link",
             "sources": "https://example.invalid/synthetic/l",
         }
-    ).to_csv(out / "cooperation.csv", index=False)
+    )
+    write_csv(frame, out / "cooperation.csv", safe=False, lineterminator="\n")
 
 
 def _dumper() -> type:
