@@ -169,6 +169,11 @@ def projects_check_list(
     column) against the inventory, within bounded.UPLOAD_LIMITS and bounded.CHECK_BUDGET,
     in a process of its own (`bounded.run`; `tick` draws progress). A finished check is
     kept per file content; one stopped by its budget is not (it may be tried again)."""
+    limits = bounded.UPLOAD_LIMITS
+    if len(raw) > limits.max_bytes:  # refused at once, before any work
+        return bounded.refused(
+            [f"{name} is {len(raw) / 1e6:,.1f} MB, over the limit of {limits.describe()}."]
+        )
     key = (hashlib.sha1(raw).hexdigest(), name)
     kept: OrderedDict[tuple[str, str], ListCheck] = model.derived("checked_lists", OrderedDict)
     if key in kept:
