@@ -10,8 +10,10 @@ import unicodedata
 MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in MARKDOWN_SPECIALS})
 # What GitHub-flavoured Markdown turns into a link by itself: a scheme's "://", "www." and
-# the "@" of an e-mail address. A backslash before ':', '.' or '@' keeps it text.
-_AUTOLINKS = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<![\w.])(www)(\.)|(@)", re.IGNORECASE)
+# the "@" of an e-mail address. Streamlit's Markdown finds them in the text after escapes
+# are read, so a backslash cannot stop it: an invisible word joiner (U+2060) inside does.
+_AUTOLINKS = re.compile(r"(?<=[A-Za-z]:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 # Text a spreadsheet runs as a formula (CSV injection) when a cell starts with it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d[\d,]*)?(\.\d+)?([eE][+-]?\d+)?%?")
@@ -26,20 +28,12 @@ CONTROL_CHARS = re.compile(
 
 def escape_markdown(text: object) -> str:
     """Text from the data made inert in Markdown: a backslash before each of
-    MARKDOWN_SPECIALS (no links, emphasis or HTML) and inside what Markdown would turn into
-    a link by itself (https://…, www.…, name@host)."""
+    MARKDOWN_SPECIALS (no links, emphasis or HTML) and a word joiner inside what Markdown
+    would turn into a link by itself (https:⁠//…, www⁠.…, name@⁠host)."""
     escaped = str(text).translate(_ESCAPES)
     if ":" in escaped or "@" in escaped or "www" in escaped.lower():
-        escaped = _AUTOLINKS.sub(_escape_autolink, escaped)
+        escaped = _AUTOLINKS.sub(WORD_JOINER, escaped)
     return escaped
-
-
-def _escape_autolink(match: re.Match[str]) -> str:
-    if match.group(1):
-        return "\\:"
-    if match.group(2):
-        return match.group(2) + "\\."
-    return "\\@"
 
 
 def escape_plotly(text: object) -> str:

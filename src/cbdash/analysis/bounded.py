@@ -7,7 +7,8 @@ of its own, within limits stated before it starts.
   has the libraries loaded, `ForkServer`, so it starts in milliseconds), killed when it
   runs past its seconds or its memory (resident size polled every POLL_SECONDS, plus an
   address-space cap as a backstop for a sudden spike). The app's server keeps its own CPU
-  and memory for the other sessions: a check holds none of the server's locks.
+  and memory for the other sessions: a check holds none of the server's locks and runs at
+  a lower priority (NICENESS), so other sessions' reruns come first.
 - Sessions: `run` calls `tick` between polls; the app draws progress there, and Streamlit
   stops a script at its next drawing call when its session has ended or asks to rerun,
   which kills the child (`finally`). At most MAX_JOBS run at once; others wait, then are
@@ -126,12 +127,14 @@ class ForkServer:
 
 FORK_SERVER = ForkServer()
 START_SECONDS = 60.0
+NICENESS = 10  # the fork server and its jobs run at a lower priority than the app
 
 
 def serve(path: str) -> None:
     """The fork server's loop: accept a connection, fork a child that runs one job on it;
     exit when stdin closes (the app's server is gone)."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
+    os.nice(NICENESS)  # jobs yield the CPU to the app's sessions
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")
     listener.listen(64)
