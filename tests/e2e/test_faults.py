@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from bench import streamlit_internals as st_internals
@@ -165,12 +166,14 @@ def test_big_uploads_are_refused_or_bounded_while_other_sessions_stay_fast(
     worst = max(reruns.durations)
     when = reruns.started[reruns.durations.index(worst)]
     during = [name for at, name in phases if at <= when][-1:] or ["warm-up"]
+    median = sorted(reruns.durations)[len(reruns.durations) // 2]
     assert worst < RERUN_BUDGET_S, (
         f"another session's rerun took {worst:.2f} s (budget {RERUN_BUDGET_S} s) during the "
-        f"{during[0]}; median {sorted(reruns.durations)[len(reruns.durations) // 2]:.3f} s"
+        f"{during[0]}; median {median:.3f} s"
     )
     assert checked_in < 30, checked_in
-    print(f"reruns {len(reruns.durations)} max {worst:.3f} s median {sorted(reruns.durations)[len(reruns.durations) // 2]:.3f} s; 10,000-row check {checked_in:.1f} s")
+    print(f"{len(reruns.durations)} reruns: max {worst:.3f} s, median {median:.3f} s")
+    print(f"the 10,000-row check answered in {checked_in:.1f} s")
     assert not record.page_errors, record
 
 
@@ -190,17 +193,38 @@ def test_closing_the_page_stops_its_check(offline, server_url, tmp_path):
 
 def test_links_with_markup_or_huge_values_load_fast_as_text(offline, server_url):
     context, record = offline(1600, 1000)
-    page = context.new_page()
     for query in (
         f"?topics={URL_PAYLOADS['topics']}",
-        f"?users={URL_PAYLOADS['users']}",
-        f"?kinds={URL_PAYLOADS['kinds']}",
+        f"?users={URL_PAYLOADS['users']}",  # 10,000 values, 69 KB
+        f"?kinds={URL_PAYLOADS['kinds'][:60_000]}",
         f"?present=1&step={URL_PAYLOADS['step']}",
     ):
+        page = context.new_page()  # a fresh page: no 69 KB Referer header from the last one
         start = time.monotonic()
         open_page(page, server_url + "/" + query)
         assert time.monotonic() - start < 10, query[:40]
         assert page.locator(f'a[href*="{EVIL}"]').count() == 0, query[:40]
         notes = page.locator('[data-testid="stAlertContentWarning"]')
-        assert notes.count() <= 1, query[:40]
+        assert notes.count() == 1, (query[:40], notes.all_inner_texts())
+        page.close()
     assert not record.page_errors, record
+
+
+def test_a_100_kb_link_is_refused_at_once(offline, server_url):
+    """The server answers a request of over ~128 KB of headers with 400 before any script
+    runs (a 100 KB link with a browser's headers is one): at once, never a long load."""
+    context, _ = offline(1600, 1000)
+    page = context.new_page()
+    start = time.monotonic()
+    try:
+        response = page.goto(server_url + "/?kinds=" + URL_PAYLOADS["kinds"])
+        status = response.status if response else 0
+    except PlaywrightError as exc:
+        assert "ERR_HTTP_RESPONSE_CODE_FAILURE" in str(exc)
+        status = 400
+    assert time.monotonic() - start < 5
+    if status == 200:  # a server that takes it: the app ignores the value with one note
+        wait_idle(page)
+        assert page.locator('[data-testid="stAlertContentWarning"]').count() == 1
+    else:
+        assert status == 400
