@@ -120,3 +120,40 @@ def test_a_list_over_the_row_limit_is_refused_with_the_limit():
         "ERROR: million.csv: 1,000,000 rows and 2,000,000 cells, over the limit of 10,000 "
         "rows and 300,000 cells; split the file"
     ]
+
+
+def _inventory():
+    from cbdash.analysis.projects import flat
+    from tests.conftest import FIXTURE_DIR
+
+    return flat(build_model(FIXTURE_DIR).inventory.projects)
+
+
+def test_an_uploaded_list_is_read_by_the_one_reader():
+    """Excel's "Unicode text" (UTF-16, tabs) and a title row read as the import reads them."""
+    text = "Exported from Portal X\t\nproject_id\ttitle\nx1\tKCT\nx2\tSomething else\n"
+    check = bounded.check_upload(text.encode("utf-16"), "theirs.txt", _inventory())
+    assert check.errors == []
+    assert list(check.rows["title"]) == ["KCT", "Something else"]
+    assert check.known == 1  # KCT is an alias of p1
+    assert any("header found on row 2" in w for w in check.warnings)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            b"project_id,title,title,funders\np1,a,b,c\n",
+            "list.csv, row 1, field 'title': column 'title' appears twice (columns 2 and 3)",
+        ),
+        (
+            "project_id,title\np1,evil\u202egnp.exe\n".encode(),
+            "list.csv, row 2, field 'title': holds U+202E (RIGHT-TO-LEFT OVERRIDE)",
+        ),
+        (b"project_id,title\np1,a\x00b\n", "list.csv, row 2, field 'title': holds U+0000 (NUL)"),
+    ],
+)
+def test_an_uploaded_list_the_reader_refuses_is_not_checked(raw, message):
+    check = bounded.check_upload(raw, "list.csv", _inventory())
+    assert check.rows.empty
+    assert any(message in e for e in check.errors), check.errors
