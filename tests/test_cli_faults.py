@@ -151,3 +151,27 @@ def test_defect4_xlsx_bombs_are_refused_by_import(tmp_path, capsys, book, messag
     src.write_bytes(book())
     assert _import(src, tmp_path / "projects.csv") == 2
     assert message in capsys.readouterr().out
+
+
+def test_defect8_dedupe_reads_a_utf16_list_with_a_title_row(tmp_path, capsys):
+    src = tmp_path / "theirs.txt"
+    text = "Exported 2024\t\nproject_id\ttitle\nx1\tKCT\nx2\tKenya Cybercrime Training\n"
+    src.write_bytes(text.encode("utf-16"))
+    out = tmp_path / "clusters.csv"
+    assert (
+        main(["dedupe", str(src), "--out", str(out), "--known", str(FIXTURE_DIR / "projects.csv")])
+        == 0
+    )
+    captured = capsys.readouterr()
+    assert "header found on row 2" in captured.err
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert got.loc[0, "cluster_id"] == got.loc[1, "cluster_id"]  # both names of p1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clusters.csv", "theirs.txt"]
+
+
+def test_defect9_dedupe_refuses_a_duplicated_column(tmp_path, capsys):
+    src = tmp_path / "dup.csv"
+    src.write_text("project_id,title,title\np1,A,B\n", encoding="utf-8")
+    assert main(["dedupe", str(src), "--out", str(tmp_path / "c.csv"), "--names-only"]) == 2
+    assert "column 'title' appears twice" in capsys.readouterr().err
+    assert not (tmp_path / "c.csv").exists()

@@ -16,15 +16,12 @@ spreadsheet-safe CSV like the app's downloads.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import sys
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
-from cbdash.data.files import default_data_dir
+from cbdash.data.files import default_data_dir, read_table, usable
 from cbdash.data.importer import import_file, records_for_yaml
 from cbdash.data.inventory import check_folder, load_inventory, vocabulary_indexes
 from cbdash.data.validation import Report
@@ -101,8 +98,13 @@ def cmd_dedupe(
         return 2
     known_path = None if known == "" else Path(known or Path(data_dir) / "projects.csv")
     reviewed_path = Path(reviewed or Path(data_dir) / score.REVIEWED_FILE)
+    source = Path(projects_csv)
+    listed = read_list(source, required=("project_id", "title"))
+    if isinstance(listed, list):
+        print("\n".join(listed), file=sys.stderr)
+        return 2
     try:
-        df, warnings = dedupe.read_projects(projects_csv)
+        df, warnings = dedupe.parse_projects(listed, str(source))
         known_df = dedupe.read_projects(known_path)[0] if known_path is not None else None
         decisions = dedupe.load_reviewed(reviewed_path)
         if candidates:
@@ -137,6 +139,29 @@ def cmd_dedupe(
         print(f"  {cid}: " + ", ".join(result.loc[result["cluster_id"] == cid, "project_id"]))
     print(f"wrote {out}")
     return 0
+
+
+def read_list(path: Path, required: tuple[str, ...] = ()) -> bytes | list[str]:
+    """Another mapping's project list (CSV, TSV or XLSX) read by the one reader, as UTF-8
+    CSV bytes; or the messages why not (the reader refused it, or a `required` column is
+    missing). The reader's warnings are printed."""
+    from cbdash.analysis.bounded import CHECK_COLUMNS
+
+    report = Report()
+    frame = read_table(path, report, CHECK_COLUMNS)
+    if frame is None or not usable(report):
+        return [str(i) for i in report.issues] or [f"ERROR: {path}: no table"]
+    found = ", ".join(frame.columns)
+    missing = [
+        f"ERROR: {path}: missing required column '{c}' (columns found: {found})"
+        for c in required
+        if c not in frame.columns
+    ]
+    if missing:
+        return missing
+    for issue in report.warnings:
+        print(issue, file=sys.stderr)
+    return frame.to_csv(index=False).encode("utf-8")
 
 
 def build_parser() -> argparse.ArgumentParser:
