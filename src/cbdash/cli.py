@@ -21,9 +21,10 @@ from pathlib import Path
 
 import yaml
 
+from cbdash.analysis.model import folder_report
 from cbdash.data.files import default_data_dir, read_table, usable
 from cbdash.data.importer import import_file, records_for_yaml
-from cbdash.data.inventory import check_folder, load_inventory, vocabulary_indexes
+from cbdash.data.inventory import load_inventory, vocabulary_indexes
 from cbdash.data.validation import Report
 from cbdash.data.writes import write_atomic, write_csv
 
@@ -35,11 +36,11 @@ def cmd_validate(paths: list[str]) -> int:
         path = Path(raw)
         if path.is_file():
             folder = path.parent.parent if path.parent.name == "geo" else path.parent
-            issues = check_folder(folder).issues
+            issues = folder_report(folder).issues
             names = {path.name, path.name.split(".")[0] + ".meta.yaml"}
             report.extend(i for i in issues if i.file in names)
         else:  # a folder, or nothing there (reported as the app reports it)
-            report.extend(check_folder(path).issues)
+            report.extend(folder_report(path).issues)
     print(report.text())
     return 0 if report.ok else 1
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cbdash.analysis.model import UNREADABLE, folder_report
 from cbdash.cli import main
-from cbdash.data.inventory import check_folder
 from cbdash.present import state
 from tests.faults.folders import CASES, broken_copy
 from tests.pages.conftest import REPO
@@ -67,8 +67,9 @@ def folders(tmp_path_factory):
 def test_every_page_shows_the_problems_not_a_traceback(case, folders, monkeypatch):
     folder = folders[case]
     monkeypatch.setenv("CBDASH_DATA_DIR", str(folder))
-    errors = check_folder(folder).errors
+    errors = folder_report(folder).errors
     assert errors, f"{case} should be reported as a problem"
+    assert not any(UNREADABLE in e.message for e in errors), "a loader failed on it"
     for page in PAGES:
         at = _run(page)
         assert not at.exception, (case, page, at.exception)
@@ -97,12 +98,12 @@ def test_validate_agrees_with_the_app(case, folders, monkeypatch, capsys):
     }
     assert main(["validate", str(folder)]) == 1
     printed = set(capsys.readouterr().out.splitlines()[:-1])
-    expected = {str(issue) for issue in check_folder(folder).issues}
+    expected = {str(issue) for issue in folder_report(folder).issues}
     assert printed == expected
     assert (
         len(app) == len(expected)
         and {
-            (i.level, i.file, i.row, i.field or "", i.message) for i in check_folder(folder).issues
+            (i.level, i.file, i.row, i.field or "", i.message) for i in folder_report(folder).issues
         }
         == app
     )
@@ -118,3 +119,23 @@ def test_an_empty_folder_names_every_missing_file(folders, capsys):
     out = capsys.readouterr().out
     for name in ("taxonomies.yaml", "mappings.yaml", "projects.csv", "countries.geojson"):
         assert f"ERROR: {name}: file not found" in out
+
+
+def test_a_loader_failure_is_a_message_on_every_page(tmp_path, monkeypatch, capsys):
+    """Data nobody foresaw that makes a loader fail: an empty model whose report names the
+    failure; pages say so, validate exits 1 with the same message."""
+    from cbdash.analysis import model as model_module
+
+    def broken(data_dir):
+        raise RuntimeError("a loader bug")
+
+    monkeypatch.setattr(model_module, "load_data", broken)
+    folder = broken_copy("projects_wrong_types", tmp_path)  # not cached by the app yet
+    monkeypatch.setenv("CBDASH_DATA_DIR", str(folder))
+    for page in ("home", "coverage_map", "method"):
+        at = _run(page)
+        assert not at.exception, (page, at.exception)
+        notes = " ".join(w.value for w in at.sidebar.warning)
+        assert "could not be read (RuntimeError: a loader bug)" in notes
+    assert main(["validate", str(folder)]) == 1
+    assert "could not be read (RuntimeError: a loader bug)" in capsys.readouterr().out

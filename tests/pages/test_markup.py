@@ -39,9 +39,9 @@ def payload_folder(tmp_path_factory):
 
 
 def test_the_payload_folder_is_clean_data(payload_folder):
-    from cbdash.data.inventory import check_folder
+    from cbdash.analysis.model import folder_report
 
-    assert check_folder(payload_folder).ok  # payloads are valid text: only display can fail
+    assert folder_report(payload_folder).ok  # payloads are valid text: only display can fail
 
 
 @pytest.mark.parametrize("page", PAGES)

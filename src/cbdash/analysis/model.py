@@ -7,6 +7,7 @@ regions) that every page filters. It is pure: the Streamlit cache around it live
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -26,8 +27,9 @@ from cbdash.analysis.filters import (
     project_mask,
 )
 from cbdash.data.countries import country_name
-from cbdash.data.inventory import Inventory, load_data
+from cbdash.data.inventory import Inventory, empty_data, load_data
 from cbdash.data.taxonomy import labels
+from cbdash.data.validation import Report
 from cbdash.text import short_label
 
 T = TypeVar("T")
@@ -56,6 +58,7 @@ LABELLED_CHOICES = {
 }
 
 
+UNREADABLE = "could not be read"  # a folder the loaders or derivations failed on
 MEMO_BYTES = 128 * 2**20  # what Model.memo keeps in all, per model
 
 
@@ -217,8 +220,25 @@ class Model:
 
 
 def build_model(data_dir: Path) -> Model:
-    """Load and derive everything from `data_dir`; problems are in `inventory.report`."""
-    inv, shapes, points = load_data(data_dir)
+    """Load and derive everything from `data_dir`; problems are in `inventory.report`. A
+    folder the loaders or the derivations fail on (data nobody foresaw) gives an empty
+    model whose report names the failure: the pages say so instead of a traceback."""
+    try:
+        return _derive(*load_data(data_dir))
+    except Exception as exc:
+        logging.getLogger(__name__).exception("data folder %s could not be read", data_dir)
+        report = Report()
+        report.add(str(data_dir), None, None, f"{UNREADABLE} ({type(exc).__name__}: {exc})")
+        return _derive(*empty_data(report))
+
+
+def folder_report(data_dir: Path | str) -> Report:
+    """Every problem of the data folder `data_dir` as the app reports it (what
+    `python -m cbdash validate` prints)."""
+    return build_model(Path(data_dir)).inventory.report
+
+
+def _derive(inv: Inventory, shapes: pd.DataFrame, points: pd.DataFrame) -> Model:
     # Antarctica is in no mapping's scope; at world zoom it is only a grey band at the edge.
     shapes = shapes[shapes["iso3"] != "ATA"]
     countries = _country_table(points, shapes, inv)

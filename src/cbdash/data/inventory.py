@@ -471,19 +471,20 @@ def load_data(data_dir: Path | str | None = None) -> tuple[Inventory, pd.DataFra
     every problem of both in the inventory's report: what the app loads and shows, and what
     `python -m cbdash validate` prints."""
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    if not data_dir.is_dir():  # one message, not one per file; every frame empty
+    if not data_dir.is_dir():  # one message, not one per file
         report = Report()
         report.add(str(data_dir), None, None, "data folder not found")
-        shapes, points = geo.load_geometry(data_dir, Report())
-        return replace(load_inventory(data_dir), report=report), shapes, points
+        return empty_data(report)
     inv = load_inventory(data_dir)
     shapes, points = geo.load_geometry(data_dir, inv.report)
     return inv, shapes, points
 
 
-def check_folder(data_dir: Path | str) -> Report:
-    """Every problem of the data folder `data_dir`, as the app reports them (`load_data`)."""
-    return load_data(data_dir)[0].report
+def empty_data(report: Report) -> tuple[Inventory, pd.DataFrame, pd.DataFrame]:
+    """`load_data`'s result with every frame empty (and typed) and `report` as its report."""
+    nowhere = Path("/nonexistent/cbdash-empty")
+    shapes, points = geo.load_geometry(nowhere, Report())
+    return replace(load_inventory(nowhere), report=report), shapes, points
 
 
 def _check_year_order(projects: pd.DataFrame, file: str, report: Report) -> None:
