@@ -56,12 +56,13 @@ def payload_copy(root: Path) -> Path:
 # Live markup: a link or image in Markdown, an HTML tag, a bare URL or e-mail address that
 # GitHub-flavoured Markdown would link. Escaped text has a backslash before the first two
 # and a word joiner (U+2060) inside the others.
+_E = re.escape(EVIL)
 _LIVE_MARKDOWN = [
-    re.compile(r"(?<!\\)\]\((?:https?:|<)"),  # [text](url
+    re.compile(r"(?<!\\)\]\(<?https?://" + _E),  # [text](url
     re.compile(r"(?<!\\)<(?:a|img|script|iframe)\b", re.IGNORECASE),
-    re.compile(r"https?\\?:\\?//"),  # Streamlit links these even after a backslash
-    re.compile(r"www\\?\.", re.IGNORECASE),
-    re.compile(r"\\?@" + re.escape(EVIL)),
+    re.compile(r"https?\\?:\\?//" + _E),  # Streamlit links these even after a backslash
+    re.compile(r"www\\?\." + _E, re.IGNORECASE),
+    re.compile(r"\\?@" + _E),
 ]
 _LIVE_PLOTLY = re.compile(r"<(?:a|img|script|iframe)\b", re.IGNORECASE)
 

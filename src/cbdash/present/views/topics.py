@@ -61,8 +61,11 @@ def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
 
     def make() -> TopicMatrix:
         matrix = mapping_topic_matrix(model.filtered_mappings(filters))
+        long = named_long(
+            matrix, "mapping", "topic", "covered", model.mapping_names, model.labels["topics"]
+        )
         if matrix.empty:  # no topic vocabulary (a broken taxonomies file)
-            return TopicMatrix(matrix, None, matrix_long(matrix, "mapping", "topic", "covered"))
+            return TopicMatrix(matrix, None, long)
         figure = annotated_heatmap(
             matrix.head(TOPICS_MAX_ROWS),
             title="Topics each mapping covers (dark = covered)",
@@ -71,9 +74,6 @@ def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
             x_labels=model.labels["topics"],
             y_labels=model.mapping_names,
             show_values=False,  # 0/1: the colour says it; hundreds of cell labels are slow
-        )
-        long = named_long(
-            matrix, "mapping", "topic", "covered", model.mapping_names, model.labels["topics"]
         )
         return TopicMatrix(matrix, figure, long)
 
@@ -139,8 +139,12 @@ def topics_by_users(model: Model, filters: Filters) -> tuple[go.Figure | None, p
 
     def make() -> tuple[go.Figure | None, pd.DataFrame]:
         matrix = users_topic_matrix(model.filtered_mappings(filters), "id")
+        labels = model.labels
+        long = named_long(
+            matrix, "target users", "topic", "mappings", labels["users"], labels["topics"]
+        )
         if matrix.empty:
-            return None, matrix_long(matrix, "target users", "topic", "mappings")
+            return None, long
         figure = annotated_heatmap(
             matrix,
             title="Mappings per target-user group and topic",
@@ -148,10 +152,6 @@ def topics_by_users(model: Model, filters: Filters) -> tuple[go.Figure | None, p
             y_title="target users",
             x_labels=model.labels["topics"],
             y_labels=model.labels["users"],
-        )
-        labels = model.labels
-        long = named_long(
-            matrix, "target users", "topic", "mappings", labels["users"], labels["topics"]
         )
         return figure, long
 
