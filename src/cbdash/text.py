@@ -1,5 +1,5 @@
 """Small text helpers shared by the package and the pages: escaping text from the data or
-the URL so that it renders as plain text (Markdown, plotly labels), naming the characters
+the URL so that it renders as plain text in Markdown, naming the characters
 and formula starts a data file may not hold, and words for counts and lists."""
 
 from __future__ import annotations
@@ -34,12 +34,6 @@ def escape_markdown(text: object) -> str:
     if ":" in escaped or "@" in escaped or "www" in escaped.lower():
         escaped = _AUTOLINKS.sub(WORD_JOINER, escaped)
     return escaped
-
-
-def escape_plotly(text: object) -> str:
-    """Text from the data made inert in a plotly label, hover or title, which plotly reads
-    as a little HTML (<a href>, <b>, <br>): '&', '<' and '>' as entities."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def unsafe_character(text: str) -> str:
