@@ -41,6 +41,7 @@ def test_plotly_text_keeps_only_cbdash_tags():
         ("www.x.example", "www\u2060.x.example"),
         ("me@x.example", "me@\u2060x.example"),
         ("10:30, ratio 3:1", "10:30, ratio 3:1"),
+        ("Cybercrime@Octopus, www", "Cybercrime@Octopus, www"),  # no link to break
         ("[a](b)", r"\[a\](b)"),
     ],
 )

@@ -10,9 +10,12 @@ import unicodedata
 MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in MARKDOWN_SPECIALS})
 # What GitHub-flavoured Markdown turns into a link by itself: a scheme's "://", "www." and
-# the "@" of an e-mail address. Streamlit's Markdown finds them in the text after escapes
-# are read, so a backslash cannot stop it: an invisible word joiner (U+2060) inside does.
-_AUTOLINKS = re.compile(r"(?<=[A-Za-z]:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+# the "@" of an e-mail address (its domain has a dot: "Cybercrime@Octopus" is no address).
+# Streamlit's Markdown finds them in the text after escapes are read, so a backslash cannot
+# stop it: an invisible word joiner (U+2060) inside does.
+_AUTOLINKS = re.compile(
+    r"(?<=[A-Za-z]:)(?=//)|(?<=www)(?=\.[-\w])|(?<=@)(?=[-\w]+\.[-\w])", re.IGNORECASE
+)
 WORD_JOINER = "\u2060"
 # Text a spreadsheet runs as a formula (CSV injection) when a cell starts with it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
