@@ -39,6 +39,7 @@ from rapidfuzz import fuzz
 
 from cbdash.analysis.projects import review_queue
 from cbdash.data.lists import DedupeInputError, knowledge_dir, parse_csv, read_projects, split_list
+from cbdash.data.writes import write_csv
 from cbdash.dedupe.candidates import candidate_pairs
 from cbdash.dedupe.cluster import cluster
 from cbdash.dedupe.constraints import shared_code, veto
@@ -320,7 +321,7 @@ def train(folder: Path | None = None) -> Model:
 def write_model(folder: Path) -> Model:
     """Train on `folder` and write its model file (the diff is reviewed in a pull request)."""
     m = train(folder)
-    model_table(m).to_csv(folder / MODEL_FILE, index=False, lineterminator="\n")
+    write_csv(model_table(m), folder / MODEL_FILE, safe=False, lineterminator="\n")  # atomic
     return m
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from cbdash import dedupe
 from cbdash.analysis import gaps
 from cbdash.analysis import projects as projects_module
 from cbdash.analysis.filters import Filters
@@ -873,6 +874,8 @@ def test_projects_check_list_matches_known_names_and_repeats(model):
     assert rows.loc["row 2", "same_as_rows"] == "row 3"
     assert (check.known, check.repeated) == (2, 2)
     assert projects_view.projects_check_list(model, raw, "theirs.csv", _no_progress) is check
+    assert set(check.queue["project_id"]) <= {"row 2", "row 3", "row 4"}  # its review queue
+    assert not check.queue.empty
 
 
 def test_projects_check_list_names_the_file_and_column(model):

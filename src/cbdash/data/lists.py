@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from cbdash.data.files import default_data_dir
+from cbdash.data.writes import write_atomic
 
 REQUIRED_COLUMNS = ("project_id", "title")
 OPTIONAL_COLUMNS = (
@@ -221,10 +222,11 @@ def add_reviewed(path: str | Path, frame: pd.DataFrame) -> int:
     if rows:
         new = not path.exists() or not path.read_bytes().strip()
         text = "" if new else path.read_text(encoding="utf-8")
-        with path.open("a", encoding="utf-8", newline="") as out:
-            out.write("" if new or text.endswith("\n") else "\n")
-            writer = csv.DictWriter(out, fieldnames=REVIEWED_COLUMNS, lineterminator="\n")
-            if new:
-                writer.writeheader()
-            writer.writerows(rows)
+        out = io.StringIO()
+        out.write(text if new or text.endswith("\n") else text + "\n")
+        writer = csv.DictWriter(out, fieldnames=REVIEWED_COLUMNS, lineterminator="\n")
+        if new:
+            writer.writeheader()
+        writer.writerows(rows)
+        write_atomic(path, out.getvalue().encode("utf-8"))  # the old file whole until renamed
     return len(rows)
