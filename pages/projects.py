@@ -115,17 +115,23 @@ elif section == "check":
             )
             ui.download_csv(check.rows, "project list checked", "dl_check_list")
             st.subheader("Review queue")
-            st.markdown(
-                "Each row's five most probable candidates in the inventory and in the list, "
-                "with the evidence: decide the pairs and download your decisions as a "
-                "reviewed-pairs file."
-            )
-            review.review(
-                check.queue,
-                f"list_queue_{upload.file_id}",
-                inventory_ids=False,
-                save_to=review.save_target(ui.data_dir()),
-            )
+            if len(check.rows) > bounded.QUEUE_MAX_ROWS:
+                st.info(
+                    f"The review queue is made for lists of up to {bounded.QUEUE_MAX_ROWS:,} "
+                    "rows: split the list to review its pairs."
+                )
+            else:
+                st.markdown(
+                    "Each row's five most probable candidates in the inventory and in the "
+                    "list, with the evidence: decide the pairs and download your decisions "
+                    "as a reviewed-pairs file."
+                )
+                review.review(
+                    check.queue,
+                    f"list_queue_{upload.file_id}",
+                    inventory_ids=False,
+                    save_to=review.save_target(ui.data_dir()),
+                )
 else:
     by = ui.choice("flow_by", model, "radio", horizontal=True)
     flows, sankey = projects_view.projects_flows(model, filters, by)

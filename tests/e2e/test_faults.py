@@ -22,7 +22,7 @@ from tests.faults.markup import EVIL, URL_PAYLOADS
 from .helpers import open_page, wait_idle
 
 RERUN_BUDGET_S = 1.0
-CHECK_WAIT_MS = 60_000  # the check's 20 s budget, a slot, and a busy machine
+CHECK_WAIT_MS = 90_000  # the check's 30 s budget, a slot, and a busy machine
 
 
 def _million_rows(title: bytes, pad: int = 7) -> bytes:
@@ -30,8 +30,9 @@ def _million_rows(title: bytes, pad: int = 7) -> bytes:
     return b"project_id,title\n" + b"".join(line % (i, title) for i in range(1_000_000))
 
 
-def _ten_thousand_rows() -> bytes:
-    rng = random.Random(16)
+def _ten_thousand_rows(seed: int = 16) -> bytes:
+    """10,000 SYNTHETIC project rows; another `seed`, another file (a checked file is kept)."""
+    rng = random.Random(seed)
     words = ["Cyber", "Security", "Capacity", "Incident", "Response", "Training", "Skills"]
     places = ["Kenya", "Ghana", "Peru", "Fiji", "Tonga", "Nepal", "Chile", "Benin", "Laos"]
     rows = [
@@ -156,7 +157,7 @@ def test_big_uploads_are_refused_or_bounded_while_other_sessions_stay_fast(
         phases.append((start, "10,000-row check"))
         _upload(page, tmp_path, "ten_thousand.csv", _ten_thousand_rows())
         done = page.get_by_text(re.compile(r"of 10000 rows\*?\*? are projects")).or_(
-            page.get_by_text("did not finish within 20 seconds")
+            page.get_by_text("did not finish within 30 seconds")
         )
         expect(done.first).to_be_visible(timeout=CHECK_WAIT_MS)
         checked_in = time.monotonic() - start
@@ -171,7 +172,7 @@ def test_big_uploads_are_refused_or_bounded_while_other_sessions_stay_fast(
         f"another session's rerun took {worst:.2f} s (budget {RERUN_BUDGET_S} s) during the "
         f"{during[0]}; median {median:.3f} s"
     )
-    assert checked_in < 30, checked_in
+    assert checked_in < 45, checked_in
     print(f"{len(reruns.durations)} reruns: max {worst:.3f} s, median {median:.3f} s")
     print(f"the 10,000-row check answered in {checked_in:.1f} s")
     assert not record.page_errors, record
@@ -181,8 +182,8 @@ def test_closing_the_page_stops_its_check(offline, server_url, tmp_path):
     context, _ = offline(1600, 1000)
     page = context.new_page()
     _open_check(page, server_url)
-    _upload(page, tmp_path, "ten_thousand.csv", _ten_thousand_rows())
-    expect(page.get_by_text(re.compile(r"of at most 20 s"))).to_be_visible(timeout=CHECK_WAIT_MS)
+    _upload(page, tmp_path, "ten_thousand.csv", _ten_thousand_rows(seed=17))
+    expect(page.get_by_text(re.compile(r"of at most 30 s"))).to_be_visible(timeout=CHECK_WAIT_MS)
     assert _job_processes(server_url), "the check should run in a process of its own"
     context.close()  # the session ends
     deadline = time.monotonic() + 5
