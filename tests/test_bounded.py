@@ -14,6 +14,8 @@ from cbdash.analysis.bounded import MB, Budget, run
 from cbdash.analysis.model import build_model
 from tests.faults import jobs
 
+pytestmark = pytest.mark.serial  # times work or loads the machine: run alone
+
 BUDGET = Budget(seconds=5.0, memory_bytes=400 * MB)
 
 

@@ -307,6 +307,7 @@ def test_is_valid_iso3() -> None:
     assert len(countries._alpha3()) == len(pycountry.countries) + 1
 
 
+@pytest.mark.serial
 def test_to_iso3_series(monkeypatch: pytest.MonkeyPatch) -> None:
     s = pd.Series(
         ["Kenya", None, "Korea", "Korea, Rep.", float("nan"), "Kenya"], index=list("abcdef")

@@ -131,6 +131,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+@pytest.mark.serial
 def test_an_xlsx_whose_one_cell_unpacks_to_2_gb_is_refused_before_parsing():
     book = one_cell_bomb()  # 2 MB on disk
     assert len(book) < 3 * 10**6
@@ -144,6 +145,7 @@ def test_an_xlsx_whose_one_cell_unpacks_to_2_gb_is_refused_before_parsing():
     assert time.perf_counter() - start < 1 and _peak_mb() - before < 50
 
 
+@pytest.mark.serial
 def test_an_xlsx_of_20_million_rows_is_refused_before_parsing():
     book = many_rows_bomb()
     assert len(book) < 4 * 10**6

@@ -96,7 +96,8 @@ def server_url(browser) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "CBDASH_DATA_DIR"}  # shipped data
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "e2e-server.log"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # one server per pytest-xdist worker
+    log_path = ARTIFACTS / f"e2e-server{'-' + worker if worker else ''}.log"
     log = log_path.open("w", encoding="utf-8")
     # fmt: off
     command = [

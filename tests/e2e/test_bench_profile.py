@@ -6,9 +6,13 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from bench.browser import browser_profile
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.report import brief_profile
+
+pytestmark = pytest.mark.serial  # times work or loads the machine: run alone
 
 
 async def _profile(url: str) -> dict:

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
@@ -20,6 +21,8 @@ from bench import streamlit_internals as st_internals
 from tests.faults.markup import EVIL, URL_PAYLOADS
 
 from .helpers import open_page, wait_idle
+
+pytestmark = pytest.mark.serial  # times work or loads the machine: run alone
 
 RERUN_BUDGET_S = 1.0
 CHECK_WAIT_MS = 90_000  # the check's 30 s budget, a slot, and a busy machine

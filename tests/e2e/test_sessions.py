@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from bench.report import brief_sessions
 from bench.sessions import sessions
+
+pytestmark = pytest.mark.serial  # times work or loads the machine: run alone
 
 
 def test_twenty_websocket_sessions_all_get_the_home_page(server_url):

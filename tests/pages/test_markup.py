@@ -80,6 +80,7 @@ def test_many_values_give_one_note_with_a_count():
     assert any("Ignored 300 unknown values of 'users'" in n and "297 more" in n for n in notes)
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("key", ["users", "kinds"])
 def test_a_huge_value_is_ignored_at_once_with_a_note(key):
     start = time.perf_counter()

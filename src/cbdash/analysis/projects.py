@@ -74,23 +74,29 @@ def check_list(new: pd.DataFrame, inventory: pd.DataFrame) -> pd.DataFrame:
     project (same_as_rows, ";"-joined) and the evidence. The inventory's names count as
     knowledge (dedupe.cluster with `known`)."""
     grouped = dedupe.cluster(new, known=inventory).set_index("project_id")
-    titles = inventory.set_index("project_id")["title"]
-    members = grouped.reset_index().groupby("cluster_id")["project_id"].agg(list)
-    rows = []
-    for pid, title in zip(new["project_id"], new["title"], strict=True):
-        known_id, score = grouped.loc[pid, ["known_project", "known_score"]]
-        others = [m for m in members[grouped.loc[pid, "cluster_id"]] if m != pid]
-        rows.append(
-            (
-                pid,
-                title,
-                known_id,
-                titles.get(known_id, ""),
-                score,
-                ";".join(others),
-                grouped.loc[pid, "evidence"],
-            )
-        )
+    titles = inventory.set_index("project_id")["title"].to_dict()
+    row = grouped.reindex(new["project_id"])
+    members = row.reset_index().groupby("cluster_id")["project_id"].agg(list).to_dict()
+    rows = [
+        (
+            pid,
+            title,
+            known_id,
+            titles.get(known_id, ""),
+            score,
+            ";".join(m for m in members[cluster] if m != pid),
+            evidence,
+        )  # fmt: skip
+        for pid, title, known_id, score, cluster, evidence in zip(
+            new["project_id"],
+            new["title"],
+            row["known_project"],
+            row["known_score"],
+            row["cluster_id"],
+            row["evidence"],
+            strict=True,
+        )  # fmt: skip
+    ]
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
