@@ -11,6 +11,12 @@ from cbdash.present.views import topics as topics_view
 
 MAX_ROWS = topics_view.TOPICS_MAX_ROWS
 
+
+def _cut(matrix, note: str) -> str:
+    """`note` when the chart shows only the first MAX_ROWS rows of `matrix`."""
+    return note if len(matrix) > MAX_ROWS else ""
+
+
 model, filters = ui.page_context("topics")
 mappings = model.filtered_mappings(filters)
 
@@ -33,11 +39,7 @@ if view == "mappings":
     ui.chart(figure, "mapping_topic")
     ui.caption(
         f"{len(mappings)} mappings; rows and columns sorted by totals"
-        + (
-            f"; the {MAX_ROWS} covering most topics are shown, the download has all"
-            if len(matrix) > MAX_ROWS
-            else ""
-        )
+        + _cut(matrix, f"; the {MAX_ROWS} covering most topics are shown, the download has all")
         + ".",
         filters,
         model,
@@ -51,11 +53,7 @@ elif view == "users":
         ui.chart(figure, "mapping_users")
         ui.caption(
             f"{len(matrix)} mappings with known target users; sorted by totals"
-            + (
-                f"; the first {MAX_ROWS} shown, the download has all"
-                if len(matrix) > MAX_ROWS
-                else ""
-            )
+            + _cut(matrix, f"; the first {MAX_ROWS} shown, the download has all")
             + ".",
             filters,
             model,

@@ -117,6 +117,14 @@ def _named(mapping: Mapping[str, str]) -> Callable[[Model], Mapping[str, str]]:
     return lambda _model: mapping
 
 
+def _pick(key: str, label: str, page: str, named: Mapping[str, str], **more: Any) -> Choice:
+    """A choice among fixed values, each with its label; the first is the default."""
+    return Choice(
+        key, label, page, **{"default": next(iter(named)), **more},
+        options=_fixed(*named), labels=_named(named),
+    )  # fmt: skip
+
+
 def _mapping_ids(model: Model) -> list[str]:
     return list(model.inventory.mappings["id"])
 
@@ -173,19 +181,15 @@ def _choices(*choices: Choice) -> dict[str, Choice]:
 REGISTRY: dict[str, Choice] = _choices(
     *SIDEBAR,
     # Coverage map
-    Choice(
+    _pick(
         "measure",
         "Colour countries by",
         "coverage_map",
-        default="regional",
-        options=_fixed("regional", "projects", "mappings"),
-        labels=_named(
-            {
-                "regional": "Regional & national mappings",
-                "projects": "Projects",
-                "mappings": "All mappings",
-            }
-        ),
+        {
+            "regional": "Regional & national mappings",
+            "projects": "Projects",
+            "mappings": "All mappings",
+        },
     ),
     Choice(
         "footprint",
@@ -204,21 +208,17 @@ REGISTRY: dict[str, Choice] = _choices(
         labels=_country_names,
     ),
     # Topics
-    Choice(
+    _pick(
         "topics_view",
         "Show",
         "topics",
-        default="mappings",
-        options=_fixed("mappings", "users", "regions", "users_topics", "crosswalk"),
-        labels=_named(
-            {
-                "mappings": "Mapping × topic",
-                "users": "Mapping × target users",
-                "regions": "Region × topic",
-                "users_topics": "Target users × topic",
-                "crosswalk": "How mappings categorise",
-            }
-        ),
+        {
+            "mappings": "Mapping × topic",
+            "users": "Mapping × target users",
+            "regions": "Region × topic",
+            "users_topics": "Target users × topic",
+            "crosswalk": "How mappings categorise",
+        },
     ),
     Choice(
         "count_of",
@@ -228,34 +228,28 @@ REGISTRY: dict[str, Choice] = _choices(
         options=_fixed("mappings", "projects"),
     ),
     # Overlap
-    Choice(
+    _pick(
         "compare_by",
         "Compare by",
         "overlap",
+        {
+            "countries": "Countries",
+            "topics": "Topics",
+            "users": "Target users",
+            "projects": "Shared projects",
+        },
         default="topics",
-        options=_fixed("countries", "topics", "users", "projects"),
-        labels=_named(
-            {
-                "countries": "Countries",
-                "topics": "Topics",
-                "users": "Target users",
-                "projects": "Shared projects",
-            }
-        ),
     ),
-    Choice(
+    _pick(
         "metric",
         "Metric",
         "overlap",
+        {
+            "count": "Items in common",
+            "jaccard": "Jaccard (shared / either)",
+            "overlap": "Overlap coefficient (shared / smaller)",
+        },
         default="jaccard",
-        options=_fixed("count", "jaccard", "overlap"),
-        labels=_named(
-            {
-                "count": "Items in common",
-                "jaccard": "Jaccard (shared / either)",
-                "overlap": "Overlap coefficient (shared / smaller)",
-            }
-        ),
     ),
     Choice(
         "with_global",
@@ -274,20 +268,16 @@ REGISTRY: dict[str, Choice] = _choices(
         labels=_mapping_names,
     ),
     # Projects & duplicates
-    Choice(
+    _pick(
         "projects_view",
         "Show",
         "projects",
-        default="several",
-        options=_fixed("several", "duplicates", "check", "funders"),
-        labels=_named(
-            {
-                "several": "Listed by several",
-                "duplicates": "Duplicate check",
-                "check": "Check a list",
-                "funders": "Who funds what, where",
-            }
-        ),
+        {
+            "several": "Listed by several",
+            "duplicates": "Duplicate check",
+            "check": "Check a list",
+            "funders": "Who funds what, where",
+        },
     ),
     Choice(
         "flow_by",
@@ -331,20 +321,16 @@ REGISTRY: dict[str, Choice] = _choices(
         options=lambda m: list(m.inventory.cooperation["link_id"]),
     ),
     # Gaps
-    Choice(
+    _pick(
         "gaps_view",
         "Show",
         "gaps",
-        default="countries",
-        options=_fixed("countries", "regions", "map", "summary"),
-        labels=_named(
-            {
-                "countries": "Need against support",
-                "regions": "Sub-regions × topics",
-                "map": "Gap map",
-                "summary": "Summary by region",
-            }
-        ),
+        {
+            "countries": "Need against support",
+            "regions": "Sub-regions × topics",
+            "map": "Gap map",
+            "summary": "Summary by region",
+        },
     ),
     Choice(
         "group",

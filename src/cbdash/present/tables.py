@@ -76,7 +76,9 @@ def mapping_table(
                 mappings["id"].map(covered["basis"]) if covered is not None else None
             ),
             "regions covered": (
-                mappings["id"].map(regions).fillna("") if regions is not None else None
+                mappings["id"].map(regions).astype(object).fillna("")
+                if regions is not None
+                else None
             ),
             "topics": mappings["topics"].map(lambda v: join(v, labels.get("topics"))),
             "target users": mappings["target_users"].map(lambda v: join(v, labels.get("users"))),
@@ -122,7 +124,9 @@ def project_table(
             ),
             "beneficiary regions": projects["beneficiary_regions"].map(join),
             "regions reached": (
-                projects["project_id"].map(regions).fillna("") if regions is not None else None
+                projects["project_id"].map(regions).astype(object).fillna("")
+                if regions is not None
+                else None
             ),
             "topics": projects["topics"].map(lambda v: join(v, labels.get("topics"))),
             "target users": projects["target_users"].map(lambda v: join(v, labels.get("users"))),

@@ -56,17 +56,29 @@ def who_maps_by_kind(mappings: pd.DataFrame, kinds: pd.DataFrame, counted: str) 
     return text + "."
 
 
+def _most_and_least(
+    items: pd.DataFrame, id_col: str, column: str, labels: Mapping[str, str]
+) -> tuple[str, int, str, int] | None:
+    """(most frequent value's label, its count, least frequent's label, its count) of a
+    list column, None when no item has a value."""
+    counts = explode(items, id_col, column, "value")["value"].value_counts()
+    if counts.empty:
+        return None
+    top, low = counts.index[0], counts.index[-1]
+    return labels.get(top, top), int(counts.iloc[0]), labels.get(low, low), int(counts.iloc[-1])
+
+
 def on_what(
     items: pd.DataFrame, id_col: str, topic_labels: Mapping[str, str], noun: str = "mappings"
 ) -> str:
     """The most and least addressed topics."""
-    counts = explode(items, id_col, "topics", "topic")["topic"].value_counts()
-    if counts.empty:
+    ends = _most_and_least(items, id_col, "topics", topic_labels)
+    if ends is None:
         return f"No {noun} with a known topic match the filters."
-    top, low = counts.index[0], counts.index[-1]
+    top, n_top, low, n_low = ends
     return (
-        f"{topic_labels.get(top, top)} is the most covered topic ({counts.iloc[0]} of "
-        f"{len(items)} {noun}); {topic_labels.get(low, low)} the least ({counts.iloc[-1]})."
+        f"{top} is the most covered topic ({n_top} of {len(items)} {noun}); "
+        f"{low} the least ({n_low})."
     )
 
 
@@ -74,14 +86,11 @@ def for_whom(
     items: pd.DataFrame, id_col: str, user_labels: Mapping[str, str], noun: str = "mappings"
 ) -> str:
     """The most and least served target users."""
-    counts = explode(items, id_col, "target_users", "user")["user"].value_counts()
-    if counts.empty:
+    ends = _most_and_least(items, id_col, "target_users", user_labels)
+    if ends is None:
         return f"No {noun} with known target users match the filters."
-    top, low = counts.index[0], counts.index[-1]
-    return (
-        f"{user_labels.get(top, top)} are served by {counts.iloc[0]} of {len(items)} {noun}; "
-        f"{user_labels.get(low, low)} by {counts.iloc[-1]}."
-    )
+    top, n_top, low, n_low = ends
+    return f"{top} are served by {n_top} of {len(items)} {noun}; {low} by {n_low}."
 
 
 def profile_pairs(mappings: pd.DataFrame) -> pd.DataFrame:
