@@ -146,10 +146,10 @@ def read_list(path: Path, required: tuple[str, ...] = ()) -> bytes | list[str]:
     """Another mapping's project list (CSV, TSV or XLSX) read by the one reader, as UTF-8
     CSV bytes; or the messages why not (the reader refused it, or a `required` column is
     missing). The reader's warnings are printed."""
-    from cbdash.analysis.bounded import CHECK_COLUMNS
+    from cbdash.data.lists import LIST_COLUMNS
 
     report = Report()
-    frame = read_table(path, report, CHECK_COLUMNS)
+    frame = read_table(path, report, LIST_COLUMNS)
     if frame is None or not usable(report):
         return [str(i) for i in report.issues] or [f"ERROR: {path}: no table"]
     found = ", ".join(frame.columns)

@@ -6,8 +6,8 @@ Generic over the registry: each choice is found by its widget key (Streamlit mar
 element with the class `st-key-<key>`) and set to another value the way a visitor would, by
 the kind of widget it is (segmented control or radio: another option; select box or
 multiselect: another option from its list; toggle: a click; number: one more; text: a word).
-Pages with a view selector (`*_view`) are visited in each of their views, at 1280x720 (a
-link does not depend on the window size; every page is seen at both sizes in test_pages).
+Pages with a view selector (`*_view`) are visited in each of their views, the views taking
+turns at 1280x720 and 1920x1080; a page with one view is visited at both sizes.
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def _cases() -> list[tuple[str, str, int]]:
     for page in PAGES:
         choice = view_choice(page)
         views = len(choice.allowed(model)) if choice else 1
-        cases += [("1280x720", page, i) for i in range(views)]
+        sizes = ["1280x720", "1920x1080"]
+        cases += [(sizes[i % 2], page, i) for i in range(views)]
+        if views == 1:
+            cases.append((sizes[1], page, 0))
     return cases
 
 
@@ -193,9 +196,9 @@ def _query(url: str) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def browsers(browser):
-    """One offline context per window size for the whole module: each tab of it is a
-    session of its own (Streamlit keeps a session per connection), and the context keeps
-    the compiled JavaScript, so a case does not pay for two cold starts."""
+    """One offline context per window size in which the views are set up, for the whole
+    module: each tab is a session of its own (Streamlit keeps a session per connection), and
+    the context keeps the compiled JavaScript. Links are opened in a new context."""
     made = {size: new_offline_context(browser, *VIEWPORTS[size]) for size, _, _ in CASES}
     yield made
     for context, _ in made.values():
@@ -205,7 +208,9 @@ def browsers(browser):
 @pytest.mark.parametrize(
     ("size", "name", "view_index"), CASES, ids=[f"{s}-{p}-view{i}" for s, p, i in CASES]
 )
-def test_a_view_set_up_by_clicks_survives_its_link(browsers, server_url, size, name, view_index):
+def test_a_view_set_up_by_clicks_survives_its_link(
+    browsers, offline, server_url, size, name, view_index
+):
     context, record = browsers[size]
     for left in context.pages:  # a failed case's tabs
         left.close()
@@ -221,7 +226,8 @@ def test_a_view_set_up_by_clicks_survives_its_link(browsers, server_url, size, n
     missing = [k for k in done.changed if k not in query]
     assert not missing, f"choices set by clicks but not in the link {link}: {missing}"
 
-    view = context.new_page()  # a new tab: a fresh session that knows only the link
+    other, other_record = offline(*VIEWPORTS[size])  # a new browser: knows only the link
+    view = other.new_page()
     open_page(view, link)
     received = shown(view)
     assert received["widgets"] == sent["widgets"], (
@@ -229,5 +235,5 @@ def test_a_view_set_up_by_clicks_survives_its_link(browsers, server_url, size, n
     )
     assert received["texts"] == sent["texts"], f"words or numbers differ after opening {link}"
     page.close()
-    view.close()
-    assert not record.external and not record.page_errors, record
+    for rec in (record, other_record):
+        assert not rec.external and not rec.page_errors, rec

@@ -39,6 +39,7 @@ import pandas as pd
 from cbdash import dedupe
 from cbdash.analysis.projects import check_list, queue_pairs, review_queue
 from cbdash.data.files import MB, Limits, read_table_bytes, usable
+from cbdash.data.lists import LIST_COLUMNS
 from cbdash.data.validation import Report
 
 POLL_SECONDS = 0.25
@@ -48,16 +49,6 @@ WAIT_SECONDS = 60.0  # how long a check waits for another to finish before "busy
 UPLOAD_LIMITS = Limits(
     max_bytes=10 * MB, max_rows=10_000, max_cells=300_000, max_unpacked_bytes=50 * MB
 )
-CHECK_COLUMNS = {
-    "project_id",
-    "title",
-    "aliases",
-    "funders",
-    "implementers",
-    "beneficiary_countries",
-    "start_year",
-    "end_year",
-}
 
 
 @dataclass(frozen=True)
@@ -288,7 +279,7 @@ def check_upload(raw: bytes, name: str, inventory: pd.DataFrame, k: int = 5) -> 
     against the inventory's projects (`projects.flat` form) and make its review queue of `k`
     candidates a row. Runs in the child process."""
     report = Report()
-    frame = read_table_bytes(raw, name, report, CHECK_COLUMNS, UPLOAD_LIMITS)
+    frame = read_table_bytes(raw, name, report, LIST_COLUMNS, UPLOAD_LIMITS)
     messages = [str(i) for i in report.issues]
     if frame is None or not usable(report):
         return refused([str(i) for i in report.errors] or ["the file holds no table"])

@@ -27,6 +27,7 @@ OPTIONAL_COLUMNS = (
     "end_year",
     "listed_in",
 )
+LIST_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)  # the columns a list may have
 
 
 class DedupeInputError(ValueError):

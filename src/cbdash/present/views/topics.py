@@ -54,6 +54,21 @@ class TopicMatrix(NamedTuple):
     long: pd.DataFrame
 
 
+def _mapping_heatmap(
+    model: Model, matrix: pd.DataFrame, title: str, x_title: str, vocabulary: str
+) -> go.Figure:
+    """A 0/1 mapping x value heatmap of the first TOPICS_MAX_ROWS rows."""
+    return annotated_heatmap(
+        matrix.head(TOPICS_MAX_ROWS),
+        title=title,
+        x_title=x_title,
+        y_title="mapping",
+        x_labels=model.labels[vocabulary],
+        y_labels=model.mapping_names,
+        show_values=False,  # 0/1: the colour says it; hundreds of cell labels are slow
+    )
+
+
 def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
     """The mapping x topic matrix of the mappings that pass the filters, its chart (busiest
     rows first, at most TOPICS_MAX_ROWS: a taller chart is unreadable and slow to draw) and
@@ -66,14 +81,8 @@ def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
         )
         if matrix.empty:  # no topic vocabulary (a broken taxonomies file)
             return TopicMatrix(matrix, None, long)
-        figure = annotated_heatmap(
-            matrix.head(TOPICS_MAX_ROWS),
-            title="Topics each mapping covers (dark = covered)",
-            x_title="topic",
-            y_title="mapping",
-            x_labels=model.labels["topics"],
-            y_labels=model.mapping_names,
-            show_values=False,  # 0/1: the colour says it; hundreds of cell labels are slow
+        figure = _mapping_heatmap(
+            model, matrix, "Topics each mapping covers (dark = covered)", "topic", "topics"
         )
         return TopicMatrix(matrix, figure, long)
 
@@ -88,15 +97,8 @@ def users_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
         matrix = mapping_value_matrix(model.filtered_mappings(filters), "target_users", "users")
         if matrix.empty:
             return TopicMatrix(matrix, None, matrix)
-        figure = annotated_heatmap(
-            matrix.head(TOPICS_MAX_ROWS),
-            title="Target users each mapping serves (dark = serves)",
-            x_title="target users",
-            y_title="mapping",
-            x_labels=model.labels["users"],
-            y_labels=model.mapping_names,
-            show_values=False,
-        )
+        title = "Target users each mapping serves (dark = serves)"
+        figure = _mapping_heatmap(model, matrix, title, "target users", "users")
         long = named_long(
             matrix, "mapping", "target users", "serves", model.mapping_names, model.labels["users"]
         )
