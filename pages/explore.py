@@ -93,5 +93,5 @@ else:
         st.info("Pick two or three mappings to see them side by side.")
     else:
         side = explore_view.explore_comparison(model, chosen)
-        st.dataframe(side, key="compare_table")
+        st.dataframe(side, key="compare_table", placeholder="unknown")
         ui.download_csv(side.reset_index(names="field"), "mapping comparison", "dl_compare")

@@ -327,8 +327,8 @@ def table(
     """`st.dataframe` of at most the first `max_rows` rows, saying so when there are more:
     the browser gets a window, not 100,000 rows on every rerun. Columns are as wide as
     their content up to a limit (`tables.column_widths`), so that the first ones are on
-    screen; `column_config` overrides a column. Download the full table with
-    `download_csv`."""
+    screen; `column_config` overrides a column. A missing value reads "unknown" (the data
+    leaves unknowns empty). Download the full table with `download_csv`."""
     config: dict[str, Any] = {
         name: st.column_config.Column(width=px)
         for name, px in _once(df, "widths", column_widths).items()
@@ -336,6 +336,7 @@ def table(
     for name, given in (kwargs.pop("column_config", None) or {}).items():
         width = config.get(name, {}).get("width")
         config[name] = {"width": width, **given} if given.get("width") is None else given
+    kwargs.setdefault("placeholder", "unknown")
     st.dataframe(
         _arrow_window(df, max_rows), key=key, hide_index=True, column_config=config, **kwargs
     )
