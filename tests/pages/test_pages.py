@@ -246,3 +246,11 @@ def test_table_columns_fit_their_content():
     at = run_page("explore", {"explore_view": "projects"})
     config = json.loads(at.dataframe[0].proto.columns)
     assert config["start"]["width"] < 80 < config["title"]["width"] <= 230  # a year, a title
+
+
+@pytest.mark.parametrize("page", ["home", "explore", "gaps"])
+def test_tables_show_a_missing_value_as_unknown(page):
+    at = run_page(page)
+    assert at.dataframe, f"{page} shows no table"
+    for table in at.dataframe:
+        assert table.proto.placeholder == "unknown"  # not Streamlit's default "None"
