@@ -62,10 +62,10 @@ EXPECTED = {
     "ranking, knowledge portal and project database (1 each of 3).",
     "where": "2 regional or national mappings cover 4 of the 5 UN member and observer states "
     "(up to 2: Kenya), plus 1 global mapping that covers every UN member.",
-    "topics": "Cybercrime is the most covered topic (2 of 3 mappings); Policy & strategy the "
-    "least (1).",
-    "users": "Governments & policymakers are served by 2 of 3 mappings; Law enforcement & "
-    "judiciary by 1.",
+    "topics": "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills and "
+    "Policy & strategy the least (1 each).",
+    "users": "Governments & policymakers are served by 2 of 3 mappings; Civil society and Law "
+    "enforcement & judiciary by 1 each.",
     "overlap": "Alpha Portal and Beta Database are the most alike by topics and target users "
     "(Jaccard 0.50, 2 items in common).",
     "duplicates": "1 of 4 projects is listed by two or more mappings, most of all Kenya "

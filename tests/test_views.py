@@ -368,8 +368,9 @@ def test_pair_card(model):
 def test_topics_sentence(model):
     text = topics_view.topics_sentence(model, ALL)
     assert text == (
-        "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills the least "
-        "(1). Governments & policymakers are served by 2 of 3 mappings; Civil society by 1."
+        "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills and Policy & "
+        "strategy the least (1 each). Governments & policymakers are served by 2 of 3 "
+        "mappings; Civil society and Law enforcement & judiciary by 1 each."
     )
     assert topics_view.topics_sentence(model, ALL) is text
 

@@ -177,6 +177,12 @@ def _leaders(table: pd.DataFrame, value: str, label: str) -> list[str]:
     return table.loc[table[value] == top, label].tolist()
 
 
+def _trailers(table: pd.DataFrame, value: str, label: str) -> list[str]:
+    """The labels of the rows tied with the last (the chart's shortest bars)."""
+    low = table[value].iloc[-1]
+    return table.loc[table[value] == low, label].tolist()
+
+
 def _first_lower(label: str) -> str:
     return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
 
@@ -231,12 +237,13 @@ def topics_sentence(v: View) -> str:
     if table.empty:
         return "No mappings with a known topic match the filters."
     top = _leaders(table, "mappings", "topic")
-    low = table.iloc[-1]
+    low = _trailers(table, "mappings", "topic")
     verb = "is the most covered topic" if len(top) == 1 else "are the most covered topics"
     each = "" if len(top) == 1 else " each"
     return (
         f"{name_list(top, 10)} {verb} ({table['mappings'].iloc[0]}{each} of {len(v.mappings)} "
-        f"mappings); {low['topic']} the least ({low['mappings']})."
+        f"mappings); {name_list(low)} the least ({table['mappings'].iloc[-1]}"
+        f"{'' if len(low) == 1 else ' each'})."
     )
 
 
@@ -246,12 +253,12 @@ def users_sentence(v: View) -> str:
     if table.empty:
         return "No mappings with known target users match the filters."
     top = _leaders(table, "mappings", "target users")
-    low = table.iloc[-1]
+    low = _trailers(table, "mappings", "target users")
     each = "" if len(top) == 1 else " each"
     return (
         f"{name_list(top, 10)} are served by "
         f"{table['mappings'].iloc[0]}{each} of {len(v.mappings)} mappings; "
-        f"{low['target users']} by {low['mappings']}."
+        f"{name_list(low)} by {table['mappings'].iloc[-1]}{'' if len(low) == 1 else ' each'}."
     )
 
 

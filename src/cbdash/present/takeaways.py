@@ -58,39 +58,52 @@ def who_maps_by_kind(mappings: pd.DataFrame, kinds: pd.DataFrame, counted: str) 
 
 def _most_and_least(
     items: pd.DataFrame, id_col: str, column: str, labels: Mapping[str, str]
-) -> tuple[str, int, str, int] | None:
-    """(most frequent value's label, its count, least frequent's label, its count) of a
-    list column, None when no item has a value."""
+) -> tuple[list[str], int, list[str], int] | None:
+    """(the labels of the most frequent values, their count, the labels of the least
+    frequent, their count) of a list column: ties are named together. None when no item
+    has a value."""
     counts = explode(items, id_col, column, "value")["value"].value_counts()
     if counts.empty:
         return None
-    top, low = counts.index[0], counts.index[-1]
-    return labels.get(top, top), int(counts.iloc[0]), labels.get(low, low), int(counts.iloc[-1])
+    top, low = int(counts.iloc[0]), int(counts.iloc[-1])
+
+    def tied(n: int) -> list[str]:
+        return sorted(labels.get(v, v) for v in counts.index[counts == n])
+
+    return tied(top), top, tied(low), low
+
+
+def _each(names: list[str]) -> str:
+    return " each" if len(names) > 1 else ""
 
 
 def on_what(
     items: pd.DataFrame, id_col: str, topic_labels: Mapping[str, str], noun: str = "mappings"
 ) -> str:
-    """The most and least addressed topics."""
+    """The most and least addressed topics (ties named together)."""
     ends = _most_and_least(items, id_col, "topics", topic_labels)
     if ends is None:
         return f"No {noun} with a known topic match the filters."
     top, n_top, low, n_low = ends
+    verb = "are the most covered topics" if len(top) > 1 else "is the most covered topic"
     return (
-        f"{top} is the most covered topic ({n_top} of {len(items)} {noun}); "
-        f"{low} the least ({n_low})."
+        f"{name_list(top)} {verb} ({n_top}{_each(top)} of {len(items)} {noun}); "
+        f"{name_list(low)} the least ({n_low}{_each(low)})."
     )
 
 
 def for_whom(
     items: pd.DataFrame, id_col: str, user_labels: Mapping[str, str], noun: str = "mappings"
 ) -> str:
-    """The most and least served target users."""
+    """The most and least served target users (ties named together)."""
     ends = _most_and_least(items, id_col, "target_users", user_labels)
     if ends is None:
         return f"No {noun} with known target users match the filters."
     top, n_top, low, n_low = ends
-    return f"{top} are served by {n_top} of {len(items)} {noun}; {low} by {n_low}."
+    return (
+        f"{name_list(top)} are served by {n_top}{_each(top)} of {len(items)} {noun}; "
+        f"{name_list(low)} by {n_low}{_each(low)}."
+    )
 
 
 def profile_pairs(mappings: pd.DataFrame) -> pd.DataFrame:
