@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 from cbdash.present import state
 
@@ -107,20 +107,25 @@ def set_by_clicks(page: Page, box: Locator, view_index: int | None = None) -> st
     combo = box.locator('[role="combobox"]')
     if combo.count():
         multi = box.locator('[data-testid="stMultiSelect"]').count() > 0
-        current = combo.first.input_value() if not multi else ""
+        current = combo.first.input_value() if not multi else ""  # a select box's shown value
         combo.first.click()
         options = page.get_by_role("option")
         if multi and page.get_by_text(re.compile("You can only select up to")).count():
             page.keyboard.press("Escape")
             box.locator('[data-tag] [role="presentation"], [data-tag] svg').last.click()
             combo.first.click()
+        if not multi and options.count() == 0:  # the list may open a moment after the click
+            page.wait_for_timeout(300)
         choices = [o for o in options.all() if o.inner_text().strip() not in {"", current}]
         if not choices:
             page.keyboard.press("Escape")
             return ""
+        picked = choices[0].inner_text().strip()
         choices[0].click()
         if combo.first.get_attribute("aria-expanded") == "true":
             page.keyboard.press("Escape")
+        if not multi:  # the box shows what was picked before the next choice is touched
+            expect(combo.first).to_have_value(picked)
         return "pick"
     text = box.locator('input[type="text"], textarea')
     if text.count():
