@@ -70,6 +70,11 @@ def name_list(values: list[str], limit: int = 3) -> str:
     return text + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
+def each(values: list[str]) -> str:
+    """' each' after a count shared by several named values ('3 each'), else ''."""
+    return " each" if len(values) > 1 else ""
+
+
 SHORT_LABEL_CHARS = 38
 _SEPARATORS = (" / ", " – ", " - ", ": ", ", ")
 

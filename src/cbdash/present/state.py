@@ -117,11 +117,14 @@ def _named(mapping: Mapping[str, str]) -> Callable[[Model], Mapping[str, str]]:
     return lambda _model: mapping
 
 
-def _pick(key: str, label: str, page: str, named: Mapping[str, str], **more: Any) -> Choice:
-    """A choice among fixed values, each with its label; the first is the default."""
+def _pick(
+    key: str, label: str, page: str, named: Mapping[str, str], default: str | None = None
+) -> Choice:
+    """A choice among fixed values, each with its label; the first is the default unless
+    `default` names another."""
     return Choice(
-        key, label, page, **{"default": next(iter(named)), **more},
-        options=_fixed(*named), labels=_named(named),
+        key, label, page, default or next(iter(named)), options=_fixed(*named),
+        labels=_named(named),
     )  # fmt: skip
 
 

@@ -28,7 +28,7 @@ from cbdash.present.projector import PROJECTOR_FONT, projector
 from cbdash.present.views import coverage_map as coverage_map_view
 from cbdash.present.views import gaps as gaps_view
 from cbdash.present.world_map import map_geometry, world_choropleth
-from cbdash.text import escape_markdown, name_list, plural, short_label
+from cbdash.text import each, escape_markdown, name_list, plural, short_label
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"
@@ -239,11 +239,10 @@ def topics_sentence(v: View) -> str:
     top = _leaders(table, "mappings", "topic")
     low = _trailers(table, "mappings", "topic")
     verb = "is the most covered topic" if len(top) == 1 else "are the most covered topics"
-    each = "" if len(top) == 1 else " each"
     return (
-        f"{name_list(top, 10)} {verb} ({table['mappings'].iloc[0]}{each} of {len(v.mappings)} "
-        f"mappings); {name_list(low)} the least ({table['mappings'].iloc[-1]}"
-        f"{'' if len(low) == 1 else ' each'})."
+        f"{name_list(top, 10)} {verb} ({table['mappings'].iloc[0]}{each(top)} of "
+        f"{len(v.mappings)} mappings); {name_list(low)} the least ({table['mappings'].iloc[-1]}"
+        f"{each(low)})."
     )
 
 
@@ -254,11 +253,10 @@ def users_sentence(v: View) -> str:
         return "No mappings with known target users match the filters."
     top = _leaders(table, "mappings", "target users")
     low = _trailers(table, "mappings", "target users")
-    each = "" if len(top) == 1 else " each"
     return (
         f"{name_list(top, 10)} are served by "
-        f"{table['mappings'].iloc[0]}{each} of {len(v.mappings)} mappings; "
-        f"{name_list(low)} by {table['mappings'].iloc[-1]}{'' if len(low) == 1 else ' each'}."
+        f"{table['mappings'].iloc[0]}{each(top)} of {len(v.mappings)} mappings; "
+        f"{name_list(low)} by {table['mappings'].iloc[-1]}{each(low)}."
     )
 
 

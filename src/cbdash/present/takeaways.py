@@ -14,7 +14,7 @@ import pandas as pd
 from cbdash.analysis.membership import explode, membership_matrix
 from cbdash.analysis.network import arc_order
 from cbdash.analysis.overlap import overlap_matrix, top_pairs
-from cbdash.text import name_list, plural
+from cbdash.text import each, name_list, plural
 
 
 def _lower_first(label: str) -> str:
@@ -73,10 +73,6 @@ def _most_and_least(
     return tied(top), top, tied(low), low
 
 
-def _each(names: list[str]) -> str:
-    return " each" if len(names) > 1 else ""
-
-
 def on_what(
     items: pd.DataFrame, id_col: str, topic_labels: Mapping[str, str], noun: str = "mappings"
 ) -> str:
@@ -87,8 +83,8 @@ def on_what(
     top, n_top, low, n_low = ends
     verb = "are the most covered topics" if len(top) > 1 else "is the most covered topic"
     return (
-        f"{name_list(top)} {verb} ({n_top}{_each(top)} of {len(items)} {noun}); "
-        f"{name_list(low)} the least ({n_low}{_each(low)})."
+        f"{name_list(top)} {verb} ({n_top}{each(top)} of {len(items)} {noun}); "
+        f"{name_list(low)} the least ({n_low}{each(low)})."
     )
 
 
@@ -101,8 +97,8 @@ def for_whom(
         return f"No {noun} with known target users match the filters."
     top, n_top, low, n_low = ends
     return (
-        f"{name_list(top)} are served by {n_top}{_each(top)} of {len(items)} {noun}; "
-        f"{name_list(low)} by {n_low}{_each(low)}."
+        f"{name_list(top)} are served by {n_top}{each(top)} of {len(items)} {noun}; "
+        f"{name_list(low)} by {n_low}{each(low)}."
     )
 
 
