@@ -246,6 +246,46 @@ def test_column_chart_keeps_the_order():
 # The takeaways the story and the gaps page added ------------------------------------------
 
 
+def test_most_and_least_sentences_name_every_tie():
+    """One sentence builder for the Topics page and the presentation: four items, two topics
+    tied at the top (3 each) and two at the bottom (1 each); the table is ranked, ties by
+    label."""
+    items = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "topics": [["crime", "cul", "pol"], ["crime", "cul"], ["crime", "cul", "std"], []],
+            "target_users": [["gov"], ["gov"], ["cs"], ["gov"]],
+        }
+    )
+    labels = {"crime": "Cybercrime", "cul": "Culture", "pol": "Policy", "std": "Standards"}
+    table = takeaways.ranked(
+        pd.Series({"pol": 1, "cul": 3, "std": 1, "crime": 3}), labels, "topic", "mappings"
+    )
+    assert list(table["topic"]) == ["Culture", "Cybercrime", "Policy", "Standards"]
+    expected = (
+        "Culture and Cybercrime are the most covered topics (3 each of 4 mappings); "
+        "Policy and Standards the least (1 each)."
+    )
+    assert takeaways.topics_said(table, 4) == expected
+    assert takeaways.on_what(items, "id", labels) == expected
+    assert takeaways.for_whom(items, "id", {"gov": "Governments", "cs": "Civil society"}) == (
+        "Governments are served by 3 of 4 mappings; Civil society by 1."
+    )
+    assert takeaways.on_what(items.iloc[3:], "id", labels, "projects") == (
+        "No projects with a known topic match the filters."
+    )
+
+
+def test_topics_page_and_presentation_say_the_same(model):
+    view = _view(model)
+    assert story.topics_sentence(view) == takeaways.on_what(
+        view.mappings, "id", model.labels["topics"]
+    )
+    assert story.users_sentence(view) == takeaways.for_whom(
+        view.mappings, "id", model.labels["users"]
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

@@ -70,6 +70,11 @@ def name_list(values: list[str], limit: int = 3) -> str:
     return text + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
+def lower_first(label: str) -> str:
+    """'Cybercrime' -> 'cybercrime', but 'CIIP' and 'EU' stay as they are."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def each(values: list[str]) -> str:
     """' each' after a count shared by several named values ('3 each'), else ''."""
     return " each" if len(values) > 1 else ""

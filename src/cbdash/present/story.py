@@ -11,7 +11,7 @@ The projector's styling (CSS, presenter keys, large figure type) is in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -28,7 +28,7 @@ from cbdash.present.projector import PROJECTOR_FONT, projector
 from cbdash.present.views import coverage_map as coverage_map_view
 from cbdash.present.views import gaps as gaps_view
 from cbdash.present.world_map import map_geometry, world_choropleth
-from cbdash.text import each, escape_markdown, name_list, plural, short_label
+from cbdash.text import escape_markdown, lower_first, name_list, plural, short_label
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"
@@ -171,25 +171,11 @@ def cooperation_sentence(v: View) -> str:
     )
 
 
-def _leaders(table: pd.DataFrame, value: str, label: str) -> list[str]:
-    """The labels of the rows tied with the first (the chart's leading bars)."""
-    top = table[value].iloc[0]
-    return table.loc[table[value] == top, label].tolist()
-
-
-def _trailers(table: pd.DataFrame, value: str, label: str) -> list[str]:
-    """The labels of the rows tied with the last (the chart's shortest bars)."""
-    low = table[value].iloc[-1]
-    return table.loc[table[value] == low, label].tolist()
-
-
-def _first_lower(label: str) -> str:
-    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
-
-
 def kinds_table(v: View) -> pd.DataFrame:
     """Mapping efforts per kind, most first (ties by name): the chart's bars from the top."""
-    return _ranked(v.mappings["kind"].value_counts(), v.labels["kinds"], "kind", "mapping efforts")
+    return takeaways.ranked(
+        v.mappings["kind"].value_counts(), v.labels["kinds"], "kind", "mapping efforts"
+    )
 
 
 def kinds_sentence(v: View) -> str:
@@ -200,7 +186,7 @@ def kinds_sentence(v: View) -> str:
     n = len(v.mappings)
     owners = {o for os_ in v.mappings["owners"] for o in os_}
     text = f"{plural(n, 'mapping effort')} run by {plural(len(owners), 'organisation')}"
-    top = [_first_lower(k) for k in _leaders(table, "mapping efforts", "kind")]
+    top = [lower_first(k) for k in takeaways.leaders(table, "mapping efforts", "kind")]
     count = int(table["mapping efforts"].iloc[0])
     if len(top) == 1:
         return text + f"; the most common kind is {top[0]} ({count} of {n})."
@@ -210,54 +196,23 @@ def kinds_sentence(v: View) -> str:
 def topics_table(v: View) -> pd.DataFrame:
     """Mappings per topic, most first (ties by name)."""
     counts = value_counts(v.mappings, "id", "topics")
-    return _ranked(counts, v.labels["topics"], "topic", "mappings")
+    return takeaways.ranked(counts, v.labels["topics"], "topic", "mappings")
 
 
 def users_table(v: View) -> pd.DataFrame:
     """Mappings per target-user group, most first (ties by name)."""
     counts = value_counts(v.mappings, "id", "target_users")
-    return _ranked(counts, v.labels["users"], "target users", "mappings")
-
-
-def _ranked(counts: pd.Series, labels: Mapping[str, str], what: str, n: str) -> pd.DataFrame:
-    """`counts` (index ids) as a table: label, count, id; most first, ties by label."""
-    table = pd.DataFrame(
-        {
-            what: [str(labels.get(k, k)) for k in counts.index],
-            n: counts.to_numpy(dtype=int),
-            f"{what} id": [str(k) for k in counts.index],
-        }
-    )
-    return table.sort_values([n, what], ascending=[False, True], ignore_index=True)
+    return takeaways.ranked(counts, v.labels["users"], "target users", "mappings")
 
 
 def topics_sentence(v: View) -> str:
     """The topics of the longest and the shortest bar."""
-    table = topics_table(v)
-    if table.empty:
-        return "No mappings with a known topic match the filters."
-    top = _leaders(table, "mappings", "topic")
-    low = _trailers(table, "mappings", "topic")
-    verb = "is the most covered topic" if len(top) == 1 else "are the most covered topics"
-    return (
-        f"{name_list(top, 10)} {verb} ({table['mappings'].iloc[0]}{each(top)} of "
-        f"{len(v.mappings)} mappings); {name_list(low)} the least ({table['mappings'].iloc[-1]}"
-        f"{each(low)})."
-    )
+    return takeaways.topics_said(topics_table(v), len(v.mappings))
 
 
 def users_sentence(v: View) -> str:
     """The target users of the longest and the shortest bar."""
-    table = users_table(v)
-    if table.empty:
-        return "No mappings with known target users match the filters."
-    top = _leaders(table, "mappings", "target users")
-    low = _trailers(table, "mappings", "target users")
-    return (
-        f"{name_list(top, 10)} are served by "
-        f"{table['mappings'].iloc[0]}{each(top)} of {len(v.mappings)} mappings; "
-        f"{name_list(low)} by {table['mappings'].iloc[-1]}{each(low)}."
-    )
+    return takeaways.users_said(users_table(v), len(v.mappings))
 
 
 OVERLAP_PAIRS = 6  # pairs on the overlap step: two lines of large type each

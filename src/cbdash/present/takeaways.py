@@ -14,31 +14,8 @@ import pandas as pd
 from cbdash.analysis.membership import explode, membership_matrix
 from cbdash.analysis.network import arc_order
 from cbdash.analysis.overlap import overlap_matrix, top_pairs
-from cbdash.text import each, name_list, plural
-
-
-def _lower_first(label: str) -> str:
-    """'Cybercrime' -> 'cybercrime', but 'CIIP' and 'EU' stay as they are."""
-    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
-
-
-def who_maps(mappings: pd.DataFrame, kind_labels: Mapping[str, str]) -> str:
-    """How many mappings, by how many owners, and the most common kind (besides "other")."""
-    if mappings.empty:
-        return "No mapping effort matches the filters."
-    owners = {o for os_ in mappings["owners"] for o in os_}
-    kinds = mappings["kind"].value_counts()
-    named = kinds.drop("other", errors="ignore")
-    text = f"{plural(len(mappings), 'mapping effort')} run by {plural(len(owners), 'organisation')}"
-    if not named.empty:
-        top = named.index[0]
-        text += (
-            f"; the most common kind is {kind_labels.get(top, top).lower()} "
-            f"({named.iloc[0]} of {len(mappings)})"
-        )
-    if "other" in kinds:
-        text += f"; {kinds['other']} more are classed as other"
-    return text + "."
+from cbdash.analysis.topics import value_counts
+from cbdash.text import each, lower_first, name_list, plural
 
 
 def who_maps_by_kind(mappings: pd.DataFrame, kinds: pd.DataFrame, counted: str) -> str:
@@ -56,50 +33,68 @@ def who_maps_by_kind(mappings: pd.DataFrame, kinds: pd.DataFrame, counted: str) 
     return text + "."
 
 
-def _most_and_least(
-    items: pd.DataFrame, id_col: str, column: str, labels: Mapping[str, str]
-) -> tuple[list[str], int, list[str], int] | None:
-    """(the labels of the most frequent values, their count, the labels of the least
-    frequent, their count) of a list column: ties are named together. None when no item
-    has a value."""
-    counts = explode(items, id_col, column, "value")["value"].value_counts()
-    if counts.empty:
-        return None
-    top, low = int(counts.iloc[0]), int(counts.iloc[-1])
+def ranked(counts: pd.Series, labels: Mapping[str, str], what: str, n: str) -> pd.DataFrame:
+    """`counts` (index ids) as the table a bar chart draws: `what` (the label), `n` (the
+    count) and "`what` id"; most first, ties by label."""
+    table = pd.DataFrame(
+        {
+            what: [str(labels.get(k, k)) for k in counts.index],
+            n: counts.to_numpy(dtype=int),
+            f"{what} id": [str(k) for k in counts.index],
+        }
+    )
+    return table.sort_values([n, what], ascending=[False, True], ignore_index=True)
 
-    def tied(n: int) -> list[str]:
-        return sorted(labels.get(v, v) for v in counts.index[counts == n])
 
-    return tied(top), top, tied(low), low
+def leaders(table: pd.DataFrame, value: str, label: str) -> list[str]:
+    """The labels of the rows tied with the first of a ranked table (the longest bars)."""
+    return table.loc[table[value] == table[value].iloc[0], label].tolist()
+
+
+def trailers(table: pd.DataFrame, value: str, label: str) -> list[str]:
+    """The labels of the rows tied with the last of a ranked table (the shortest bars)."""
+    return table.loc[table[value] == table[value].iloc[-1], label].tolist()
+
+
+def topics_said(table: pd.DataFrame, n_items: int, noun: str = "mappings") -> str:
+    """The most and least covered topics of a `ranked` table (columns "topic", `noun`) of
+    `n_items` items; every tied topic is named."""
+    if table.empty:
+        return f"No {noun} with a known topic match the filters."
+    top, low = leaders(table, noun, "topic"), trailers(table, noun, "topic")
+    verb = "is the most covered topic" if len(top) == 1 else "are the most covered topics"
+    return (
+        f"{name_list(top, 10)} {verb} ({table[noun].iloc[0]}{each(top)} of {n_items} {noun}); "
+        f"{name_list(low)} the least ({table[noun].iloc[-1]}{each(low)})."
+    )
+
+
+def users_said(table: pd.DataFrame, n_items: int, noun: str = "mappings") -> str:
+    """The most and least served target users of a `ranked` table (columns "target users",
+    `noun`) of `n_items` items; every tied group is named."""
+    if table.empty:
+        return f"No {noun} with known target users match the filters."
+    top, low = leaders(table, noun, "target users"), trailers(table, noun, "target users")
+    return (
+        f"{name_list(top, 10)} are served by {table[noun].iloc[0]}{each(top)} of {n_items} "
+        f"{noun}; {name_list(low)} by {table[noun].iloc[-1]}{each(low)}."
+    )
 
 
 def on_what(
     items: pd.DataFrame, id_col: str, topic_labels: Mapping[str, str], noun: str = "mappings"
 ) -> str:
-    """The most and least addressed topics (ties named together)."""
-    ends = _most_and_least(items, id_col, "topics", topic_labels)
-    if ends is None:
-        return f"No {noun} with a known topic match the filters."
-    top, n_top, low, n_low = ends
-    verb = "are the most covered topics" if len(top) > 1 else "is the most covered topic"
-    return (
-        f"{name_list(top)} {verb} ({n_top}{each(top)} of {len(items)} {noun}); "
-        f"{name_list(low)} the least ({n_low}{each(low)})."
-    )
+    """The most and least addressed topics of `items` (ties named together)."""
+    table = ranked(value_counts(items, id_col, "topics"), topic_labels, "topic", noun)
+    return topics_said(table, len(items), noun)
 
 
 def for_whom(
     items: pd.DataFrame, id_col: str, user_labels: Mapping[str, str], noun: str = "mappings"
 ) -> str:
-    """The most and least served target users (ties named together)."""
-    ends = _most_and_least(items, id_col, "target_users", user_labels)
-    if ends is None:
-        return f"No {noun} with known target users match the filters."
-    top, n_top, low, n_low = ends
-    return (
-        f"{name_list(top)} are served by {n_top}{each(top)} of {len(items)} {noun}; "
-        f"{name_list(low)} by {n_low}{each(low)}."
-    )
+    """The most and least served target users of `items` (ties named together)."""
+    table = ranked(value_counts(items, id_col, "target_users"), user_labels, "target users", noun)
+    return users_said(table, len(items), noun)
 
 
 def profile_pairs(mappings: pd.DataFrame) -> pd.DataFrame:
@@ -185,7 +180,7 @@ def cooperation_hub(
         return most[0].upper() + most[1:]
     kind = kinds.index[0]
     return (
-        f"The most common kind is {_lower_first(link_labels.get(kind, kind))} "
+        f"The most common kind is {lower_first(link_labels.get(kind, kind))} "
         f"({kinds.iloc[0]} of {len(inside)}); {most}"
     )
 
@@ -302,7 +297,7 @@ def _at_most(n: int, word: str, plural_form: str | None = None) -> str:
 def thin_support(max_projects: int, max_mappings: int, topic_label: str | None = None) -> str:
     """What thin support means, e.g. 'at most 2 listed cybercrime projects and no regional
     or national mapping'."""
-    on = f"{_lower_first(topic_label)} " if topic_label else ""
+    on = f"{lower_first(topic_label)} " if topic_label else ""
     projects = _at_most(max_projects, f"listed {on}project")
     return f"{projects} and {_at_most(max_mappings, 'regional or national mapping')}"
 
@@ -378,7 +373,7 @@ def empty_region_topics(
 
 def _empty_cells(matrix: pd.DataFrame, topic_labels: Mapping[str, str], noun: str) -> str:
     cells = [
-        f"{region}: {_lower_first(topic_labels.get(topic, topic))}"
+        f"{region}: {lower_first(topic_labels.get(topic, topic))}"
         for region, row in matrix.iterrows()
         for topic, value in row.items()
         if value == 0

@@ -23,7 +23,7 @@ from cbdash.present.charts import annotated_heatmap, need_support_grid
 from cbdash.present.views import need_of, project_reach, regions_of, subregions_of
 from cbdash.present.views.coverage_map import map_summary
 from cbdash.present.world_map import category_legend, map_geometry, world_coverage_map
-from cbdash.text import escape_markdown, plural
+from cbdash.text import escape_markdown, lower_first, plural
 
 # The gap map's classes: code -> (words, colour); orange where support is thin.
 MAP_CLASSES = {
@@ -189,7 +189,7 @@ def _grid(
     return need_support_grid(
         table,
         title="Need (ITU GCI 2024 tier) against support (listed "
-        + (f"{_lower_first(on)} " if on else "")
+        + (f"{lower_first(on)} " if on else "")
         + "projects)",
         max_projects=q.max_projects,
         tier_labels={t: f"tier {t} ({name})" for t, name in need.TIER_NAMES.items()},
@@ -205,7 +205,7 @@ def _readable(
 ) -> pd.DataFrame:
     """Rows of the answer as a table for people, with why each row is there."""
     on = model.labels["topics"].get(q.topic, "") if q.topic else ""
-    projects = f"listed {_lower_first(on)} projects" if on else "listed projects"
+    projects = f"listed {lower_first(on)} projects" if on else "listed projects"
     out = pd.DataFrame(
         {
             "rank": rows["rank"],
@@ -372,8 +372,3 @@ def _question_words(model: Model, q: gaps.GapQuestion) -> str:
 def _upper_first(text: str) -> str:
     """'ODA-eligible states' stays as it is; 'least developed ...' -> 'Least developed ...'."""
     return text[:1].upper() + text[1:]
-
-
-def _lower_first(label: str) -> str:
-    """'Cybercrime' -> 'cybercrime'; 'CIIP' stays as it is."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
