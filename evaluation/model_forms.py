@@ -28,17 +28,8 @@ NAME_CUES = (*NAME_LEVELS, "shared_acronym", "distinctive_word", "two_languages"
 
 
 def free_fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> np.ndarray:
-    """Ridge logistic regression by Newton's method, no sign held; the intercept last."""
-    x1 = np.hstack([x, np.ones((len(x), 1))])
-    w, penalty = np.zeros(x1.shape[1]), np.append(np.full(x.shape[1], l2), 0.0)
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-(x1 @ w)))
-        hessian = (x1 * (p * (1 - p))[:, None]).T @ x1 + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hessian, x1.T @ (p - y) + penalty * w)
-        w -= step
-        if np.abs(step).max() < 1e-9:
-            break
-    return w
+    """Ridge logistic regression (`score.fit`) with no sign held; the intercept last."""
+    return fit(x, y, l2, sign=np.zeros(x.shape[1]))
 
 
 def cv_recall(data: TrainingSet, x: np.ndarray, fitter: Fitter) -> tuple[float, float, float]:

@@ -24,11 +24,11 @@ agreement never lowers the odds): a weight of the wrong sign is held at 0."""
 REVIEWED_FILE, MODEL_FILE = "dedupe_reviewed.csv", "dedupe_model.csv"
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
-    """Logistic regression by Newton's method, each weight of the sign AGAINST says (a weight
-    of the wrong sign is held at 0 and the rest fitted again); the intercept last."""
-    sign = np.array([-1.0 if f in AGAINST else 1.0 for f in FEATURES])
-    free = np.ones(len(FEATURES), dtype=bool)
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2, sign: np.ndarray | None = None) -> np.ndarray:
+    """Logistic regression by Newton's method, each weight of the sign AGAINST says (or `sign`,
+    0 for free; a weight of the wrong sign is held at 0, the rest fitted again); intercept last."""
+    sign = np.array([-1.0 if f in AGAINST else 1.0 for f in FEATURES]) if sign is None else sign
+    free = np.ones(x.shape[1], dtype=bool)
     while True:
         x1 = np.hstack([x[:, free], np.ones((len(x), 1))])
         w, penalty = np.zeros(x1.shape[1]), np.append(np.full(free.sum(), l2), 0.0)
@@ -39,7 +39,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
             w -= step
             if np.abs(step).max() < 1e-9:
                 break
-        weights = np.zeros(len(FEATURES) + 1)
+        weights = np.zeros(x.shape[1] + 1)
         weights[np.append(free, True)] = w
         if not (wrong := free & (weights[:-1] * sign < 0)).any():
             return weights
