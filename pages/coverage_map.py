@@ -66,7 +66,7 @@ def country_panel() -> None:
     ui.table(panel.mappings, "panel_mappings", what="mappings")
     st.subheader(f"Listed projects naming {names[iso3]}", divider="gray")
     if panel.projects.empty:
-        st.info("No listed project names this country as a beneficiary.")
+        st.info("No project of the inventory names this country as a beneficiary.")
     else:
         ui.table(panel.shown_projects, "panel_projects", what="projects")
         ui.download_csv(panel.projects, f"projects in {names[iso3]}", "dl_panel_projects")

@@ -43,7 +43,7 @@ if view == "countries":
     if grid is not None:
         ui.chart(grid, "gap_grid", png_name="need_against_support")
         ui.caption(
-            "Countries of the group by their ITU GCI 2024 tier (need) and the listed projects "
+            "Countries of the group by their ITU GCI 2024 tier (need) and the projects "
             "naming them (support); bold = ranked below (also at most "
             f"{q.max_mappings} regional or national mappings); framed = high need and thin "
             "support.",

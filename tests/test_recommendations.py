@@ -140,13 +140,13 @@ def test_markdown_report(table):
     assert "Computed by cbdash from its inventory on 2025-01-02. ODA-eligible states." in md
     assert "## Africa (2 countries)" in md
     assert (
-        "- **Gaps**: 1 country of high need and thin support: Nigeria; no listed project on "
+        "- **Gaps**: 1 country of high need and thin support: Nigeria; no project on "
         "Culture & skills." in md
     )
     assert (
         "- **Overlap**: mapped by 3 mappings, 2 of them regional (Beta Database, Gamma "
         "Index); Beta Database & Gamma Index both cover 1 of its countries; the most mapped "
-        "topic is Cybercrime (2 mappings); 1 of its 2 listed projects appear in two or more "
+        "topic is Cybercrime (2 mappings); 1 of its 2 projects appear in two or more "
         "mappings." in md
     )
     assert "1 country with thin support and GCI tier unknown, e.g. Fiji" in md

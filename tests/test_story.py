@@ -68,14 +68,14 @@ EXPECTED = {
     "enforcement & judiciary by 1 each.",
     "overlap": "Alpha Portal and Beta Database are the most alike by topics and target users "
     "(Jaccard 0.50, 2 items in common).",
-    "duplicates": "1 of 4 projects is listed by two or more mappings, most of all Kenya "
-    "Cybercrime Training (2 mappings); 0 are listed by none (found only on implementer, "
-    "donor or news pages).",
+    "duplicates": "1 of 4 projects is listed by two or more of the mappings counted here, "
+    "most of all Kenya Cybercrime Training (2 mappings); 0 are listed by none of them (known "
+    "from implementer, donor or news pages, or from efforts shown apart).",
     "cooperation": "1 known cooperation link joins 2 mappings; 1 of 3 stands alone with no "
     "known link. The most common kind is data sharing (1 of 1); Alpha Portal takes part in "
     "the most (1 link).",
     "gaps": "2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin "
-    "support (at most 2 listed projects and at most 1 regional or national mapping): Tonga "
+    "support (at most 2 projects and at most 1 regional or national mapping): Tonga "
     "and Nigeria. GCI tier unknown for 1 of the 5: 1 of them with thin support is listed "
     "apart, not ranked.",
 }
@@ -289,11 +289,11 @@ def test_topics_page_and_presentation_say_the_same(model):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ((2, 1, None), "at most 2 listed projects and at most 1 regional or national mapping"),
-        ((0, 0, "Cybercrime"), "no listed cybercrime project and no regional or national mapping"),
+        ((2, 1, None), "at most 2 projects and at most 1 regional or national mapping"),
+        ((0, 0, "Cybercrime"), "no cybercrime project and no regional or national mapping"),
         (
             (1, 3, "Incident management & CIIP"),
-            "at most 1 listed incident management & CIIP project and at most 3 regional or "
+            "at most 1 incident management & CIIP project and at most 3 regional or "
             "national mappings",
         ),
     ],
@@ -319,12 +319,12 @@ def test_gap_countries_sentence():
             ("Kenya", 1, "more support", None, False),
         ]
     )
-    support = "no listed project and no regional or national mapping"
+    support = "no project and no regional or national mapping"
     assert takeaways.gap_countries(
         table, noun="small states", need_label="GCI 2024 tier 4–5", support=support
     ) == (
         "2 of the 5 small states have high need (GCI 2024 tier 4–5) and thin support (no "
-        "listed project and no regional or national mapping): Tonga and Chad. GCI tier "
+        "project and no regional or national mapping): Tonga and Chad. GCI tier "
         "unknown for 2 of the 5: 1 of them with thin support is listed apart, not ranked. "
         "1 high-income state with thin support not ranked."
     )
@@ -346,7 +346,7 @@ def test_gap_countries_sentence():
             {"AAA": 0},
             "No regional or national mapping passes the filters; plus 2 global mappings that "
             "cover every UN member. The coverage of 1 more mapping is unknown or only a "
-            "count, so the map leaves them out. Colour by projects to see where the listed "
+            "count, so the map leaves them out. Colour by projects to see where the "
             "projects go.",
         ),
         (
@@ -369,12 +369,12 @@ def test_empty_region_topics_sentence():
     assert takeaways.empty_region_topics(
         matrix, {"cybercrime": "Cybercrime"}, "small states", n_global=3
     ) == (
-        "2 of the 4 sub-region × topic cells have no listed project reaching small states "
+        "2 of the 4 sub-region × topic cells have no project reaching small states "
         "there, e.g. Micronesia: cybercrime and Caribbean: standards. 3 global projects "
         "(reaching every UN member) are not counted in the cells."
     )
     assert takeaways.empty_region_topics(matrix + 1, {}, "states") == (
-        "Every one of the 4 sub-region × topic cells has a listed project."
+        "Every one of the 4 sub-region × topic cells has a project."
     )
 
 

@@ -44,7 +44,7 @@ def memo_keys(model) -> list:
 
 # Gaps ------------------------------------------------------------------------------------
 # By hand (fixture): ODA recipients BRA FJI KEN NGA TON; GCI tiers BRA 1, KEN 1, NGA 4, TON 5,
-# FJI unknown; regional or national mappings BRA 0, FJI 1, KEN 2, NGA 1, TON 1; listed
+# FJI unknown; regional or national mappings BRA 0, FJI 1, KEN 2, NGA 1, TON 1; projects
 # projects BRA 0, FJI 1, KEN 1, NGA 1, TON 1. Default question: tier 4-5, at most 2 projects
 # and 1 mapping.
 
@@ -69,7 +69,7 @@ def test_gap_answer_default_question(model):
     answer = gaps_view.gap_answer(model, ALL, gaps.GapQuestion())
     assert answer.text == (
         "2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin support "
-        "(at most 2 listed projects and at most 1 regional or national mapping): Tonga and "
+        "(at most 2 projects and at most 1 regional or national mapping): Tonga and "
         "Nigeria. GCI tier unknown for 1 of the 5: 1 of them with thin support is listed "
         "apart, not ranked."
     )
@@ -77,7 +77,7 @@ def test_gap_answer_default_question(model):
     assert answer.ranked["rank"].tolist() == [1, 2]
     assert answer.ranked.iloc[0]["why"] == (
         "need: GCI 2024 tier 5 (building), least developed, small island developing state; "
-        "support: 1 listed project and 1 regional or national mapping"
+        "support: 1 project and 1 regional or national mapping"
     )
     assert answer.ranked.iloc[0]["context"] == (
         "ODA-eligible; least developed; small island developing state"
@@ -154,7 +154,7 @@ def test_gap_region_topics(model):
     }
     assert len(answer.cells) == 7
     assert answer.cells.iloc[0].tolist() == ["Eastern Africa", "Culture & skills", 0]
-    assert answer.sentence.startswith("7 of the 15 sub-region × topic cells have no listed")
+    assert answer.sentence.startswith("7 of the 15 sub-region × topic cells have no project")
     assert isinstance(answer.heatmap, go.Figure)
     assert gaps_view.gap_region_topics(model, ALL, gaps.GapQuestion()) is answer
 
@@ -458,7 +458,9 @@ def test_topics_crosswalk_by_labels(model):
 
 def test_projects_sentence(model):
     text = projects_view.projects_sentence(model, ALL)
-    assert text.startswith("1 of 4 projects is listed by two or more mappings; 0 are listed")
+    assert text.startswith(
+        "1 of 4 projects is listed by two or more of the mappings counted here; 0 are listed"
+    )
     assert projects_view.projects_sentence(model, ALL) is text
 
 
@@ -472,6 +474,32 @@ def test_projects_listed_by_several(model):
     assert "topics" in by_topic.columns  # the column the filter acted on
     assert projects_view.projects_listed_by_several(model, ALL) is shown
     assert projects_view.projects_listed_by_several(model, Filters(users=("civil_society",))).empty
+
+
+def test_listings_count_only_the_mappings_that_pass_the_filters(model, data_copy):
+    """p1 is listed by alpha (knowledge portal) and beta (project database): filtered to
+    project databases, only beta's listing counts; beta made a related effort, its listing
+    counts only when related efforts are switched in."""
+    portals = Filters(kinds=("project_database",))
+    assert projects_view.projects_listed_by_several(model, portals).empty
+    assert projects_view.projects_sentence(model, portals).startswith("0 of 4 projects are")
+    p1 = model.filtered_projects(portals).set_index("project_id").loc["p1"]
+    assert p1["listed_in"] == ("beta",)
+    assert model.inventory.projects.set_index("project_id").loc["p1", "listed_in"] == (
+        "alpha",
+        "beta",
+    )  # the inventory keeps every listing
+    path = data_copy / "mappings.yaml"
+    text = path.read_text(encoding="utf-8")
+    beta = text.index("kind: project_database")
+    path.write_text(
+        text[:beta] + text[beta:].replace("role: mapping", "role: related", 1), encoding="utf-8"
+    )
+    related = build_model(data_copy)
+    assert projects_view.projects_listed_by_several(related, ALL).empty
+    shown = projects_view.projects_listed_by_several(related, Filters(include=("related",)))
+    assert shown["title"].tolist() == ["Kenya Cybercrime Training"]
+    assert shown.iloc[0]["mappings listing it"] == 2
 
 
 def _clusters(model, calls: list) -> pd.DataFrame:
@@ -558,7 +586,7 @@ def test_map_summary(model):
         (
             "projects",
             (),
-            "4 listed projects name 4 of the 5 UN member and observer states as beneficiaries "
+            "4 projects of the inventory name 4 of the 5 UN member and observer states as beneficiaries "
             "(up to 1: Fiji, Kenya and Nigeria and 1 more); 1 none, e.g. Brazil.",
         ),
         (
@@ -642,8 +670,8 @@ def test_map_panel(model):
     assert kenya.mappings["reach"].tolist() == ["regional or national"] * 2 + ["global"]
     assert list(kenya.mappings.columns) == ["name", "reach", "kind", "scope"]
     assert kenya.sentence == (
-        "Covered by 2 regional or national mappings and 1 global; named by 1 listed "
-        "project. Need: GCI 2024 tier 1 (role-modelling), ODA-eligible."
+        "Covered by 2 regional or national mappings and 1 global; named by 1 "
+        "project of the inventory. Need: GCI 2024 tier 1 (role-modelling), ODA-eligible."
     )
     assert kenya.projects["project id"].tolist() == ["p1"]
     assert kenya.shown_projects.columns.tolist() == [

@@ -87,7 +87,7 @@ def test_cooperation_empty_filters_in_words():
 
 # By hand (fixture): ODA recipients BRA FJI KEN NGA TON; GCI tiers BRA 1, KEN 1, NGA 4,
 # TON 5, FJI unknown; regional or national mappings BRA 0, FJI 1, KEN 2, NGA 1, TON 1;
-# listed projects BRA 0, FJI 1, KEN 1, NGA 1, TON 1 (cybercrime: KEN, NGA).
+# projects BRA 0, FJI 1, KEN 1, NGA 1, TON 1 (cybercrime: KEN, NGA).
 
 
 def test_gaps_page_ranks_high_need_against_thin_support():
@@ -97,7 +97,7 @@ def test_gaps_page_ranks_high_need_against_thin_support():
     assert at.selectbox(key="group").value == "oda_recipients"
     assert at.markdown[0].value == (
         "2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin support "
-        "(at most 2 listed projects and at most 1 regional or national mapping): Tonga and "
+        "(at most 2 projects and at most 1 regional or national mapping): Tonga and "
         "Nigeria. GCI tier unknown for 1 of the 5: 1 of them with thin support is listed "
         "apart, not ranked."
     )
@@ -108,9 +108,8 @@ def test_gaps_page_ranks_high_need_against_thin_support():
     assert ranked["rank"].tolist() == [1, 2]
     assert ranked["why"].tolist() == [
         "need: GCI 2024 tier 5 (building), least developed, small island developing state; "
-        "support: 1 listed project and 1 regional or national mapping",
-        "need: GCI 2024 tier 4 (evolving); support: 1 listed project and 1 regional or "
-        "national mapping",
+        "support: 1 project and 1 regional or national mapping",
+        "need: GCI 2024 tier 4 (evolving); support: 1 project and 1 regional or national mapping",
     ]
     assert at.dataframe[1].value["country"].tolist() == ["Fiji"]  # tier unknown: apart
     assert [s.value for s in at.subheader] == [
@@ -152,15 +151,15 @@ def test_gaps_small_island_states_and_cybercrime():
     assert not at.exception
     assert at.markdown[0].value.startswith(
         "1 of the 2 small island developing states has high need (GCI 2024 tier 5) and thin "
-        "support (no listed cybercrime project and at most 1 regional or national mapping): "
+        "support (no cybercrime project and at most 1 regional or national mapping): "
         "Tonga."
     )
     ranked = at.dataframe[0].value
-    assert ranked.iloc[0][["country", "listed cybercrime projects"]].tolist() == ["Tonga", 0]
+    assert ranked.iloc[0][["country", "cybercrime projects"]].tolist() == ["Tonga", 0]
     at.button_group(key="gaps_view").set_value("summary").run()
     summary = " ".join(m.value for m in at.markdown)
     assert "## Oceania (2 countries)" in summary and "## Africa" not in summary
-    assert "Tonga" in summary and "no listed project on Cybercrime" in summary
+    assert "Tonga" in summary and "no project on Cybercrime" in summary
 
 
 def test_gaps_group_missing_from_the_data_is_said_not_failed():

@@ -88,7 +88,7 @@ def test_coverage_map_has_map_and_country_panel():
     assert at.selectbox(key="country").value == "KEN"
     at.radio(key="measure").set_value("projects").run()  # another rerun: the panel stays shut
     assert not at.subheader
-    assert at.markdown[0].value.startswith("4 listed projects name 4 of the 5")
+    assert at.markdown[0].value.startswith("4 projects of the inventory name 4 of the 5")
     at.button(key="show_country").click().run()  # until asked again
     assert [m.value for m in at.metric] == ["3", "1"]
 

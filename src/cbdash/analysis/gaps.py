@@ -9,7 +9,7 @@ The judgement calls, stated once:
 - The group is read among states (UN member and observer states; every known country when
   the data has no state groups): a territory on the DAC list has no GCI tier and no derived
   coverage, so it would always look like a gap.
-- Support is the listed projects that name a country as a beneficiary (on the topic, when
+- Support is the inventory's projects that name a country as a beneficiary (on the topic, when
   one is chosen) and the regional and national mappings that cover it. Global mappings
   cover every country alike and say nothing about where attention goes.
 - Support is thin at or under both limits (`max_projects`, `max_mappings`).
@@ -64,7 +64,7 @@ STATUSES = (RANKED, UNKNOWN, LOWER, HIGH_INCOME, SUPPORTED)
 @dataclass(frozen=True)
 class GapQuestion:
     """The gaps page's question, e.g. small island developing states (`group="sids"`) with
-    high need (GCI tier 4-5) and at most 0 listed cybercrime projects and 1 regional or
+    high need (GCI tier 4-5) and at most 0 cybercrime projects and 1 regional or
     national mapping."""
 
     group: str = "oda_recipients"  # a group id, or "all" for every state
@@ -151,7 +151,7 @@ def support_table(
     regions: pd.Series,
     subregions: pd.Series,
 ) -> pd.DataFrame:
-    """The rows of `need_table` in `members`, with `projects` (listed projects naming the
+    """The rows of `need_table` in `members`, with `projects` (the inventory's projects naming the
     country), `mappings` (regional or national mappings covering it), `region` and
     `subregion` (from series indexed by iso3; "" when unknown)."""
     table = need_table[need_table["iso3"].isin(members)].copy()

@@ -26,6 +26,7 @@ from cbdash.analysis.filters import (
     mapping_mask,
     project_mask,
 )
+from cbdash.analysis.network import listing_codes
 from cbdash.data.countries import country_name
 from cbdash.data.inventory import Inventory, empty_data, load_data
 from cbdash.data.taxonomy import labels
@@ -162,7 +163,9 @@ class Model:
         return m[mapping_mask(m, index, filters)]
 
     def filtered_projects(self, filters: Filters) -> pd.DataFrame:
-        """The projects that pass `filters` (cbdash.analysis.filters.project_mask), kept per
+        """The projects that pass `filters` (cbdash.analysis.filters.project_mask), each with
+        `listed_in` narrowed to the mappings that pass them (`filtered_mappings`): a listing
+        by an effort shown apart, or by a mapping filtered out, does not count. Kept per
         filter state."""
         return self.memo(("filtered_projects", filters), lambda: self._filter_projects(filters))
 
@@ -172,7 +175,21 @@ class Model:
             "project_index",
             lambda: MembershipIndex.of(p, "project_id", self.project_regions, "project_id"),
         )
-        return p[project_mask(index, filters)]
+        chosen = project_mask(index, filters)
+        rows, codes, ids = self.derived("listing_codes", lambda: listing_codes(p))
+        counted = ids.isin(self.filtered_mappings(filters)["id"])
+        narrowed = np.unique(rows[~counted[codes] & chosen[rows]])
+        out = p[chosen]
+        if len(narrowed):
+            out = out.copy()
+            lists = p["listed_in"].to_numpy(dtype=object)[narrowed]
+            shown = set(ids[counted])
+            out.loc[p.index[narrowed], "listed_in"] = pd.Series(
+                [tuple(m for m in ms if m in shown) for ms in lists],
+                index=p.index[narrowed],
+                dtype=object,
+            )
+        return out
 
     def project_mask(self, projects: pd.DataFrame) -> np.ndarray:
         """Which rows of `inventory.projects` are in `projects` (rows of it, same index), as

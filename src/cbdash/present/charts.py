@@ -386,7 +386,7 @@ def _wrap(name: str, width: int = 15) -> str:
 
 
 def support_bins(max_projects: int) -> list[tuple[int, float, str]]:
-    """Columns of the need x support grid: (low, high, label) over listed projects per
+    """Columns of the need x support grid: (low, high, label) over projects per
     country: none, up to the thin-support limit, then to 10, 20 and more."""
     edges = [0, max_projects, 10, 20]
     bins: list[tuple[int, float, str]] = [(0, 0, "0")]
@@ -411,7 +411,7 @@ def need_support_grid(
     text_size: int = 13,
     wrap: int = 15,
 ) -> tuple[go.Figure, pd.DataFrame]:
-    """Need (GCI tier rows, the unknown tier last) against support (listed projects per
+    """Need (GCI tier rows, the unknown tier last) against support (projects per
     country, in `support_bins`): each cell's colour counts its countries and its text names
     up to `max_names` of them, the ranked ones first and in bold, and every name of
     `always` (e.g. those a sentence names) in any case (rows of `countries`: name,
@@ -440,7 +440,7 @@ def need_support_grid(
             cell_rows.append(
                 {
                     "GCI 2024 tier": ylabels[i],
-                    "listed projects": label,
+                    "projects": label,
                     "countries": len(here),
                     "names": "; ".join(here["name"]),
                 }
@@ -458,13 +458,13 @@ def need_support_grid(
         text=text,
         texttemplate="%{text}",
         textfont=dict(size=text_size),
-        hovertemplate="%{y}<br>listed projects: %{x}<br>countries: %{z}<extra></extra>",
+        hovertemplate="%{y}<br>projects: %{x}<br>countries: %{z}<extra></extra>",
         showscale=False,
     )
     layout = dict(
         title=dict(text=title),
         font=FONT,
-        xaxis=dict(title=dict(text="listed projects naming the country"), side="bottom"),
+        xaxis=dict(title=dict(text="projects of the inventory naming the country"), side="bottom"),
         yaxis=dict(title=dict(text=""), autorange="reversed"),
         height=max(360, 130 + 76 * len(rows)),
         margin=dict(l=10, r=10, t=60, b=10),

@@ -10,7 +10,7 @@ summary follows every choice made on the page. The judgement calls, stated once:
 - The overlap of a region is where effort concentrates: the two regional mappings sharing
   most of its countries, its most mapped topic, and projects two or more mappings list.
 - The gaps of a region are its countries of high need and thin support (as ranked), those
-  with thin support whose GCI tier is unknown, and the topics no listed project reaches
+  with thin support whose GCI tier is unknown, and the topics no project of the inventory reaches
   there.
 """
 
@@ -93,7 +93,8 @@ def by_region(
     members = set(answer["iso3"])
     rows_, codes = reach.region_pairs(chosen, members, region_of, regions)
     per_topic = reach.region_topic(chosen, members, region_of, regions, topics)
-    listed = model.inventory.projects["listed_in"].map(len).to_numpy() >= 2
+    listed = np.zeros(len(chosen), dtype=bool)  # listed by 2+ of the mappings that count
+    listed[model.project_mask(projects)] = projects["listed_in"].map(len).to_numpy() >= 2
     index = model.derived("recommendations_coverage", lambda: _Coverage.build(model))
     rows = []
     for k, region in enumerate(regions):
@@ -166,7 +167,7 @@ def _mapping_cells(
 
 
 def _topic_cells(model: Model, per_topic: pd.Series) -> dict[str, object]:
-    """A region's topics with no listed project, and its least served topic (ties in
+    """A region's topics with no project, and its least served topic (ties in
     vocabulary order)."""
     labels = model.labels["topics"]
     least = per_topic.sort_values(kind="stable")
@@ -240,11 +241,10 @@ def _gaps_text(r: dict) -> str:
         )
     missing = _split(r["topics with no project"])
     if missing:
-        parts.append(f"no listed project on {_list(missing, 8)}")
+        parts.append(f"no project on {_list(missing, 8)}")
     elif r["least served topic"]:
         parts.append(
-            f"the fewest listed projects are on {e(r['least served topic'])} "
-            f"({r['projects on it']})"
+            f"the fewest projects are on {e(r['least served topic'])} ({r['projects on it']})"
         )
     return "; ".join(parts)
 
@@ -267,7 +267,7 @@ def _overlap_text(r: dict) -> str:
             f"({plural(r['mappings on it'], 'mapping')})"
         )
     parts.append(
-        f"{r['projects listed by 2+ mappings']} of its {plural(r['projects'], 'listed project')} "
+        f"{r['projects listed by 2+ mappings']} of its {plural(r['projects'], 'project')} "
         "appear in two or more mappings"
     )
     return "; ".join(parts)

@@ -360,7 +360,7 @@ REGISTRY: dict[str, Choice] = _choices(
     ),
     Choice(
         "max_projects",
-        "Thin support: at most … listed projects",
+        "Thin support: at most … projects",
         "gaps",
         default=2,
         bounds=(0, 500),

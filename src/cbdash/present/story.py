@@ -28,7 +28,7 @@ from cbdash.present.projector import PROJECTOR_FONT, projector
 from cbdash.present.views import coverage_map as coverage_map_view
 from cbdash.present.views import gaps as gaps_view
 from cbdash.present.world_map import map_geometry, world_choropleth
-from cbdash.text import escape_markdown, lower_first, name_list, plural, short_label
+from cbdash.text import each, escape_markdown, lower_first, name_list, plural, short_label
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"
@@ -306,24 +306,15 @@ def duplicates_table(v: View, n: int = DUPLICATE_BARS) -> pd.DataFrame:
 
 
 def duplicates_sentence(v: View) -> str:
-    """How many projects several mappings list, naming the most listed (the top bars)."""
-    if v.projects.empty:
-        return "No project matches the filters."
-    listed = v.projects["listed_in"].map(len)
-    multi, none = int((listed >= 2).sum()), int((listed == 0).sum())
-    table = duplicates_table(v, 3)
-    shown = [
-        f"{row['project']} ({plural(int(row['mappings listing it']), 'mapping')})"
-        if i == 0
-        else f"{row['project']} ({int(row['mappings listing it'])})"
-        for i, row in table.iterrows()
-    ]
-    named = f", most of all {name_list(shown, 3)}" if shown else ""
-    return (
-        f"{multi} of {plural(len(v.projects), 'project')} {'is' if multi == 1 else 'are'} "
-        f"listed by two or more mappings{named}; {none} {'is' if none == 1 else 'are'} "
-        "listed by none (found only on implementer, donor or news pages)."
-    )
+    """How many projects several mappings list, naming the most listed (the top bars, every
+    tied one)."""
+    table = duplicates_table(v, len(v.projects))
+    most = ""
+    if not table.empty:
+        top = takeaways.leaders(table, "mappings listing it", "project")
+        count = int(table["mappings listing it"].iloc[0])
+        most = f"{name_list(top, 3)} ({plural(count, 'mapping')}{each(top)})"
+    return takeaways.duplicates(v.projects, most)
 
 
 # Chart builders ------------------------------------------------------------------------
@@ -553,7 +544,7 @@ STEPS: tuple[Step, ...] = (
         "Where should the next mapping or project go?",
         gaps_sentence,
         gaps_chart,
-        "ODA-eligible states by ITU GCI 2024 tier (need) and listed projects naming them "
+        "ODA-eligible states by ITU GCI 2024 tier (need) and the projects naming them "
         "(support); framed and bold: high need, thin support.",
         "Gaps",
     ),

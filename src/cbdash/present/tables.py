@@ -302,10 +302,11 @@ def mapping_rows(model: Model) -> pd.DataFrame:
     return model.derived("mapping_rows", make)
 
 
-def project_rows(model: Model) -> pd.DataFrame:
+def project_rows(model: Model, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """`project_table` of every project (with the UN regions it reaches), row-aligned with
-    `model.inventory.projects`; made once per model."""
-    return model.derived(
+    `model.inventory.projects` and made once per model; with `projects` (rows of
+    `model.filtered_projects`), those rows, their listings as narrowed by the filters."""
+    rows = model.derived(
         "project_rows",
         lambda: project_table(
             model.inventory.projects,
@@ -313,4 +314,13 @@ def project_rows(model: Model) -> pd.DataFrame:
             model.mapping_names,
             _joined_regions(model.project_regions, "project_id"),
         ),
+    )
+    if projects is None:
+        return rows
+    listed = projects["listed_in"].to_numpy(dtype=object)
+    return rows.loc[projects.index].assign(
+        **{
+            "listed in": [join(v, model.mapping_names) for v in listed],
+            "mappings listing it": [len(v) for v in listed],
+        }
     )

@@ -133,17 +133,20 @@ def overlap(mappings: pd.DataFrame, names: Mapping[str, str]) -> str:
     return text + "."
 
 
-def duplicates(projects: pd.DataFrame) -> str:
-    """How many projects are listed by more than one mapping."""
+def duplicates(projects: pd.DataFrame, most: str = "") -> str:
+    """How many projects two or more of the mappings that count list (`listed_in` as
+    `Model.filtered_projects` narrows it), and how many none of them; `most` names the most
+    listed ("GLACY+ (3 mappings)")."""
     if projects.empty:
         return "No project matches the filters."
     listed = projects["listed_in"].map(len)
-    multi = int((listed >= 2).sum())
-    none = int((listed == 0).sum())
+    multi, none = int((listed >= 2).sum()), int((listed == 0).sum())
     return (
         f"{multi} of {plural(len(projects), 'project')} {'is' if multi == 1 else 'are'} "
-        f"listed by two or more mappings; {none} {'is' if none == 1 else 'are'} listed by "
-        "none (found only on implementer, donor or news pages)."
+        f"listed by two or more of the mappings counted here"
+        + (f", most of all {most}" if most else "")
+        + f"; {none} {'is' if none == 1 else 'are'} listed by none of them (known from "
+        "implementer, donor or news pages, or from efforts shown apart)."
     )
 
 
@@ -188,7 +191,7 @@ def cooperation_hub(
 # The coverage map: one sentence per colouring, from the values the map is coloured by ------
 
 STATES = "UN member and observer states"
-BLANK_HINT = " Colour by projects to see where the listed projects go."
+BLANK_HINT = " Colour by projects to see where the projects go."
 
 
 @dataclass(frozen=True)
@@ -240,11 +243,12 @@ def where_regional(values: pd.Series, names: Mapping[str, str], counts: MappingC
 
 
 def where_projects(values: pd.Series, names: Mapping[str, str], n_projects: int) -> str:
-    """The projects colouring: listed projects naming each state as a beneficiary."""
+    """The projects colouring: the inventory's projects naming each state as a beneficiary."""
     if n_projects == 0 or values.empty:
-        return "No listed project matches the filters."
+        return "No project matches the filters."
     reached = int((values > 0).sum())
-    text = f"{plural(n_projects, 'listed project')} name {reached} of the {len(values)} {STATES}"
+    text = f"{plural(n_projects, 'project')} of the inventory name {reached} of the "
+    text += f"{len(values)} {STATES}"
     if reached == 0:
         return text + " as beneficiaries."
     none = sorted(names.get(c, c) for c in values.index[values == 0])
@@ -290,15 +294,15 @@ def where_footprint(values: pd.Series, chosen: list[str]) -> str:
 
 
 def _at_most(n: int, word: str, plural_form: str | None = None) -> str:
-    """'no listed project', 'at most 1 listed project', 'at most 2 listed projects'."""
+    """'no project', 'at most 1 project', 'at most 2 projects'."""
     return f"no {word}" if n == 0 else f"at most {plural(n, word, plural_form)}"
 
 
 def thin_support(max_projects: int, max_mappings: int, topic_label: str | None = None) -> str:
-    """What thin support means, e.g. 'at most 2 listed cybercrime projects and no regional
+    """What thin support means, e.g. 'at most 2 cybercrime projects and no regional
     or national mapping'."""
     on = f"{lower_first(topic_label)} " if topic_label else ""
-    projects = _at_most(max_projects, f"listed {on}project")
+    projects = _at_most(max_projects, f"{on}project")
     return f"{projects} and {_at_most(max_mappings, 'regional or national mapping')}"
 
 
@@ -380,8 +384,8 @@ def _empty_cells(matrix: pd.DataFrame, topic_labels: Mapping[str, str], noun: st
     ]
     total = matrix.size
     if not cells:
-        return f"Every one of the {total} sub-region × topic cells has a listed project."
+        return f"Every one of the {total} sub-region × topic cells has a project."
     return (
-        f"{len(cells)} of the {total} sub-region × topic cells have no listed project "
+        f"{len(cells)} of the {total} sub-region × topic cells have no project "
         f"reaching {noun} there, e.g. {name_list(cells)}."
     )

@@ -224,7 +224,7 @@ def map_panel(model: Model, filters: Filters, iso3: str) -> MapPanel:
         shown_here = shown_here.sort_values(["reach", "name"], ascending=[False, True])
         # coverage.country_projects, keeping the rows' labels to pick their readable rows
         named = [iso3 in cs for cs in projects["beneficiary_countries"].to_numpy(dtype=object)]
-        there = project_rows(model).loc[projects.index[named]].reset_index(drop=True)
+        there = project_rows(model, projects[named]).reset_index(drop=True)
         shown_there = there[["title", "topics", "funders", "start", "end", "listed in"]]
         n_global = int((reach == "global").sum())
         sentence = _panel_sentence(model, iso3, len(here) - n_global, n_global, len(there))
@@ -244,7 +244,7 @@ def _panel_sentence(model: Model, iso3: str, regional: int, n_global: int, proje
         needs = [need.UNKNOWN_TIER]
     text = (
         f"Covered by {plural(regional, 'regional or national mapping')} and "
-        f"{n_global} global; named by {plural(projects, 'listed project')}. "
+        f"{n_global} global; named by {plural(projects, 'project')} of the inventory. "
         f"Need: {', '.join(needs)}."
     )
     return escape_markdown(text)

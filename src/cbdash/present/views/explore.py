@@ -29,7 +29,7 @@ def explore_rows(
         if name == "mappings":
             rows = mapping_rows(model).loc[model.filtered_mappings(filters).index]
         else:
-            rows = project_rows(model).loc[model.filtered_projects(filters).index]
+            rows = project_rows(model, model.filtered_projects(filters))
         active = [f for f in Filters.names() if getattr(filters, f)]
         shown = with_filter_columns(chosen, name, active, list(rows.columns))
         return search(rows, text)[shown]

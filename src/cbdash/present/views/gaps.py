@@ -205,7 +205,7 @@ def _readable(
 ) -> pd.DataFrame:
     """Rows of the answer as a table for people, with why each row is there."""
     on = model.labels["topics"].get(q.topic, "") if q.topic else ""
-    projects = f"listed {lower_first(on)} projects" if on else "listed projects"
+    projects = f"{lower_first(on)} projects" if on else "projects"
     out = pd.DataFrame(
         {
             "rank": rows["rank"],
@@ -228,7 +228,7 @@ def _why(row: pd.Series, projects: str) -> str:
     """Why a country is on the list: its need and its support, in words."""
     needs = [need.tier_label(row["gci_tier"]), *need.context_words(row, income=False)]
     n_projects, n_mappings = int(row["projects"]), int(row["mappings"])
-    one = projects[:-1]  # "listed projects" -> "listed project"
+    one = projects[:-1]  # "projects" -> "project"
     on_projects = (
         f"{n_projects} {one if n_projects == 1 else projects}" if n_projects else f"no {one}"
     )
@@ -278,7 +278,7 @@ def gap_region_topics(model: Model, filters: Filters, q: gaps.GapQuestion) -> Re
                 max_text_cells=MAX_CELL_NUMBERS,
             )
         cells = gaps.empty_cells(matrix).rename(
-            columns={"row": "sub-region", "column": "topic", "count": "listed projects"}
+            columns={"row": "sub-region", "column": "topic", "count": "projects"}
         )
         cells["topic"] = cells["topic"].map(lambda t: labels.get(t, t))
         return RegionTopics(matrix, heatmap, escape_markdown(sentence), cells)

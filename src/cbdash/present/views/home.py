@@ -105,7 +105,7 @@ def _apart(model: Model, filters: Filters, mappings: pd.DataFrame) -> str:
             f"{unknown} have no known country coverage."
         )
     projects = model.filtered_projects(filters)
-    listed = sum(1 for ms in projects["listed_in"] if shown.intersection(ms))
+    listed = int(projects["listed_in"].map(len).gt(0).sum())
     text += (
         f" {listed} of the {len(projects)} projects are listed by a counted mapping, with the "
         "mapping's own page as evidence."

@@ -38,7 +38,7 @@ def projects_listed_by_several(model: Model, filters: Filters) -> pd.DataFrame:
     kept per filter state."""
 
     def make() -> pd.DataFrame:
-        rows = project_rows(model).loc[model.filtered_projects(filters).index]
+        rows = project_rows(model, model.filtered_projects(filters))
         several = rows[rows["mappings listing it"] >= 2].sort_values(
             ["mappings listing it", "title"], ascending=[False, True]
         )
