@@ -13,12 +13,16 @@ model, filters = ui.page_context("home")
 mappings = model.filtered_mappings(filters)
 
 # Kept per filter state: a rerun with the same filters (another viewer, a click) reuses it.
-sentence, numbers, un_members, apart = home_view.home_headline(model, filters)
+sentence, numbers, un_members, apart, shown = home_view.home_headline(model, filters)
 st.title("Who maps cybersecurity capacity building?")
 st.markdown(sentence)
 cols = st.columns(4)
-shown = [str(numbers[0]), str(numbers[1]), f"{numbers[2]} of {un_members}", str(numbers[3])]
-labels = ["Mappings counted", "Projects", "UN member states covered", "Cooperation links"]
+labels = [
+    "Mappings counted",
+    "Projects in the inventory",
+    "UN member states covered",
+    "Cooperation links",
+]
 for col, label, number in zip(cols, labels, shown, strict=True):
     col.metric(label, number)
 if apart:
@@ -54,7 +58,10 @@ ui.table(
     shown,
     "home_table",
     what="mapping efforts",
-    column_config={"url": st.column_config.LinkColumn("url")},
+    column_config={
+        "name": st.column_config.TextColumn("name", width="large"),
+        "url": st.column_config.LinkColumn("url"),
+    },
 )
 ui.download_csv(shown, "mapping efforts", "dl_home_mappings")
 st.caption(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cbdash.analysis.filters import Filters
+from cbdash.analysis.filters import Filters, option_counts
 from cbdash.analysis.model import build_model
 from cbdash.present import state
 from tests.conftest import FIXTURE_DIR
@@ -131,3 +131,26 @@ def test_filters_describe():
         {"include": {"related": "Related efforts"}}
     )
     assert with_related == "Active mappings plus related efforts; no other filter."
+
+
+def test_option_counts_count_the_mappings_that_count(model, data_copy):
+    """The sidebar's numbers beside each value count the mappings the pages count: gamma made
+    an archived mapping leaves the counts until archived mappings are switched in."""
+    counts = option_counts(model.inventory.mappings, model.mapping_regions)
+    assert counts["topics"]["cybercrime"] == 2  # alpha and beta
+    assert counts["users"]["civil_society"] == 1  # gamma
+    assert counts["include"] == {"archived": 0, "related": 0, "proposal": 0}
+    path = data_copy / "mappings.yaml"
+    text = path.read_text(encoding="utf-8")
+    gamma = text.index("kind: index_or_ranking")
+    path.write_text(
+        text[:gamma]
+        + text[gamma:].replace("status: active", "status: archived\n    end_year: 2020", 1),
+        encoding="utf-8",
+    )
+    archived = build_model(data_copy)
+    m, regions = archived.inventory.mappings, archived.mapping_regions
+    assert archived.inventory.report.errors == []
+    counts = option_counts(m, regions)
+    assert "civil_society" not in counts["users"] and counts["include"]["archived"] == 1
+    assert option_counts(m, regions, ("archived",))["users"]["civil_society"] == 1

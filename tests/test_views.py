@@ -586,8 +586,8 @@ def test_map_summary(model):
         (
             "projects",
             (),
-            "4 projects of the inventory name 4 of the 5 UN member and observer states as beneficiaries "
-            "(up to 1: Fiji, Kenya and Nigeria and 1 more); 1 none, e.g. Brazil.",
+            "4 projects of the inventory name 4 of the 5 UN member and observer states as "
+            "beneficiaries (up to 1: Fiji, Kenya and Nigeria and 1 more); 1 none, e.g. Brazil.",
         ),
         (
             "mappings",
@@ -695,6 +695,7 @@ def test_home_headline(model):
     headline = home_view.home_headline(model, ALL)
     assert headline.numbers == [3, 4, 5, 1]  # mappings, projects, UN members covered, links
     assert headline.un_members == 5  # the fixture's UN member states
+    assert headline.shown == ["3", "4", "5 of 5", "1"]
     # The sentence names the first row of the kinds table (ties by label).
     assert headline.sentence == (
         "3 active mappings, run by 3 organisations; the most common kind is index or "
@@ -705,6 +706,31 @@ def test_home_headline(model):
     assert home_view.home_headline(model, ALL) is headline
     assert home_view.home_headline(model, CYBERCRIME).numbers == [2, 2, 5, 1]  # p1, p4
     assert home_view.home_headline(model, Filters(users=("civil_society",))).numbers == [1, 1, 3, 0]
+
+
+def test_home_countries_are_unknown_when_no_mapping_places_them(data_copy):
+    """Gamma made a stated count (90, no list): filtered to it, no country is placed, so the
+    number reads "unknown" (not 0) and the caption gives the stated count."""
+    path = data_copy / "mappings.yaml"
+    text = path.read_text(encoding="utf-8")
+    gamma = text.index("id: gamma")
+    path.write_text(
+        text[:gamma]
+        + text[gamma:].replace(
+            "coverage_basis: derived\n    countries_stated: null",
+            "coverage_basis: stated_count\n    countries_stated: 90\n"
+            "    coverage_url: https://example.org/gamma/count\n    coverage_as_of: '2025-01-01'",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    counted = build_model(data_copy)
+    assert counted.inventory.report.errors == []
+    indices = home_view.home_headline(counted, Filters(kinds=("index_or_ranking",)))
+    assert indices.numbers[2] == 0 and indices.shown[2] == "unknown"
+    assert "1 mapping states only how many countries it covers (Gamma Index 90)" in indices.apart
+    every = home_view.home_headline(counted, ALL)
+    assert every.shown[2] == f"{every.numbers[2]} of 5" and every.numbers[2] > 0
 
 
 RELATED_AND_ARCHIVED = """
@@ -759,7 +785,7 @@ def test_home_counts_active_mappings_and_shows_the_others_apart(data_copy):
     assert counted.numbers[0] == 5
     assert counted.sentence.startswith("5 active mappings and archived mappings and related")
     assert "Shown apart" not in counted.apart
-    assert "1 mapping state only how many countries" in counted.apart  # the fund's count
+    assert "1 mapping states only how many countries" in counted.apart  # the fund's count
 
 
 def test_home_kinds(model):

@@ -34,7 +34,7 @@ def _expected(model, filters: Filters) -> dict[str, str]:
     """Home's headline numbers under `filters`, computed by the core."""
     mappings = model.filtered_mappings(filters)
     projects = model.filtered_projects(filters)
-    return {"Mappings counted": str(len(mappings)), "Projects": str(len(projects))}
+    return {"Mappings counted": str(len(mappings)), "Projects in the inventory": str(len(projects))}
 
 
 def _chip(label: str) -> re.Pattern[str]:

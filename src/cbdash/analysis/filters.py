@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import pandas as pd
 
+from cbdash.analysis.topics import value_counts
 from cbdash.text import escape_markdown
 
 UNKNOWN = "unknown"
@@ -100,6 +101,33 @@ def counted(mappings: pd.DataFrame, include: Sequence[str] = ()) -> pd.Series:
     if "proposal" in include:
         mask |= status == "proposal"
     return mask.fillna(False).astype(bool)
+
+
+def option_counts(
+    mappings: pd.DataFrame, mapping_regions: pd.DataFrame, include: Sequence[str] = ()
+) -> dict[str, dict[str, int]]:
+    """Per sidebar filter, how many mappings carry each value, among the mappings `include`
+    counts (as the pages count them); for "include", how many efforts each choice adds."""
+    role, status = mappings["role"], mappings["status"]
+    m = mappings[counted(mappings, include)]
+    regions = mapping_regions[mapping_regions["mapping_id"].isin(m["id"])]
+    series = {
+        "users": value_counts(m, "id", "target_users"),
+        "topics": value_counts(m, "id", "topics"),
+        "kinds": m["kind"].value_counts(),
+        "regions": regions.groupby("region_id")["mapping_id"].nunique(),
+        "access": m["access"].fillna(UNKNOWN).value_counts(),
+        "export": m["data_export"].fillna(UNKNOWN).value_counts(),
+        "confidence": m["confidence"].value_counts(),
+        "include": pd.Series(
+            {
+                "archived": int(((role == "mapping") & (status == "archived")).sum()),
+                "related": int(((role == "related") & (status != "proposal")).sum()),
+                "proposal": int((status == "proposal").sum()),
+            }
+        ),
+    }
+    return {name: {str(k): int(v) for k, v in s.items()} for name, s in series.items()}
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from cbdash.analysis.filters import Filters
+from cbdash.analysis.filters import Filters, option_counts
 from cbdash.analysis.model import Model, build_model
 from cbdash.analysis.projects import clusters as project_clusters
 from cbdash.analysis.projects import inventory_queue
-from cbdash.analysis.topics import value_counts
 from cbdash.data.files import default_data_dir
 from cbdash.present import state
 from cbdash.present.charts import inert_text, png_config
@@ -75,32 +74,12 @@ def _reset() -> None:
         st.session_state[choice.key] = []
 
 
-def _option_counts(model: Model) -> dict[str, dict[str, int]]:
-    """Mappings per filter value, counted once per model (they do not depend on filters)."""
-
-    def count() -> dict[str, dict[str, int]]:
-        m = model.inventory.mappings
-        regions = model.mapping_regions.groupby("region_id")["mapping_id"].nunique()
-        mapping, related = m["role"] == "mapping", m["role"] == "related"
-        series = {
-            "users": value_counts(m, "id", "target_users"),
-            "topics": value_counts(m, "id", "topics"),
-            "kinds": m["kind"].value_counts(),
-            "regions": regions,
-            "access": m["access"].fillna("unknown").value_counts(),
-            "export": m["data_export"].fillna("unknown").value_counts(),
-            "confidence": m["confidence"].value_counts(),
-            "include": pd.Series(
-                {
-                    "archived": int((mapping & (m["status"] == "archived")).sum()),
-                    "related": int((related & (m["status"] != "proposal")).sum()),
-                    "proposal": int((m["status"] == "proposal").sum()),
-                }
-            ),
-        }
-        return {name: {str(k): int(v) for k, v in s.items()} for name, s in series.items()}
-
-    return model.derived("option_counts", count)
+def _option_counts(model: Model, include: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """`filters.option_counts` for the efforts `include` counts, kept per model and choice."""
+    return model.memo(
+        ("option_counts", include),
+        lambda: option_counts(model.inventory.mappings, model.mapping_regions, include),
+    )
 
 
 def _init_choices(model: Model, page: str | None) -> None:
@@ -207,11 +186,14 @@ def dialog(title: str, draw: Callable[[], None]) -> None:
 def sidebar_filters(model: Model) -> Filters:
     """Draw the filters in the sidebar and return the chosen Filters (synced with the URL)."""
     _init_choices(model, None)
-    counts = _option_counts(model)
+    counts = _option_counts(model, state.filters_of(current(None)).include)
     with st.sidebar:
         data_problems(model)
         st.header("Filters")
-        st.caption("Counts are mappings. Within a filter: any of the values; across: all.")
+        st.caption(
+            "Counts are the mappings counted (see “Also count”). Within a filter: any of "
+            "the values; across: all."
+        )
         for choice in state.SIDEBAR:
             name, n = choice.label_of(model), counts[choice.key]
             st.multiselect(

@@ -12,13 +12,13 @@ from cbdash.present import takeaways
 from cbdash.present.tables import mapping_rows, with_filter_columns
 from cbdash.text import plural
 
-HOME_COLUMNS = [
+HOME_COLUMNS = [  # what a presenter reads first fits 1280 px: name, kind, countries
     "name",
-    "owners",
     "kind",
-    "counts as",
     "countries covered",
     "coverage basis",
+    "counts as",
+    "owners",
     "topics",
     "target users",
     "status",
@@ -28,14 +28,17 @@ UN_MEMBERS = "un_members"
 
 
 class HomeHeadline(NamedTuple):
-    """The opening sentence, the four numbers (mapping efforts counted, projects listed,
-    UN member states covered, cooperation links), the number that UN members are read
-    against, and a line on what is shown apart and on the basis of the country count."""
+    """The opening sentence, the four numbers (mapping efforts counted, projects, UN member
+    states covered, cooperation links), the number that UN members are read against, a line
+    on what is shown apart and on the basis of the country count, and the four numbers as
+    shown ("unknown" countries when no counted mapping gives a list or a scope but some
+    state a count or nothing)."""
 
     sentence: str
     numbers: list[int]
     un_members: int
     apart: str
+    shown: list[str]
 
 
 def home_headline(model: Model, filters: Filters) -> HomeHeadline:
@@ -62,7 +65,13 @@ def home_headline(model: Model, filters: Filters) -> HomeHeadline:
         ]
         kinds = home_kinds(model, filters)[0]
         sentence = takeaways.who_maps_by_kind(mappings, kinds, counted_words(filters))
-        return HomeHeadline(sentence, numbers, len(members), _apart(model, filters, mappings))
+        placed = mappings["coverage_basis"].isin(["stated_list", "derived"]).any()
+        countries = f"{numbers[2]} of {len(members)}"
+        if numbers[2] == 0 and not placed and not mappings.empty:
+            countries = "unknown"  # only counts without a list, or nothing known
+        shown = [f"{numbers[0]:,}", f"{numbers[1]:,}", countries, f"{numbers[3]:,}"]
+        apart = _apart(model, filters, mappings)
+        return HomeHeadline(sentence, numbers, len(members), apart, shown)
 
     return model.memo(("home", filters), make)
 
@@ -96,13 +105,27 @@ def _apart(model: Model, filters: Filters, mappings: pd.DataFrame) -> str:
     text = ""
     if parts:
         text = "Shown apart: " + "; ".join(parts) + " (switch them in with “Also count”)."
-    count_only = int((mappings["coverage_basis"] == "stated_count").sum())
+    count_only = mappings[mappings["coverage_basis"] == "stated_count"]
     unknown = int((mappings["coverage_basis"] == "unknown").sum())
-    if count_only or unknown:
+    if len(count_only) or unknown:
+        names = model.mapping_short_names
+        stated = [
+            f"{names.get(i, i)} {int(n)}"
+            for i, n in count_only.sort_values("countries_stated", ascending=False)[
+                ["id", "countries_stated"]
+            ].itertuples(index=False)
+            if pd.notna(n)
+        ]
         text += (
             " UN member states covered: by a stated list or a derived scope; "
-            f"{plural(count_only, 'mapping')} state only how many countries they cover and "
-            f"{unknown} have no known country coverage."
+            f"{plural(len(count_only), 'mapping')} "
+            + (
+                "states only how many countries it covers"
+                if len(count_only) == 1
+                else "state only how many countries they cover"
+            )
+            + (f" ({', '.join(stated)})" if stated else "")
+            + f" and {unknown} have no known country coverage."
         )
     projects = model.filtered_projects(filters)
     listed = int(projects["listed_in"].map(len).gt(0).sum())
