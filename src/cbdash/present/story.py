@@ -28,7 +28,7 @@ from cbdash.present.projector import PROJECTOR_FONT, projector
 from cbdash.present.views import coverage_map as coverage_map_view
 from cbdash.present.views import gaps as gaps_view
 from cbdash.present.world_map import map_geometry, world_choropleth
-from cbdash.text import each, escape_markdown, lower_first, name_list, plural, short_label
+from cbdash.text import each, escape_markdown, lower_first, name_list, plural
 
 PRESENT_PARAM = "present"
 STEP_PARAM = "step"
@@ -409,7 +409,7 @@ def duplicates_chart(v: View) -> Chart | None:
     if table.empty:
         return None
     fig = _bars(
-        table.assign(label=short_labels([short_label(t, 48) for t in table["project"]], 60)),
+        table.assign(label=short_labels(list(table["project"]), 48)),  # "CMM Review: Ghana…"
         "label",
         "mappings listing it",
         "Projects listed by the most mappings",
