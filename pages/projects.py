@@ -25,12 +25,16 @@ section = ui.choice("projects_view", model, "segmented")
 if section == "several":
     shown = projects_view.projects_listed_by_several(model, filters)
     if shown.empty:
-        ui.empty_state("No project that passes the filters is listed by two or more mappings.")
+        ui.empty_state(
+            "No project that passes the filters is listed by two or more of the mappings "
+            "counted here."
+        )
     else:
         ui.table(shown, "several_table", what="projects")
         ui.caption(
-            f"{len(shown)} projects listed by two or more mappings, with the other "
-            "names they go by (aliases).",
+            f"{len(shown)} projects listed by two or more of the mappings counted here "
+            "(“Also count” adds the efforts shown apart), with the other names they go by "
+            "(aliases).",
             filters,
             model,
         )
