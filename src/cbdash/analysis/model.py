@@ -185,7 +185,7 @@ class Model:
             lists = p["listed_in"].to_numpy(dtype=object)[narrowed]
             shown = set(ids[counted])
             out.loc[p.index[narrowed], "listed_in"] = pd.Series(
-                [tuple(m for m in ms if m in shown) for ms in lists],
+                [tuple(filter(shown.__contains__, ms)) for ms in lists],
                 index=p.index[narrowed],
                 dtype=object,
             )
