@@ -90,9 +90,7 @@ def compared_ids(model: Model, filters: Filters, dim: str, with_global: bool) ->
     return list(mappings["id"])
 
 
-def left_out_said(
-    mappings: pd.DataFrame, dim: str, with_values: set[str], hidden: set[str]
-) -> str:
+def left_out_said(mappings: pd.DataFrame, dim: str, with_values: set[str], hidden: set[str]) -> str:
     """Every one of `mappings` (those that pass the filters) accounted for: how many are
     compared (in `with_values`, not `hidden`), how many are left out for want of values
     (by countries: a stated count without the list, or unknown coverage) and how many
@@ -112,7 +110,10 @@ def left_out_said(
         if dim == "countries":
             count_only = int((without["coverage_basis"] == "stated_count").sum())
             rest = len(without) - count_only
-            parts = [f"{count_only} state only how many countries they cover"] * bool(count_only)
+            states = "states only how many countries it covers"
+            if count_only != 1:
+                states = "state only how many countries they cover"
+            parts = [f"{count_only} {states}"] * bool(count_only)
             parts += [f"{rest} {'has' if rest == 1 else 'have'} unknown coverage"] * bool(rest)
             text += f" ({', '.join(parts)})"
     if hidden:
@@ -347,8 +348,8 @@ def _unknown_pair(
         for m in (a, b)
     ]
     lines = [
-        f"- **{escape_markdown(names[m])}**: countries {unknown[m]}"
-        + (" (the source states how many, not which)" if unknown[m] != "unknown" else "")
+        f"- **{escape_markdown(names[m])}**: countries: {unknown[m]}"
+        + (" (the source says how many, not which)" if unknown[m] != "unknown" else "")
         for m in (a, b)
         if m in unknown
     ]
