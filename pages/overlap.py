@@ -25,9 +25,8 @@ a, b = st.columns([3, 2])
 dim = ui.choice("compare_by", model, "segmented", a)
 metric = ui.choice("metric", model, "select", b)
 with_global = dim != "countries" or ui.choice("with_global", model, "toggle") == "yes"
-membership, compared, with_values, shown, sentence = overlap_view.overlap_comparison(
-    model, filters, dim, metric, with_global
-)
+comparison = overlap_view.overlap_comparison(model, filters, dim, metric, with_global)
+with_values, shown, sentence = comparison.with_values, comparison.shown, comparison.sentence
 st.markdown(sentence)
 if shown is None:
     ui.empty_state(sentence)
@@ -35,12 +34,10 @@ if shown is None:
 figure, long_form, pairs, first = shown
 
 ui.chart(figure, "overlap_matrix")
-left_out = compared - with_values
 ui.caption(
-    f"{with_values} mappings with known {overlap_view.DIMENSION_ITEMS[dim]}"
-    + (f" ({left_out} without are left out)" if left_out else "")
+    f"{with_values} mappings with known {overlap_view.DIMENSION_ITEMS[dim]} compared"
     + (f"; the {MAX_MATRIX} largest are shown" if with_values > MAX_MATRIX else "")
-    + "; ordered so that similar mappings sit together; the diagonal (a mapping against "
+    + ", ordered so that similar mappings sit together; the diagonal (a mapping against "
     "itself) is left blank"
     + (
         "; hover a cell for its value."

@@ -191,3 +191,21 @@ def test_simplified_neighbours_keep_their_border_and_the_map_draws_it_once():
     order = [layer["id"] for layer in json.loads(chosen.to_json())["layers"]]
     # the chosen country's orange outline (on a white halo) is drawn over the borders
     assert order == ["countries", "borders", "selected_halo", "selected_country", "small_states"]
+
+
+def test_annotated_heatmap_height_follows_its_rows():
+    """Each row gets HEATMAP_ROW_PX (at least HEATMAP_MIN_ROWS rows), over the title and
+    the column labels: 6 rows of slanted 12-character labels, by hand (12 x 15 x 0.6 x sin 35°,
+    15 x cos 35°): 60 + 6 x 32 +
+    ceil(61.95 + 12.29 + 10) = 60 + 192 + 85 = 337 px."""
+    labels = ["x" * 12, "y" * 12]
+    six = pd.DataFrame(1.0, index=[f"r{i}" for i in range(6)], columns=labels)
+    fig = charts.annotated_heatmap(six, title="t")
+    assert fig.layout.height == 337
+    assert fig.layout.margin.b == 85
+    assert fig.layout.xaxis.tickangle == -35
+    assert charts.annotated_heatmap(six.head(2), title="t").layout.height == 60 + 4 * 32 + 85
+    plot_area = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert plot_area / 6 >= 28  # readable rows, whatever the window's width
+    wide = pd.DataFrame(1.0, index=["r"], columns=[f"c{i:02d}" for i in range(13)])
+    assert charts.annotated_heatmap(wide, title="t").layout.xaxis.tickangle == -90

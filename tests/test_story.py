@@ -405,3 +405,44 @@ def test_where_step_draws_the_map_pages_answer(model):
     assert story.where_sentence(view) == answer.text
     drawn = story.where_chart(view).data.set_index("iso3")["regional mappings"]
     assert drawn.to_dict() == answer.values.to_dict()
+
+
+def test_leading_pairs_counts_the_tie_and_names_a_few():
+    table = pd.DataFrame(
+        {
+            "mapping A": ["A", "C", "E", "G", "I"],
+            "mapping B": ["B", "D", "F", "H", "J"],
+            "score": [1.0, 1.0, 1.0, 1.0, 0.5],
+            "common": [3, 3, 3, 2, 1],
+        }
+    )
+    assert takeaways.leading_pairs(table, ["score"], at=" at 1.00") == (
+        4,
+        "A and B; C and D; E and F; and 1 more pair at 1.00",
+    )
+    assert takeaways.leading_pairs(table, ["score", "common"]) == (3, "A and B; C and D; E and F")
+    assert takeaways.leading_pairs(table, ["score"], limit=2) == (
+        4,
+        "A and B; C and D; and 2 more pairs",
+    )
+    assert takeaways.leading_pairs(table.tail(1), ["score"]) == (1, "I and J")
+    assert takeaways.leading_pairs(table.head(0), ["score"]) == (0, "")
+
+
+def test_overlap_step_names_the_pairs_tied_with_the_top_bar(data_copy):
+    from tests.test_views import TIED_AND_UNKNOWN
+
+    path = data_copy / "mappings.yaml"
+    path.write_text(path.read_text() + TIED_AND_UNKNOWN)
+    v = story.view(build_model(data_copy), Filters())
+    # By topics and users: alpha = delta and beta = zeta (3 items each), gamma = epsilon (2).
+    assert story.overlap_sentence(v) == (
+        "2 pairs are the most alike by topics and target users (Jaccard 1.00, 3 items in "
+        "common each): Alpha Portal and Delta Reviews; Beta Database and Zeta Map; 3 pairs "
+        "have identical profiles."
+    )
+    chart = story.overlap_chart(v)
+    assert chart.data.iloc[:2][["mapping A", "mapping B"]].values.tolist() == [
+        ["Alpha Portal", "Delta Reviews"],
+        ["Beta Database", "Zeta Map"],
+    ]

@@ -362,6 +362,162 @@ def test_pair_card(model):
     assert overlap_view.pair_card(model, ALL, "alpha", "gamma") is card
 
 
+# Four more mappings (hand-checked): delta is global but states only a count (4 countries);
+# zeta covers the AU (KEN, NGA) like beta; epsilon and eta have unknown coverage. By topics
+# alpha = delta (cybercrime, policy), beta = zeta = eta (cybercrime), gamma = epsilon (culture
+# & skills): five pairs at Jaccard 1.00.
+TIED_AND_UNKNOWN = """
+  - id: delta
+    name: Delta Reviews
+    owners: [Delta Centre]
+    url: null
+    kind: index_or_ranking
+    role: mapping
+    status: active
+    scope: global
+    scope_groups: [un_members]
+    coverage_basis: stated_count
+    countries_stated: 4
+    coverage_url: https://example.org/delta/reviews
+    coverage_as_of: "2024"
+    topics: [cybercrime, policy_strategy]
+    target_users: [governments_policymakers]
+    sources: [https://example.org/delta]
+    confidence: medium
+  - id: epsilon
+    name: Epsilon Directory
+    owners: [Epsilon Lab]
+    url: null
+    kind: knowledge_portal
+    role: mapping
+    status: active
+    scope: unknown
+    coverage_basis: unknown
+    topics: [culture_skills]
+    target_users: [civil_society]
+    sources: [https://example.org/epsilon]
+    confidence: low
+  - id: zeta
+    name: Zeta Map
+    owners: [Zeta Org]
+    url: null
+    kind: knowledge_portal
+    role: mapping
+    status: active
+    scope: African Union
+    scope_groups: [au]
+    coverage_basis: derived
+    topics: [cybercrime]
+    target_users: [law_enforcement_judiciary, governments_policymakers]
+    sources: [https://example.org/zeta]
+    confidence: low
+  - id: eta
+    name: Eta Index
+    owners: [Eta Institute]
+    url: null
+    kind: index_or_ranking
+    role: mapping
+    status: active
+    scope: unknown
+    coverage_basis: unknown
+    topics: [cybercrime]
+    target_users: [law_enforcement_judiciary]
+    sources: [https://example.org/eta]
+    confidence: low
+"""
+
+
+@pytest.fixture
+def tied(data_copy):
+    path = data_copy / "mappings.yaml"
+    path.write_text(path.read_text() + TIED_AND_UNKNOWN)
+    wider = build_model(data_copy)
+    assert wider.inventory.report.ok, wider.inventory.report.text()
+    return wider
+
+
+def test_overlap_sentence_counts_every_pair_tied_at_the_top(tied):
+    c = overlap_view.overlap_comparison(tied, ALL, "topics", "jaccard", True)
+    head = "By topics, 5 pairs overlap most (Jaccard (shared / either): 1.00 each): "
+    assert c.sentence.startswith(head)
+    named = c.sentence[len(head) :].split("; and ")[0].split("; ")
+    assert len(named) == 3  # PAIRS_NAMED, the first three of the table
+    first = c.shown.pairs.iloc[0]
+    assert named[0] == f"**{first['Mapping A']}** and **{first['Mapping B']}**"
+    assert c.sentence.endswith("; and 2 more pairs at 1.00. All 7 mappings are compared.")
+    tied_pairs = {
+        frozenset(p)
+        for p in c.shown.pairs.loc[
+            c.shown.pairs["Jaccard (shared / either)"] == "1.00", ["Mapping A", "Mapping B"]
+        ].to_numpy()
+    }
+    names = tied.mapping_names
+    assert tied_pairs == {
+        frozenset({names[a], names[b]})
+        for a, b in [
+            ("alpha", "delta"),
+            ("beta", "zeta"),
+            ("beta", "eta"),
+            ("zeta", "eta"),
+            ("gamma", "epsilon"),
+        ]
+    }
+    assert "jaccard" not in c.sentence  # the metric's name as on the page
+
+
+def test_overlap_sentence_names_all_of_a_few_tied_pairs_and_plurals(model, tied):
+    users = overlap_view.overlap_comparison(tied, ALL, "users", "count", True)
+    # beta and zeta share 2 user groups; no other pair does.
+    assert users.sentence.startswith("By target-user groups, **")
+    assert "overlap most (sharing 2 target-user groups)." in users.sentence
+    projects = overlap_view.overlap_comparison(model, ALL, "projects", "count", True)
+    assert "overlap most (sharing 1 project)." in projects.sentence  # alpha and beta: p1
+    assert projects.sentence.endswith("All 3 mappings are compared.")
+
+
+def test_overlap_by_countries_accounts_for_every_mapping(tied):
+    hidden = overlap_view.overlap_comparison(tied, ALL, "countries", "jaccard", False)
+    assert (hidden.compared, hidden.with_values) == (5, 3)  # alpha, delta global; 3 lists
+    assert hidden.left_out == (
+        "3 of the 7 mappings are compared; 3 are left out with no known country list (1 "
+        "states only how many countries it covers, 2 have unknown coverage); 1 global "
+        "mapping is hidden (switch on “Include global mappings” to include it)."
+    )
+    leader, rest = hidden.sentence.split(" overlap most ")
+    assert sorted(leader.removeprefix("By countries, ").split(" and ")) == [
+        "**Beta Database**",
+        "**Zeta Map**",
+    ]
+    assert rest == f"(Jaccard (shared / either): 1.00). {hidden.left_out}"
+    shown = overlap_view.overlap_comparison(tied, ALL, "countries", "jaccard", True)
+    assert shown.with_values == 4
+    assert shown.left_out == (
+        "4 of the 7 mappings are compared; 3 are left out with no known country list (1 "
+        "states only how many countries it covers, 2 have unknown coverage)."
+    )
+    assert "delta" not in shown.membership.index  # a stated count shares no 0 countries
+
+
+def test_pair_card_shows_a_stated_count_as_unknown_never_zero(tied):
+    card = overlap_view.pair_card(tied, ALL, "alpha", "delta")
+    assert card.table.values.tolist()[0] == [
+        "Countries",
+        "unknown",
+        "unknown (covers 5)",
+        "unknown (4 stated, no list)",
+    ]
+    assert card.table.values.tolist()[1] == ["Topics", "2", "0", "0"]  # text beside unknown
+    assert card.lists["countries"].splitlines() == [
+        "- **Delta Reviews**: countries: 4 stated, no list (the source says how many, not which)",
+        "- **In both**: unknown, for want of a country list",
+        "- **Alpha Portal** (5): Brazil, Fiji, Kenya, Nigeria, Tonga",
+    ]
+    countries = card.detail[card.detail["compared by"] == "Countries"]
+    assert set(countries["status"]) == {"in Alpha Portal; Delta Reviews unknown"}
+    both_unknown = overlap_view.pair_card(tied, ALL, "epsilon", "eta")
+    assert both_unknown.table.values.tolist()[0] == ["Countries", "unknown", "unknown", "unknown"]
+
+
 # Topics ----------------------------------------------------------------------------------
 
 

@@ -208,6 +208,10 @@ def test_overlap_without_global_mappings():
     at = run_page("overlap", {"compare_by": "countries"})
     assert not at.exception
     assert "2 mappings with known countries" in " ".join(c.value for c in at.caption)
+    assert at.markdown[0].value.endswith(  # the sentence accounts for all three mappings
+        "2 of the 3 mappings are compared; 1 global mapping is hidden (switch on “Include "
+        "global mappings” to include it)."
+    )
 
 
 def test_coverage_map_regional_measure():

@@ -39,6 +39,11 @@ NO_SHAPE_RGB = (200, 200, 200)
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15)
 X_LABEL_CHARS = 28  # heatmap column labels are cut to this many characters
 Y_LABEL_CHARS = 42  # and row labels to this many
+HEATMAP_ROW_PX = 32  # height of a heatmap row: a readable label and cell number
+HEATMAP_MIN_ROWS = 4  # a smaller matrix is drawn as tall as this many rows (its colour bar)
+HEATMAP_TOP_PX = 60  # the title
+X_TICK_ANGLE = -35  # column labels slant so; upright (-90) beyond X_SLANTED_COLUMNS columns,
+X_SLANTED_COLUMNS = 12  # where slanted labels ~25 px apart would overlap at 1280 px
 MAX_ANNOTATED_CELLS = 100  # numbers as coloured annotations up to this many cells
 # Numbers as heatmap cell text up to this many cells; beyond, in the hover only (and the colour
 # bar). Each cell label is an SVG text node that plotly.js measures: about 1 ms per label on
@@ -138,10 +143,15 @@ def annotated_heatmap(
     layout: dict = dict(
         title=dict(text=title),
         font=FONT,
-        xaxis=dict(title=dict(text=x_title), side="bottom", tickangle=-35),
-        yaxis=dict(title=dict(text=y_title), autorange="reversed"),
-        height=max(320, 140 + 28 * len(ys)),
-        margin=dict(l=10, r=10, t=60, b=10),
+        xaxis=dict(
+            title=dict(text=x_title),
+            side="bottom",
+            tickangle=x_tick_angle(len(xs)),
+            automargin=True,
+        ),
+        yaxis=dict(title=dict(text=y_title), autorange="reversed", automargin=True),
+        height=heatmap_height(len(ys), xs, bool(x_title)),
+        margin=dict(l=10, r=10, t=HEATMAP_TOP_PX, b=heatmap_bottom(xs, bool(x_title))),
         plot_bgcolor="white",
     )
     if show_values and values.size <= MAX_ANNOTATED_CELLS:
@@ -160,6 +170,29 @@ def annotated_heatmap(
             for (i, j), colour in zip(cells, colours, strict=True)
         ]
     return _figure([heatmap], layout)
+
+
+def x_tick_angle(n_columns: int) -> int:
+    """The angle of a heatmap's column labels: slanted, or upright when there are many."""
+    return X_TICK_ANGLE if n_columns <= X_SLANTED_COLUMNS else -90
+
+
+def heatmap_bottom(x_labels: Sequence[str], x_title: bool) -> int:
+    """Room below a heatmap for its column labels (about 0.6 of the font size per
+    character, times the sine of the angle) and the axis title."""
+    longest = max((len(x) for x in x_labels), default=0)
+    angle = np.radians(abs(x_tick_angle(len(x_labels))))
+    size = FONT["size"]
+    room = longest * size * 0.6 * np.sin(angle) + size * np.cos(angle) + 10
+    return int(np.ceil(room)) + (30 if x_title else 0)
+
+
+def heatmap_height(n_rows: int, x_labels: Sequence[str], x_title: bool) -> int:
+    """A heatmap's height from its rows: HEATMAP_ROW_PX a row (at least HEATMAP_MIN_ROWS),
+    plus the title and the column labels, so that a 5-row matrix is as readable in a wide
+    window as in a narrow one (the width follows the window; the height does not)."""
+    rows = max(n_rows, HEATMAP_MIN_ROWS)
+    return HEATMAP_TOP_PX + HEATMAP_ROW_PX * rows + heatmap_bottom(x_labels, x_title)
 
 
 def _d3_format(number_format: str) -> str:

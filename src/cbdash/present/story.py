@@ -265,20 +265,31 @@ def _profile_items(mappings: pd.DataFrame) -> dict[str, set[str]]:
 
 
 def overlap_sentence(v: View) -> str:
-    """The pair of the top bar, and how many pairs have identical profiles."""
+    """The pairs of the top bar: every pair tied with it on Jaccard and items in common
+    (the chart's order), a few named and the rest counted; and how many pairs have
+    identical profiles when that says more."""
     if len(v.mappings) < 2:
         return "Overlap needs at least two mappings."
-    table = overlap_table(v)
+    table = overlap_table(v, n=len(v.mappings) ** 2)
     if table.empty:
         return "No two mappings share a topic or target user."
     best = table.iloc[0]
-    identical = int((takeaways.profile_pairs(v.mappings)["value"] >= 1.0).sum())
-    text = (
-        f"{best['mapping A']} and {best['mapping B']} are the most alike by topics and target "
-        f"users (Jaccard {best['Jaccard similarity']:.2f}, "
-        f"{plural(int(best['topics and users in common']), 'item')} in common)"
+    jaccard, common = best["Jaccard similarity"], int(best["topics and users in common"])
+    tied, named = takeaways.leading_pairs(
+        table,
+        ["Jaccard similarity", "topics and users in common"],
+        at=f" at {jaccard:.2f}",
     )
-    if identical > 1:
+    alike = "the most alike by topics and target users"
+    if tied == 1:
+        text = f"{named} are {alike} (Jaccard {jaccard:.2f}, {plural(common, 'item')} in common)"
+    else:
+        text = (
+            f"{tied} pairs are {alike} (Jaccard {jaccard:.2f}, {plural(common, 'item')} in "
+            f"common each): {named}"
+        )
+    identical = int((takeaways.profile_pairs(v.mappings)["value"] >= 1.0).sum())
+    if identical > 1 and identical != tied:
         text += f"; {identical} pairs have identical profiles"
     return text + "."
 

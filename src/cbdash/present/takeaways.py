@@ -6,9 +6,10 @@ the frames passed in, so adding a mapping changes the sentence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cbdash.analysis.membership import explode, membership_matrix
@@ -114,23 +115,29 @@ def profile_pairs(mappings: pd.DataFrame) -> pd.DataFrame:
     return top_pairs(matrix, n=len(mappings) ** 2)
 
 
-def overlap(mappings: pd.DataFrame, names: Mapping[str, str]) -> str:
-    """The pair of mappings most alike by topics and target users (Jaccard)."""
-    if len(mappings) < 2:
-        return "Overlap needs at least two mappings."
-    pairs = profile_pairs(mappings)
-    if pairs.empty:
-        return "No two mappings share a topic or target user."
-    best = pairs.iloc[0]
-    identical = int((pairs["value"] >= 1.0).sum())
-    text = (
-        f"{names.get(best.mapping_a, best.mapping_a)} and "
-        f"{names.get(best.mapping_b, best.mapping_b)} are the most alike by topics and "
-        f"target users (Jaccard {best.value:.2f})"
-    )
-    if identical > 1:
-        text += f"; {identical} pairs have identical profiles"
-    return text + "."
+def leading_pairs(
+    table: pd.DataFrame,
+    by: Sequence[str],
+    *,
+    a: str = "mapping A",
+    b: str = "mapping B",
+    limit: int = 3,
+    at: str = "",
+) -> tuple[int, str]:
+    """How many pairs of a ranked pair table (best first; the names in columns `a` and
+    `b`) tie with the first on every column of `by`, and those pairs in words: "A and B",
+    "A and B; C and D", or the first `limit` and the rest counted ("…; E and F; and 4 more
+    pairs at 1.00", `at` being " at 1.00"). The overlap page and the story's overlap step
+    both name their leaders so."""
+    if table.empty:
+        return 0, ""
+    first = table.iloc[0]
+    tied = table[np.logical_and.reduce([table[c] == first[c] for c in by])]
+    pairs = [f"{x} and {y}" for x, y in zip(tied[a], tied[b], strict=True)]
+    named = "; ".join(pairs[:limit])
+    if len(pairs) > limit:
+        named += f"; and {plural(len(pairs) - limit, 'more pair')}{at}"
+    return len(pairs), named
 
 
 def duplicates(projects: pd.DataFrame, most: str = "") -> str:

@@ -12,11 +12,12 @@ from cbdash.analysis import coverage, overlap
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.membership import explode, membership_matrix
 from cbdash.analysis.model import Model
+from cbdash.present import takeaways
 from cbdash.present.charts import annotated_heatmap
 from cbdash.present.tables import (
     named_long,
 )
-from cbdash.text import escape_markdown
+from cbdash.text import escape_markdown, plural
 
 OVERLAP_DIMENSIONS = {
     "countries": "Countries",
@@ -30,12 +31,32 @@ DIMENSION_ITEMS = {  # what is counted, in words
     "users": "target-user groups",
     "projects": "projects",
 }
+DIMENSION_ITEM = {  # one of them
+    "countries": "country",
+    "topics": "topic",
+    "users": "target-user group",
+    "projects": "project",
+}
+LEFT_OUT_WHY = {  # why a mapping has no row in the matrix
+    "countries": "with no known country list",
+    "topics": "with no known topic",
+    "users": "with no known target users",
+    "projects": "as they list no project",
+}
+GLOBAL_TOGGLE = "“Include global mappings”"
+KNOWN_LIST_BASES = ("stated_list", "derived")  # coverage bases that place countries
 OVERLAP_MAX_MATRIX = 60  # a larger matrix is unreadable; the largest mappings are shown
 OVERLAP_METRIC_NAMES = {
     "count": "Items in common",
     "jaccard": "Jaccard (shared / either)",
     "overlap": "Overlap coefficient (shared / smaller)",
 }
+OVERLAP_METRIC_WORDS = {  # inside a sentence or a download's header
+    "count": "items in common",
+    "jaccard": "Jaccard (shared / either)",
+    "overlap": "overlap coefficient (shared / smaller)",
+}
+PAIRS_NAMED = 3  # tied pairs named in the sentence; the rest are counted
 
 # Multi-part results kept by `Model.memo` are NamedTuples, not dataclasses: `approx_bytes`
 # counts a tuple by its parts (a dataclass as 1 KB), so the memo's byte budget sees them as
@@ -69,6 +90,45 @@ def compared_ids(model: Model, filters: Filters, dim: str, with_global: bool) ->
     return list(mappings["id"])
 
 
+def left_out_said(mappings: pd.DataFrame, dim: str, with_values: set[str], hidden: set[str]) -> str:
+    """Every one of `mappings` (those that pass the filters) accounted for: how many are
+    compared (in `with_values`, not `hidden`), how many are left out for want of values
+    (by countries: a stated count without the list, or unknown coverage) and how many
+    global mappings the toggle hides, e.g. "6 of the 23 mappings are compared; 13 are left
+    out with no known country list (4 state only how many countries they cover, 9 have
+    unknown coverage); 4 global mappings are hidden (switch on … to include them)."."""
+    ids = mappings["id"]
+    compared = int((ids.isin(with_values) & ~ids.isin(hidden)).sum())
+    without = mappings[~ids.isin(with_values)]
+    text = (
+        f"All {plural(compared, 'mapping')} {_are(compared)} compared"
+        if compared == len(mappings)
+        else f"{compared} of the {plural(len(mappings), 'mapping')} {_are(compared)} compared"
+    )
+    if len(without):
+        text += f"; {len(without)} {_are(len(without))} left out {LEFT_OUT_WHY[dim]}"
+        if dim == "countries":
+            count_only = int((without["coverage_basis"] == "stated_count").sum())
+            rest = len(without) - count_only
+            states = "states only how many countries it covers"
+            if count_only != 1:
+                states = "state only how many countries they cover"
+            parts = [f"{count_only} {states}"] * bool(count_only)
+            parts += [f"{rest} {'has' if rest == 1 else 'have'} unknown coverage"] * bool(rest)
+            text += f" ({', '.join(parts)})"
+    if hidden:
+        it = "it" if len(hidden) == 1 else "them"
+        text += (
+            f"; {plural(len(hidden), 'global mapping')} {_are(len(hidden))} hidden (switch on "
+            f"{GLOBAL_TOGGLE} to include {it})"
+        )
+    return text + "."
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
 class OverlapShown(NamedTuple):
     """The overlap matrix as shown: its chart, its long form (the download), the pairs
     that share something (readable names and words in the headers) and the first pair."""
@@ -81,14 +141,16 @@ class OverlapShown(NamedTuple):
 
 class OverlapComparison(NamedTuple):
     """The membership of the compared mappings (at most OVERLAP_MAX_MATRIX, the largest),
-    how many were compared and how many have values, what is shown (None when fewer than
-    two have values) and the sentence, computed from the same matrix."""
+    how many were compared (after the global toggle) and how many have values, what is
+    shown (None when fewer than two have values), the sentence, computed from the same
+    matrix, and what it leaves out (`left_out_said`, also in the sentence)."""
 
     membership: pd.DataFrame
     compared: int
     with_values: int
     shown: OverlapShown | None
     sentence: str
+    left_out: str
 
 
 def overlap_comparison(
@@ -99,70 +161,107 @@ def overlap_comparison(
     itself), which would otherwise make every real overlap look pale."""
 
     def make() -> OverlapComparison:
+        passing = model.filtered_mappings(filters)
         ids = compared_ids(model, filters, dim, with_global)
-        mappings = model.inventory.mappings
-        long = _long(model, mappings[mappings["id"].isin(ids)], dim)
+        long = _long(model, passing, dim)
+        has_values = set(long["id"])
+        hidden = {m for m in passing["id"] if m in has_values and m not in ids}
+        left_out = left_out_said(passing, dim, has_values, hidden)
         membership = membership_matrix(long, "id", "value", rows=ids)
         membership = membership[membership.any(axis=1)]
         with_values = len(membership)
         if with_values < 2:
-            return OverlapComparison(membership, len(ids), with_values, None, _none(dim, ids))
+            sentence = f"{_none(dim)} {left_out}"
+            return OverlapComparison(membership, len(ids), with_values, None, sentence, left_out)
         if with_values > OVERLAP_MAX_MATRIX:
             largest = membership.sum(axis=1).sort_values(ascending=False, kind="stable").index
             membership = membership.loc[largest[:OVERLAP_MAX_MATRIX]]
         matrix = overlap.ordered(overlap.overlap_matrix(membership, metric))
-        values = matrix.to_numpy(dtype=float, copy=True)
-        np.fill_diagonal(values, np.nan)
-        shown_matrix = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
-        names = model.mapping_names
-        number_format = "{:.0f}" if metric == "count" else "{:.2f}"
-        figure = annotated_heatmap(
-            shown_matrix,
-            title=f"{OVERLAP_METRIC_NAMES[metric]} by {OVERLAP_DIMENSIONS[dim].lower()}",
-            number_format=number_format,
-            x_labels=names,
-            y_labels=names,
-        )
-        top = overlap.top_pairs(matrix, 10)
-        top = top[top["value"] > 0]
-        first = (top["mapping_a"].iloc[0], top["mapping_b"].iloc[0]) if len(top) else None
-        pairs = pd.DataFrame(
-            {
-                "Mapping A": top["mapping_a"].map(names),
-                "Mapping B": top["mapping_b"].map(names),
-                OVERLAP_METRIC_NAMES[metric]: top["value"].map(number_format.format),
-            }
-        ).reset_index(drop=True)
-        long_form = named_long(
-            matrix, "mapping A", "mapping B", OVERLAP_METRIC_NAMES[metric].lower(), names, names
-        )
-        shown = OverlapShown(figure, long_form, pairs, first)
-        sentence = _sentence(dim, metric, top, names, with_values)
-        return OverlapComparison(membership, len(ids), with_values, shown, sentence)
+        shown, top = _shown(model, matrix, dim, metric)
+        sentence = f"{_sentence(dim, metric, top, model.mapping_names)} {left_out}"
+        return OverlapComparison(membership, len(ids), with_values, shown, sentence, left_out)
 
     return model.memo(("overlap", filters, dim, metric, with_global), make)
 
 
-def _none(dim: str, ids: list[str]) -> str:
-    return (
-        f"Fewer than two of these {len(ids)} mappings have known "
-        f"{DIMENSION_ITEMS[dim]}, so there is nothing to compare."
+def _number_format(metric: str) -> str:
+    return "{:.0f}" if metric == "count" else "{:.2f}"
+
+
+def _shown(
+    model: Model, matrix: pd.DataFrame, dim: str, metric: str
+) -> tuple[OverlapShown, pd.DataFrame]:
+    """What the matrix shows, and its pairs that share something, best first: at least the
+    ten of the table and every pair tied with the first as shown (same printed value)."""
+    values = matrix.to_numpy(dtype=float, copy=True)
+    np.fill_diagonal(values, np.nan)
+    shown_matrix = pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
+    names = model.mapping_names
+    number_format = _number_format(metric)
+    figure = annotated_heatmap(
+        shown_matrix,
+        title=f"{OVERLAP_METRIC_NAMES[metric]} by {OVERLAP_DIMENSIONS[dim].lower()}",
+        number_format=number_format,
+        x_labels=names,
+        y_labels=names,
     )
+    top = overlap.top_pairs(matrix, max(10, _tied_with_best(values, number_format)))
+    top = top[top["value"] > 0]
+    first = (top["mapping_a"].iloc[0], top["mapping_b"].iloc[0]) if len(top) else None
+    listed = top.head(10)
+    pairs = pd.DataFrame(
+        {
+            "Mapping A": listed["mapping_a"].map(names),
+            "Mapping B": listed["mapping_b"].map(names),
+            OVERLAP_METRIC_NAMES[metric]: listed["value"].map(number_format.format),
+        }
+    ).reset_index(drop=True)
+    long_form = named_long(
+        matrix, "mapping A", "mapping B", OVERLAP_METRIC_WORDS[metric], names, names
+    )
+    return OverlapShown(figure, long_form, pairs, first), top
 
 
-def _sentence(
-    dim: str, metric: str, top: pd.DataFrame, names: dict[str, str], compared: int
-) -> str:
+def _tied_with_best(values: np.ndarray, number_format: str) -> int:
+    """How many pairs (above the diagonal) print the same value as the highest."""
+    upper = values[np.triu_indices(len(values), k=1)]
+    upper = upper[~np.isnan(upper)]
+    if upper.size == 0:
+        return 0
+    best = upper.max()
+    near = upper[upper >= best - 0.5]  # printed values differ by at least 0.005 or 1
+    return sum(number_format.format(v) == number_format.format(best) for v in near)
+
+
+def _none(dim: str) -> str:
+    return f"Fewer than two mappings have known {DIMENSION_ITEMS[dim]}: nothing to compare."
+
+
+def _sentence(dim: str, metric: str, top: pd.DataFrame, names: dict[str, str]) -> str:
+    """The pairs that overlap most, as the matrix prints them: every pair tied with the
+    first is counted, the first few named."""
     items = DIMENSION_ITEMS[dim]
     if top.empty:
-        return f"No two of the {compared} mappings with known {items} share any."
-    best = top.iloc[0]
-    a, b = escape_markdown(names[best.mapping_a]), escape_markdown(names[best.mapping_b])
-    value = f"{best.value:.0f} {items}" if metric == "count" else f"{best.value:.2f}"
-    return (
-        f"By {items}, **{a}** and **{b}** overlap most ({OVERLAP_METRIC_NAMES[metric].lower()}: "
-        f"{value}), among {compared} mappings with known {items}."
+        return f"By {items}, no two of the compared mappings share any."
+    number_format = _number_format(metric)
+    table = pd.DataFrame(
+        {
+            "mapping A": [f"**{escape_markdown(names[m])}**" for m in top["mapping_a"]],
+            "mapping B": [f"**{escape_markdown(names[m])}**" for m in top["mapping_b"]],
+            "shown": top["value"].map(number_format.format).to_numpy(),
+        }
     )
+    best = top["value"].iloc[0]
+    if metric == "count":
+        value = f"sharing {plural(int(best), DIMENSION_ITEM[dim], items)}"
+        at = f" {value}"
+    else:
+        value = f"{OVERLAP_METRIC_WORDS[metric]}: {number_format.format(best)}"
+        at = f" at {number_format.format(best)}"
+    tied, named = takeaways.leading_pairs(table, ["shown"], limit=PAIRS_NAMED, at=at)
+    if tied == 1:
+        return f"By {items}, {named} overlap most ({value})."
+    return f"By {items}, {tied} pairs overlap most ({value} each): {named}."
 
 
 class PairCard(NamedTuple):
@@ -177,11 +276,16 @@ class PairCard(NamedTuple):
 
 def pair_card(model: Model, filters: Filters, a: str, b: str) -> PairCard:
     """What mappings `a` and `b` share and what only one has, by countries, topics, target
-    users and listed projects; kept per pair (the filters do not change a pair's items)."""
+    users and listed projects; kept per pair (the filters do not change a pair's items).
+    By countries, a mapping without a known country list (a stated count, or unknown
+    coverage) makes what the two share unknown: the row says "unknown", never 0, and
+    the count columns are text."""
 
     def make() -> PairCard:
         names = model.mapping_names
         name_a, name_b = names[a], names[b]
+        columns = ["Compared by", "In both", f"Only in {name_a}", f"Only in {name_b}"]
+        unknown = _unknown_countries(model, [a, b])
         rows, lists, details = [], {}, []
         for dim, label in OVERLAP_DIMENSIONS.items():
             mappings = model.inventory.mappings
@@ -189,28 +293,80 @@ def pair_card(model: Model, filters: Filters, a: str, b: str) -> PairCard:
             membership = membership_matrix(long, "id", "value", rows=[a, b]).astype(bool)
             detail = overlap.pair_detail(membership, a, b)
             detail["name"] = [_value_name(model, v) for v in detail["value"]]
-            s = overlap.pair_summary(membership, a, b)
-            rows.append(
-                {
-                    "Compared by": label,
-                    "In both": s["both"],
-                    f"Only in {name_a}": s["only_a"],
-                    f"Only in {name_b}": s["only_b"],
-                }
-            )
-            lists[dim] = overlap.pair_lists(detail, name_a, name_b)
-            status = np.where(
-                detail["in_a"] & detail["in_b"],
-                "in both",
-                np.where(detail["in_a"], f"only in {name_a}", f"only in {name_b}"),
-            )
+            if unknown and dim == "countries":
+                row, lists[dim], status = _unknown_pair(model, detail, a, b, unknown)
+            else:
+                s = overlap.pair_summary(membership, a, b)
+                row = [s["both"], s["only_a"], s["only_b"]]
+                lists[dim] = overlap.pair_lists(detail, name_a, name_b)
+                status = np.where(
+                    detail["in_a"] & detail["in_b"],
+                    "in both",
+                    np.where(detail["in_a"], f"only in {name_a}", f"only in {name_b}"),
+                )
+            rows.append(dict(zip(columns, [label, *row], strict=True)))
             details.append(
                 pd.DataFrame({"compared by": label, "item": detail["name"], "status": status})
             )
+        table = pd.DataFrame(rows)
+        if unknown:
+            table = table.astype(str)  # "unknown" beside numbers: one type per column
         detail = pd.concat(details, ignore_index=True)
-        return PairCard(pd.DataFrame(rows), lists, detail)
+        return PairCard(table, lists, detail)
 
     return model.memo(("pair_card", a, b), make)
+
+
+def _unknown_countries(model: Model, ids: list[str]) -> dict[str, str]:
+    """Of `ids`, the mappings without a known country list, each with its countries in
+    words: "90 stated, no list" (a stated count) or "unknown"."""
+    mappings = model.inventory.mappings.set_index("id").loc[ids]
+    out = {}
+    for m, basis, stated in zip(
+        mappings.index, mappings["coverage_basis"], mappings["countries_stated"], strict=True
+    ):
+        if basis in KNOWN_LIST_BASES:
+            continue
+        has_count = basis == "stated_count" and not pd.isna(stated)
+        out[m] = f"{int(stated)} stated, no list" if has_count else "unknown"
+    return out
+
+
+def _unknown_pair(
+    model: Model, detail: pd.DataFrame, a: str, b: str, unknown: dict[str, str]
+) -> tuple[list[str], str, np.ndarray]:
+    """The countries row, lists and statuses of a pair of which one mapping or both have
+    no known country list: what they share is unknown; a known list is given in full."""
+    names = model.mapping_names
+    counts = {a: int(detail["in_a"].sum()), b: int(detail["in_b"].sum())}
+    cells = [
+        f"unknown (covers {counts[m]})"
+        if m not in unknown
+        else unknown[m]
+        if unknown[m] == "unknown"
+        else f"unknown ({unknown[m]})"
+        for m in (a, b)
+    ]
+    lines = [
+        f"- **{escape_markdown(names[m])}**: countries: {unknown[m]}"
+        + (" (the source says how many, not which)" if unknown[m] != "unknown" else "")
+        for m in (a, b)
+        if m in unknown
+    ]
+    lines.append("- **In both**: unknown, for want of a country list")
+    for m, column in ((a, "in_a"), (b, "in_b")):
+        if m not in unknown:
+            chosen = sorted(detail.loc[detail[column], "name"].astype(str))
+            shown = ", ".join(escape_markdown(n) for n in chosen[:60])
+            more = f" and {len(chosen) - 60} more (see the CSV)" if len(chosen) > 60 else ""
+            lines.append(f"- **{escape_markdown(names[m])}** ({len(chosen)}): {shown}{more}")
+    other = {a: names[b], b: names[a]}
+    status = np.where(
+        detail["in_a"],
+        f"in {names[a]}; {other[a]} unknown",
+        f"in {names[b]}; {other[b]} unknown",
+    )
+    return ["unknown", *cells], "\n".join(lines), status
 
 
 def _value_name(model: Model, value: str) -> str:
