@@ -134,14 +134,23 @@ elif section == "check":
                 )
 else:
     by = ui.choice("flow_by", model, "radio", horizontal=True)
-    flows, sankey = projects_view.projects_flows(model, filters, by)
+    flows, sankey, sentence = projects_view.projects_flows(model, filters, by)
+    st.markdown(sentence)
     if sankey is None:
         ui.empty_state(f"No project with known {by} and region matches the filters.")
     else:
         ui.chart(sankey, "flows_chart")
+        grouped = (
+            " Funders are grouped by the government or organisation that funds: an agency, "
+            "ministry or programme counts as its government (the names as written are in "
+            "the hover and the download; data/funder_aliases.csv)."
+            if by == "funders"
+            else ""
+        )
         ui.caption(
-            f"Width = number of projects (not money); the 12 busiest {by}, the rest "
-            "grouped. Regions from named beneficiary countries or regions.",
+            f"Width = number of projects (not money), a project counted once per region it "
+            f"reaches; the 12 busiest {by}, the rest grouped. Regions from named beneficiary "
+            f"countries or regions.{grouped}",
             filters,
             model,
         )

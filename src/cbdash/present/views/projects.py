@@ -21,6 +21,7 @@ from cbdash.present.tables import (
     project_rows,
     with_filter_columns,
 )
+from cbdash.text import name_list
 
 
 def projects_sentence(model: Model, filters: Filters) -> str:
@@ -190,18 +191,42 @@ def projects_check_list(
     return outcome.value
 
 
-def projects_flows(
-    model: Model, filters: Filters, by: str
-) -> tuple[pd.DataFrame, go.Figure | None]:
-    """Projects that pass the filters from their funders or implementers (`by`) to UN
-    regions, and their Sankey chart (None when there is no flow); kept per filter state
-    and `by`."""
+FLOW_TITLES = {
+    "funders": "Projects from funding governments or organisations to UN regions",
+    "implementers": "Projects from implementers to UN regions",
+}
 
-    def make() -> tuple[pd.DataFrame, go.Figure | None]:
-        flows = funding.flows(model.filtered_projects(filters), model.project_regions, by=by)
-        readable = flows.rename(columns={"source": by.removesuffix("s"), "region": "UN region"})
+
+class Flows(NamedTuple):
+    """The funding flows as shown and downloaded, their Sankey chart (None when there is no
+    flow) and the sentence naming the widest bands."""
+
+    table: pd.DataFrame
+    figure: go.Figure | None
+    sentence: str
+
+
+def projects_flows(model: Model, filters: Filters, by: str) -> Flows:
+    """Projects that pass the filters from their funders (grouped by funding government or
+    organisation, data/funder_aliases.csv) or implementers (`by`) to UN regions, their
+    Sankey chart (a grouped funder's names as written in its hover) and the sentence; kept
+    per filter state and `by`."""
+
+    def make() -> Flows:
+        aliases = funding.alias_lookup(model.inventory.funder_aliases) if by == "funders" else {}
+        flows = funding.flows(
+            model.filtered_projects(filters), model.project_regions, by=by, aliases=aliases
+        )
+        noun = by.removesuffix("s")
+        readable = flows.rename(columns={"source": noun, "region": "UN region"})
+        if not aliases:
+            readable = readable.drop(columns="as written")
+        sentence = takeaways.flows_said(flows, noun)
         if flows.empty:
-            return readable, None
-        return readable, flow_sankey(flows, title=f"Projects from {by} to UN regions")
+            return Flows(readable, None, sentence)
+        written = flows.drop_duplicates("source").set_index("source")["as written"]
+        hover = {s: f"{s} (incl. {name_list(w.split('; '))})" for s, w in written.items() if w}
+        figure = flow_sankey(flows, title=FLOW_TITLES.get(by, by), hover=hover)
+        return Flows(readable, figure, sentence)
 
     return model.memo(("projects_flows", filters, by), make)
