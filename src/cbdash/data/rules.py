@@ -67,6 +67,19 @@ def listed_in(projects: pd.DataFrame, listings: pd.DataFrame) -> list[tuple[str,
     return [by_project.get(pid, ()) for pid in projects["project_id"]]
 
 
+def first_word(text: str) -> str:
+    """The first word of a name, case-folded, without brackets or punctuation around it."""
+    words = re.findall(r"[\w@+&'’.-]+", text)
+    return words[0].strip(".-'’").casefold() if words else ""
+
+
+def same_start(short: str, name: str) -> bool:
+    """True when a short label starts with the name's first word ('ENISA strategies map' /
+    'ENISA National Cyber Security Strategies interactive map'), and so can be told to be
+    the same mapping."""
+    return first_word(short) == first_word(name)
+
+
 def check_mappings(
     mappings: pd.DataFrame,
     known: dict[str, set[str]],
@@ -80,6 +93,16 @@ def check_mappings(
         row = m["source_row"]
         _check_role(m, row, file, report)
         _check_coverage(m, row, file, report, allowed_countries)
+        short = m.get("short_name")
+        if _given(short) and _given(m.get("name")) and not same_start(str(short), str(m["name"])):
+            report.add(
+                file,
+                row,
+                "short_name",
+                f"'{short}' should start with the name's first word, so that the mapping is "
+                "recognisable on every page",
+                "warning",
+            )
         project = m.get("also_project")
         if _given(project) and project not in known.get("projects", set()):
             report.add(file, row, "also_project", f"'{project}' is not a project of projects.csv")
