@@ -160,10 +160,10 @@ def crosswalk_said(crosswalk: pd.DataFrame, n_topics: int) -> str:
     """How many categories of how many frameworks the crosswalk maps to how many of the
     `n_topics` topics, and the topic most of them go to (ties named); `crosswalk` as shown
     (columns framework, category, topic)."""
-    if crosswalk.empty:
-        return "No other framework's categories are mapped to the topics."
-    frameworks = sorted(crosswalk["framework"].unique())
     per_topic = crosswalk.groupby("topic")["category"].nunique()
+    if per_topic.empty:
+        return "No other framework's categories are mapped to the topics."
+    frameworks = sorted(crosswalk["framework"].dropna().unique())
     table = ranked(per_topic, {}, "topic", "categories")
     top = leaders(table, "categories", "topic")
     n_categories = len(crosswalk[["framework", "category"]].drop_duplicates())
@@ -258,7 +258,7 @@ def flows_said(flows: pd.DataFrame, noun: str = "funder") -> str:
     n_top, n_where = int(sources["projects"].iloc[0]), int(regions["projects"].iloc[0])
     return (
         f"{name_list(top, 10)} {'has' if len(top) == 1 else 'have'} the widest "
-        f"{'band' if len(top) == 1 else 'bands'} ({n_top}{each(top)} projects, counted once "
+        f"{'band' if len(top) == 1 else 'bands'} ({n_top} projects{each(top)}, counted once "
         f"per region they reach); {name_list(where, 10)} "
         f"{'receives' if len(where) == 1 else 'receive'} the most ({n_where}{each(where)})."
     )

@@ -22,7 +22,7 @@ from cbdash.present.tables import (
     project_rows,
     with_filter_columns,
 )
-from cbdash.text import name_list, plural
+from cbdash.text import escape_markdown, name_list, plural
 
 
 def projects_sentence(model: Model, filters: Filters) -> str:
@@ -302,7 +302,7 @@ def projects_flows(model: Model, filters: Filters, by: str) -> Flows:
         readable = flows.rename(columns={"source": noun, "region": "UN region"})
         if not aliases:
             readable = readable.drop(columns="as written")
-        sentence = takeaways.flows_said(flows, noun)
+        sentence = escape_markdown(takeaways.flows_said(flows, noun))
         if flows.empty:
             return Flows(readable, None, sentence)
         written = flows.drop_duplicates("source").set_index("source")["as written"]

@@ -41,7 +41,8 @@ def topics_sentence(model: Model, filters: Filters, view: str, of: str = "mappin
     def make() -> str:
         labels = model.labels
         if view == "crosswalk" or view not in {"mappings", "users", "regions", "users_topics"}:
-            return takeaways.crosswalk_said(topics_crosswalk(model), len(labels["topics"]))
+            text = takeaways.crosswalk_said(topics_crosswalk(model), len(labels["topics"]))
+            return escape_markdown(text)
         mappings = model.filtered_mappings(filters)
         if mappings.empty:
             return "No mapping effort matches the filters."
