@@ -42,14 +42,9 @@ if section == "several":
 elif section == "duplicates":
     # The check on all projects is cached by the app (ui.get_clusters) and only read when
     # this filter state's result is not kept yet.
-    checked, group_rows, groups, near = projects_view.projects_duplicate_check(
-        model, filters, ui.get_clusters
-    )
-    st.markdown(
-        f"The duplicate check compared {len(checked)} project rows by names, aliases, "
-        "funders, implementers, countries and years. "
-        f"**{groups['cluster_id'].nunique()} groups** of rows look like one project."
-    )
+    check = projects_view.projects_duplicate_check(model, filters, ui.get_clusters)
+    checked, group_rows, groups, near = check.checked, check.group_rows, check.groups, check.near
+    st.markdown(check.sentence)
     if not groups.empty:
         ui.table(
             group_rows,
@@ -60,9 +55,10 @@ elif section == "duplicates":
     st.subheader("Closest calls kept apart")
     ui.table(near, "near_table", max_rows=50, what="closest calls")
     ui.caption(
-        "Pairs that look alike but are kept apart, with the evidence (a phase "
-        "conflict such as GLACY+ vs GLACY-e, different funders or years, or a "
-        "maintainer override).",
+        "Each row's closest other row, most probable first, and why the check keeps them "
+        "apart: different phases or editions (a veto, such as GLACY+ vs GLACY-e), a phase "
+        "named on one side only with other start years (such as GLACY vs GLACY-e), a "
+        "reviewed decision, or a probability below the threshold.",
         filters,
         model,
     )
@@ -138,14 +134,23 @@ elif section == "check":
                 )
 else:
     by = ui.choice("flow_by", model, "radio", horizontal=True)
-    flows, sankey = projects_view.projects_flows(model, filters, by)
+    flows, sankey, sentence = projects_view.projects_flows(model, filters, by)
+    st.markdown(sentence)
     if sankey is None:
         ui.empty_state(f"No project with known {by} and region matches the filters.")
     else:
         ui.chart(sankey, "flows_chart")
+        grouped = (
+            " Funders are grouped by the government or organisation that funds: an agency, "
+            "ministry or programme counts as its government (the names as written are in "
+            "the hover and the download; data/funder_aliases.csv)."
+            if by == "funders"
+            else ""
+        )
         ui.caption(
-            f"Width = number of projects (not money); the 12 busiest {by}, the rest "
-            "grouped. Regions from named beneficiary countries or regions.",
+            f"Width = number of projects (not money), a project counted once per region it "
+            f"reaches; the 12 busiest {by}, the rest grouped. Regions from named beneficiary "
+            f"countries or regions.{grouped}",
             filters,
             model,
         )

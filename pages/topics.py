@@ -23,14 +23,15 @@ mappings = model.filtered_mappings(filters)
 st.title("On which topics, for whom?")
 # Everything below is kept per filter state (Model.memo): a rerun with the same filters,
 # such as another viewer's or a switch of tab, reuses it.
-st.markdown(topics_view.topics_sentence(model, filters))
-
 if mappings.empty:
     ui.empty_state("No mapping effort matches the filters. Widen or reset them in the sidebar.")
     st.stop()
 
-# One view at a time (not tabs): only the chosen chart is built, sent and drawn.
+# One view at a time (not tabs): only the chosen chart is built, sent and drawn; the
+# sentence above it is computed from the table that chart draws.
 view = ui.choice("topics_view", model, "segmented")
+of = ui.choice("count_of", model, "radio", horizontal=True) if view == "regions" else "mappings"
+st.markdown(topics_view.topics_sentence(model, filters, view, of))
 if view == "mappings":
     matrix, figure, long = topics_view.topics_by_mapping(model, filters)
     if figure is None:
@@ -60,7 +61,6 @@ elif view == "users":
         )
         ui.download_csv(long, "mapping by target users", "dl_mapping_users")
 elif view == "regions":
-    of = ui.choice("count_of", model, "radio", horizontal=True)
     matrix, figure, long = topics_view.topics_by_region(model, filters, of)
     if figure is None:
         ui.empty_state(f"No {of} with a known region and topic match the filters.")
@@ -74,12 +74,17 @@ elif view == "regions":
         )
         ui.download_csv(long, f"region by topic {of}", "dl_region_topic")
 elif view == "users_topics":
-    figure, long = topics_view.topics_by_users(model, filters)
+    matrix, figure, long = topics_view.topics_by_users(model, filters)
     if figure is None:
         ui.empty_state("No topic or target users are known (see Data & method).")
         st.stop()
     ui.chart(figure, "users_topic")
-    ui.caption("Number of mappings that serve a user group and cover a topic.", filters, model)
+    ui.caption(
+        "Number of mappings that serve a user group and cover a topic; every group and "
+        "topic is shown, 0 included.",
+        filters,
+        model,
+    )
     ui.download_csv(long, "target users by topic", "dl_users_topic")
 else:
     cw = topics_view.topics_crosswalk(model)

@@ -180,3 +180,82 @@ def test_every_data_file_has_provenance():
             info = yaml.safe_load(meta.read_text())
             for key in ("producer", "title", "url_main", "date_accessed", "licence"):
                 assert info.get(key), f"{meta.name} lacks {key}"
+
+
+FUNDER_META = (
+    "producer: t\ntitle: t\nurl_main: https://example.org\ndate_accessed: '2026-12-07'\n"
+    "licence: CC0-1.0\n"
+)
+
+
+def test_validate_funder_aliases_names_row_and_field(data_copy, capsys):
+    """Rows 2-6 of the alias table, each broken once: a duplicate alias (any case), an
+    alias that is its own funder, a funder that is itself an alias (a chain), a row without
+    its funder, and an alias no project uses (a warning)."""
+    (data_copy / "funder_aliases.csv").write_text(
+        "alias,funder,note,source_url\n"
+        "Donor B Agency,Donor B,ok,\n"
+        "donor b agency,Donor B,twice,\n"
+        "Donor A,Donor A,itself,\n"
+        "Donor A Fund,Donor B Agency,a chain,\n"
+        "Donor C,,no funder,\n"
+        "Nobody,Donor B,unused,\n",
+        encoding="utf-8",
+    )
+    (data_copy / "funder_aliases.meta.yaml").write_text(FUNDER_META, encoding="utf-8")
+    assert main(["validate", str(data_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "funder_aliases.csv, row 3, field 'alias': alias 'donor b agency' is given twice" in out
+    assert "row 4, field 'funder': alias 'Donor A' names itself as its funder" in out
+    assert "row 5, field 'funder': funder 'Donor B Agency' is itself an alias" in out
+    assert "row 6, field 'funder'" in out
+    assert "row 7, field 'alias': no project in projects.csv is funded by 'Nobody'" in out
+    assert "row 2," not in out.split("funder_aliases.csv")[1].split("\n")[0]
+
+
+def test_shipped_funder_aliases_group_the_split_funders():
+    """The funders the review found split are one funder each, and every alias is used."""
+    from cbdash.analysis.funding import alias_lookup, canonical
+    from cbdash.data.inventory import load_inventory
+
+    inventory = load_inventory(REPO / "data")
+    lookup = alias_lookup(inventory.funder_aliases)
+    for alias, funder in [
+        ("UK Government", "United Kingdom"),
+        ("Foreign, Commonwealth and Development Office (FCDO)", "United Kingdom"),
+        ("JICA", "Japan"),
+        ("USAID", "United States"),
+        ("European Commission", "European Union"),
+        ("World Bank Group (WBG)", "World Bank"),
+    ]:
+        assert canonical(alias, lookup) == funder
+    assert canonical("Freedom Online Coalition member countries", lookup).startswith("Freedom")
+    funders = set(lookup.values())
+    assert not funders & set(lookup)  # no chain: a funder is never itself an alias
+    assert not [i for i in inventory.report.issues if i.file == "funder_aliases.csv"]
+
+
+def test_shipped_short_names_start_like_the_names():
+    """A mapping is recognisable on every page: its chart label starts with its name's first
+    word (CMM reviews, the ENISA strategies map and the rest)."""
+    from cbdash.analysis.model import build_model
+    from cbdash.data.rules import same_start
+
+    model = build_model(REPO / "data")
+    short, names = model.mapping_short_names, model.mapping_names
+    assert [i for i in names if not same_start(short[i], names[i])] == []
+    assert short["gcscc_cmm"].startswith("Cybersecurity Capacity Maturity Model")
+    assert short["enisa_ncss_map"].startswith("ENISA National Cyber Security Strategies")
+
+
+def test_validate_warns_on_a_short_name_from_other_words(data_copy, capsys):
+    path = data_copy / "mappings.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    name: Alpha", "    short_name: Other words\n    name: Alpha", 1),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(data_copy)]) == 0
+    assert "field 'short_name': 'Other words' should start with the name's first word" in (
+        capsys.readouterr().out
+    )

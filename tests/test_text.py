@@ -15,9 +15,12 @@ from cbdash.text import short_label
         ("ENISA CSIRT Inventory / CSIRTs Map (formerly 'CERTs in Europe' map)", None),
         (
             "Cybersecurity Capacity Maturity Model for Nations (CMM) reviews",
-            "CMM reviews",  # an acronym and the words after it
+            "Cybersecurity Capacity Maturity…",  # the name's own first words, not "CMM"
         ),
-        ("Latin America and Caribbean Cyber Competence Centre (LAC4)", "LAC4"),
+        (
+            "Latin America and Caribbean Cyber Competence Centre (LAC4)",
+            "Latin America and Caribbean Cyber…",
+        ),
         (
             "Guide to Developing a National Cybersecurity Strategy (2021) - reference stocktaking",
             "Guide to Developing a National…",  # cut after a whole word, marked

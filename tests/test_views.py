@@ -521,14 +521,69 @@ def test_pair_card_shows_a_stated_count_as_unknown_never_zero(tied):
 # Topics ----------------------------------------------------------------------------------
 
 
-def test_topics_sentence(model):
-    text = topics_view.topics_sentence(model, ALL)
-    assert text == (
+def test_topics_sentence_follows_the_view(model):
+    """One sentence per view, from the table that view's chart draws (fixture by hand:
+    alpha cybercrime+policy, gov; beta cybercrime, gov+law; gamma culture+policy, civil
+    society)."""
+    said = {
+        (view if of == "mappings" else f"{view} {of}"): topics_view.topics_sentence(
+            model, ALL, view, of
+        )
+        for view, of in [
+            ("mappings", "mappings"),
+            ("users", "mappings"),
+            ("regions", "mappings"),
+            ("regions", "projects"),
+            ("users_topics", "mappings"),
+            ("crosswalk", "mappings"),
+        ]
+    }
+    assert said["mappings"] == (
         "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills and Policy & "
-        "strategy the least (1 each). Governments & policymakers are served by 2 of 3 "
-        "mappings; Civil society and Law enforcement & judiciary by 1 each."
+        "strategy the least (1 each)."
     )
-    assert topics_view.topics_sentence(model, ALL) is text
+    assert said["users"] == (
+        "Governments & policymakers are served by 2 of 3 mappings; Civil society and Law "
+        "enforcement & judiciary by 1 each."
+    )
+    regions = topics_view.topics_by_region(model, ALL, "mappings").matrix
+    assert regions.loc["Oceania"].tolist() == [1, 1, 1]  # a three-way tie, all named
+    assert said["regions"] == (
+        "The most covered topic per region, in mappings: Africa: Cybercrime (2); Oceania: "
+        "Culture & skills, Cybercrime and Policy & strategy (1 each); Americas: Cybercrime "
+        "and Policy & strategy (1 each)."
+    )
+    assert said["users_topics"] == (
+        "The most common combination is Governments & policymakers on cybercrime (2 mappings)."
+    )
+    assert said["crosswalk"] == (
+        "2 categories of GFCE theme and ITU GCI pillar are mapped to 1 of the 3 topics; most "
+        "to Cybercrime (2)."
+    )
+    assert topics_view.topics_sentence(model, ALL, "mappings") is said["mappings"]
+
+
+def test_topics_sentence_names_what_the_chart_shows_as_zero(model):
+    """Filtered to cybercrime (alpha, beta): no mapping covers culture & skills or serves
+    civil society; the charts keep that column and row as 0 and the sentences say "none"."""
+    t = topics_view.topics_by_mapping(model, CYBERCRIME)
+    assert t.matrix["culture_skills"].tolist() == [0, 0]
+    assert topics_view.topics_sentence(model, CYBERCRIME, "mappings") == (
+        "Cybercrime is the most covered topic (2 of 2 mappings); Culture & skills the least "
+        "(none). Only mappings on cybercrime are counted (Topics filter)."
+    )
+    users = topics_view.users_by_mapping(model, CYBERCRIME).matrix
+    assert users["civil_society"].tolist() == [0, 0]
+    assert topics_view.topics_sentence(model, CYBERCRIME, "users") == (
+        "Governments & policymakers are served by 2 of 2 mappings; Civil society by none."
+    )
+    cells = topics_view.topics_by_users(model, CYBERCRIME).matrix
+    assert cells.loc["civil_society"].sum() == 0 and cells["culture_skills"].sum() == 0
+    said = topics_view.topics_sentence(model, CYBERCRIME, "users_topics")
+    assert "Served by none of them: Civil society." in said
+    assert "Covered by none of them: Culture & skills." in said
+    by_region = topics_view.topics_sentence(model, CYBERCRIME, "regions", "projects")
+    assert by_region.endswith("Only projects on cybercrime are counted (Topics filter).")
 
 
 def test_topics_by_mapping(model):
@@ -538,6 +593,7 @@ def test_topics_by_mapping(model):
         "culture_skills": 0,
         "policy_strategy": 1,
     }
+    assert list(t.matrix.columns) == ["cybercrime", "culture_skills", "policy_strategy"]
     assert t.matrix.loc["gamma", "culture_skills"] == 1
     assert len(t.long) == 9 and list(t.long.columns) == [
         "mapping",
@@ -581,7 +637,7 @@ def test_topics_by_region_without_counts_has_no_chart(model):
 
 
 def test_topics_by_users(model):
-    figure, long = topics_view.topics_by_users(model, ALL)
+    matrix, figure, long = topics_view.topics_by_users(model, ALL)
     counts = long.set_index(["target users id", "topic id"])["mappings"]
     assert counts["governments_policymakers", "cybercrime"] == 2  # alpha and beta
     assert counts["civil_society", "culture_skills"] == 1  # gamma
@@ -590,8 +646,9 @@ def test_topics_by_users(model):
         "Cybercrime",
     ]
     assert counts.sum() == 5
+    assert matrix.shape == (3, 3)  # every group and topic, 0 included
     assert figure.layout.title.text == "Mappings per target-user group and topic"
-    assert topics_view.topics_by_users(model, ALL)[0] is figure
+    assert topics_view.topics_by_users(model, ALL).figure is figure
 
 
 def test_topics_crosswalk_by_labels(model):
@@ -677,10 +734,11 @@ def test_projects_duplicate_check(model):
     )
     assert list(check.checked.index) == ["p1", "p4"]  # the projects that pass
     assert check.groups["project_id"].tolist() == ["p1", "p4"]
-    assert list(check.group_rows.columns) == ["group", "name", "id", "probability", "evidence"]
-    assert set(check.group_rows["group"]) == {"c-p1"}
+    assert list(check.group_rows.columns) == ["group", "name", "probability", "evidence", "id"]
+    assert set(check.group_rows["group"]) == {1}  # numbered, not the cluster's id
     assert check.group_rows["name"].tolist() == ["Kenya Cybercrime Training", "Nigeria Cyber Law"]
     assert check.near.empty  # p2 and p3, the closest call, do not pass the filters
+    assert "**1 group** of rows (2 rows) looks like one project each." in check.sentence
     again = projects_view.projects_duplicate_check(
         model, CYBERCRIME, lambda: _clusters(model, calls)
     )
@@ -690,22 +748,158 @@ def test_projects_duplicate_check(model):
 
 def test_projects_duplicate_check_closest_calls(model):
     check = projects_view.projects_duplicate_check(model, ALL, lambda: _clusters(model, []))
-    assert check.near["id"].tolist() == ["p2", "p3"]  # each the other's nearest
     assert check.near["name"].tolist() == ["Pacific Skills", "Pacific Strategy Support"]
-    nearest = check.near["nearest probability"]  # 0.32 with the model of 2026-12-07
+    assert check.near["closest to"].tolist() == ["Pacific Strategy Support", "Pacific Skills"]
+    nearest = check.near["probability"]  # 0.32 with the model of 2026-12-07
     assert nearest.nunique() == 1 and 0 < nearest.iloc[0] < dedupe.model().threshold
-    assert list(check.near.columns) == ["name", "id", "nearest probability", "evidence", "reviewed"]
+    assert set(check.near["why apart"]) == {projects_view.APART_LOW}
+    assert list(check.near.columns) == [
+        "name",
+        "closest to",
+        "probability",
+        "why apart",
+        "evidence",
+        "id",
+        "closest id",
+    ]  # titles first, ids last
+    assert check.near["id"].tolist() == ["p2", "p3"]  # each the other's nearest
+    assert "No two rows" not in check.sentence  # p1 and p4 are made one group here
+
+
+GLACY = (  # the evidence of GLACY+ and of GLACY, as the check on the inventory writes it
+    "alone; nearest glacy-e: 1.00; names 'GLACY+ (Global Action on Cybercrime Extended)' ~ "
+    "'Global Action on Cybercrime Enhanced (GLACY-e)' (1.00); for: the same name; kept apart: "
+    "'GLACY+ (Global Action on Cybercrime Extended)' [+ extended] vs 'Global Action on "
+    "Cybercrime Enhanced (GLACY-e)' [e enhanced]",
+    "alone; nearest glacy-e: 1.00; names 'Global Action on Cybercrime Enhanced (GLACY-e)' ~ "
+    "'Global Action on Cybercrime (GLACY)' (1.00); for: the same name; held back: a phase "
+    "marked on one side only: 'Global Action on Cybercrime Enhanced (GLACY-e)' [e enhanced] vs "
+    "'Global Action on Cybercrime (GLACY)' [none]",
+)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "p", "partner", "why"),
+    [
+        (GLACY[0], 1.0, "glacy-e", projects_view.APART_PHASES),  # a veto, whatever p
+        (GLACY[0], 0.5, "glacy-e", projects_view.APART_PHASES),
+        (GLACY[1], 1.0, "glacy-e", projects_view.APART_ONE_SIDED),  # held back, p = 1
+        (GLACY[1], 0.5, "glacy-e", projects_view.APART_LOW),  # below the threshold anyway
+        (
+            "alone; nearest x: 0.20; names 'A' ~ 'B' (0.5) | reviewed: different from x (...)",
+            0.2,
+            "x",
+            projects_view.APART_REVIEWED,
+        ),
+        (
+            "alone; nearest y: 0.20; names 'A' ~ 'B' (0.5) | reviewed: different from x (...)",
+            0.2,
+            "y",  # the reviewed pair is another one
+            projects_view.APART_LOW,
+        ),
+        (
+            "1.00; names 'A' ~ 'B' (1.00); kept apart: cybil:G0583 vs cybil:G0584",
+            1.0,
+            "",
+            projects_view.APART_CODES,
+        ),
+        ("0.95; names 'A' ~ 'A' (1.00); for: the same name", 0.95, "", projects_view.SAME),
+    ],
+)
+def test_pair_reason_one_label_per_pair(evidence, p, partner, why):
+    assert projects_view.pair_reason(evidence, p, 0.887, partner) == why
+
+
+def test_duplicate_check_sentence_counts_the_closest_calls_by_reason():
+    near = pd.DataFrame(
+        {
+            "probability": [1.0, 1.0, 0.99, 0.5],
+            "why apart": [
+                projects_view.APART_PHASES,
+                projects_view.APART_ONE_SIDED,
+                projects_view.APART_ONE_SIDED,
+                projects_view.APART_LOW,
+            ],
+        }
+    )
+    groups = pd.DataFrame({"cluster_id": []})
+    said = projects_view._check_said(388, groups, near, 0.887)
+    assert said == (
+        "The duplicate check compared 388 project rows by names, aliases, funders, "
+        "implementers, countries and years. **No two rows** are put together as one project. "
+        "3 rows have a closest call at or above the threshold of 0.89 that is kept apart: 2 "
+        "because one name marks a phase the other lacks and they start in other years; 1 as "
+        "different phases or editions."
+    )
+
+
+def test_queue_table_says_what_the_closest_calls_say():
+    pairs = pd.DataFrame(
+        {
+            "pair": ["list:glacy|glacy-e", "list:a|b"],
+            "score": [0.997, 0.95],
+            "verdict": ["review", "same"],
+            "title": ["Global Action on Cybercrime (GLACY)", "A"],
+            "candidate_title": ["Global Action on Cybercrime Enhanced (GLACY-e)", "A."],
+            "candidate_from": ["list", "list"],
+            "evidence": ["1.00; " + GLACY[1].split("; ", 2)[2], "0.95; names"],
+            "project_id": ["glacy", "a"],
+            "candidate_id": ["glacy-e", "b"],
+        }
+    )
+    table = projects_view.queue_table(pairs, {})
+    assert table["model says"].tolist() == [projects_view.APART_ONE_SIDED, projects_view.SAME]
+    assert table.columns[-2:].tolist() == ["id", "candidate id"]
 
 
 def test_projects_flows(model):
-    flows, sankey = projects_view.projects_flows(model, ALL, "funders")
+    flows, sankey, sentence = projects_view.projects_flows(model, ALL, "funders")
     assert flows.values.tolist() == [["Donor A", "Africa", 2], ["Donor B", "Oceania", 2]]
-    assert sankey.layout.title.text == "Projects from funders to UN regions"
-    assert projects_view.projects_flows(model, ALL, "funders")[1] is sankey
-    by_implementers, _ = projects_view.projects_flows(model, ALL, "implementers")
+    assert sankey.layout.title.text == (
+        "Projects from funding governments or organisations to UN regions"
+    )
+    assert sentence == (
+        "Donor A and Donor B have the widest bands (2 projects each, counted once per region "
+        "they reach); Africa and Oceania receive the most (2 each)."
+    )
+    assert projects_view.projects_flows(model, ALL, "funders").figure is sankey
+    by_implementers = projects_view.projects_flows(model, ALL, "implementers").table
     assert by_implementers["implementer"].tolist() == ["Implementer X", "Implementer Y"]
-    assert flows.columns.tolist() == ["funder", "UN region", "projects"]
-    assert projects_view.projects_flows(model, Filters(regions=("m49_019",)), "funders")[1] is None
+    assert "as written" not in by_implementers.columns
+    assert flows.columns.tolist() == ["funder", "UN region", "projects"]  # no alias table
+    none = projects_view.projects_flows(model, Filters(regions=("m49_019",)), "funders")
+    assert none.figure is None
+    assert none.sentence == "No project with a known funder and region matches the filters."
+
+
+def test_projects_flows_group_a_funder_by_the_alias_table(data_copy):
+    """p2 and p3 are funded by Donor B; written as 'Donor B Agency' on p3 and listed as an
+    alias of Donor B, both count under Donor B, the name as written kept in hover and
+    download."""
+    path = data_copy / "projects.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    p3 = next(i for i, line in enumerate(text) if line.startswith("p3,"))
+    text[p3] = text[p3].replace("Donor B", "Donor B Agency", 1)
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    before = projects_view.projects_flows(build_model(data_copy), ALL, "funders").table
+    assert set(before["funder"]) == {"Donor A", "Donor B", "Donor B Agency"}  # split
+    (data_copy / "funder_aliases.csv").write_text(
+        "alias,funder,note,source_url\nDonor B Agency,Donor B,its agency,\n", encoding="utf-8"
+    )
+    (data_copy / "funder_aliases.meta.yaml").write_text(
+        "producer: t\ntitle: t\nurl_main: https://example.org\ndate_accessed: '2026-12-07'\n"
+        "licence: CC0-1.0\n",
+        encoding="utf-8",
+    )
+    model = build_model(data_copy)
+    assert model.inventory.report.ok
+    flows, sankey, sentence = projects_view.projects_flows(model, ALL, "funders")
+    assert flows.values.tolist() == [
+        ["Donor A", "Africa", 2, ""],
+        ["Donor B", "Oceania", 2, "Donor B Agency"],
+    ]
+    assert list(sankey.data[0].node.customdata)[:2] == ["Donor A", "Donor B (incl. Donor B Agency)"]
+    assert sentence.startswith("Donor A and Donor B have the widest bands (2 projects each")
 
 
 # Coverage map ----------------------------------------------------------------------------

@@ -94,30 +94,18 @@ def _without_brackets(text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def _acronym(text: str) -> str | None:
-    """'GCI' or 'CRI' (a bracketed word with two capitals or more), else None."""
-    text = text.strip()
-    capitals = sum(ch.isupper() for ch in text)
-    return text if 0 < len(text) <= 14 and " " not in text and capitals >= 2 else None
-
-
 def short_label(name: str, limit: int = SHORT_LABEL_CHARS) -> str:
-    """A label of at most `limit` characters for a crowded chart: the name itself when it
-    fits; else the name without its brackets, or its part before ' / ', ' - ' or ': ';
-    else a bracketed acronym and the words after it ('Capacity Maturity Model (CMM)
-    reviews' -> 'CMM reviews'); else the name cut after a whole word, with '…'. Show the
-    full name on hover wherever a short label is drawn."""
+    """A label of at most `limit` characters for a crowded chart, which starts with the
+    name's own first words so that the same thing is recognisable on every page: the name
+    itself when it fits; else the name without its brackets, or its part before ' / ',
+    ' - ' or ': '; else the name cut after a whole word, with '…' ('Cybersecurity Capacity
+    Maturity Model for Nations (CMM) reviews' -> 'Cybersecurity Capacity Maturity…'). Show
+    the full name on hover wherever a short label is drawn."""
     name = " ".join(str(name).split())
     if len(name) <= limit:
         return name
     bare = _without_brackets(name)
     candidates = [bare] + [bare.split(sep)[0].strip() for sep in _SEPARATORS if sep in bare]
-    start = 0
-    while (open_at := name.find("(", start)) >= 0 and (close_at := name.find(")", open_at)) > 0:
-        acronym = _acronym(name[open_at + 1 : close_at])
-        if acronym:
-            candidates.append(f"{acronym} {_without_brackets(name[close_at + 1 :])}".strip())
-        start = close_at + 1
     for candidate in candidates:
         if 3 <= len(candidate) <= limit:
             return candidate

@@ -258,3 +258,18 @@ def test_tables_show_a_missing_value_as_unknown(page):
     assert at.dataframe, f"{page} shows no table"
     for table in at.dataframe:
         assert table.proto.placeholder == "unknown"  # not Streamlit's default "None"
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ({"topics_view": "regions"}, "The most covered topic per region, in mappings: Africa"),
+        ({"topics_view": "regions", "count_of": "projects"}, "in projects: Africa: Cybercrime (2)"),
+        ({"topics_view": "users", "topics": "cybercrime"}, "Civil society by none."),
+        ({"topics_view": "crosswalk"}, "2 categories of GFCE theme and ITU GCI pillar"),
+    ],
+)
+def test_topics_sentence_follows_the_chosen_view(query, said):
+    at = run_page("topics", query)
+    assert not at.exception
+    assert any(said in m.value for m in at.markdown), [m.value for m in at.markdown]

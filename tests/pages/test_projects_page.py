@@ -109,7 +109,11 @@ def test_check_a_list_shows_its_review_queue():
     assert not at.exception
     queue = _frame(at, "candidate")
     first = queue.iloc[0]
-    assert (first["name"], first["candidate id"], first["model says"]) == ("KCT", "p1", "same")
+    assert (first["name"], first["candidate id"], first["model says"]) == (
+        "KCT",
+        "p1",
+        "same project",
+    )
     assert set(queue["candidate from"]) == {"inventory", "list"}  # rows 2 and 3 meet too
     key = next(s.key for s in at.selectbox if s.key.startswith("list_queue_"))
     prefix = key.removesuffix("_pick")

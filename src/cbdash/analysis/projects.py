@@ -107,6 +107,16 @@ def nearest_score(evidence: pd.Series) -> pd.Series:
     )
 
 
+def nearest_id(evidence: pd.Series) -> pd.Series:
+    """Id of the nearest rejected candidate in an 'alone; nearest X: 0.73; ...' text."""
+    return evidence.str.extract(r"alone; nearest ([^:]+): [0-9.]+", expand=False)
+
+
+def same_threshold() -> float:
+    """The probability from which the duplicate check calls two rows one project."""
+    return model().threshold
+
+
 def listed_by_several(projects: pd.DataFrame, at_least: int = 2) -> pd.DataFrame:
     """Projects that `at_least` mappings list, most-listed first."""
     counts = projects["listed_in"].map(len)

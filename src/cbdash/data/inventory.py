@@ -142,6 +142,13 @@ REGION_ALIAS_COLUMNS = [
     Column("note", "text"),
 ]
 
+FUNDER_ALIAS_COLUMNS = [  # a funder's name as written -> the funder it stands for
+    Column("alias", "text", required=True),
+    Column("funder", "text", required=True),
+    Column("note", "text"),
+    Column("source_url", "url"),
+]
+
 GCI_TIERS = (1, 5)
 GCI_COLUMNS = [
     Column("iso3", "id"),  # one row per country: a second row for it is dropped and reported
@@ -201,6 +208,7 @@ DATA_FILES = (
     "cooperation.csv",
     "crosswalk.csv",
     "gci2024.csv",
+    "funder_aliases.csv",
     *DEDUPE_FILES,
 )
 
@@ -220,6 +228,9 @@ class Inventory:
     region_aliases: pd.DataFrame
     origins: pd.DataFrame
     gci: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GCI_FRAME))
+    funder_aliases: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[c.name for c in FUNDER_ALIAS_COLUMNS])
+    )
     report: Report = field(default_factory=Report)
 
     def vocabulary(self, name: str) -> pd.DataFrame:
@@ -245,6 +256,17 @@ def load_gci(path: Path, report: Report, known: dict[str, set[str]]) -> pd.DataF
     table["tier"] = pd.array(table["tier"].tolist(), dtype="Int64")
     table["score"] = pd.to_numeric(table["score"], errors="coerce").astype(float)
     return table.reset_index(drop=True)
+
+
+def load_funder_aliases(
+    path: Path, projects: pd.DataFrame, report: Report, known: dict[str, set[str]]
+) -> pd.DataFrame:
+    """Read and validate funder_aliases.csv (optional: without it every funder stands for
+    itself); the rows `rules.check_funder_aliases` rejects are dropped."""
+    if not path.exists():
+        return pd.DataFrame(columns=[c.name for c in FUNDER_ALIAS_COLUMNS] + ["source_row"])
+    table = load_csv_file(path, FUNDER_ALIAS_COLUMNS, report, known)
+    return rules.check_funder_aliases(table, projects, path.name, report)
 
 
 def _finish(df: pd.DataFrame, year_columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -443,6 +465,7 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
     )
     crosswalk = load_csv_file(data_dir / "crosswalk.csv", CROSSWALK_COLUMNS, report, known)
     gci = load_gci(data_dir / "gci2024.csv", report, known)
+    funder_aliases = load_funder_aliases(data_dir / "funder_aliases.csv", projects, report, known)
     known["projects"] = set(projects["project_id"])
     for name, columns in DEDUPE_FILES.items():
         if (data_dir / name).exists():
@@ -462,6 +485,7 @@ def load_inventory(data_dir: Path | str | None = None) -> Inventory:
         region_aliases=region_aliases,
         origins=origins,
         gci=gci,
+        funder_aliases=funder_aliases,
         report=report,
     )
 

@@ -67,6 +67,19 @@ def listed_in(projects: pd.DataFrame, listings: pd.DataFrame) -> list[tuple[str,
     return [by_project.get(pid, ()) for pid in projects["project_id"]]
 
 
+def first_word(text: str) -> str:
+    """The first word of a name, case-folded, without brackets or punctuation around it."""
+    words = re.findall(r"[\w@+&'’.-]+", text)
+    return words[0].strip(".-'’").casefold() if words else ""
+
+
+def same_start(short: str, name: str) -> bool:
+    """True when a short label starts with the name's first word ('ENISA strategies map' /
+    'ENISA National Cyber Security Strategies interactive map'), and so can be told to be
+    the same mapping."""
+    return first_word(short) == first_word(name)
+
+
 def check_mappings(
     mappings: pd.DataFrame,
     known: dict[str, set[str]],
@@ -80,6 +93,16 @@ def check_mappings(
         row = m["source_row"]
         _check_role(m, row, file, report)
         _check_coverage(m, row, file, report, allowed_countries)
+        short = m.get("short_name")
+        if _given(short) and _given(m.get("name")) and not same_start(str(short), str(m["name"])):
+            report.add(
+                file,
+                row,
+                "short_name",
+                f"'{short}' should start with the name's first word, so that the mapping is "
+                "recognisable on every page",
+                "warning",
+            )
         project = m.get("also_project")
         if _given(project) and project not in known.get("projects", set()):
             report.add(file, row, "also_project", f"'{project}' is not a project of projects.csv")
@@ -140,3 +163,37 @@ def check_copies(projects: pd.DataFrame, copies: pd.DataFrame, file: str, report
                     "sources",
                     f"{url} is a copy on a mirror host: mark it in source_copies.csv",
                 )
+
+
+def check_funder_aliases(
+    aliases: pd.DataFrame, projects: pd.DataFrame, file: str, report: Report
+) -> pd.DataFrame:
+    """The usable rows of the funder alias table (a funder's name as written -> the funder
+    it stands for): a row without alias or funder, an alias given twice (case-insensitively),
+    an alias that is its own funder, or a funder that is itself an alias (a chain), is
+    reported and dropped; an alias no project's funders use is a warning."""
+    written = {str(f).strip().casefold() for fs in projects["funders"] for f in fs}
+    keys = [str(a).strip().casefold() if _given(a) else "" for a in aliases["alias"]]
+    alias_keys = set(keys) - {""}
+    seen: dict[str, int] = {}
+    keep = []
+    for key, row in zip(keys, aliases.itertuples(index=False), strict=True):
+        funder = str(row.funder).strip().casefold() if _given(row.funder) else ""
+        field, problem = "alias", ""
+        if not key or not funder:
+            field, problem = ("funder" if key else "alias"), "alias and funder are both needed"
+        elif key in seen:
+            problem = f"alias '{row.alias}' is given twice (first on row {seen[key]})"
+        elif key == funder:
+            field, problem = "funder", f"alias '{row.alias}' names itself as its funder"
+        elif funder in alias_keys:
+            field, problem = "funder", f"funder '{row.funder}' is itself an alias: name the last"
+        if problem:
+            report.add(file, row.source_row, field, problem + "; row skipped")
+        else:
+            seen[key] = row.source_row
+            if key not in written:
+                message = f"no project in projects.csv is funded by '{row.alias}'"
+                report.add(file, row.source_row, "alias", message, "warning")
+        keep.append(not problem)
+    return aliases[keep].reset_index(drop=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -340,14 +340,19 @@ def column_chart(series: pd.Series, *, title: str, x_title: str, y_title: str) -
     return fig
 
 
-def flow_sankey(flows: pd.DataFrame, *, title: str) -> go.Figure:
-    """Sankey from sources (left) to regions (right); link width = number of projects."""
+def flow_sankey(
+    flows: pd.DataFrame, *, title: str, hover: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Sankey from sources (left) to regions (right); link width = number of projects.
+    `hover` gives a source's node a longer name ("United Kingdom (incl. UK Government,
+    FCDO)") in its hover."""
     if flows.empty:
         raise ValueError("flow_sankey needs at least one flow")
     sources = list(dict.fromkeys(flows["source"]))
     regions = sorted(set(flows["region"]))
     nodes = sources + regions
     index = {n: i for i, n in enumerate(nodes)}
+    names = [(hover or {}).get(n) or n for n in nodes]
     fig = go.Figure(
         go.Sankey(
             node=dict(
@@ -355,6 +360,9 @@ def flow_sankey(flows: pd.DataFrame, *, title: str) -> go.Figure:
                 pad=12,
                 thickness=16,
                 color=[SCALE[6]] * len(sources) + [SCALE[4]] * len(regions),
+                customdata=names,
+                hovertemplate="%{customdata}: %{value} (a project counts once per region it "
+                "reaches)<extra></extra>",
             ),
             link=dict(
                 source=[index[s] for s in flows["source"]],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cbdash.analysis.funding import OTHER
 from cbdash.analysis.membership import explode, membership_matrix
 from cbdash.analysis.network import arc_order
 from cbdash.analysis.overlap import overlap_matrix, top_pairs
@@ -57,28 +58,121 @@ def trailers(table: pd.DataFrame, value: str, label: str) -> list[str]:
     return table.loc[table[value] == table[value].iloc[-1], label].tolist()
 
 
+def _count(n: int, each_: str = "") -> str:
+    """'3', '3 each', or 'none' for 0 (a group nobody serves is named, not dropped)."""
+    return "none" if n == 0 else f"{n}{each_}"
+
+
 def topics_said(table: pd.DataFrame, n_items: int, noun: str = "mappings") -> str:
     """The most and least covered topics of a `ranked` table (columns "topic", `noun`) of
-    `n_items` items; every tied topic is named."""
-    if table.empty:
+    `n_items` items; every tied topic is named, a topic no item covers as "none"."""
+    if table.empty or int(table[noun].iloc[0]) == 0:
         return f"No {noun} with a known topic match the filters."
     top, low = leaders(table, noun, "topic"), trailers(table, noun, "topic")
     verb = "is the most covered topic" if len(top) == 1 else "are the most covered topics"
     return (
         f"{name_list(top, 10)} {verb} ({table[noun].iloc[0]}{each(top)} of {n_items} {noun}); "
-        f"{name_list(low)} the least ({table[noun].iloc[-1]}{each(low)})."
+        f"{name_list(low)} the least ({_count(int(table[noun].iloc[-1]), each(low))})."
     )
 
 
 def users_said(table: pd.DataFrame, n_items: int, noun: str = "mappings") -> str:
     """The most and least served target users of a `ranked` table (columns "target users",
-    `noun`) of `n_items` items; every tied group is named."""
-    if table.empty:
+    `noun`) of `n_items` items; every tied group is named, a group no item serves as
+    "none"."""
+    if table.empty or int(table[noun].iloc[0]) == 0:
         return f"No {noun} with known target users match the filters."
     top, low = leaders(table, noun, "target users"), trailers(table, noun, "target users")
+    least = int(table[noun].iloc[-1])
     return (
         f"{name_list(top, 10)} are served by {table[noun].iloc[0]}{each(top)} of {n_items} "
-        f"{noun}; {name_list(low)} by {table[noun].iloc[-1]}{each(low)}."
+        f"{noun}; {name_list(low)} by {_count(least, each(low))}."
+    )
+
+
+def column_totals(
+    matrix: pd.DataFrame, labels: Mapping[str, str], what: str, noun: str
+) -> pd.DataFrame:
+    """The `ranked` table of a 0/1 item x value matrix's column totals (every column, 0
+    included): the bars the matrix's columns add up to."""
+    return ranked(matrix.sum(axis=0).astype(int), labels, what, noun)
+
+
+def regions_said(matrix: pd.DataFrame, topic_labels: Mapping[str, str], noun: str) -> str:
+    """The most covered topic(s) in each region of a region x topic count matrix (ties
+    named), and the topics no item reaches any region on."""
+    if matrix.empty or int(matrix.to_numpy().sum()) == 0:
+        return f"No {noun} with a known region and topic match the filters."
+    tops = {}
+    for region, row in matrix.iterrows():
+        hi = int(row.max())
+        tops[region] = (sorted(str(topic_labels.get(t, t)) for t in row.index[row == hi]), hi)
+    firsts = {tuple(names) for names, hi in tops.values() if hi}
+    if len(firsts) == 1 and all(hi for _, hi in tops.values()):
+        names = list(next(iter(firsts)))
+        verb = "is the most covered topic" if len(names) == 1 else "are the most covered topics"
+        where = "in every region" if len(tops) > 1 else f"in {next(iter(tops))}"
+        counts = ", ".join(f"{region} {hi}" for region, (_, hi) in tops.items())
+        text = f"{name_list(names, 10)} {verb} {where} ({noun}: {counts})."
+    else:
+        parts = [
+            f"{region}: {name_list(names, 10)} ({_count(hi, each(names) if hi else '')})"
+            if hi
+            else f"{region}: none"
+            for region, (names, hi) in tops.items()
+        ]
+        text = f"The most covered topic per region, in {noun}: {'; '.join(parts)}."
+    empty = [str(topic_labels.get(t, t)) for t in matrix.columns[matrix.sum(axis=0) == 0]]
+    if empty:
+        text += f" No {noun[:-1] if noun.endswith('s') else noun} reaches a region on "
+        text += f"{name_list(sorted(empty), 10)}."
+    return text
+
+
+def cells_said(
+    matrix: pd.DataFrame,
+    row_labels: Mapping[str, str],
+    column_labels: Mapping[str, str],
+    noun: str = "mappings",
+) -> str:
+    """The largest cell(s) of a target users x topic count matrix (ties named), and the user
+    groups and topics with no item at all ("none")."""
+    if matrix.empty or int(matrix.to_numpy().max()) == 0:
+        return f"No {noun} with known target users and topics match the filters."
+    hi = int(matrix.to_numpy().max())
+    pairs = [
+        f"{row_labels.get(r, r)} on {lower_first(str(column_labels.get(c, c)))}"
+        for r, row in matrix.iterrows()
+        for c, value in row.items()
+        if value == hi
+    ]
+    most = "combination is" if len(pairs) == 1 else "combinations are"
+    text = f"The most common {most} {name_list(pairs, 5)} ({hi}{each(pairs)} {noun})."
+    rows = [str(row_labels.get(r, r)) for r in matrix.index[matrix.sum(axis=1) == 0]]
+    columns = [str(column_labels.get(c, c)) for c in matrix.columns[matrix.sum(axis=0) == 0]]
+    if rows:
+        text += f" Served by none of them: {name_list(sorted(rows), 10)}."
+    if columns:
+        text += f" Covered by none of them: {name_list(sorted(columns), 10)}."
+    return text
+
+
+def crosswalk_said(crosswalk: pd.DataFrame, n_topics: int) -> str:
+    """How many categories of how many frameworks the crosswalk maps to how many of the
+    `n_topics` topics, and the topic most of them go to (ties named); `crosswalk` as shown
+    (columns framework, category, topic)."""
+    per_topic = crosswalk.groupby("topic")["category"].nunique()
+    if per_topic.empty:
+        return "No other framework's categories are mapped to the topics."
+    frameworks = sorted(crosswalk["framework"].dropna().unique())
+    table = ranked(per_topic, {}, "topic", "categories")
+    top = leaders(table, "categories", "topic")
+    n_categories = len(crosswalk[["framework", "category"]].drop_duplicates())
+    return (
+        f"{plural(n_categories, 'category', 'categories')} of {name_list(frameworks)} "
+        f"{'is' if n_categories == 1 else 'are'} mapped to {len(per_topic)} of the "
+        f"{n_topics} topics; most to {name_list(top, 10)} "
+        f"({table['categories'].iloc[0]}{each(top)})."
     )
 
 
@@ -154,6 +248,26 @@ def duplicates(projects: pd.DataFrame, most: str = "") -> str:
         + (f", most of all {most}" if most else "")
         + f"; {none} {'is' if none == 1 else 'are'} listed by none of them (known from "
         "implementer, donor or news pages, or from efforts shown apart)."
+    )
+
+
+def flows_said(flows: pd.DataFrame, noun: str = "funder") -> str:
+    """The widest bands of the funding flows chart (`funding.flows`: source, region,
+    projects): the `noun` (funder, implementer) and the region with the most projects, ties
+    named, counted as the chart does (a project once per region it reaches); the grouped
+    rest ("Other funders") is not a `noun` and is not named."""
+    named = flows[flows["source"] != OTHER]
+    if named.empty:
+        return f"No project with a known {noun} and region matches the filters."
+    sources = ranked(named.groupby("source")["projects"].sum(), {}, noun, "projects")
+    regions = ranked(flows.groupby("region")["projects"].sum(), {}, "region", "projects")
+    top, where = leaders(sources, "projects", noun), leaders(regions, "projects", "region")
+    n_top, n_where = int(sources["projects"].iloc[0]), int(regions["projects"].iloc[0])
+    return (
+        f"{name_list(top, 10)} {'has' if len(top) == 1 else 'have'} the widest "
+        f"{'band' if len(top) == 1 else 'bands'} ({n_top} projects{each(top)}, counted once "
+        f"per region they reach); {name_list(where, 10)} "
+        f"{'receives' if len(where) == 1 else 'receive'} the most ({n_where}{each(where)})."
     )
 
 

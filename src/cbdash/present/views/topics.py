@@ -20,7 +20,7 @@ from cbdash.present.charts import annotated_heatmap
 from cbdash.present.tables import (
     named_long,
 )
-from cbdash.text import escape_markdown
+from cbdash.text import escape_markdown, lower_first
 
 TOPICS_MAX_ROWS = 60  # mappings in the mapping x topic chart (as the overlap matrix)
 FRAMEWORKS = {  # the crosswalk's frameworks, in words
@@ -30,19 +30,55 @@ FRAMEWORKS = {  # the crosswalk's frameworks, in words
 }
 
 
-def topics_sentence(model: Model, filters: Filters) -> str:
-    """On which topics and for whom the mappings that pass the filters are (Markdown-safe);
-    kept per filter state."""
+def topics_sentence(model: Model, filters: Filters, view: str, of: str = "mappings") -> str:
+    """The sentence of one view of the Topics page (Markdown-safe), computed from the table
+    that view's chart draws: its most and least covered topics ("mappings"), served user
+    groups ("users"), leading topic per region ("regions", counting `of`), largest target
+    users x topic cells ("users_topics") or the crosswalk's reach (any other view). A topic
+    or group with no item is named as "none", as the chart shows it as 0. Kept per filter
+    state, view and `of`."""
 
     def make() -> str:
+        labels = model.labels
+        if view == "crosswalk" or view not in {"mappings", "users", "regions", "users_topics"}:
+            text = takeaways.crosswalk_said(topics_crosswalk(model), len(labels["topics"]))
+            return escape_markdown(text)
         mappings = model.filtered_mappings(filters)
-        return escape_markdown(
-            takeaways.on_what(mappings, "id", model.labels["topics"])
-            + " "
-            + takeaways.for_whom(mappings, "id", model.labels["users"])
-        )
+        if mappings.empty:
+            return "No mapping effort matches the filters."
+        if view == "mappings":
+            matrix = topics_by_mapping(model, filters).matrix
+            table = takeaways.column_totals(matrix, labels["topics"], "topic", "mappings")
+            text = takeaways.topics_said(table, len(matrix))
+        elif view == "users":
+            matrix = users_by_mapping(model, filters).matrix
+            table = takeaways.column_totals(matrix, labels["users"], "target users", "mappings")
+            text = takeaways.users_said(table, len(matrix))
+        elif view == "regions":
+            matrix = topics_by_region(model, filters, of).matrix
+            text = takeaways.regions_said(matrix, labels["topics"], of)
+        else:
+            matrix = topics_by_users(model, filters).matrix
+            text = takeaways.cells_said(matrix, labels["users"], labels["topics"])
+        return escape_markdown(text + _filtered_to(model, filters, view, of))
 
-    return model.memo(("topics_sentence", filters), make)
+    return model.memo(("topics_sentence", filters, view, of), make)
+
+
+def _filtered_to(model: Model, filters: Filters, view: str, of: str) -> str:
+    """' Only mappings on cybercrime are counted (Topics filter).' (or projects, `of`) when
+    the filter makes a topic's count whole by construction."""
+    if not filters.topics or view in {"users"}:
+        return ""
+    names = [lower_first(model.labels["topics"].get(t, t)) for t in filters.topics]
+    on = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    noun = of if view == "regions" else "mappings"
+    return f" Only {noun} on {on} are counted (Topics filter)."
+
+
+def _topics(model: Model) -> list[str]:
+    """Every topic of the vocabulary: a topic no item covers stays in a chart, as 0."""
+    return list(model.labels["topics"])
 
 
 class TopicMatrix(NamedTuple):
@@ -75,7 +111,7 @@ def topics_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
     its long form; kept per filter state."""
 
     def make() -> TopicMatrix:
-        matrix = mapping_topic_matrix(model.filtered_mappings(filters))
+        matrix = mapping_topic_matrix(model.filtered_mappings(filters), _topics(model))
         long = named_long(
             matrix, "mapping", "topic", "covered", model.mapping_names, model.labels["topics"]
         )
@@ -94,7 +130,11 @@ def users_by_mapping(model: Model, filters: Filters) -> TopicMatrix:
     first, at most TOPICS_MAX_ROWS), its chart and long form; kept per filter state."""
 
     def make() -> TopicMatrix:
-        matrix = mapping_value_matrix(model.filtered_mappings(filters), "target_users", "users")
+        users = list(model.labels["users"])
+        matrix = mapping_value_matrix(
+            model.filtered_mappings(filters), "target_users", "users", users
+        )
+        matrix = matrix[matrix.sum(axis=1) > 0]  # the mappings with known target users
         if matrix.empty:
             return TopicMatrix(matrix, None, matrix)
         title = "Target users each mapping serves (dark = serves)"
@@ -115,10 +155,15 @@ def topics_by_region(model: Model, filters: Filters, of: str) -> TopicMatrix:
     def make() -> TopicMatrix:
         if of == "mappings":
             regions = model.mapping_regions.rename(columns={"mapping_id": "id"})
-            matrix = region_topic_matrix(regions, model.filtered_mappings(filters), "id")
+            matrix = region_topic_matrix(
+                regions, model.filtered_mappings(filters), "id", _topics(model)
+            )
         else:
             matrix = region_topic_matrix(
-                model.project_regions, model.filtered_projects(filters), "project_id"
+                model.project_regions,
+                model.filtered_projects(filters),
+                "project_id",
+                _topics(model),
             )
         if matrix.empty or matrix.to_numpy().sum() == 0:
             return TopicMatrix(matrix, None, matrix)
@@ -135,27 +180,30 @@ def topics_by_region(model: Model, filters: Filters, of: str) -> TopicMatrix:
     return model.memo(("topics_region", filters, of), make)
 
 
-def topics_by_users(model: Model, filters: Filters) -> tuple[go.Figure | None, pd.DataFrame]:
-    """The target users x topic chart of the mappings that pass the filters (None when
-    there is nothing to draw) and its long form; kept per filter state."""
+def topics_by_users(model: Model, filters: Filters) -> TopicMatrix:
+    """The target users x topic matrix of the mappings that pass the filters (every group
+    and topic, 0 included), its chart (None when it counts nothing) and its long form; kept
+    per filter state."""
 
-    def make() -> tuple[go.Figure | None, pd.DataFrame]:
-        matrix = users_topic_matrix(model.filtered_mappings(filters), "id")
+    def make() -> TopicMatrix:
         labels = model.labels
+        matrix = users_topic_matrix(
+            model.filtered_mappings(filters), "id", list(labels["users"]), _topics(model)
+        )
         long = named_long(
             matrix, "target users", "topic", "mappings", labels["users"], labels["topics"]
         )
-        if matrix.empty:
-            return None, long
+        if matrix.empty or matrix.to_numpy().sum() == 0:
+            return TopicMatrix(matrix, None, long)
         figure = annotated_heatmap(
             matrix,
             title="Mappings per target-user group and topic",
             x_title="topic",
             y_title="target users",
-            x_labels=model.labels["topics"],
-            y_labels=model.labels["users"],
+            x_labels=labels["topics"],
+            y_labels=labels["users"],
         )
-        return figure, long
+        return TopicMatrix(matrix, figure, long)
 
     return model.memo(("topics_users", filters), make)
 
