@@ -14,6 +14,7 @@ from cbdash import ui
 from cbdash.analysis import gaps
 from cbdash.present.export import file_name
 from cbdash.present.views import gaps as gaps_view
+from cbdash.present.world_map import MAP_HEIGHT
 
 model, filters = ui.page_context("gaps")
 groups = gaps_view.gap_groups(model)
@@ -81,7 +82,7 @@ elif view == "regions":
 elif view == "map":
     answer = gaps_view.gap_map(model, filters, q)
     st.markdown(answer.sentence)
-    st.pydeck_chart(answer.deck, key="gap_map", height=480)
+    st.pydeck_chart(answer.deck, key="gap_map", height=MAP_HEIGHT)
     st.html(answer.legend)
     ui.caption(
         "The group's countries coloured by their support and need (as in Need against "
