@@ -399,7 +399,7 @@ def gap_countries(table: pd.DataFrame, *, noun: str, need_label: str | None, sup
         verb = "has" if len(ranked) == 1 else "have"
         text = (
             f"At least {len(ranked)} of the {n_all} {noun} {verb} {what} ({support}): "
-            f"{len(ranked)} of the {known} with a known GCI 2024 tier "
+            f"{len(ranked)} of the {known} with a known GCI tier "
             f"({names_and_more(ranked)})."
         )
     elif ranked:
@@ -408,8 +408,7 @@ def gap_countries(table: pd.DataFrame, *, noun: str, need_label: str | None, sup
         text += f"{names_and_more(ranked)}."
     elif bound:
         text = (
-            f"None of the {known} {noun} with a known GCI 2024 tier (of {n_all}) has {what} "
-            f"({support})."
+            f"None of the {known} {noun} with a known GCI tier (of {n_all}) has {what} ({support})."
         )
     else:
         text = f"None of the {n_all} {noun} has {what} ({support})."
