@@ -408,7 +408,8 @@ def gap_countries(table: pd.DataFrame, *, noun: str, need_label: str | None, sup
         text += f"{names_and_more(ranked)}."
     elif bound:
         text = (
-            f"None of the {known} {noun} with a known GCI tier (of {n_all}) has {what} ({support})."
+            f"None of the {n_all} {noun} is known to have {what} ({support}): "
+            f"{known} of them {'has' if known == 1 else 'have'} a known GCI tier."
         )
     else:
         text = f"None of the {n_all} {noun} has {what} ({support})."
