@@ -23,7 +23,7 @@ from cbdash.present.views import need_of
 from cbdash.present.world_map import map_geometry, map_legend, world_coverage_map
 from cbdash.text import escape_markdown, name_list, plural, short_label
 
-MEASURES = ("regional", "projects", "mappings")
+MEASURES = ("regional", "mappings", "projects")
 LABELS = {
     "regional": "regional or national mappings covering",
     "projects": "projects naming it",
