@@ -14,6 +14,7 @@ from cbdash import ui
 from cbdash.analysis import gaps
 from cbdash.present.export import file_name
 from cbdash.present.views import gaps as gaps_view
+from cbdash.present.world_map import MAP_HEIGHT
 
 model, filters = ui.page_context("gaps")
 groups = gaps_view.gap_groups(model)
@@ -44,9 +45,9 @@ if view == "countries":
         ui.chart(grid, "gap_grid", png_name="need_against_support")
         ui.caption(
             "Countries of the group by their ITU GCI 2024 tier (need) and the projects "
-            "naming them (support); bold = ranked below (also at most "
-            f"{q.max_mappings} regional or national mappings); framed = high need and thin "
-            "support.",
+            "naming them (support); the colour counts the countries in a cell; bold = ranked "
+            f"below (also at most {q.max_mappings} regional or national mappings); framed = "
+            f"high need and thin support. {gaps_view.gci_known(model)}",
             filters,
             model,
         )
@@ -70,8 +71,9 @@ elif view == "regions":
     if answer.heatmap is not None:
         ui.chart(answer.heatmap, "gap_heatmap", png_name="projects_subregion_topic")
         ui.caption(
-            "Listed projects reaching a country of the group (named as a beneficiary, or in a "
-            "region the project names) per UN M49 sub-region and topic; 0 = none.",
+            "Projects of the inventory reaching a country of the group (named as a "
+            "beneficiary, or in a region the project names) per UN M49 sub-region and topic; "
+            "0 = none.",
             filters,
             model,
         )
@@ -81,7 +83,7 @@ elif view == "regions":
 elif view == "map":
     answer = gaps_view.gap_map(model, filters, q)
     st.markdown(answer.sentence)
-    st.pydeck_chart(answer.deck, key="gap_map", height=480)
+    st.pydeck_chart(answer.deck, key="gap_map", height=MAP_HEIGHT)
     st.html(answer.legend)
     ui.caption(
         "The group's countries coloured by their support and need (as in Need against "

@@ -115,6 +115,30 @@ def test_flow_sankey():
     assert list(fig.data[0].link.value) == [3, 1]
 
 
+def test_count_colour_bar_has_whole_number_ticks():
+    from cbdash.present.charts import _count_colorbar
+
+    assert _count_colorbar(28, "n")["tickvals"] == [0, 6, 12, 18, 24]
+    assert _count_colorbar(3, "n")["tickvals"] == [0, 1, 2, 3]
+    assert _count_colorbar(0, "n")["tickvals"] == [0, 1]
+
+
+def test_world_view_fits_the_map_height():
+    """The zoom fits WORLD_SOUTH..WORLD_NORTH into MAP_HEIGHT px, centred; the world is
+    then narrower than the 820 px map of a 1280 px window."""
+    import math
+
+    def y(lat: float) -> float:  # Web Mercator y in px at the map's zoom
+        scale = 512 * 2**world_map.WORLD_ZOOM / (2 * math.pi)
+        return scale * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span = y(world_map.WORLD_NORTH) - y(world_map.WORLD_SOUTH)
+    assert abs(span - world_map.MAP_HEIGHT) < 1
+    centre = y(world_map.WORLD_LATITUDE)
+    assert abs(centre - (y(world_map.WORLD_NORTH) + y(world_map.WORLD_SOUTH)) / 2) < 1
+    assert 512 * 2**world_map.WORLD_ZOOM < 820 - 40
+
+
 def test_map_legend_is_html_with_one_box_per_class():
     legend = world_map.map_legend(36, "mappings covering <it>")
     bins = world_map.colour_bins(36)

@@ -146,10 +146,25 @@ def test_markdown_report(table):
     assert (
         "- **Overlap**: mapped by 3 mappings, 2 of them regional (Beta Database, Gamma "
         "Index); Beta Database & Gamma Index both cover 1 of its countries; the most mapped "
-        "topic is Cybercrime (2 mappings); 1 of its 2 projects appear in two or more "
+        "topic is Cybercrime (2 mappings); 1 of its 2 projects appears in two or more "
         "mappings." in md
     )
-    assert "1 country with thin support and GCI tier unknown, e.g. Fiji" in md
+    assert "1 country with thin support and GCI tier unknown: Fiji" in md
+
+
+def test_markdown_count_and_names_agree(table):
+    """A region with more countries than the examples it keeps names them, then says how
+    many more (Africa: 6 counted, 5 named and 'and 1 more')."""
+    names = ["A", "B", "C", "D", "E", "F"]
+    big = table.copy()
+    africa = big["region"] == "Africa"
+    big.loc[africa, "high need, thin support"] = 6
+    big.loc[africa, "examples"] = "; ".join(names[: recommendations.EXAMPLES])
+    big.loc[africa, "thin support, tier unknown"] = 2
+    big.loc[africa, "examples (tier unknown)"] = "Fiji; Palau"
+    md = recommendations.to_markdown(big)
+    assert "6 countries of high need and thin support: A, B, C, D, E and 1 more;" in md
+    assert "2 countries with thin support and GCI tier unknown: Fiji, Palau;" in md
 
 
 def test_markdown_escapes_data(table):

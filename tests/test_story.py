@@ -60,8 +60,9 @@ def test_six_to_eight_steps_follow_the_forum_questions():
 EXPECTED = {
     "who": "3 mapping efforts run by 3 organisations; the most common kinds are index or "
     "ranking, knowledge portal and project database (1 each of 3).",
-    "where": "2 regional or national mappings cover 4 of the 5 UN member and observer states "
-    "(up to 2: Kenya), plus 1 global mapping that covers every UN member.",
+    "where": "2 regional or national mappings cover 4 of the 5 UN member states; Kenya is "
+    "covered by 2, the most. For 1 of the 2 coverage is derived from their scope, not stated: "
+    "Pacific Islands Forum and Kenya. 1 global mapping covers all 5.",
     "topics": "Cybercrime is the most covered topic (2 of 3 mappings); Culture & skills and "
     "Policy & strategy the least (1 each).",
     "users": "Governments & policymakers are served by 2 of 3 mappings; Civil society and Law "
@@ -74,10 +75,10 @@ EXPECTED = {
     "cooperation": "1 known cooperation link joins 2 mappings; 1 of 3 stands alone with no "
     "known link. The most common kind is data sharing (1 of 1); Alpha Portal takes part in "
     "the most (1 link).",
-    "gaps": "2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin "
-    "support (at most 2 projects and at most 1 regional or national mapping): Tonga "
-    "and Nigeria. GCI tier unknown for 1 of the 5: 1 of them with thin support is listed "
-    "apart, not ranked.",
+    "gaps": "At least 2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and "
+    "thin support (at most 2 projects and at most 1 regional or national mapping): 2 of the 4 "
+    "with a known GCI tier (Tonga and Nigeria). GCI tier unknown for 1 of the 5: 1 of them "
+    "with thin support is listed apart, not ranked.",
 }
 
 
@@ -322,16 +323,35 @@ def test_gap_countries_sentence():
     support = "no project and no regional or national mapping"
     assert takeaways.gap_countries(
         table, noun="small states", need_label="GCI 2024 tier 4–5", support=support
-    ) == (
-        "2 of the 5 small states have high need (GCI 2024 tier 4–5) and thin support (no "
-        "project and no regional or national mapping): Tonga and Chad. GCI tier "
-        "unknown for 2 of the 5: 1 of them with thin support is listed apart, not ranked. "
-        "1 high-income state with thin support not ranked."
+    ) == (  # Fiji and Palau have no tier: 2 is a lower bound, of the 3 with a known tier
+        "At least 2 of the 5 small states have high need (GCI 2024 tier 4–5) and thin "
+        "support (no project and no regional or national mapping): 2 of the 3 with a known "
+        "GCI tier (Tonga and Chad). GCI tier unknown for 2 of the 5: 1 of them with thin "
+        "support is listed apart, not ranked. 1 high-income state with thin support not ranked."
     )
     none = table[table["status"] != "ranked"]
     assert takeaways.gap_countries(
         none, noun="small states", need_label="GCI 2024 tier 5", support=support
-    ).startswith("None of the 3 small states has high need (GCI 2024 tier 5)")
+    ) == (
+        "None of the 3 small states is known to have high need (GCI 2024 tier 5) and thin "
+        "support (no project and no regional or national mapping): 1 of them has a known GCI "
+        "tier. GCI tier unknown for 2 of the 3: 1 of them with thin support is listed apart, "
+        "not ranked. 1 high-income state with thin support not ranked."
+    )
+    known = table[table["gci_tier"].notna()]  # every tier known: the count is exact
+    assert takeaways.gap_countries(
+        known, noun="small states", need_label="GCI 2024 tier 4–5", support=support
+    ).startswith("2 of the 3 small states have high need (GCI 2024 tier 4–5)")
+    # Any need: no tier is needed to rank, so no bound either
+    assert takeaways.gap_countries(
+        table, noun="small states", need_label=None, support=support
+    ).startswith("2 of the 5 small states have thin support")
+    many = _answer_table(
+        [(f"S{i}", 5, "ranked", i, True) for i in range(1, 6)] + [("Fiji", None, "x", None, 1)]
+    )
+    assert "(S1, S2, S3 and 2 more)" in takeaways.gap_countries(
+        many, noun="states", need_label="GCI 2024 tier 5", support=support
+    )
     assert takeaways.gap_countries(
         table.iloc[0:0], noun="states", need_label=None, support=support
     ) == ("No states in the data.")
@@ -344,22 +364,55 @@ def test_gap_countries_sentence():
         (
             takeaways.MappingCounts(3, 2, 0, 1),
             {"AAA": 0},
-            "No regional or national mapping passes the filters; plus 2 global mappings that "
-            "cover every UN member. The coverage of 1 more mapping is unknown or only a "
-            "count, so the map leaves them out. Colour by projects to see where the "
-            "projects go.",
+            "No regional or national mapping passes the filters. 2 global mappings cover all "
+            "1; 1 more is left out (coverage unknown or only a count). Colour by projects to "
+            "see where the projects go.",
         ),
         (
             takeaways.MappingCounts(2, 1, 1, 0),
             {"AAA": 1, "BBB": 0},
-            "1 regional or national mapping covers 1 of the 2 UN member and observer states "
-            "(up to 1: A), plus 1 global mapping that covers every UN member.",
+            "1 regional or national mapping covers 1 of the 2 UN member states; A is covered "
+            "by 1, the most. 1 global mapping covers all 2.",
+        ),
+        (  # ties named, 3 then how many more; derived coverage said with its scopes
+            takeaways.MappingCounts(9, 2, 6, 1, derived=("Europe", "EU", "Europe", "Brazil")),
+            {"AAA": 3, "BBB": 3, "CCC": 3, "DDD": 3, "EEE": 3, "FFF": 1, "GGG": 0},
+            "6 regional or national mappings cover 6 of the 7 UN member states; 5 are covered "
+            "by 3, the most (A, B, C and 2 more). For 4 of the 6 coverage is derived from their "
+            "scope, not stated: Europe; EU; Brazil. 2 global mappings cover all 7; 1 more is "
+            "left out (coverage unknown or only a count).",
+        ),
+        (
+            takeaways.MappingCounts(1, 0, 1, 0, derived=("Europe",)),
+            {"AAA": 1, "BBB": 1},
+            "1 regional or national mapping covers 2 of the 2 UN member states; 2 are covered "
+            "by 1, the most (A and B). Its coverage is derived from its scope (Europe), not "
+            "stated.",
         ),
     ],
 )
 def test_where_regional_sentence(counts, values, expected):
-    names = {"AAA": "A", "BBB": "B"}
+    names = {k: k[0] for k in ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG")}
     assert takeaways.where_regional(pd.Series(values, dtype=int), names, counts) == expected
+
+
+def test_where_footprint_sentence():
+    values = pd.Series({"AAA": 2, "BBB": 1, "CCC": 0})
+    assert takeaways.where_footprint(
+        values, ["X", "Y"], derived=("Europe",), unknown=("Z",)
+    ) == (  # Z's coverage is unknown: the 2 mappings the map shows are counted
+        "The 2 chosen mappings cover 2 of the 3 UN member states; 1 is covered by both. "
+        "For 1 of the 2 coverage is derived from their scope, not stated: Europe. The "
+        "coverage of Z is unknown or only a count: the map cannot show it."
+    )
+    assert takeaways.where_footprint(values * 0, [], unknown=("Z", "W")) == (
+        "The coverage of Z and W is unknown or only a count: the map cannot show them."
+    )
+
+
+def test_names_and_more():
+    assert takeaways.names_and_more(["A", "B", "C"]) == "A, B and C"
+    assert takeaways.names_and_more(["A", "B", "C", "D", "E"]) == "A, B, C and 2 more"
 
 
 def test_empty_region_topics_sentence():

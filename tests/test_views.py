@@ -67,11 +67,13 @@ def test_gap_groups_and_members(model):
 
 def test_gap_answer_default_question(model):
     answer = gaps_view.gap_answer(model, ALL, gaps.GapQuestion())
+    # Fiji has no GCI tier and thin support: the 2 ranked are a lower bound, of the 4
+    # states with a known tier.
     assert answer.text == (
-        "2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin support "
-        "(at most 2 projects and at most 1 regional or national mapping): Tonga and "
-        "Nigeria. GCI tier unknown for 1 of the 5: 1 of them with thin support is listed "
-        "apart, not ranked."
+        "At least 2 of the 5 ODA-eligible states have high need (GCI 2024 tier 4–5) and thin "
+        "support (at most 2 projects and at most 1 regional or national mapping): 2 of the 4 "
+        "with a known GCI tier (Tonga and Nigeria). GCI tier unknown for 1 of the 5: 1 of "
+        "them with thin support is listed apart, not ranked."
     )
     assert answer.ranked["country"].tolist() == ["Tonga", "Nigeria"]  # tier 5 before 4
     assert answer.ranked["rank"].tolist() == [1, 2]
@@ -140,6 +142,21 @@ def test_need_grid_names_the_sentence_countries(model):
     assert (frame.x0, frame.x1, frame.y0, frame.y1) == (-0.5, 1.5, -0.5, 1.5)
     assert int(cells["countries"].sum()) == 5
     assert gaps_view.need_grid(model, ALL, gaps.GapQuestion()) == (grid, cells)
+    assert grid.layout.title.text == (
+        "Need (ITU GCI 2024 tier) against support (projects of the inventory)"
+    )
+
+
+def test_need_grid_has_a_colour_key(model):
+    """The colour counts the countries in a cell, and a key says so: whole numbers from 0
+    to the fullest cell."""
+    grid, cells = gaps_view.need_grid(model, ALL, gaps.GapQuestion())
+    heat = grid.data[0]
+    assert heat.showscale is True
+    assert heat.colorbar.title.text == "countries in the cell"
+    fullest = int(cells["countries"].max())
+    assert list(heat.colorbar.tickvals) == list(range(0, fullest + 1))
+    assert heat.colorbar.orientation == "h"  # above the cells: it takes no width from them
 
 
 def test_gap_region_topics(model):
@@ -918,7 +935,13 @@ def test_map_summary(model):
         "TON": 1,
     }
     assert summary["projects"].to_dict() == {"BRA": 0, "FJI": 1, "KEN": 1, "NGA": 1, "TON": 1}
-    assert kept.counts == takeaways.MappingCounts(total=3, global_full=1, regional=2, unknown=0)
+    assert kept.counts == takeaways.MappingCounts(
+        total=3,
+        global_full=1,
+        regional=2,
+        unknown=0,
+        derived=("Pacific Islands Forum and Kenya",),  # gamma: its scope groups and countries
+    )
     assert coverage_map_view.map_summary(model, ALL) is kept
     only_beta = coverage_map_view.map_summary(model, Filters(users=("law_enforcement_judiciary",)))
     assert set(only_beta.coverage["mapping_id"]) == {"beta"}
@@ -930,26 +953,42 @@ def test_map_summary(model):
         (
             "regional",
             (),
-            "2 regional or national mappings cover 4 of the 5 UN member and observer states "
-            "(up to 2: Kenya), plus 1 global mapping that covers every UN member.",
+            "2 regional or national mappings cover 4 of the 5 UN member states; Kenya is "
+            "covered by 2, the most. For 1 of the 2 coverage is derived from their scope, not "
+            "stated: Pacific Islands Forum and Kenya. 1 global mapping covers all 5.",
         ),
         (
             "projects",
             (),
-            "4 projects of the inventory name 4 of the 5 UN member and observer states as "
-            "beneficiaries (up to 1: Fiji, Kenya and Nigeria and 1 more); 1 none, e.g. Brazil.",
+            "4 projects of the inventory name 4 of the 5 UN member states as beneficiaries; 4 "
+            "are named by 1, the most (Fiji, Kenya, Nigeria and 1 more); 1 by none, e.g. Brazil.",
         ),
         (
             "mappings",
             (),
-            "UN member and observer states are covered by 1 to 3 of the 3 mappings: 1 global "
-            "mapping that covers every UN member, plus 2 regional or national ones.",
+            "The 5 UN member states are covered by 1 to 3 of the 3 mappings: 1 global mapping "
+            "that covers every UN member state, plus 2 regional or national ones. For 1 of the "
+            "2 coverage is derived from their scope, not stated: Pacific Islands Forum and "
+            "Kenya.",
         ),
         (
             "mappings",
             ("beta", "gamma"),
-            "The 2 chosen mappings cover 4 of the 5 UN member and observer states; 1 is "
-            "covered by both.",
+            "The 2 chosen mappings cover 4 of the 5 UN member states; 1 is covered by both. "
+            "For 1 of the 2 coverage is derived from their scope, not stated: Pacific Islands "
+            "Forum and Kenya.",
+        ),
+        (  # the footprint colours the default colouring too (it did nothing there)
+            "regional",
+            ("gamma",),
+            "The chosen mapping (Gamma Index) covers 3 of the 5 UN member states. Its coverage "
+            "is derived from its scope (Pacific Islands Forum and Kenya), not stated.",
+        ),
+        (  # not under projects: a footprint is a mapping's
+            "projects",
+            ("gamma",),
+            "4 projects of the inventory name 4 of the 5 UN member states as beneficiaries; 4 "
+            "are named by 1, the most (Fiji, Kenya, Nigeria and 1 more); 1 by none, e.g. Brazil.",
         ),
     ],
 )
@@ -958,6 +997,30 @@ def test_map_sentence_follows_the_measure(model, measure, chosen, sentence):
     assert answer.text == sentence
     view = coverage_map_view.map_view(model, ALL, measure, chosen, None)
     assert _map_values(view) == answer.values.to_dict()  # the sentence speaks of the colours
+
+
+def test_map_hover_says_where_coverage_is_derived_from_a_scope(model):
+    """Gamma's countries (PIF and Kenya) are derived from its scope; Beta states its list."""
+    view = coverage_map_view.map_view(model, ALL, "regional", (), None)
+    spec = json.loads(view.deck.to_json())
+    assert spec["views"] and "{note}" in view.deck._tooltip["text"]
+    notes = {row["iso3"]: row["note"] for layer in spec["layers"] for row in layer["data"]}
+    derived = "derived from its scope, not stated:\nPacific Islands Forum and Kenya"
+    assert notes["FJI"] == notes["TON"] == f"\n{derived}"  # gamma alone
+    assert notes["KEN"] == (  # beta (stated) and gamma (derived)
+        "\n1 of them derived from their scope, not stated:\nPacific Islands Forum and Kenya"
+    )
+    assert notes["NGA"] == notes["BRA"] == ""  # beta's stated list; no regional mapping
+    # Under all mappings the global one counts too: it is derived from all UN members.
+    every = coverage_map_view.map_answer(model, ALL, "mappings").notes
+    assert every["NGA"] == "1 of them derived from their scope, not stated:\nUN member states"
+    assert coverage_map_view.map_answer(model, ALL, "projects").notes.eq("").all()
+
+
+def test_footprint_applies_under_every_colouring_by_mappings():
+    assert coverage_map_view.footprint_applies("regional")
+    assert coverage_map_view.footprint_applies("mappings")
+    assert not coverage_map_view.footprint_applies("projects")
 
 
 def _map_values(view: coverage_map_view.MapView) -> dict[str, int]:
@@ -982,7 +1045,13 @@ def _map_values(view: coverage_map_view.MapView) -> dict[str, int]:
             "regional or national mappings covering",
             {"BRA": 0, "FJI": 1, "KEN": 2, "NGA": 1, "TON": 1},
         ),
-        (  # the mappings chosen colour only "mappings"
+        (  # the mappings chosen colour the default colouring too
+            "regional",
+            ("beta",),
+            "selected mappings covering",
+            {"BRA": 0, "FJI": 0, "KEN": 1, "NGA": 1, "TON": 0},
+        ),
+        (  # but not the projects: a footprint is a mapping's
             "projects",
             ("beta",),
             "projects naming it",
@@ -993,7 +1062,7 @@ def _map_values(view: coverage_map_view.MapView) -> dict[str, int]:
 def test_map_view_measures(model, measure, chosen, label, values):
     view = coverage_map_view.map_view(model, ALL, measure, chosen, None)
     assert view.label == label
-    assert f"<div>{label}</div>" in view.legend
+    assert f">{label}</div>" in view.legend
     assert _map_values(view) == values
     assert (
         coverage_map_view.map_view(model, ALL, measure, list(chosen), None) is view
@@ -1018,10 +1087,23 @@ def test_map_panel(model):
     # regional or national ones first, then the global ones
     assert kenya.mappings["name"].tolist() == ["Beta Database", "Gamma Index", "Alpha Portal"]
     assert kenya.mappings["reach"].tolist() == ["regional or national"] * 2 + ["global"]
-    assert list(kenya.mappings.columns) == ["name", "reach", "kind", "scope"]
+    assert list(kenya.mappings.columns) == [
+        "name",
+        "reach",
+        "coverage of this country",
+        "kind",
+        "scope",
+    ]
+    # Beta lists its countries; Gamma's Kenya comes from its scope (PIF and Kenya).
+    assert kenya.mappings["coverage of this country"].tolist() == [
+        "stated",
+        "derived from its scope (Pacific Islands Forum and Kenya)",
+        "derived from its scope (UN member states)",  # group names short: no "(fixture)"
+    ]
     assert kenya.sentence == (
-        "Covered by 2 regional or national mappings and 1 global; named by 1 "
-        "project of the inventory. Need: GCI 2024 tier 1 (role-modelling), ODA-eligible."
+        "Covered by 2 regional or national mappings (1 of them derived from their scope: "
+        "Pacific Islands Forum and Kenya) and 1 global; named by 1 project of the "
+        "inventory. Need: GCI 2024 tier 1 (role-modelling), ODA-eligible."
     )
     assert kenya.projects["project id"].tolist() == ["p1"]
     assert kenya.shown_projects.columns.tolist() == [

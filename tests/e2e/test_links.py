@@ -104,6 +104,8 @@ def set_by_clicks(page: Page, box: Locator, view_index: int | None = None) -> st
         number.press("Enter")
         return "number"
     combo = box.locator('[role="combobox"]')
+    if combo.count() and combo.first.is_disabled():  # e.g. a footprint under Projects
+        return ""
     if combo.count():
         multi = box.locator('[data-testid="stMultiSelect"]').count() > 0
         current = combo.first.input_value() if not multi else ""  # a select box's shown value

@@ -79,14 +79,14 @@ def test_coverage_map_has_map_and_country_panel():
     assert not at.exception
     assert at.get("deck_gl_json_chart")
     assert at.markdown[0].value.startswith("2 regional or national mappings cover 4 of the 5")
-    assert "plus 1 global mapping that covers every UN member" in at.markdown[0].value
+    assert "1 global mapping covers all 5" in at.markdown[0].value
     assert [s.value for s in at.subheader] == [
         "Mappings covering Kenya",
-        "Listed projects naming Kenya",
+        "Projects of the inventory naming Kenya",
     ]
     assert [m.value for m in at.metric] == ["3", "1"]  # alpha, beta, gamma; p1
     assert at.selectbox(key="country").value == "KEN"
-    at.radio(key="measure").set_value("projects").run()  # another rerun: the panel stays shut
+    at.selectbox(key="measure").set_value("projects").run()  # a rerun: the panel stays shut
     assert not at.subheader
     assert at.markdown[0].value.startswith("4 projects of the inventory name 4 of the 5")
     at.button(key="show_country").click().run()  # until asked again
@@ -103,9 +103,29 @@ def test_coverage_map_without_a_country_has_no_panel():
 def test_coverage_map_footprint_and_projects_measure():
     at = run_page("coverage_map", {"regions": "m49_009"})
     assert not at.exception
-    at.radio(key="measure").set_value("projects").run()
+    at.selectbox(key="measure").set_value("projects").run()
     assert not at.exception
     assert at.query_params["measure"] == "projects"
+    assert at.multiselect(key="footprint").disabled  # a footprint is a mapping's
+
+
+def test_coverage_map_footprint_works_under_the_default_colouring():
+    """A link with a footprint and no colouring (the default: regional and national
+    mappings) colours by the footprint; under Projects the footprint is set aside, said."""
+    at = run_page("coverage_map", {"footprint": "gamma"})
+    assert not at.exception
+    assert at.selectbox(key="measure").value == "regional"
+    assert not at.multiselect(key="footprint").disabled
+    assert at.markdown[0].value.startswith(
+        "The chosen mapping (Gamma Index) covers 3 of the 5 UN member states."
+    )
+    assert "selected mappings covering" in " ".join(c.value for c in at.caption)
+    at.selectbox(key="measure").set_value("projects").run()
+    assert at.multiselect(key="footprint").value == ["gamma"]  # kept for the link
+    assert at.multiselect(key="footprint").disabled
+    assert at.markdown[0].value.startswith("4 projects of the inventory name")
+    assert "The footprint chosen applies to mappings only." in " ".join(c.value for c in at.caption)
+    assert at.query_params["footprint"] == "gamma"
 
 
 def test_topics_one_view_at_a_time():
@@ -216,7 +236,7 @@ def test_overlap_without_global_mappings():
 
 def test_coverage_map_regional_measure():
     at = run_page("coverage_map")
-    at.radio(key="measure").set_value("regional").run()
+    at.selectbox(key="measure").set_value("regional").run()
     assert not at.exception
     assert "regional or national mappings covering" in " ".join(c.value for c in at.caption)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -457,7 +458,8 @@ def need_support_grid(
     up to `max_names` of them, the ranked ones first and in bold, and every name of
     `always` (e.g. those a sentence names) in any case (rows of `countries`: name,
     gci_tier, projects, status, rank); a name longer than `wrap` characters wraps onto two
-    lines; the cells' text is `text_size` px. The cells of high
+    lines; the cells' text is `text_size` px; a colour bar says what the colour counts. The
+    cells of high
     need and thin support (`need_tiers`, None = every row, up to `max_projects`) are
     framed. Returns the figure and its cells as a long table (tier, projects, countries,
     names)."""
@@ -500,19 +502,44 @@ def need_support_grid(
         texttemplate="%{text}",
         textfont=dict(size=text_size),
         hovertemplate="%{y}<br>projects: %{x}<br>countries: %{z}<extra></extra>",
-        showscale=False,
+        showscale=True,  # the colour counts the cell's countries: say so
+        colorbar=_count_colorbar(int(z.max()), "countries in the cell"),
     )
     layout = dict(
         title=dict(text=title),
         font=FONT,
         xaxis=dict(title=dict(text="projects of the inventory naming the country"), side="bottom"),
         yaxis=dict(title=dict(text=""), autorange="reversed"),
-        height=max(360, 130 + 76 * len(rows)),
-        margin=dict(l=10, r=10, t=60, b=10),
+        height=max(370, 140 + 76 * len(rows)),
+        margin=dict(l=10, r=10, t=70, b=10),
         plot_bgcolor="white",
         shapes=_grid_frame(rows, bins, need_tiers, max_projects),
     )
     return _figure([heatmap], layout), pd.DataFrame(cell_rows)
+
+
+def _count_colorbar(vmax: int, title: str) -> dict:
+    """A slim horizontal colour bar for counts, above the plot's top right corner (it takes
+    no width from the cells): whole-number ticks only, at most six."""
+    step = max(1, math.ceil(vmax / 5))
+    ticks = list(range(0, max(vmax, 1) + 1, step))
+    return dict(
+        title=dict(text=title, side="top", font=dict(size=13)),
+        tickfont=dict(size=12),  # kept small on the projector too: a key, not a message
+        orientation="h",
+        x=1,
+        xanchor="right",
+        y=1.0,
+        yanchor="bottom",
+        ypad=4,
+        lenmode="pixels",
+        len=200,
+        thickness=10,
+        tickmode="array",
+        tickvals=ticks,
+        ticktext=[str(t) for t in ticks],
+        outlinewidth=0,
+    )
 
 
 def _grid_cell(here: pd.DataFrame, max_names: int, always: Sequence[str], wrap: int) -> str:

@@ -29,9 +29,12 @@ from cbdash.text import escape_markdown, plural
 EXAMPLES = 5
 
 
-def _list(values: list[str], limit: int = EXAMPLES) -> str:
-    shown = ", ".join(values[:limit])
-    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+def _list(values: list[str], limit: int = EXAMPLES, total: int | None = None) -> str:
+    """'A, B, C' or 'A, B, C and 4 more': up to `limit` of `values`, then how many more of
+    `total` (default: all the values) are not named, so a count and its names agree."""
+    total = len(values) if total is None else max(total, len(values))
+    shown = values[:limit]
+    return ", ".join(shown) + (f" and {total - len(shown)} more" if total > len(shown) else "")
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def _gap_cells(here: pd.DataFrame) -> dict[str, object]:
     """A region's ranked countries and those with thin support but no GCI tier."""
     ranked = here[here["status"] == gaps.RANKED].sort_values("rank")["name"].tolist()
     unknown = here[here["status"] == gaps.UNKNOWN]["name"].tolist()
-    return {
+    return {  # the first EXAMPLES names; the report says how many more
         "high need, thin support": len(ranked),
         "examples": "; ".join(ranked[:EXAMPLES]),
         "thin support, tier unknown": len(unknown),
@@ -229,15 +232,19 @@ def _gaps_text(r: dict) -> str:
     e = escape_markdown
     parts = []
     if r["high need, thin support"]:
-        n = plural(r["high need, thin support"], "country", "countries")
-        parts.append(f"{n} of high need and thin support: {_list(_split(r['examples']))}")
+        count = int(r["high need, thin support"])
+        n = plural(count, "country", "countries")
+        parts.append(
+            f"{n} of high need and thin support: {_list(_split(r['examples']), total=count)}"
+        )
     else:
         parts.append("no country of high need and thin support")
     if r["thin support, tier unknown"]:
-        n = plural(r["thin support, tier unknown"], "country", "countries")
+        count = int(r["thin support, tier unknown"])
+        n = plural(count, "country", "countries")
         parts.append(
-            f"{n} with thin support and GCI tier unknown, e.g. "
-            f"{_list(_split(r['examples (tier unknown)']))}"
+            f"{n} with thin support and GCI tier unknown: "
+            f"{_list(_split(r['examples (tier unknown)']), total=count)}"
         )
     missing = _split(r["topics with no project"])
     if missing:
@@ -266,9 +273,10 @@ def _overlap_text(r: dict) -> str:
             f"the most mapped topic is {e(r['most mapped topic'])} "
             f"({plural(r['mappings on it'], 'mapping')})"
         )
+    multi = int(r["projects listed by 2+ mappings"])
     parts.append(
-        f"{r['projects listed by 2+ mappings']} of its {plural(r['projects'], 'project')} "
-        "appear in two or more mappings"
+        f"{multi} of its {plural(r['projects'], 'project')} "
+        f"{'appears' if multi == 1 else 'appear'} in two or more mappings"
     )
     return "; ".join(parts)
 

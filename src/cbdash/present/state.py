@@ -188,10 +188,10 @@ REGISTRY: dict[str, Choice] = _choices(
         "measure",
         "Colour countries by",
         "coverage_map",
-        {
+        {  # the colourings by mappings first: a footprint applies to them
             "regional": "Regional & national mappings",
-            "projects": "Projects",
             "mappings": "All mappings",
+            "projects": "Projects",
         },
     ),
     Choice(

@@ -556,7 +556,8 @@ STEPS: tuple[Step, ...] = (
         gaps_sentence,
         gaps_chart,
         "ODA-eligible states by ITU GCI 2024 tier (need) and the projects naming them "
-        "(support); framed and bold: high need, thin support.",
+        "(support); the colour counts the countries in a cell; framed and bold: high need, "
+        "thin support.",
         "Gaps",
     ),
 )

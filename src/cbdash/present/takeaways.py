@@ -311,7 +311,7 @@ def cooperation_hub(
 
 # The coverage map: one sentence per colouring, from the values the map is coloured by ------
 
-STATES = "UN member and observer states"
+STATES = "UN member states"
 BLANK_HINT = " Colour by projects to see where the projects go."
 
 
@@ -319,67 +319,122 @@ BLANK_HINT = " Colour by projects to see where the projects go."
 class MappingCounts:
     """The mappings that pass the filters by what the map can say of them: `global_full`
     cover every UN member state, `regional` cover some countries (regional or national),
-    `unknown` have no coverage on the map (unknown, or a count without the list)."""
+    `unknown` have no coverage on the map (unknown, or a count without the list).
+    `derived` holds, for each regional mapping whose countries are derived from its scope
+    rather than stated, that scope in words ("Europe")."""
 
     total: int
     global_full: int
     regional: int
     unknown: int
+    derived: tuple[str, ...] = ()
 
 
-def _most(values: pd.Series, names: Mapping[str, str]) -> str:
-    """'up to 3: Austria, Belgium, Bulgaria and 29 more' (the states with the highest
-    value, by name)."""
+def names_and_more(values: list[str], limit: int = 3) -> str:
+    """'A', 'A and B', 'A, B and C', 'A, B, C and 4 more': every name up to `limit`, then
+    how many more."""
+    if len(values) <= limit:
+        return name_list(values, limit)
+    return f"{', '.join(values[:limit])} and {len(values) - limit} more"
+
+
+def _most(values: pd.Series, names: Mapping[str, str], by: str) -> str:
+    """The states with the highest value, by name: 'Kenya is covered by 3, the most' or
+    '32 are covered by 3, the most (Austria, Belgium, Bulgaria and 29 more)'."""
     hi = int(values.max())
     top = sorted(names.get(c, c) for c in values.index[values == hi])
-    return f"up to {hi}: {name_list(top)}"
+    if len(top) == 1:
+        return f"{top[0]} is {by} {hi}, the most"
+    return f"{len(top)} are {by} {hi}, the most ({names_and_more(top)})"
 
 
-def _not_shown(counts: MappingCounts) -> str:
-    if not counts.unknown:
+def derived_scopes(scopes: tuple[str, ...] | list[str]) -> str:
+    """Distinct scopes, the most used first (ties in order of first use): 'Europe;
+    Brazil'."""
+    counts: dict[str, int] = {}
+    for scope in scopes:
+        counts[scope] = counts.get(scope, 0) + 1
+    return "; ".join(sorted(counts, key=lambda scope: -counts[scope]))
+
+
+def _derived(scopes: tuple[str, ...], of: int) -> str:
+    """' For 4 of the 6 coverage is derived from their scope, not stated: Europe; Brazil.'
+    ('' when none is derived)."""
+    if not scopes:
         return ""
+    if of == 1:
+        return f" Its coverage is derived from its scope ({scopes[0]}), not stated."
+    which = {of: "both" if of == 2 else f"all {of}"}.get(len(scopes), f"{len(scopes)} of the {of}")
     return (
-        f" The coverage of {plural(counts.unknown, 'more mapping')} is unknown or only a "
-        "count, so the map leaves them out."
+        f" For {which} coverage is derived from their scope, not stated: {derived_scopes(scopes)}."
     )
 
 
-def where_regional(values: pd.Series, names: Mapping[str, str], counts: MappingCounts) -> str:
-    """The default colouring: regional and national mappings per state, with the global
-    mappings named apart ("plus N global mappings that cover every UN member")."""
+def _not_shown(counts: MappingCounts) -> str:
+    """'13 more are left out (coverage unknown or only a count)' ('' when none)."""
+    if not counts.unknown:
+        return ""
+    return (
+        f"{counts.unknown:,} more {'is' if counts.unknown == 1 else 'are'} left out "
+        "(coverage unknown or only a count)"
+    )
+
+
+def _global(counts: MappingCounts, n_states: int) -> str:
+    """'4 global mappings cover all 193' ('' when none)."""
+    if not counts.global_full:
+        return ""
+    cover = "covers" if counts.global_full == 1 else "cover"
+    return f"{plural(counts.global_full, 'global mapping')} {cover} all {n_states:,}"
+
+
+def _apart(counts: MappingCounts, n_states: int | None = None) -> str:
+    """' 4 global mappings cover all 193; 13 more are left out (coverage unknown or only a
+    count).' (without the global mappings when `n_states` is None)."""
+    known = _global(counts, n_states) if n_states is not None else ""
+    parts = [p for p in (known, _not_shown(counts)) if p]
+    return f" {'; '.join(parts)}." if parts else ""
+
+
+def where_regional(
+    values: pd.Series, names: Mapping[str, str], counts: MappingCounts, noun: str = STATES
+) -> str:
+    """The default colouring: regional and national mappings per state (`values`, the
+    `noun` the sentence counts), the most covered states, the mappings whose countries are
+    derived from a scope, and the global mappings named apart."""
     if counts.total == 0:
         return "No mapping effort matches the filters."
-    cover = "covers" if counts.global_full == 1 else "cover"
-    plus = f"plus {plural(counts.global_full, 'global mapping')} that {cover} every UN member"
     if counts.regional == 0 or values.empty or int(values.max()) == 0:
-        head = "No regional or national mapping passes the filters"
-        head += f"; {plus}." if counts.global_full else "."
-        return f"{head}{_not_shown(counts)}{BLANK_HINT}"
+        head = "No regional or national mapping passes the filters."
+        return f"{head}{_apart(counts, len(values))}{BLANK_HINT}"
     reached = int((values > 0).sum())
     verb = "covers" if counts.regional == 1 else "cover"
     return (
         f"{plural(counts.regional, 'regional or national mapping')} {verb} {reached} of the "
-        f"{len(values)} {STATES} ({_most(values, names)}), {plus}.{_not_shown(counts)}"
+        f"{len(values)} {noun}; {_most(values, names, 'covered by')}."
+        f"{_derived(counts.derived, counts.regional)}{_apart(counts, len(values))}"
     )
 
 
-def where_projects(values: pd.Series, names: Mapping[str, str], n_projects: int) -> str:
+def where_projects(
+    values: pd.Series, names: Mapping[str, str], n_projects: int, noun: str = STATES
+) -> str:
     """The projects colouring: the inventory's projects naming each state as a beneficiary."""
     if n_projects == 0 or values.empty:
         return "No project matches the filters."
     reached = int((values > 0).sum())
     text = f"{plural(n_projects, 'project')} of the inventory name {reached} of the "
-    text += f"{len(values)} {STATES}"
+    text += f"{len(values)} {noun} as beneficiaries"
     if reached == 0:
-        return text + " as beneficiaries."
+        return text + "."
     none = sorted(names.get(c, c) for c in values.index[values == 0])
-    text += f" as beneficiaries ({_most(values, names)})"
+    text += f"; {_most(values, names, 'named by')}"
     if none:
-        text += f"; {len(none)} none, e.g. {name_list(none)}"
+        text += f"; {len(none)} by none, e.g. {names_and_more(none)}"
     return text + "."
 
 
-def where_all(values: pd.Series, counts: MappingCounts) -> str:
+def where_all(values: pd.Series, counts: MappingCounts, noun: str = STATES) -> str:
     """The all-mappings colouring: global mappings cover every state alike, so the range
     of the colours is the regional and national ones on top of them."""
     if counts.total == 0 or values.empty:
@@ -387,28 +442,47 @@ def where_all(values: pd.Series, counts: MappingCounts) -> str:
     if counts.global_full + counts.regional == 0:
         return (
             f"None of the {plural(counts.total, 'mapping')} has a known list of countries."
-            f"{_not_shown(counts)}{BLANK_HINT}"
+            f"{_apart(counts)}{BLANK_HINT}"
         )
     lo, hi = int(values.min()), int(values.max())
     return (
-        f"{STATES} are covered by {lo} to {hi} of the {counts.total} mappings: "
-        f"{plural(counts.global_full, 'global mapping')} that "
-        f"{'covers' if counts.global_full == 1 else 'cover'} every UN member, plus "
-        f"{counts.regional} regional or national ones.{_not_shown(counts)}"
+        f"The {len(values)} {noun} are covered by {lo} to {hi} of the {counts.total} "
+        f"mappings: {plural(counts.global_full, 'global mapping')} that "
+        f"{'covers' if counts.global_full == 1 else 'cover'} every UN member state, plus "
+        f"{counts.regional} regional or national ones."
+        f"{_derived(counts.derived, counts.regional)}{_apart(counts)}"
     )
 
 
-def where_footprint(values: pd.Series, chosen: list[str]) -> str:
-    """The footprint colouring: how many of the chosen mappings cover each state."""
+def where_footprint(
+    values: pd.Series,
+    chosen: list[str],
+    derived: tuple[str, ...] = (),
+    unknown: tuple[str, ...] = (),
+    noun: str = STATES,
+) -> str:
+    """The footprint colouring: how many of the `chosen` mappings (names, those with
+    countries on the map) cover each state; `derived` the scopes of those whose countries
+    are derived from their scope, `unknown` the names of chosen mappings the map cannot
+    show (coverage unknown or only a count)."""
     k = len(chosen)
-    reached = int((values > 0).sum())
-    who = f"The chosen mapping ({chosen[0]})" if k == 1 else f"The {k} chosen mappings"
-    text = f"{who} {'covers' if k == 1 else 'cover'} {reached} of the {len(values)} {STATES}"
-    if k > 1:
-        n_all = int((values == k).sum())
-        by = "both" if k == 2 else f"all {k}"
-        text += f"; {n_all} {'is' if n_all == 1 else 'are'} covered by {by}"
-    return text + "."
+    text = ""
+    if k:
+        reached = int((values > 0).sum())
+        who = f"The chosen mapping ({chosen[0]})" if k == 1 else f"The {k} chosen mappings"
+        text = f"{who} {'covers' if k == 1 else 'cover'} {reached} of the {len(values)} {noun}"
+        if k > 1:
+            n_all = int((values == k).sum())
+            by = "both" if k == 2 else f"all {k}"
+            text += f"; {n_all} {'is' if n_all == 1 else 'are'} covered by {by}"
+        text += "." + _derived(derived, k)
+    if unknown:
+        one = len(unknown) == 1
+        text += (
+            f" The coverage of {name_list(list(unknown))} is unknown or only a count: the "
+            f"map cannot show {'it' if one else 'them'}."
+        )
+    return text.strip()
 
 
 # Gaps: need against support, from the answer's table (`cbdash.analysis.gaps.answer`) --------
@@ -430,21 +504,36 @@ def thin_support(max_projects: int, max_mappings: int, topic_label: str | None =
 def gap_countries(table: pd.DataFrame, *, noun: str, need_label: str | None, support: str) -> str:
     """The ranked list in sentences: how many of the group have high need and thin support,
     the first of them by name (as ranked), and how many could not be ranked for want of a
-    GCI tier (or were left out as high income). `need_label` None: any need."""
+    GCI tier (or were left out as high income). When some tiers are unknown the count is a
+    lower bound and is said so: "At least 11 of the 135 ...: 11 of the 77 with a known GCI
+    2024 tier (...)". `need_label` None: any need (no tier needed, so no bound)."""
     n_all = len(table)
     if n_all == 0:
         return f"No {noun} in the data."
     status = table["status"]
     ranked = table[status == "ranked"].sort_values("rank")["name"].tolist()
     what = f"high need ({need_label}) and thin support" if need_label else "thin support"
-    if ranked:
+    unknown = int(table["gci_tier"].isna().sum())
+    known = n_all - unknown
+    bound = bool(need_label) and unknown > 0  # an unknown tier may hide more
+    if ranked and bound:
         verb = "has" if len(ranked) == 1 else "have"
         text = (
-            f"{len(ranked)} of the {n_all} {noun} {verb} {what} ({support}): {name_list(ranked)}."
+            f"At least {len(ranked)} of the {n_all} {noun} {verb} {what} ({support}): "
+            f"{len(ranked)} of the {known} with a known GCI tier "
+            f"({names_and_more(ranked)})."
+        )
+    elif ranked:
+        verb = "has" if len(ranked) == 1 else "have"
+        text = f"{len(ranked)} of the {n_all} {noun} {verb} {what} ({support}): "
+        text += f"{names_and_more(ranked)}."
+    elif bound:
+        text = (
+            f"None of the {n_all} {noun} is known to have {what} ({support}): "
+            f"{known} of them {'has' if known == 1 else 'have'} a known GCI tier."
         )
     else:
         text = f"None of the {n_all} {noun} has {what} ({support})."
-    unknown = int(table["gci_tier"].isna().sum())
     if unknown:
         apart = int((status == "unknown tier").sum())
         text += f" GCI tier unknown for {unknown} of the {n_all}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import weakref
 from collections.abc import Callable
@@ -29,10 +30,28 @@ from cbdash.present.charts import (
     text_colour,
 )
 
-# Web Mercator at zoom z is 512 * 2**z px wide: 0.6 gives 776 px, so the whole world, from
-# Wallis and Futuna (176 W) to Tuvalu (179 E), fits the 820 px map of a 1280 px wide window
-# (sidebar open) with every small state's marker whole, 20 px or more inside the edge.
-WORLD_ZOOM = 0.6
+# The app's maps are MAP_HEIGHT px tall, so that a page's title, sentence, choices, map and
+# legend fit the first screen of a 1280x720 window. Web Mercator at zoom z is 512 * 2**z px
+# wide; WORLD_ZOOM fits the latitudes from WORLD_SOUTH (below South Georgia's marker, the
+# southernmost small state) to WORLD_NORTH (the high Arctic islands are cut) into that
+# height: about 575 px wide, so the whole world, from Wallis and Futuna (176 W) to Tuvalu
+# (179 E), fits the 820 px map of a 1280 px wide window (sidebar open) with every small
+# state's marker whole. WORLD_LATITUDE centres that band.
+MAP_HEIGHT = 300
+WORLD_SOUTH, WORLD_NORTH = -58.0, 75.0
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+_SPAN = _mercator_y(WORLD_NORTH) - _mercator_y(WORLD_SOUTH)  # radians of Mercator y
+WORLD_ZOOM = round(math.log2(MAP_HEIGHT * 2 * math.pi / (512 * _SPAN)), 3)
+WORLD_LATITUDE = round(
+    math.degrees(2 * math.atan(math.exp((_mercator_y(WORLD_NORTH) + _mercator_y(WORLD_SOUTH)) / 2)))
+    - 90,
+    2,
+)
 # The plotly map's x range: beyond +-180 so that the markers of Tonga or Tuvalu are whole.
 LON_EDGE = 186
 HIGHLIGHT_RGB = [230, 85, 13]  # the chosen country's outline and ring: orange on every fill
@@ -77,10 +96,11 @@ def category_legend(items: list[tuple[str, tuple[int, int, int]]], title: str) -
         f'text-align:center;padding:2px 4px">{html.escape(label)}</span>'
         for label, rgb in items
     )
-    return (
-        '<div class="cbdash-map-legend" style="font-size:14px">'
-        f"<div>{html.escape(title)}</div>"
-        f'<div style="display:flex;gap:2px;margin-top:4px">{boxes}</div></div>'
+    return (  # one line when the title leaves room for the boxes, else two
+        '<div class="cbdash-map-legend" style="font-size:14px;display:flex;flex-wrap:wrap;'
+        'align-items:center;column-gap:12px;row-gap:4px">'
+        f'<div style="flex:0 1 auto">{html.escape(title)}</div>'
+        f'<div style="display:flex;gap:2px;flex:1 1 360px">{boxes}</div></div>'
     )
 
 
@@ -158,6 +178,7 @@ def world_coverage_map(
     *,
     bins: Bins | None = None,
     value_names: dict[int, str] | None = None,
+    notes: pd.Series | None = None,
 ) -> pdk.Deck:
     """Offline world map: country polygons coloured by `values` (index iso3) plus a marker for
     each small state. No basemap, so nothing is fetched from the web: `map_provider=None` and
@@ -171,12 +192,15 @@ def world_coverage_map(
     country gets an orange outline over a white halo (layers "selected_halo" and
     "selected_country", if it has a shape) and an orange ring at its point ("selected_ring"),
     so that a small or dark country is found at a glance. `bins` and `value_names` (class
-    value -> words, shown on hover) draw named classes instead of counts. The deck serialises
-    to compact JSON (`CompactDeck`) with the polygons encoded once per data change.
+    value -> words, shown on hover) draw named classes instead of counts. `notes` (index
+    iso3; text, '' for none) adds a line to a country's hover, e.g. where its value comes
+    from. The deck serialises to compact JSON (`CompactDeck`) with the polygons encoded
+    once per data change.
     """
     classes = country_classes(geometry, values, bins)
     shapes = geometry.shapes
     shown = (lambda v: value_names.get(v, str(v))) if value_names else (lambda v: v)
+    note = _note_of(notes)
     polygons = [
         {
             "iso3": iso3,
@@ -185,6 +209,7 @@ def world_coverage_map(
             "polygon": f"{_RAW_TOKEN}{i}",
             "fill": fill,
         }
+        | note(iso3)
         for i, (iso3, name, v, fill) in enumerate(
             zip(
                 shapes["iso3"].tolist(),
@@ -199,7 +224,7 @@ def world_coverage_map(
     layers = [
         _country_layer(polygons),
         _borders_layer(f"{_RAW_TOKEN}{len(raw) - 1}"),
-        _small_state_layer(classes.small, shown),
+        _small_state_layer(classes.small, shown, note),
     ]
     outline = [{"polygon": p["polygon"]} for p in polygons if highlight and p["iso3"] == highlight]
     if outline:  # the chosen country's border, drawn over the borders between neighbours
@@ -210,14 +235,25 @@ def world_coverage_map(
     deck = CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(
-            latitude=20, longitude=0, zoom=zoom, min_zoom=0.3, max_zoom=8
+            latitude=WORLD_LATITUDE, longitude=0, zoom=zoom, min_zoom=0, max_zoom=8
         ),
         map_provider=None,
-        tooltip={"text": "{name}\n" + value_label + ": {value}"},
+        tooltip={
+            "text": "{name}\n" + value_label + ": {value}" + ("" if notes is None else "{note}")
+        },
         views=[pdk.View(type="MapView", controller=True)],
     )
     _RAW_JSON[deck] = raw
     return deck
+
+
+def _note_of(notes: pd.Series | None) -> Callable[[str], dict[str, str]]:
+    """A country's hover note as a data field ({} without notes): the note on a line of
+    its own, or ''."""
+    if notes is None:
+        return lambda _iso3: {}
+    lines = {str(k): f"\n{v}" for k, v in notes.items() if isinstance(v, str) and v}
+    return lambda iso3: {"note": lines.get(iso3, "")}
 
 
 def _country_layer(polygons: list[dict]) -> pdk.Layer:
@@ -250,7 +286,11 @@ def _borders_layer(data: str) -> pdk.Layer:
     )
 
 
-def _small_state_layer(small: pd.DataFrame, shown: Callable[[int], object]) -> pdk.Layer:
+def _small_state_layer(
+    small: pd.DataFrame,
+    shown: Callable[[int], object],
+    note: Callable[[str], dict[str, str]] = lambda _iso3: {},
+) -> pdk.Layer:
     markers = [
         {
             "iso3": iso3,
@@ -260,6 +300,7 @@ def _small_state_layer(small: pd.DataFrame, shown: Callable[[int], object]) -> p
             "lat": float(lat),
             "fill": fill,
         }
+        | note(iso3)
         for iso3, name, lon, lat, v, fill in zip(
             small["iso3"],
             small["name"],

@@ -84,6 +84,16 @@ def gap_context_sources(model: Model) -> str:
     return model.derived("gap_context_sources_md", make)
 
 
+def gci_known(model: Model) -> str:
+    """How many countries the data has a GCI 2024 tier for, in words, for a caption."""
+    tiers = need_of(model)["gci_tier"]
+    return (
+        f"GCI 2024 tiers are known for {int(tiers.notna().sum())} countries (of the 194 ITU "
+        "assessed, compiled from pages quoting the report); the others are shown as "
+        f"'{need.UNKNOWN_TIER}', never as low or high need."
+    )
+
+
 def gap_groups(model: Model) -> dict[str, str]:
     """The groups a gap question can be read against, id -> name: the context groups in the
     data, UN member states (when the data has them) and every state."""
@@ -188,9 +198,9 @@ def _grid(
     named = table[table["status"] == gaps.RANKED].sort_values("rank")["name"].head(NAMED)
     return need_support_grid(
         table,
-        title="Need (ITU GCI 2024 tier) against support (listed "
+        title="Need (ITU GCI 2024 tier) against support ("
         + (f"{lower_first(on)} " if on else "")
-        + "projects)",
+        + "projects of the inventory)",
         max_projects=q.max_projects,
         tier_labels={t: f"tier {t} ({name})" for t, name in need.TIER_NAMES.items()},
         unknown_label=need.UNKNOWN_TIER,
@@ -239,9 +249,9 @@ def _why(row: pd.Series, projects: str) -> str:
 
 @dataclass(frozen=True)
 class RegionTopics:
-    """Listed projects per sub-region x topic (rows: the sub-regions that hold countries of
-    the group, every topic; 0 = none), its heatmap (None when empty), its sentence and its
-    empty cells as rows."""
+    """Projects of the inventory per sub-region x topic (rows: the sub-regions that hold
+    countries of the group, every topic; 0 = none), its heatmap (None when empty), its
+    sentence and its empty cells as rows."""
 
     matrix: pd.DataFrame
     heatmap: go.Figure | None
@@ -270,7 +280,7 @@ def gap_region_topics(model: Model, filters: Filters, q: gaps.GapQuestion) -> Re
         if not matrix.empty:
             heatmap = annotated_heatmap(
                 matrix,
-                title=f"Listed projects reaching {gap_noun(q.group)}, per sub-region and topic",
+                title=f"Projects reaching {gap_noun(q.group)}, per sub-region and topic",
                 x_title="topic",
                 y_title="UN M49 sub-region",
                 x_labels=labels,
