@@ -34,6 +34,8 @@ page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
 if PRESENT and page.url_path != STORY.url_path:
     st.switch_page(STORY, query_params=st.query_params.to_dict())
 model = ui.get_model()
+if not PRESENT:
+    ui.compact_top()  # 3rem above the title, not 6: more of each answer in 1280x720
 ui.frame_filters(model)  # with a note on the data's problems, if any
 try:
     page.run()
