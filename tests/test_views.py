@@ -1397,3 +1397,13 @@ def test_projects_review_queue_keeps_pairs_that_touch_the_filters(model):
     assert decided[["id", "candidate id", "your decision"]].values.tolist() == [
         ["p1", "p4", "same"]
     ]
+
+
+def test_map_hover_names_at_most_three_scopes(model):
+    """A country reached by five mappings' scopes: the hover names three, then how many
+    more (with 1,000 mappings the full lists made the map's message 800 KB)."""
+    ids = ["m1", "m2", "m3", "m4", "m5"]  # not in the model: each its own scope word
+    cov = pd.DataFrame({"iso3": ["KEN"] * 5, "mapping_id": ids, "basis": ["derived"] * 5})
+    notes = coverage_map_view.derived_notes(model, cov, pd.Series({"KEN": 5, "FJI": 0}))
+    assert notes["KEN"] == "all 5 derived from their scope, not stated:\nm1; m2; m3 and 2 more"
+    assert notes["FJI"] == ""

@@ -156,21 +156,26 @@ def annotated_heatmap(
         plot_bgcolor="white",
     )
     if show_values and values.size <= MAX_ANNOTATED_CELLS:
-        cells = [
-            (i, j) for i in range(len(ys)) for j in range(len(xs)) if not np.isnan(values[i, j])
-        ]
-        colours = _text_colours([values[i, j] / top for i, j in cells])
-        layout["annotations"] = [
-            dict(
-                x=xs[j],
-                y=ys[i],
-                text=number_format.format(values[i, j]),
-                showarrow=False,
-                font=dict(color=colour, size=13),
-            )
-            for (i, j), colour in zip(cells, colours, strict=True)
-        ]
+        layout["annotations"] = _cell_annotations(values, xs, ys, top, number_format)
     return _figure([heatmap], layout)
+
+
+def _cell_annotations(
+    values: np.ndarray, xs: list[str], ys: list[str], top: float, number_format: str
+) -> list[dict]:
+    """One annotation per non-empty cell: its value, coloured for contrast (`_text_colours`)."""
+    cells = [(i, j) for i in range(len(ys)) for j in range(len(xs)) if not np.isnan(values[i, j])]
+    colours = _text_colours([values[i, j] / top for i, j in cells])
+    return [
+        dict(
+            x=xs[j],
+            y=ys[i],
+            text=number_format.format(values[i, j]),
+            showarrow=False,
+            font=dict(color=colour, size=13),
+        )
+        for (i, j), colour in zip(cells, colours, strict=True)
+    ]
 
 
 def x_tick_angle(n_columns: int) -> int:

@@ -148,6 +148,9 @@ def map_states(model: Model, table: pd.DataFrame) -> tuple[pd.Index, str]:
     return (states, takeaways.STATES) if len(states) else (table.index, "countries")
 
 
+NOTE_SCOPES = 3  # scopes a country's hover names (1000 mappings sent 800 KB of them)
+
+
 def derived_notes(model: Model, cov: pd.DataFrame, counted: pd.Series) -> pd.Series:
     """Per country (index iso3) the hover's note on the mappings among `cov` whose
     countries are derived from their scope rather than stated ('both derived from their
@@ -157,7 +160,9 @@ def derived_notes(model: Model, cov: pd.DataFrame, counted: pd.Series) -> pd.Ser
     rows = cov[cov["basis"] == "derived"]
     notes = {}
     for iso3, ids in rows.groupby("iso3")["mapping_id"]:
-        words = "; ".join(dict.fromkeys(scopes.get(m, m) for m in sorted(set(ids))))
+        distinct = list(dict.fromkeys(scopes.get(m, m) for m in sorted(set(ids))))
+        words = "; ".join(distinct[:NOTE_SCOPES])  # a hover, sent for every country
+        words += f" and {len(distinct) - NOTE_SCOPES} more" if len(distinct) > NOTE_SCOPES else ""
         k, n = ids.nunique(), int(counted.get(iso3, 0))
         if k == 1 and n == 1:
             notes[iso3] = f"derived from its scope, not stated:\n{words}"
