@@ -96,7 +96,12 @@ def gci_known(model: Model) -> str:
 
 def gap_groups(model: Model) -> dict[str, str]:
     """The groups a gap question can be read against, id -> name: the context groups in the
-    data, UN member states (when the data has them) and every state."""
+    data, UN member states (when the data has them) and every state; made once per model
+    (read three times a rerun: 3 ms)."""
+    return dict(model.derived("gap_groups", lambda: _gap_groups(model)))
+
+
+def _gap_groups(model: Model) -> dict[str, str]:
     context = gap_context(model)
     present = context[context["present"]]
     names = {
