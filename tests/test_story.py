@@ -19,6 +19,7 @@ from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model, build_model
 from cbdash.present import charts, projector, story, takeaways, world_map
 from cbdash.present.views import coverage_map as coverage_map_view
+from cbdash.text import names_and_more
 from tests.conftest import FIXTURE_DIR, REPO
 
 
@@ -411,8 +412,8 @@ def test_where_footprint_sentence():
 
 
 def test_names_and_more():
-    assert takeaways.names_and_more(["A", "B", "C"]) == "A, B and C"
-    assert takeaways.names_and_more(["A", "B", "C", "D", "E"]) == "A, B, C and 2 more"
+    assert names_and_more(["A", "B", "C"]) == "A, B and C"
+    assert names_and_more(["A", "B", "C", "D", "E"]) == "A, B, C and 2 more"
 
 
 def test_empty_region_topics_sentence():

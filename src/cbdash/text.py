@@ -70,6 +70,14 @@ def name_list(values: list[str], limit: int = 3) -> str:
     return text + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
+def names_and_more(values: list[str], limit: int = 3) -> str:
+    """'A', 'A and B', 'A, B and C', 'A, B, C and 4 more': every name up to `limit`, then
+    how many more."""
+    if len(values) <= limit:
+        return name_list(values, limit)
+    return f"{', '.join(values[:limit])} and {len(values) - limit} more"
+
+
 def lower_first(label: str) -> str:
     """'Cybercrime' -> 'cybercrime', but 'CIIP' and 'EU' stay as they are."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label

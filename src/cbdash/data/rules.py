@@ -27,6 +27,7 @@ import pandas as pd
 from cbdash.data.validation import Report
 
 UN_GROUPS = ("un_members", "un_observers")
+PLACING_BASES = ("stated_list", "derived")  # coverage bases that place countries
 COPY_HOSTS = re.compile(
     r"https?://(?:[\w-]+\.)*(?:studylib|docslib|vdocuments|fdocuments|cupdf|pdfslide|docsbay|"
     r"dokumen|scribd|herokuapp|azurewebsites|liu233w|http3\.lol)\.",
@@ -131,7 +132,7 @@ def _check_coverage(
     has_scope = _given(m.get("scope_groups")) or _given(m.get("scope_countries"))
     if basis == "stated_count" and not _given(stated):
         report.add(file, row, "countries_stated", "a stated count needs the count")
-    if basis in {"stated_list", "derived"} and not has_scope:
+    if basis in PLACING_BASES and not has_scope:
         report.add(
             file, row, "coverage_basis", f"'{basis}' coverage needs scope groups or countries"
         )

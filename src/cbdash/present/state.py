@@ -19,6 +19,7 @@ from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
 from cbdash.analysis.need import NEED_CHOICES, NEED_LEVELS
 from cbdash.present.views.gaps import gap_groups
+from cbdash.present.views.overlap import OVERLAP_DIMENSIONS, OVERLAP_METRIC_NAMES
 from cbdash.text import escape_markdown, plural
 
 SEPARATOR = ","
@@ -235,23 +236,14 @@ REGISTRY: dict[str, Choice] = _choices(
         "compare_by",
         "Compare by",
         "overlap",
-        {
-            "countries": "Countries",
-            "topics": "Topics",
-            "users": "Target users",
-            "projects": "Shared projects",
-        },
+        OVERLAP_DIMENSIONS,
         default="topics",
     ),
     _pick(
         "metric",
         "Metric",
         "overlap",
-        {
-            "count": "Items in common",
-            "jaccard": "Jaccard (shared / either)",
-            "overlap": "Overlap coefficient (shared / smaller)",
-        },
+        OVERLAP_METRIC_NAMES,
         default="jaccard",
     ),
     Choice(

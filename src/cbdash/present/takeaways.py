@@ -17,7 +17,7 @@ from cbdash.analysis.membership import explode, membership_matrix
 from cbdash.analysis.network import arc_order
 from cbdash.analysis.overlap import overlap_matrix, top_pairs
 from cbdash.analysis.topics import value_counts
-from cbdash.text import each, lower_first, name_list, plural
+from cbdash.text import each, lower_first, name_list, names_and_more, plural
 
 
 def who_maps_by_kind(mappings: pd.DataFrame, kinds: pd.DataFrame, counted: str) -> str:
@@ -56,6 +56,14 @@ def leaders(table: pd.DataFrame, value: str, label: str) -> list[str]:
 def trailers(table: pd.DataFrame, value: str, label: str) -> list[str]:
     """The labels of the rows tied with the last of a ranked table (the shortest bars)."""
     return table.loc[table[value] == table[value].iloc[-1], label].tolist()
+
+
+def count_only_said(n: int) -> str:
+    """What `n` mappings with a stated count and no list do: 'states only how many countries
+    it covers' (one) or 'state only how many countries they cover'."""
+    if n == 1:
+        return "states only how many countries it covers"
+    return "state only how many countries they cover"
 
 
 def _count(n: int, each_: str = "") -> str:
@@ -328,14 +336,6 @@ class MappingCounts:
     regional: int
     unknown: int
     derived: tuple[str, ...] = ()
-
-
-def names_and_more(values: list[str], limit: int = 3) -> str:
-    """'A', 'A and B', 'A, B and C', 'A, B, C and 4 more': every name up to `limit`, then
-    how many more."""
-    if len(values) <= limit:
-        return name_list(values, limit)
-    return f"{', '.join(values[:limit])} and {len(values) - limit} more"
 
 
 def _most(values: pd.Series, names: Mapping[str, str], by: str) -> str:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.model import Model
+from cbdash.data.rules import PLACING_BASES
 from cbdash.present import takeaways
 from cbdash.present.tables import mapping_rows, with_filter_columns
 from cbdash.text import plural
@@ -65,7 +66,7 @@ def home_headline(model: Model, filters: Filters) -> HomeHeadline:
         ]
         kinds = home_kinds(model, filters)[0]
         sentence = takeaways.who_maps_by_kind(mappings, kinds, counted_words(filters))
-        placed = mappings["coverage_basis"].isin(["stated_list", "derived"]).any()
+        placed = mappings["coverage_basis"].isin(PLACING_BASES).any()
         countries = f"{numbers[2]} of {len(members)}"
         if numbers[2] == 0 and not placed and not mappings.empty:
             countries = "unknown"  # only counts without a list, or nothing known
@@ -118,12 +119,7 @@ def _apart(model: Model, filters: Filters, mappings: pd.DataFrame) -> str:
         ]
         text += (
             " UN member states covered: by a stated list or a derived scope; "
-            f"{plural(len(count_only), 'mapping')} "
-            + (
-                "states only how many countries it covers"
-                if len(count_only) == 1
-                else "state only how many countries they cover"
-            )
+            f"{plural(len(count_only), 'mapping')} {takeaways.count_only_said(len(count_only))}"
             + (f" ({', '.join(stated)})" if stated else "")
             + f" and {unknown} have no known country coverage."
         )

@@ -12,6 +12,7 @@ from cbdash.analysis import coverage, overlap
 from cbdash.analysis.filters import Filters
 from cbdash.analysis.membership import explode, membership_matrix
 from cbdash.analysis.model import Model
+from cbdash.data.rules import PLACING_BASES
 from cbdash.present import takeaways
 from cbdash.present.charts import annotated_heatmap
 from cbdash.present.tables import (
@@ -44,7 +45,6 @@ LEFT_OUT_WHY = {  # why a mapping has no row in the matrix
     "projects": "as they list no project",
 }
 GLOBAL_TOGGLE = "“Include global mappings”"
-KNOWN_LIST_BASES = ("stated_list", "derived")  # coverage bases that place countries
 OVERLAP_MAX_MATRIX = 60  # a larger matrix is unreadable; the largest mappings are shown
 OVERLAP_METRIC_NAMES = {
     "count": "Items in common",
@@ -110,10 +110,7 @@ def left_out_said(mappings: pd.DataFrame, dim: str, with_values: set[str], hidde
         if dim == "countries":
             count_only = int((without["coverage_basis"] == "stated_count").sum())
             rest = len(without) - count_only
-            states = "states only how many countries it covers"
-            if count_only != 1:
-                states = "state only how many countries they cover"
-            parts = [f"{count_only} {states}"] * bool(count_only)
+            parts = [f"{count_only} {takeaways.count_only_said(count_only)}"] * bool(count_only)
             parts += [f"{rest} {'has' if rest == 1 else 'have'} unknown coverage"] * bool(rest)
             text += f" ({', '.join(parts)})"
     if hidden:
@@ -325,7 +322,7 @@ def _unknown_countries(model: Model, ids: list[str]) -> dict[str, str]:
     for m, basis, stated in zip(
         mappings.index, mappings["coverage_basis"], mappings["countries_stated"], strict=True
     ):
-        if basis in KNOWN_LIST_BASES:
+        if basis in PLACING_BASES:
             continue
         has_count = basis == "stated_count" and not pd.isna(stated)
         out[m] = f"{int(stated)} stated, no list" if has_count else "unknown"

@@ -40,7 +40,7 @@ def topics_sentence(model: Model, filters: Filters, view: str, of: str = "mappin
 
     def make() -> str:
         labels = model.labels
-        if view == "crosswalk" or view not in {"mappings", "users", "regions", "users_topics"}:
+        if view not in {"mappings", "users", "regions", "users_topics"}:  # the crosswalk
             text = takeaways.crosswalk_said(topics_crosswalk(model), len(labels["topics"]))
             return escape_markdown(text)
         mappings = model.filtered_mappings(filters)
